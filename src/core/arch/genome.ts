@@ -1,0 +1,156 @@
+/**
+ * The genome: a compact, URL-safe string for one architecture.
+ *
+ *   c16-h128-t4-w8-301203-301203
+ *   c16-h128-t4-w8-301203            (one cell: both cells share it)
+ *   c16-h128-t4-w8-303302020020-...  (12 digits: 6 forward + 6 backward edges)
+ *   c16-h128-t4-w8-i32x3-n10-...     (input 32×32×3, 10 classes; omitted = 28×28×1, 10)
+ *
+ * A cell's digits are op codes (0 zero, 1 skip, 2 conv1x1, 3 conv3x3,
+ * 4 avgpool3x3) of the edges 0→1 0→2 0→3 1→2 1→3 2→3; backward digits are the
+ * edges 1→0 2→0 3→0 2→1 3→1 3→2 (from the previous timestep).
+ * SNASNet's 4×4 matrix notation (`0303 0030 2002 0200`, row i column j = op of
+ * edge i→j) also parses; its dimensions come from DEFAULT_ARCHITECTURE.
+ */
+import { EDGES, EDGE_FROM, EDGE_TO, NO_BACKWARD, OPS, cellProblem, type Cell, type CellRules } from './cell.ts';
+import { MNIST_INPUT, architectureProblem, type Architecture } from './architecture.ts';
+
+export class GenomeError extends Error {
+  override name = 'GenomeError';
+}
+
+/** The studio's default architecture: a residual chain 0→1 conv3×3, 1→2 conv1×1, 2→3 conv3×3, with a skip 0→3. */
+export const DEFAULT_ARCHITECTURE: Architecture = Object.freeze({
+  cells: Object.freeze([
+    Object.freeze({ forward: Object.freeze([3, 0, 1, 2, 0, 3]), backward: NO_BACKWARD }),
+    Object.freeze({ forward: Object.freeze([3, 0, 1, 2, 0, 3]), backward: NO_BACKWARD }),
+  ]) as unknown as readonly [Cell, Cell],
+  channels: 16,
+  hidden: 128,
+  timesteps: 4,
+  weightBits: 8,
+  input: MNIST_INPUT,
+  classes: 10,
+});
+
+/** Validity checks a genome must pass: reachability only; the direct-edge rule is a search-space choice. */
+const PARSE_RULES: CellRules = { requireDirectEdge: false };
+const MAX_DIM = 1 << 20;
+
+function cellDigits(cell: Cell): string {
+  const f = cell.forward.join('');
+  return cell.backward.some((c) => c !== 0) ? f + cell.backward.join('') : f;
+}
+
+export function formatCell(cell: Cell): string {
+  return cellDigits(cell);
+}
+
+export function formatGenome(a: Architecture): string {
+  const parts = [`c${a.channels}`, `h${a.hidden}`, `t${a.timesteps}`, `w${a.weightBits}`];
+  if (a.input.size !== MNIST_INPUT.size || a.input.channels !== MNIST_INPUT.channels) parts.push(`i${a.input.size}x${a.input.channels}`);
+  if (a.classes !== 10) parts.push(`n${a.classes}`);
+  const c1 = cellDigits(a.cells[0]);
+  const c2 = cellDigits(a.cells[1]);
+  parts.push(c1);
+  if (c2 !== c1) parts.push(c2);
+  return parts.join('-');
+}
+
+function digitsToCell(digits: string, where: string): Cell {
+  const codes = new Array<number>(digits.length);
+  for (let i = 0; i < digits.length; i++) {
+    const d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d >= OPS.length) throw new GenomeError(`${where}: '${digits[i]}' is not an operation code (0 zero, 1 skip, 2 conv1x1, 3 conv3x3, 4 avgpool3x3)`);
+    codes[i] = d;
+  }
+  const cell: Cell = digits.length === EDGES ? { forward: codes, backward: NO_BACKWARD } : { forward: codes.slice(0, EDGES), backward: codes.slice(EDGES) };
+  const problem = cellProblem(cell, PARSE_RULES);
+  if (problem) throw new GenomeError(`${where} (${digits}) is not a valid cell: ${problem}`);
+  return cell;
+}
+
+/** Parses SNASNet's 4×4 connection-matrix notation into a cell. */
+export function parseMatrixCell(text: string): Cell {
+  const rows = text.trim().split(/[\s,;|]+/);
+  if (rows.length !== 4 || rows.some((r) => !/^[0-9]{4}$/.test(r))) {
+    throw new GenomeError(`a connection matrix is 4 rows of 4 digits, like '0303 0030 2002 0200'; got '${text.trim()}'`);
+  }
+  for (let i = 0; i < 4; i++) {
+    if (rows[i][i] !== '0') throw new GenomeError(`connection matrix: the diagonal must be 0 (row ${i} has '${rows[i][i]}')`);
+  }
+  let fwd = '';
+  let bwd = '';
+  for (let e = 0; e < EDGES; e++) {
+    fwd += rows[EDGE_FROM[e]][EDGE_TO[e]];
+    bwd += rows[EDGE_TO[e]][EDGE_FROM[e]];
+  }
+  return digitsToCell(bwd === '000000' ? fwd : fwd + bwd, 'connection matrix');
+}
+
+function parseDim(token: string, name: string, max = MAX_DIM): number {
+  const body = token.slice(1);
+  if (!/^[0-9]+$/.test(body)) throw new GenomeError(`genome field '${token}': ${name} must be a whole number`);
+  const v = Number(body);
+  if (v < 1 || v > max) throw new GenomeError(`genome field '${token}': ${name} must be between 1 and ${max}`);
+  return v;
+}
+
+/** Parses a genome (or a SNASNet connection matrix). Throws GenomeError with a message naming the bad part. */
+export function parseGenome(text: string): Architecture {
+  if (typeof text !== 'string') throw new GenomeError('a genome must be a string');
+  const s = text.trim();
+  if (s.length === 0) throw new GenomeError('the genome is empty');
+  if (s.length > 256) throw new GenomeError(`the genome is ${s.length} characters long; a genome is at most 256`);
+  if (/^[0-9]{4}([\s,;|]+[0-9]{4}){3}$/.test(s)) {
+    const cell = parseMatrixCell(s);
+    return { ...DEFAULT_ARCHITECTURE, cells: [cell, cell] };
+  }
+  const tokens = s.split('-');
+  const seen = new Set<string>();
+  const cells: Cell[] = [];
+  let channels = -1;
+  let hidden = -1;
+  let timesteps = -1;
+  let weightBits = -1;
+  let input = MNIST_INPUT;
+  let classes = 10;
+  for (const token of tokens) {
+    const key = token[0];
+    if (key !== undefined && key >= '0' && key <= '9') {
+      if (!/^[0-9]+$/.test(token) || (token.length !== EDGES && token.length !== 2 * EDGES)) {
+        throw new GenomeError(`genome part '${token}': a cell is 6 digits (12 with backward edges)`);
+      }
+      if (cells.length === 2) throw new GenomeError('a genome has at most two cells');
+      cells.push(digitsToCell(token, `cell ${cells.length + 1}`));
+      continue;
+    }
+    if (cells.length > 0) throw new GenomeError(`genome part '${token}': dimensions come before the cells`);
+    if (key === undefined || seen.has(key)) throw new GenomeError(`genome part '${token}' is ${key === undefined ? 'empty' : 'repeated'}`);
+    seen.add(key);
+    switch (key) {
+      case 'c': channels = parseDim(token, 'base width C', 4096); break;
+      case 'h': hidden = parseDim(token, 'hidden width', 65536); break;
+      case 't': timesteps = parseDim(token, 'timesteps', 256); break;
+      case 'w': weightBits = parseDim(token, 'weight bits', 32); break;
+      case 'n': classes = parseDim(token, 'classes', 100000); break;
+      case 'i': {
+        const m = /^i([0-9]+)x([0-9]+)$/.exec(token);
+        if (!m) throw new GenomeError(`genome part '${token}': input is written i<size>x<channels>, like i32x3`);
+        input = { size: Number(m[1]), channels: Number(m[2]) };
+        break;
+      }
+      default:
+        throw new GenomeError(`genome part '${token}': unknown field '${key}' (known: c, h, t, w, i, n, then the cells)`);
+    }
+  }
+  const missing = [['c', channels], ['h', hidden], ['t', timesteps], ['w', weightBits]].filter(([, v]) => v === -1).map(([k]) => k);
+  if (missing.length) throw new GenomeError(`the genome lacks ${missing.join(', ')} (a genome looks like c16-h128-t4-w8-301203)`);
+  if (cells.length === 0) throw new GenomeError('the genome has no cell (6 digits, like 301203)');
+  const arch: Architecture = { cells: [cells[0], cells[1] ?? cells[0]], channels, hidden, timesteps, weightBits, input, classes };
+  const problem = architectureProblem(arch);
+  if (problem) throw new GenomeError(problem);
+  return arch;
+}
+
+export const DEFAULT_GENOME = formatGenome(DEFAULT_ARCHITECTURE);

@@ -1,0 +1,258 @@
+/**
+ * The parameter table: the single source of truth for every knob of the
+ * studio. Sliders, URL decoding and the command line all read it, so a knob's
+ * default, range, clamping, URL key and help text are written once, here.
+ * (Modelled on TensorFlow Playground's state table.) No imports from the UI.
+ */
+import { OPS, type Op } from './arch/cell.ts';
+
+interface ParamBase {
+  label: string;
+  unit?: string;
+  help: string;
+  group: 'search' | 'space' | 'hardware' | 'budget';
+  /** short key in the share URL */
+  url: string;
+  /** long option of the command line, without the leading dashes */
+  cli: string;
+}
+
+export interface NumberParam extends ParamBase {
+  type: 'number';
+  default: number;
+  min: number;
+  max: number;
+  /** values snap to multiples of step (whole numbers when integer) */
+  step: number;
+  integer: boolean;
+  scale: 'linear' | 'log';
+  /** the top of the range means "no limit" (budgets) */
+  unboundedAtMax?: boolean;
+}
+
+export interface ChoiceParam<T extends string | number = string | number> extends ParamBase {
+  type: 'choice';
+  options: readonly T[];
+  default: T;
+}
+
+export interface SetParam<T extends string | number = string | number> extends ParamBase {
+  type: 'set';
+  options: readonly T[];
+  default: readonly T[];
+}
+
+export interface FlagParam extends ParamBase {
+  type: 'flag';
+  default: boolean;
+}
+
+export type ParamDef = NumberParam | ChoiceParam | SetParam | FlagParam;
+
+function num(p: Omit<NumberParam, 'type'>): NumberParam {
+  return { type: 'number', ...p };
+}
+function choice<T extends string | number>(p: Omit<ChoiceParam<T>, 'type'>): ChoiceParam<T> {
+  return { type: 'choice', ...p };
+}
+function set<T extends string | number>(p: Omit<SetParam<T>, 'type'>): SetParam<T> {
+  return { type: 'set', ...p };
+}
+function flag(p: Omit<FlagParam, 'type'>): FlagParam {
+  return { type: 'flag', ...p };
+}
+
+export const PARAMS = {
+  samples: num({
+    group: 'search', url: 'n', cli: 'samples', label: 'Samples', unit: 'architectures',
+    help: 'How many distinct architectures the search samples and costs.',
+    default: 4000, min: 100, max: 20000, step: 100, integer: true, scale: 'linear',
+  }),
+  seed: num({
+    group: 'search', url: 's', cli: 'seed', label: 'Seed',
+    help: 'Seed of the sampler: the same seed and settings give the same candidates.',
+    default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear',
+  }),
+  ops: set<Op>({
+    group: 'space', url: 'ops', cli: 'ops', label: 'Operations',
+    help: 'Operations a cell edge may carry. NeuroNAS drops avgpool3x3, which hurts spiking cells.',
+    options: OPS, default: ['zero', 'skip', 'conv1x1', 'conv3x3'],
+  }),
+  requireDirectEdge: flag({
+    group: 'space', url: 'de', cli: 'direct-edge', label: 'Direct edge 0→3',
+    help: 'Keep only cells whose input feeds their output directly (SNASNet and NeuroNAS require it; it helps cells learn).',
+    default: true,
+  }),
+  sharedCell: flag({
+    group: 'space', url: 'sc', cli: 'shared-cell', label: 'Same cell twice',
+    help: 'Use one cell at both stages (SNASNet). Off: the two cells are searched independently.',
+    default: true,
+  }),
+  channelsMin: num({
+    group: 'space', url: 'cmin', cli: 'channels-min', label: 'Base width C, from', unit: 'channels',
+    help: 'Smallest base width. Cell 1 runs at C channels, cell 2 at 2C.',
+    default: 8, min: 4, max: 256, step: 4, integer: true, scale: 'linear',
+  }),
+  channelsMax: num({
+    group: 'space', url: 'cmax', cli: 'channels-max', label: 'Base width C, to', unit: 'channels',
+    help: 'Largest base width (SNASNet uses 128 to 256 on CIFAR; 8 to 64 trains well in a browser).',
+    default: 64, min: 4, max: 256, step: 4, integer: true, scale: 'linear',
+  }),
+  channelsStep: num({
+    group: 'space', url: 'cst', cli: 'channels-step', label: 'Base width step', unit: 'channels',
+    help: 'Spacing of the base widths between the two ends.',
+    default: 8, min: 4, max: 64, step: 4, integer: true, scale: 'linear',
+  }),
+  hidden: set<number>({
+    group: 'space', url: 'hid', cli: 'hidden', label: 'Hidden width',
+    help: 'Widths the hidden fully-connected layer may take.',
+    options: [32, 64, 128, 256, 512, 1024], default: [64, 128, 256],
+  }),
+  timestepsMin: num({
+    group: 'space', url: 'tmin', cli: 'timesteps-min', label: 'Timesteps T, from',
+    help: 'Fewest timesteps. Energy and latency grow linearly with T.',
+    default: 2, min: 1, max: 16, step: 1, integer: true, scale: 'linear',
+  }),
+  timestepsMax: num({
+    group: 'space', url: 'tmax', cli: 'timesteps-max', label: 'Timesteps T, to',
+    help: 'Most timesteps.',
+    default: 8, min: 1, max: 16, step: 1, integer: true, scale: 'linear',
+  }),
+  weightBits: set<number>({
+    group: 'space', url: 'wb', cli: 'weight-bits', label: 'Weight bits',
+    help: 'Weight precisions to search. NeuroNAS quantizes to 8 bits; each weight takes ceil(bits / bits per cell) crossbar columns.',
+    options: [4, 8, 16], default: [8],
+  }),
+  preset: choice<string>({
+    group: 'hardware', url: 'hw', cli: 'preset', label: 'Hardware preset',
+    help: 'The accelerator whose constants the cost model uses.',
+    options: ['spikesim-65nm-rram'], default: 'spikesim-65nm-rram',
+  }),
+  costMode: choice<'neuronas' | 'spikesim'>({
+    group: 'hardware', url: 'cm', cli: 'cost-mode', label: 'Cost model',
+    help: 'neuronas: bit slicing, every neuron counted, activity-aware energy. spikesim: SpikeSim ELA numbers exactly.',
+    options: ['neuronas', 'spikesim'], default: 'neuronas',
+  }),
+  xbar: choice<number>({
+    group: 'hardware', url: 'x', cli: 'xbar', label: 'Crossbar size', unit: 'rows = columns',
+    help: 'Rows and columns of one RRAM crossbar.',
+    options: [32, 64, 128, 256], default: 64,
+  }),
+  cellBits: choice<number>({
+    group: 'hardware', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
+    help: 'Bits one RRAM cell stores; an 8-bit weight on 2-bit cells takes 4 columns.',
+    options: [1, 2, 4, 8], default: 2,
+  }),
+  maxParams: num({
+    group: 'budget', url: 'bp', cli: 'max-params', label: 'Memory', unit: 'parameters',
+    help: 'Most weights the chip may store (NeuroNAS budgets 4·10⁶ on CIFAR).',
+    default: 400000, min: 10000, max: 50000000, step: 1, integer: true, scale: 'log', unboundedAtMax: true,
+  }),
+  maxAreaMm2: num({
+    group: 'budget', url: 'ba', cli: 'max-area-mm2', label: 'Area', unit: 'mm²',
+    help: 'Largest chip area: tiles plus input and membrane buffers (NeuroNAS: 100 mm²).',
+    default: 20, min: 0.5, max: 1000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+  }),
+  maxLatencyMs: num({
+    group: 'budget', url: 'bl', cli: 'max-latency-ms', label: 'Latency', unit: 'ms',
+    help: 'Longest time for one inference over all timesteps (NeuroNAS: 400 ms).',
+    default: 20, min: 0.1, max: 2000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+  }),
+  maxEnergyUJ: num({
+    group: 'budget', url: 'be', cli: 'max-energy-uj', label: 'Energy', unit: 'µJ',
+    help: 'Most energy for one inference (NeuroNAS: 120 µJ).',
+    default: 40, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+  }),
+} as const;
+
+export type ParamKey = keyof typeof PARAMS;
+type ValueOf<D> = D extends SetParam<infer T> ? T[] : D extends ChoiceParam<infer T> ? T : D extends FlagParam ? boolean : number;
+export type ParamValues = { -readonly [K in ParamKey]: ValueOf<(typeof PARAMS)[K]> };
+
+export const PARAM_KEYS = Object.keys(PARAMS) as ParamKey[];
+
+export function defaultParams(): ParamValues {
+  const out = {} as Record<string, unknown>;
+  for (const key of PARAM_KEYS) {
+    const d = PARAMS[key] as ParamDef;
+    out[key] = d.type === 'set' ? [...d.default] : d.default;
+  }
+  return out as ParamValues;
+}
+
+/** Snaps a number into the param's range and grid; NaN and non-numbers give the default. */
+export function clampNumber(d: NumberParam, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) return d.default;
+  let x = Math.min(d.max, Math.max(d.min, v));
+  if (d.integer) x = Math.round(x);
+  else x = Math.round(x / d.step) * d.step;
+  // Rounding to the grid can step just outside the range.
+  x = Math.min(d.max, Math.max(d.min, x));
+  return d.integer ? x : Number(x.toPrecision(12));
+}
+
+/** A budget at the top of its range is no limit at all. */
+export function budgetLimit(d: NumberParam, v: number): number {
+  return d.unboundedAtMax && v >= d.max ? Infinity : v;
+}
+
+export interface ParsedParam<T> {
+  value: T;
+  /** set when the text was unusable or out of range and the value was replaced or clamped */
+  problem?: string;
+}
+
+function optionFromText<T extends string | number>(options: readonly T[], text: string): T | undefined {
+  return options.find((o) => String(o) === text);
+}
+
+/** Reads one param from text (a URL value or a command-line argument), validating and clamping it. */
+export function parseParamText(key: ParamKey, text: string): ParsedParam<ParamValues[ParamKey]> {
+  const d = PARAMS[key] as ParamDef;
+  const t = text.trim();
+  switch (d.type) {
+    case 'number': {
+      const v = t === 'inf' || t === 'none' ? d.max : t === '' ? NaN : Number(t);
+      if (!Number.isFinite(v)) return { value: d.default, problem: `${d.label}: '${text}' is not a number; using ${d.default}` };
+      const c = clampNumber(d, v);
+      return c === v || (!d.integer && Math.abs(c - v) < d.step) ? { value: c } : { value: c, problem: `${d.label}: ${v} is outside ${d.min}–${d.max}${d.integer ? ' or not whole' : ''}; using ${c}` };
+    }
+    case 'choice': {
+      const o = optionFromText(d.options, t);
+      return o === undefined ? { value: d.default, problem: `${d.label}: '${text}' is not one of ${d.options.join(', ')}; using ${d.default}` } : { value: o };
+    }
+    case 'set': {
+      const parts = t === '' ? [] : t.split(',');
+      const values: (string | number)[] = [];
+      const bad: string[] = [];
+      for (const p of parts) {
+        const o = optionFromText(d.options, p.trim());
+        if (o === undefined) bad.push(p);
+        else if (!values.includes(o)) values.push(o);
+      }
+      if (values.length === 0) return { value: [...d.default] as never, problem: `${d.label}: '${text}' names none of ${d.options.join(', ')}; using the default` };
+      const ordered = d.options.filter((o) => values.includes(o));
+      return bad.length ? { value: ordered as never, problem: `${d.label}: ignored ${bad.join(', ')}` } : { value: ordered as never };
+    }
+    case 'flag': {
+      if (t === '1' || t === 'true') return { value: true };
+      if (t === '0' || t === 'false') return { value: false };
+      return { value: d.default, problem: `${d.label}: '${text}' is not true/false (1/0); using ${d.default}` };
+    }
+  }
+}
+
+export function formatParamText(key: ParamKey, value: ParamValues[ParamKey]): string {
+  const d = PARAMS[key] as ParamDef;
+  if (d.type === 'set') return (value as (string | number)[]).join(',');
+  if (d.type === 'flag') return value ? '1' : '0';
+  return String(value);
+}
+
+/** Makes a whole value set consistent: each knob clamped, and paired ranges ordered. */
+export function normalizeParams(v: ParamValues): ParamValues {
+  const out = { ...v };
+  if (out.channelsMin > out.channelsMax) out.channelsMax = out.channelsMin;
+  if (out.timestepsMin > out.timestepsMax) out.timestepsMax = out.timestepsMin;
+  return out;
+}

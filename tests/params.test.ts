@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { PARAMS, PARAM_KEYS, budgetLimit, clampNumber, defaultParams, formatParamText, normalizeParams, parseParamText, type ParamDef } from '../src/core/params.ts';
+import { budgetsFromParams, searchSpaceFromParams } from '../src/core/settings.ts';
+import { compileSpace } from '../src/core/arch/sampler.ts';
+
+describe('parameter table', () => {
+  it('has unique URL keys and command-line names, and defaults inside their ranges', () => {
+    const urls = PARAM_KEYS.map((k) => PARAMS[k].url);
+    const clis = PARAM_KEYS.map((k) => PARAMS[k].cli);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect(new Set(clis).size).toBe(clis.length);
+    for (const key of PARAM_KEYS) {
+      const d = PARAMS[key] as ParamDef;
+      expect(d.help.length, key).toBeGreaterThan(10);
+      if (d.type === 'number') {
+        expect(d.default, key).toBeGreaterThanOrEqual(d.min);
+        expect(d.default, key).toBeLessThanOrEqual(d.max);
+        expect(clampNumber(d, d.default), key).toBe(d.default);
+      }
+      if (d.type === 'choice') expect(d.options as readonly unknown[]).toContain(d.default);
+      if (d.type === 'set') for (const v of d.default) expect(d.options as readonly unknown[]).toContain(v);
+    }
+  });
+
+  it('round-trips every default through its text form', () => {
+    const v = defaultParams();
+    for (const key of PARAM_KEYS) expect(parseParamText(key, formatParamText(key, v[key])), key).toEqual({ value: v[key] });
+  });
+
+  it('clamps out-of-range numbers and says so', () => {
+    expect(parseParamText('samples', '99999999')).toEqual({ value: 20000, problem: expect.stringMatching(/outside 100–20000/) });
+    expect(parseParamText('samples', '-5').value).toBe(100);
+    expect(parseParamText('samples', '250.4').value).toBe(250);
+    expect(parseParamText('samples', 'abc')).toEqual({ value: 4000, problem: expect.stringMatching(/not a number/) });
+    expect(parseParamText('maxAreaMm2', '12.345')).toEqual({ value: 12.35 });
+    expect(parseParamText('maxAreaMm2', 'none').value).toBe(PARAMS.maxAreaMm2.max);
+  });
+
+  it('validates choices, sets and flags', () => {
+    expect(parseParamText('xbar', '128')).toEqual({ value: 128 });
+    expect(parseParamText('xbar', '100').problem).toMatch(/not one of 32, 64, 128, 256/);
+    expect(parseParamText('ops', 'conv3x3,skip,zero')).toEqual({ value: ['zero', 'skip', 'conv3x3'] });
+    expect(parseParamText('ops', 'conv3x3,bogus')).toEqual({ value: ['conv3x3'], problem: expect.stringMatching(/ignored bogus/) });
+    expect(parseParamText('ops', '').value).toEqual(PARAMS.ops.default);
+    expect(parseParamText('requireDirectEdge', '0')).toEqual({ value: false });
+    expect(parseParamText('requireDirectEdge', 'maybe').problem).toMatch(/true\/false/);
+  });
+
+  it('treats the top of a budget slider as no limit', () => {
+    const v = { ...defaultParams(), maxEnergyUJ: PARAMS.maxEnergyUJ.max };
+    expect(budgetLimit(PARAMS.maxEnergyUJ, v.maxEnergyUJ)).toBe(Infinity);
+    expect(budgetsFromParams(v).maxEnergyUJ).toBe(Infinity);
+    expect(budgetsFromParams(v).maxParams).toBe(PARAMS.maxParams.default);
+  });
+
+  it('turns knob values into a search space the sampler accepts', () => {
+    const v = normalizeParams({ ...defaultParams(), channelsMin: 48, channelsMax: 16 });
+    expect(v.channelsMax).toBe(48);
+    const c = compileSpace(searchSpaceFromParams(defaultParams()));
+    expect(c.channels).toEqual([8, 16, 24, 32, 40, 48, 56, 64]);
+    expect(c.timesteps).toEqual([2, 3, 4, 5, 6, 7, 8]);
+  });
+});
