@@ -55,7 +55,7 @@ describe('non-dominated sets', () => {
     const dirs: Direction[] = ['max', 'min', 'min'];
     for (let trial = 0; trial < 20; trial++) {
       const p = Array.from({ length: 60 }, () => [uniformInt(rng, 0, 5), uniformInt(rng, 0, 5), uniformInt(rng, 0, 5)]);
-      const brute = p.map((a, i) => i).filter((i) => !p.some((b, j) => j !== i && dominates(b, p[i], dirs)));
+      const brute = p.map((_, i) => i).filter((i) => !p.some((b, j) => j !== i && dominates(b, p[i], dirs)));
       expect(nonDominated(p, dirs)).toEqual(brute);
       expect(nonDominatedSort(p, dirs)[0]).toEqual(brute);
       expect(nonDominatedSort(p, dirs).flat().sort((a, b) => a - b)).toEqual(p.map((_, i) => i));

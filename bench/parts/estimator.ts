@@ -1,0 +1,101 @@
+/**
+ * Benchmark of the cost estimator, single-threaded:
+ * - networks_per_s: totals from prepared layer lists (the search's inner loop);
+ * - architectures_per_s: genome string → parseGenome → layerList → totals;
+ * plus the parts of the latter, to show where its time goes.
+ */
+import { layerList, type Architecture } from '../../src/core/arch/architecture.ts';
+import { formatGenome, parseGenome } from '../../src/core/arch/genome.ts';
+import { DEFAULT_SEARCH_SPACE, sampleArchitectures } from '../../src/core/arch/sampler.ts';
+import { compileHardware, createTotals, estimateArchitecture, estimateTotalsWith, prepareLayers, type CompiledHardware, type PreparedLayers } from '../../src/core/cost/estimator.ts';
+import { resolveHardware } from '../../src/core/cost/hardware.ts';
+import { buildArchitectureReport } from '../../src/core/cost/report.ts';
+
+const POOL = 1000;
+const SEED = 20240701;
+
+/** Runs `batch` (which processes `perBatch` items) repeatedly for about `seconds`; returns items per second. */
+function rate(batch: () => number, perBatch: number, seconds: number): { perS: number; sink: number } {
+  let sink = 0;
+  // warm-up: let the JIT optimise
+  const warmEnd = performance.now() + 200;
+  while (performance.now() < warmEnd) sink += batch();
+  let items = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  let t = t0;
+  while (t < end) {
+    sink += batch();
+    items += perBatch;
+    t = performance.now();
+  }
+  return { perS: items / ((t - t0) / 1000), sink };
+}
+
+function round(x: number): number {
+  return Math.round(x);
+}
+
+export async function benchEstimator(): Promise<Record<string, unknown>> {
+  const archs: Architecture[] = sampleArchitectures(DEFAULT_SEARCH_SPACE, POOL, SEED);
+  const genomes = archs.map(formatGenome);
+  const prepared: PreparedLayers[] = archs.map((a) => prepareLayers(layerList(a)));
+  const ts = Int32Array.from(archs, (a) => a.timesteps);
+  const ws = Int32Array.from(archs, (a) => a.weightBits);
+  const layersMean = prepared.reduce((s, p) => s + p.n, 0) / prepared.length;
+  const neuronas: CompiledHardware = compileHardware(resolveHardware({ mode: 'neuronas' }));
+  const spikesim: CompiledHardware = compileHardware(resolveHardware({ mode: 'spikesim' }));
+  const out = createTotals();
+  const n = archs.length;
+
+  const netsWith = (hw: CompiledHardware) => () => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += estimateTotalsWith(prepared[i], hw, ts[i], ws[i], out).energyUJ;
+    return s;
+  };
+  const networks = rate(netsWith(neuronas), n, 1);
+  const networksSpikesim = rate(netsWith(spikesim), n, 0.5);
+
+  const architectures = rate(() => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += estimateArchitecture(parseGenome(genomes[i]), neuronas, out).energyUJ;
+    return s;
+  }, n, 1);
+
+  const parseOnly = rate(() => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += parseGenome(genomes[i]).channels;
+    return s;
+  }, n, 0.5);
+  const layerListOnly = rate(() => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += layerList(archs[i]).length;
+    return s;
+  }, n, 0.5);
+  const fromArchObjects = rate(() => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += estimateArchitecture(archs[i], neuronas, out).energyUJ;
+    return s;
+  }, n, 0.5);
+  const reports = rate(() => {
+    let s = 0;
+    for (let i = 0; i < 100; i++) s += buildArchitectureReport(archs[i], neuronas).energy_uJ;
+    return s;
+  }, 100, 0.5);
+
+  const sink = networks.sink + networksSpikesim.sink + architectures.sink + parseOnly.sink + layerListOnly.sink + fromArchObjects.sink + reports.sink;
+  return {
+    networks_per_s: round(networks.perS),
+    architectures_per_s: round(architectures.perS),
+    networks_per_s_spikesim: round(networksSpikesim.perS),
+    architecture_objects_per_s: round(fromArchObjects.perS),
+    genome_parses_per_s: round(parseOnly.perS),
+    layer_lists_per_s: round(layerListOnly.perS),
+    reports_per_s: round(reports.perS),
+    targets: { networks_per_s: 1_000_000, architectures_per_s: 200_000 },
+    meets_targets: networks.perS >= 1_000_000 && architectures.perS >= 200_000,
+    pool: { architectures: n, layers_mean: Number(layersMean.toFixed(2)), space: 'DEFAULT_SEARCH_SPACE', seed: SEED },
+    mode: 'neuronas (spikesim reported separately)',
+    checksum: Number.isFinite(sink),
+  };
+}

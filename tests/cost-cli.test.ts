@@ -1,0 +1,172 @@
+/** `neuronas estimate`: runEstimate with a fake io, plus one real spawn. */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../src/cli/io.ts';
+import { runEstimate } from '../src/cli/estimate.ts';
+import { HARDWARE_FIELDS } from '../src/core/cost/hardware.ts';
+import { LAYER_FIELDS } from '../src/core/cost/validate.ts';
+
+interface Fake extends CliIO {
+  stdout: string[];
+  stderr: string[];
+}
+
+function fakeIO(stdin = '', files: Record<string, string> = {}): Fake {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    readStdin: async () => stdin,
+    readFile: async (path) => {
+      if (path in files) return files[path];
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    },
+    out: (s) => stdout.push(s),
+    err: (s) => stderr.push(s),
+  };
+}
+
+const VGG_SPIKESIM = JSON.stringify({
+  layers: [
+    { kind: 'conv', cin: 3, cout: 64, k: 3, hin: 32, hout: 32 },
+    { kind: 'conv', cin: 64, cout: 64, k: 3, hin: 32, hout: 16 },
+    { kind: 'conv', cin: 64, cout: 128, k: 3, hin: 16, hout: 16 },
+    { kind: 'conv', cin: 128, cout: 128, k: 3, hin: 16, hout: 8 },
+    { kind: 'conv', cin: 128, cout: 256, k: 3, hin: 8, hout: 8 },
+    { kind: 'conv', cin: 256, cout: 256, k: 3, hin: 8, hout: 8 },
+    { kind: 'conv', cin: 256, cout: 256, k: 3, hin: 8, hout: 4 },
+  ],
+  hardware: { mode: 'spikesim', xbar: 64, timesteps: 5 },
+});
+
+async function run(argv: string[], io: Fake): Promise<number> {
+  return runEstimate(argv, io);
+}
+
+describe('neuronas estimate', () => {
+  it('costs a layer list from stdin: the JSON report with the required keys', async () => {
+    const io = fakeIO(VGG_SPIKESIM);
+    expect(await run(['-'], io)).toBe(0);
+    expect(io.stderr).toEqual([]);
+    const r = JSON.parse(io.stdout.join(''));
+    for (const key of ['tiles', 'pes', 'crossbars', 'params', 'memory_bits', 'area_mm2', 'energy_uJ', 'latency_ms', 'layers', 'breakdown', 'kpis', 'mode', 'hardware', 'notes']) {
+      expect(r).toHaveProperty(key);
+    }
+    expect(r.mode).toBe('spikesim');
+    expect(r.tiles).toBe(6);
+    expect(r.energy_uJ).toBeCloseTo(15.90693402624, 10);
+    expect(r.latency_ms).toBeCloseTo(62.83264, 10);
+    expect(r.layers).toHaveLength(7);
+    expect(Object.keys(r.breakdown.energy_uJ)).toEqual(['crossbar_array', 'adc', 'multiplexers', 'accumulation', 'buffers', 'interconnect', 'neurons']);
+    expect(r.hardware.xbar).toBe(64);
+  });
+
+  it('reads a FILE; the default mode is neuronas and says activity was assumed', async () => {
+    const io = fakeIO('', { 'net.json': JSON.stringify({ layers: [{ kind: 'conv', cin: 1, cout: 8, k: 3, hin: 28, hout: 28 }, { kind: 'fc', cin: 8, cout: 10 }] }) });
+    expect(await run(['net.json'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join(''));
+    expect(r.mode).toBe('neuronas');
+    expect(r.notes).toContain('activity assumed 1 (worst case): no input spike-rate measurement was given');
+  });
+
+  it('costs an architecture genome with input rates', async () => {
+    const io = fakeIO(JSON.stringify({ architecture: 'c16-h128-t4-w8-301203', hardware: { xbar: 128 } }));
+    expect(await run(['-'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join(''));
+    expect(r.hardware.timesteps).toBe(4);
+    expect(r.layers[0].name).toBe('stem');
+    const n = r.layers.length;
+    const io2 = fakeIO(JSON.stringify({ architecture: 'c16-h128-t4-w8-301203', input_rates: Array(n).fill(0.25) }));
+    expect(await run(['-'], io2)).toBe(0);
+    const r2 = JSON.parse(io2.stdout.join(''));
+    expect(r2.notes.some((s: string) => s.includes('activity assumed'))).toBe(false);
+    expect(r2.layers.every((l: { input_rate: number }) => l.input_rate === 0.25)).toBe(true);
+  });
+
+  const bad: [string, string][] = [
+    ['{"layers":[', 'input: malformed JSON'],
+    ['[]', 'input: expected a JSON object with "layers" or "architecture", got an array'],
+    ['{"hardware":{}}', 'layers: missing'],
+    ['{"layers":[{"kind":"conv","cin":3,"cout":8,"k":3,"hin":8,"hout":8},{"kind":"conv","cin":8,"cout":8,"k":3,"hin":8,"hout":8},{"kind":"conv","cin":8,"cout":8,"k":3,"hin":32,"hout":40}]}', 'layers[2].hout: 40 is larger than hin 32'],
+    ['{"layers":[{"kind":"conv","cin":-3,"cout":8,"k":3,"hin":8,"hout":8}]}', 'layers[0].cin: -3 is negative'],
+    ['{"layers":[{"kind":"conv","cin":3,"cout":8.5,"k":3,"hin":8,"hout":8}]}', 'layers[0].cout: 8.5 is not a whole number'],
+    ['{"layers":[{"kind":"conv","cin":3,"cout":8,"hin":8,"hout":8}]}', 'layers[0].k: missing'],
+    ['{"layers":[{"kind":"lstm","cin":3,"cout":8}]}', 'layers[0].kind: "lstm" is not a known layer kind'],
+    ['{"layers":[{"kind":"fc","cin":3,"cout":8}],"hardware":{"preset":"x"}}', 'hardware.preset: "x" is not a known preset'],
+    ['{"layers":[{"kind":"fc","cin":3,"cout":8}],"hardware":{"xbar_size":64}}', 'hardware.xbar_size: unknown field'],
+    ['{"layers":[{"kind":"fc","cin":3,"cout":8}],"hardwre":{}}', 'hardwre: unknown field (did you mean "hardware"?)'],
+    ['{"layers":[{"kind":"fc","cin":3,"cout":8}],"input_rates":[2]}', 'input_rates[0]: 2 is outside [0, 1]'],
+    ['{"architecture":"c16-h128-t4-w8-3012"}', "architecture: genome part '3012': a cell is 6 digits"],
+    ['{"architecture":"c16-h128-t4-w8-301203","layers":[]}', 'architecture: give either "layers" or "architecture", not both'],
+  ];
+  for (const [input, message] of bad) {
+    it(`exits 2 with one line: ${message}`, async () => {
+      const io = fakeIO(input);
+      expect(await run(['-'], io)).toBe(2);
+      expect(io.stdout).toEqual([]);
+      expect(io.stderr).toHaveLength(1);
+      expect(io.stderr[0].startsWith(message)).toBe(true);
+      expect(io.stderr[0]).not.toContain('\n');
+      expect(io.stderr[0]).not.toMatch(/at .*\.ts:\d+/);
+    });
+  }
+
+  it('usage errors exit 2', async () => {
+    let io = fakeIO();
+    expect(await run([], io)).toBe(2);
+    expect(io.stderr[0]).toContain('give a FILE');
+    io = fakeIO();
+    expect(await run(['--fast', '-'], io)).toBe(2);
+    expect(io.stderr[0]).toContain("unknown option '--fast'");
+    io = fakeIO();
+    expect(await run(['missing.json'], io)).toBe(2);
+    expect(io.stderr).toEqual(['estimate: cannot read missing.json (ENOENT)']);
+  });
+
+  it('--jsonl: one report per line; blank lines skipped', async () => {
+    const lines = [
+      JSON.stringify({ layers: [{ kind: 'fc', cin: 64, cout: 10 }] }),
+      '',
+      JSON.stringify({ architecture: 'c8-h64-t2-w8-301203', hardware: { mode: 'spikesim' } }),
+      VGG_SPIKESIM,
+    ].join('\n');
+    const io = fakeIO(lines + '\n');
+    expect(await run(['--jsonl', '-'], io)).toBe(0);
+    expect(io.stdout).toHaveLength(3);
+    const reports = io.stdout.map((s) => JSON.parse(s));
+    expect(reports.map((r) => r.mode)).toEqual(['neuronas', 'spikesim', 'spikesim']);
+    expect(io.stdout.every((s) => !s.includes('\n'))).toBe(true);
+  });
+
+  it('--jsonl: a bad line exits 2 naming its line number, with no report printed', async () => {
+    const lines = [JSON.stringify({ layers: [{ kind: 'fc', cin: 64, cout: 10 }] }), '{"layers":[{"kind":"fc","cin":0,"cout":10}]}'].join('\n');
+    const io = fakeIO(lines);
+    expect(await run(['--jsonl', '-'], io)).toBe(2);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr).toEqual(['line 2: layers[0].cin: 0 is less than 1']);
+  });
+
+  it('--help documents every hardware and layer field with its default', async () => {
+    const io = fakeIO();
+    expect(await run(['--help'], io)).toBe(0);
+    const help = io.stdout.join('\n');
+    for (const f of HARDWARE_FIELDS) expect(help).toMatch(new RegExp(`\\n  ${f.key} +default `));
+    for (const f of LAYER_FIELDS) expect(help).toContain(`  ${f.key}`);
+    expect(help).toContain('input_rates');
+    expect(help).toContain('default 64 cells; one of 32, 64, 128, 256');
+  });
+});
+
+describe('real process', () => {
+  const main = 'src/cli/main.ts';
+  it.skipIf(!existsSync(main))('npx tsx src/cli/main.ts estimate - (one spawn)', () => {
+    const ok = spawnSync('npx', ['tsx', main, 'estimate', '-'], { input: VGG_SPIKESIM, encoding: 'utf8', timeout: 60_000 });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const r = JSON.parse(ok.stdout);
+    expect(r.tiles).toBe(6);
+    expect(r.energy_uJ).toBeCloseTo(15.90693402624, 10);
+  });
+});
