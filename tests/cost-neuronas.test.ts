@@ -147,12 +147,22 @@ describe('crossbar size', () => {
     expect(buildReport([l], neuronas({ xbar: 256 })).layers[0].cycles).toBe(1 * 1 * 16);
     expect(() => neuronas({ xbar: 48 })).toThrow('hardware.xbar: 48 is not one of 32, 64, 128, 256');
   });
-  it('X = 32 halves the ADC groups: E per cycle at k = 3 written out', () => {
+  it('X = 32 halves the ADC groups and quarters the per-crossbar read energy and area: written out', () => {
     const c = neuronas({ xbar: 32 });
     const eFixed = 19.64 * 8 + 4.64 + 1.274 * 4 + 4 * 4 * 0.094245 + 4 * 16 * 1.15e-6 + 4 * 0.2 + 397;
     expect(c.eFixed).toBeCloseTo(eFixed, 10);
-    expect(c.eXbarTap).toBeCloseTo(4 * 1.76423, 12);
+    // a 32×32 crossbar has a quarter of the cells of the 64×64 one the preset was measured at
+    expect(c.eXbarRead).toBeCloseTo(1.76423 / 4, 12);
+    expect(c.aXbar).toBeCloseTo(26.2144 / 4, 12);
+    expect(c.eXbarTap).toBeCloseTo((4 * 1.76423) / 4, 12);
     expect(c.eAdc).toBeCloseTo(16 * 2.03084, 12);
+    expect(c.aPe).toBeCloseTo(9 * (26.2144 / 4) + 4 * (693.633 + 45.9), 9);
+  });
+
+  it('X = 256 scales crossbar read energy and area by 16 in neuronas mode, not in spikesim mode', () => {
+    expect(neuronas({ xbar: 256 }).eXbarRead).toBeCloseTo(16 * 1.76423, 12);
+    expect(neuronas({ xbar: 256 }).aXbar).toBeCloseTo(16 * 26.2144, 12);
+    expect(compileHardware(resolveHardware({ mode: 'spikesim', xbar: 256 })).aXbar).toBe(26.2144);
   });
 });
 

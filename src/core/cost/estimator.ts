@@ -142,6 +142,10 @@ export interface CompiledHardware {
   readonly eXbarTap: number;
   /** neuronas: ADC energy per PE cycle at rate 1: groups²·e_adc, pJ */
   readonly eAdc: number;
+  /** energy of one crossbar read at this crossbar size, pJ */
+  readonly eXbarRead: number;
+  /** area of one crossbar at this crossbar size, µm² */
+  readonly aXbar: number;
   /** area of one PE, µm² */
   readonly aPe: number;
   /** area of one tile, µm² */
@@ -167,17 +171,22 @@ export function compileHardware(hw: HardwareConfig): CompiledHardware {
   const X = h.xbar;
   const k2 = h.kernel * h.kernel;
   const g = X / h.cols_per_adc;
+  const spikesim = h.mode === 'spikesim';
+  // SpikeSim's per-crossbar constants are for one size (64×64) and it never
+  // rescales them; the extended mode scales them with the cell count.
+  const xbarScale = spikesim ? 1 : (X / h.xbar_ref) ** 2;
+  const eXbarRead = h.e_xbar_read_pj * xbarScale;
+  const aXbar = h.a_xbar_um2 * xbarScale;
   // SpikeSim, in its own order of operations:
   //   PE_ar = k*k*xbar_ar + (xbar_size/8)*(ADC+MUX)
   //   PE_cycle_energy = Htree + mem_fetch + neuron + xbar_size/8*PE_ar + (xbar_size/8)*16*Sub + (xbar_size/8)*Temp_Buff + Tile_buff
-  const ePe = k2 * h.e_xbar_read_pj + g * (h.e_adc_pj + h.e_mux_pj);
+  const ePe = k2 * eXbarRead + g * (h.e_adc_pj + h.e_mux_pj);
   const eCycle = h.e_htree_pj + h.e_mem_fetch_pj + h.e_neuron_pj + g * ePe + g * h.sub_ops_per_adc * h.e_sub_pj + g * h.e_temp_buffer_pj + h.e_tile_buffer_pj;
   const eFixed = h.e_htree_pj + h.e_mem_fetch_pj + h.e_neuron_pj + g * g * h.e_mux_pj + g * h.sub_ops_per_adc * h.e_sub_pj + g * h.e_temp_buffer_pj + h.e_tile_buffer_pj;
   //   PE_ar = k*k*xbar_ar + (xbar_size/8)*(ADC+MUX)
   //   Tile_ar_ov = (xbar_size/8)*Sub + Temp_Buff + Tile_buff + pe_per_tile*PE_ar + Htree
-  const aPe = k2 * h.a_xbar_um2 + g * (h.a_adc_um2 + h.a_mux_um2);
+  const aPe = k2 * aXbar + g * (h.a_adc_um2 + h.a_mux_um2);
   const aTile = g * h.a_sub_um2 + h.a_temp_buffer_um2 + h.a_tile_buffer_um2 + h.pes_per_tile * aPe + h.a_htree_um2;
-  const spikesim = h.mode === 'spikesim';
   const signedFactor = h.signed_scheme === 'differential' ? 2 : 1;
   const compiled: CompiledHardware = {
     hw: h,
@@ -193,7 +202,9 @@ export function compileHardware(hw: HardwareConfig): CompiledHardware {
     groups: g,
     eCycle,
     eFixed,
-    eXbarTap: g * h.e_xbar_read_pj,
+    eXbarTap: g * eXbarRead,
+    eXbarRead,
+    aXbar,
     eAdc: g * g * h.e_adc_pj,
     aPe,
     aTile,

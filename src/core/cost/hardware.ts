@@ -41,6 +41,8 @@ export interface HardwareConfig {
   pes_per_tile: number;
   /** columns sharing one ADC through a multiplexer */
   cols_per_adc: number;
+  /** crossbar size at which the per-crossbar read energy and area were characterised */
+  xbar_ref: number;
 
   // --- precision -----------------------------------------------------------
   weight_bits: number;
@@ -98,6 +100,7 @@ const SPIKESIM_65NM_RRAM: HardwareConfig = Object.freeze({
   kernel: 3,
   pes_per_tile: 8,
   cols_per_adc: 8,
+  xbar_ref: 64,
   weight_bits: 8,
   cell_bits: 2,
   signed_scheme: 'offset',
@@ -171,6 +174,8 @@ export const HARDWARE_FIELDS: readonly HardwareField[] = Object.freeze([
     help: 'processing elements per tile; layers share tiles' },
   { key: 'cols_per_adc', group: 'mapping', type: 'int', unit: 'columns', min: 1, max: 32, source: SPIKESIM + ' (the X/8 factors)',
     help: 'crossbar columns sharing one ADC through a multiplexer; X/cols_per_adc ADCs per crossbar group' },
+  { key: 'xbar_ref', group: 'mapping', type: 'int', unit: 'cells', allowed: [32, 64, 128, 256], source: SPIKESIM + ' (a_xbar = 64·64 cells · 0.0064 µm²)',
+    help: 'crossbar size the per-crossbar read energy and area were measured at; neuronas mode scales both by (xbar / xbar_ref)², since a read drives every cell and the array area is cells × cell area' },
   // precision
   { key: 'weight_bits', group: 'precision', type: 'int', unit: 'bits', min: 1, max: 32, source: 'NeuroNAS (8-bit weights)',
     help: "weight precision w (neuronas mode: ceil(w/cell_bits) columns per weight; an architecture's own weight bits override it)" },
@@ -191,7 +196,7 @@ export const HARDWARE_FIELDS: readonly HardwareField[] = Object.freeze([
     help: "a layer starts once this fraction of the previous layer's outputs exist" },
   // energy
   { key: 'e_xbar_read_pj', group: 'energy', type: 'number', unit: 'pJ', min: 0, max: E_MAX, source: SPIKESIM + ' (xbar_ar, rram)',
-    help: 'energy of one crossbar read (64×64 RRAM; not rescaled with xbar); scales with input spike rate in neuronas mode' },
+    help: 'energy of one crossbar read (at xbar_ref × xbar_ref; neuronas mode rescales it by (xbar/xbar_ref)² and by the input spike rate)' },
   { key: 'e_adc_pj', group: 'energy', type: 'number', unit: 'pJ', min: 0, max: E_MAX, source: SPIKESIM + ' (ADC)',
     help: 'energy of one ADC conversion; scales with input spike rate in neuronas mode' },
   { key: 'e_mux_pj', group: 'energy', type: 'number', unit: 'pJ', min: 0, max: E_MAX, source: SPIKESIM + ' (MUX)',
@@ -212,7 +217,7 @@ export const HARDWARE_FIELDS: readonly HardwareField[] = Object.freeze([
     help: 'energy of the LIF neuron update per PE cycle' },
   // area
   { key: 'a_xbar_um2', group: 'area', type: 'number', unit: 'µm²', min: 0, max: A_MAX, source: SPIKESIM + ' (xbar_ar, rram; = 64·64 · 0.0064 µm² cells)',
-    help: 'area of one crossbar (64×64 RRAM; not rescaled with xbar)' },
+    help: 'area of one crossbar at xbar_ref × xbar_ref (neuronas mode rescales it by (xbar/xbar_ref)²)' },
   { key: 'a_adc_um2', group: 'area', type: 'number', unit: 'µm²', min: 0, max: A_MAX, source: SPIKESIM + ' (ADC)',
     help: 'area of one ADC' },
   { key: 'a_mux_um2', group: 'area', type: 'number', unit: 'µm²', min: 0, max: A_MAX, source: SPIKESIM + ' (MUX)',

@@ -203,7 +203,7 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
     const allocated = crossbars * X * X;
     cellsUsed += cellsL;
     cellsAllocated += allocated;
-    energy.crossbar_array += cycles * r * g * xbarTap * h.e_xbar_read_pj;
+    energy.crossbar_array += cycles * r * g * xbarTap * c.eXbarRead;
     energy.adc += cycles * r * g * g * h.e_adc_pj;
     energy.multiplexers += cycles * g * g * h.e_mux_pj;
     energy.accumulation += cycles * g * h.sub_ops_per_adc * h.e_sub_pj;
@@ -255,7 +255,7 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
   const tiles = totals.tiles;
   const P = c.pesPerTile;
   const area: ComponentBreakdown = {
-    crossbar_array: (tiles * P * c.kHw2 * h.a_xbar_um2) / 1e6,
+    crossbar_array: (tiles * P * c.kHw2 * c.aXbar) / 1e6,
     adc: (tiles * P * g * h.a_adc_um2) / 1e6,
     multiplexers: (tiles * P * g * h.a_mux_um2) / 1e6,
     accumulation: (tiles * g * h.a_sub_um2) / 1e6,
@@ -282,8 +282,12 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
       `spikesim mode maps every layer onto PEs of ${kk}×${kk} crossbars and charges ${c.kHw2} crossbar reads per cycle; these layers have another kernel size: ${mismatched.join(', ')}`,
     );
   }
-  if (X !== 64) {
-    notes.push(`crossbar read energy and crossbar area are per crossbar as configured (the preset's values are for 64×64) and are not rescaled for xbar = ${X}`);
+  if (X !== h.xbar_ref) {
+    notes.push(
+      c.spikesim
+        ? `spikesim mode keeps the per-crossbar read energy and area of ${h.xbar_ref}×${h.xbar_ref} crossbars for xbar = ${X}, as SpikeSim does`
+        : `crossbar read energy and crossbar area scaled by (${X}/${h.xbar_ref})² = ${(X / h.xbar_ref) ** 2} from the preset's ${h.xbar_ref}×${h.xbar_ref} values`,
+    );
   }
   notes.push('per-layer area: shared tile area is split in proportion to PEs, plus the layer\'s own input buffer and membranes');
 
