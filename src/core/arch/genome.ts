@@ -35,7 +35,6 @@ export const DEFAULT_ARCHITECTURE: Architecture = Object.freeze({
 
 /** Validity checks a genome must pass: reachability only; the direct-edge rule is a search-space choice. */
 const PARSE_RULES: CellRules = { requireDirectEdge: false };
-const MAX_DIM = 1 << 20;
 
 function cellDigits(cell: Cell): string {
   const f = cell.forward.join('');
@@ -88,11 +87,41 @@ export function parseMatrixCell(text: string): Cell {
   return digitsToCell(bwd === '000000' ? fwd : fwd + bwd, 'connection matrix');
 }
 
-function parseDim(token: string, name: string, max = MAX_DIM): number {
-  const body = token.slice(1);
-  if (!/^[0-9]+$/.test(body)) throw new GenomeError(`genome field '${token}': ${name} must be a whole number`);
-  const v = Number(body);
-  if (v < 1 || v > max) throw new GenomeError(`genome field '${token}': ${name} must be between 1 and ${max}`);
+/**
+ * Valid cells by their digits. There are at most 5¹² distinct cell strings but
+ * a search meets a few thousand, so caching the checked, frozen cell makes
+ * decoding a genome mostly a scan of its characters.
+ */
+const cellCache = new Map<string, Cell>();
+const CELL_CACHE_LIMIT = 50_000;
+
+function cachedCell(digits: string, where: string): Cell {
+  let cell = cellCache.get(digits);
+  if (cell === undefined) {
+    const c = digitsToCell(digits, where);
+    cell = Object.freeze({ forward: Object.freeze([...c.forward]), backward: c.backward === NO_BACKWARD ? NO_BACKWARD : Object.freeze([...c.backward]) });
+    if (cellCache.size < CELL_CACHE_LIMIT) cellCache.set(digits, cell);
+  }
+  return cell;
+}
+
+const DIM_NAMES: Readonly<Record<string, [string, number]>> = {
+  c: ['base width C', 4096],
+  h: ['hidden width', 65536],
+  t: ['timesteps', 256],
+  w: ['weight bits', 32],
+  n: ['classes', 100000],
+};
+
+/** Whole number written in s[from, to), or −1 when it is not only digits (or too long to be a dimension). */
+function digitsValue(s: string, from: number, to: number): number {
+  if (to <= from || to - from > 9) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
   return v;
 }
 
@@ -102,54 +131,68 @@ export function parseGenome(text: string): Architecture {
   const s = text.trim();
   if (s.length === 0) throw new GenomeError('the genome is empty');
   if (s.length > 256) throw new GenomeError(`the genome is ${s.length} characters long; a genome is at most 256`);
-  if (/^[0-9]{4}([\s,;|]+[0-9]{4}){3}$/.test(s)) {
+  if (s.length >= 19 && s.charCodeAt(4) !== 45 /* '-' */ && /^[0-9]{4}([\s,;|]+[0-9]{4}){3}$/.test(s)) {
     const cell = parseMatrixCell(s);
     return { ...DEFAULT_ARCHITECTURE, cells: [cell, cell] };
   }
-  const tokens = s.split('-');
-  const seen = new Set<string>();
-  const cells: Cell[] = [];
-  let channels = -1;
-  let hidden = -1;
-  let timesteps = -1;
-  let weightBits = -1;
+  // One pass over '-'-separated tokens: dimensions first (c, h, t, w, i, n; each once), then one or two cells.
+  let cell1: Cell | null = null;
+  let cell2: Cell | null = null;
+  const dims: Record<string, number> = { c: -1, h: -1, t: -1, w: -1, n: -1 };
   let input = MNIST_INPUT;
-  let classes = 10;
-  for (const token of tokens) {
-    const key = token[0];
-    if (key !== undefined && key >= '0' && key <= '9') {
-      if (!/^[0-9]+$/.test(token) || (token.length !== EDGES && token.length !== 2 * EDGES)) {
+  let seenInput = false;
+  for (let from = 0; from <= s.length; ) {
+    let to = s.indexOf('-', from);
+    if (to < 0) to = s.length;
+    const first = s.charCodeAt(from);
+    if (first >= 48 && first <= 57) {
+      const len = to - from;
+      const token = s.slice(from, to);
+      if ((len !== EDGES && len !== 2 * EDGES) || digitsValue(token, 0, Math.min(len, 9)) < 0 || (len > 9 && digitsValue(token, 9, len) < 0)) {
         throw new GenomeError(`genome part '${token}': a cell is 6 digits (12 with backward edges)`);
       }
-      if (cells.length === 2) throw new GenomeError('a genome has at most two cells');
-      cells.push(digitsToCell(token, `cell ${cells.length + 1}`));
-      continue;
-    }
-    if (cells.length > 0) throw new GenomeError(`genome part '${token}': dimensions come before the cells`);
-    if (key === undefined || seen.has(key)) throw new GenomeError(`genome part '${token}' is ${key === undefined ? 'empty' : 'repeated'}`);
-    seen.add(key);
-    switch (key) {
-      case 'c': channels = parseDim(token, 'base width C', 4096); break;
-      case 'h': hidden = parseDim(token, 'hidden width', 65536); break;
-      case 't': timesteps = parseDim(token, 'timesteps', 256); break;
-      case 'w': weightBits = parseDim(token, 'weight bits', 32); break;
-      case 'n': classes = parseDim(token, 'classes', 100000); break;
-      case 'i': {
+      if (cell2 !== null) throw new GenomeError('a genome has at most two cells');
+      if (cell1 === null) cell1 = cachedCell(token, 'cell 1');
+      else cell2 = cachedCell(token, 'cell 2');
+    } else {
+      const token = s.slice(from, to);
+      if (cell1 !== null) throw new GenomeError(`genome part '${token}': dimensions come before the cells`);
+      const key = token[0];
+      if (key === undefined) throw new GenomeError(`genome part '${token}' is empty`);
+      if (key === 'i') {
+        if (seenInput) throw new GenomeError(`genome part '${token}' is repeated`);
+        seenInput = true;
         const m = /^i([0-9]+)x([0-9]+)$/.exec(token);
         if (!m) throw new GenomeError(`genome part '${token}': input is written i<size>x<channels>, like i32x3`);
         input = { size: Number(m[1]), channels: Number(m[2]) };
-        break;
+      } else {
+        const dim = DIM_NAMES[key];
+        if (dim === undefined) throw new GenomeError(`genome part '${token}': unknown field '${key}' (known: c, h, t, w, i, n, then the cells)`);
+        if (dims[key] !== -1) throw new GenomeError(`genome part '${token}' is repeated`);
+        const v = digitsValue(s, from + 1, to);
+        if (v < 0) throw new GenomeError(`genome field '${token}': ${dim[0]} must be a whole number`);
+        if (v < 1 || v > dim[1]) throw new GenomeError(`genome field '${token}': ${dim[0]} must be between 1 and ${dim[1]}`);
+        dims[key] = v;
       }
-      default:
-        throw new GenomeError(`genome part '${token}': unknown field '${key}' (known: c, h, t, w, i, n, then the cells)`);
     }
+    from = to + 1;
   }
-  const missing = [['c', channels], ['h', hidden], ['t', timesteps], ['w', weightBits]].filter(([, v]) => v === -1).map(([k]) => k);
+  const missing = ['c', 'h', 't', 'w'].filter((k) => dims[k] === -1);
   if (missing.length) throw new GenomeError(`the genome lacks ${missing.join(', ')} (a genome looks like c16-h128-t4-w8-301203)`);
-  if (cells.length === 0) throw new GenomeError('the genome has no cell (6 digits, like 301203)');
-  const arch: Architecture = { cells: [cells[0], cells[1] ?? cells[0]], channels, hidden, timesteps, weightBits, input, classes };
-  const problem = architectureProblem(arch);
-  if (problem) throw new GenomeError(problem);
+  if (cell1 === null) throw new GenomeError('the genome has no cell (6 digits, like 301203)');
+  const arch: Architecture = {
+    cells: [cell1, cell2 ?? cell1],
+    channels: dims.c,
+    hidden: dims.h,
+    timesteps: dims.t,
+    weightBits: dims.w,
+    input,
+    classes: dims.n === -1 ? 10 : dims.n,
+  };
+  if (input !== MNIST_INPUT || arch.classes < 2) {
+    const problem = architectureProblem(arch);
+    if (problem) throw new GenomeError(problem);
+  }
   return arch;
 }
 
