@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { embeddedData } from './scripts/vite-embedded-data.ts';
 
 // Cross-origin isolation lets the tfjs wasm backend use its threaded build (SharedArrayBuffer).
 const isolationHeaders = {
@@ -9,7 +10,7 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), embeddedData()],
   worker: { format: 'es' },
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
