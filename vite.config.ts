@@ -18,5 +18,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // Dataset builds and backend set-up run in beforeAll hooks; 2 loaded cores need more than the 10 s default.
+    hookTimeout: 120_000,
   },
 });
