@@ -1,0 +1,91 @@
+/**
+ * Bench part `page`: the studio's first page in Chromium (Debian's
+ * /usr/bin/chromium through playwright-core) against a production build
+ * served by `vite preview`, both started and stopped here.
+ *
+ * Reports the time the costing worker takes to sample and cost the page's
+ * default set (from the worker's own clock, exposed on
+ * window.__neuronasTimings), cold (fresh page) and warm (re-sampling with a
+ * new seed), the re-cost time when only the hardware changes, and the
+ * redraw time of a budget-slider move with the default count and with
+ * 10,000 candidates.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.ts';
+import { measureSliderRedraw } from '../../e2e/measure.ts';
+import { PARAMS } from '../../src/core/params.ts';
+import type { JobTiming } from '../../src/ui/costing/timings.ts';
+
+const round = (v: number) => Math.round(v * 10) / 10;
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+// Page-side code goes as source text: tsx, the bench's loader, would otherwise inject helpers the page lacks.
+async function waitForJobs(page: Page, n: number): Promise<JobTiming> {
+  await page.waitForFunction(
+    `(window.__neuronasTimings ? window.__neuronasTimings.jobs.length : 0) >= ${n} && document.querySelector('[data-testid=job-status]').dataset.phase === 'done'`,
+    null,
+    { timeout: 120_000 },
+  );
+  return ((await page.evaluate('window.__neuronasTimings.jobs')) as JobTiming[])[n - 1];
+}
+
+export async function benchPage(): Promise<Record<string, unknown>> {
+  const outDir = await mkdtemp(join(tmpdir(), 'neuronas-bench-page-'));
+  let server: Awaited<ReturnType<typeof preview>> | null = null;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  try {
+    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+    const url = server.resolvedUrls?.local[0];
+    if (!url) throw new Error('vite preview did not report a URL');
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+
+    // Cold: a fresh page load, the worker's first job (module load excluded, JIT cold).
+    const cold: JobTiming[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(url);
+      cold.push(await waitForJobs(page, 1));
+    }
+    // Warm: new seeds on the same page.
+    const seed = page.getByTestId('input-seed');
+    const warm: JobTiming[] = [];
+    for (let i = 0; i < 3; i++) {
+      await seed.fill(String(100 + i));
+      warm.push(await waitForJobs(page, 2 + i));
+    }
+    // Hardware only: the sampled architectures are re-costed.
+    await page.getByTestId('select-xbar').selectOption('128');
+    const recost = await waitForJobs(page, 5);
+    const redrawDefault = await measureSliderRedraw(page);
+
+    const samples = page.getByTestId('entry-samples');
+    await samples.fill('10000');
+    await samples.press('Enter');
+    const big = await waitForJobs(page, 6);
+    const redraw10k = await measureSliderRedraw(page);
+
+    return {
+      candidates: cold[0].count,
+      default_samples: PARAMS.samples.default,
+      worker_sample_and_cost_ms: round(median(cold.map((j) => j.totalMs))),
+      worker_sample_ms: round(median(cold.map((j) => j.sampleMs))),
+      worker_cost_ms: round(median(cold.map((j) => j.costMs))),
+      page_request_to_all_points_ms: round(median(cold.map((j) => j.wallMs))),
+      warm_worker_sample_and_cost_ms: round(median(warm.map((j) => j.totalMs))),
+      recost_hardware_change_ms: round(recost.totalMs),
+      recost_reused_samples: recost.reusedSamples,
+      worker_sample_and_cost_10000_ms: round(big.totalMs),
+      slider_redraw_default: redrawDefault,
+      slider_redraw_10000: redraw10k,
+      note: 'worker times from the worker clock (sampling + costing + streaming); redraw = input event to feasibility recomputed and points repainted; cold = fresh page, median of 3',
+    };
+  } finally {
+    await browser.close();
+    await server?.close();
+    await rm(outDir, { recursive: true, force: true });
+  }
+}

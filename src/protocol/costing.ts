@@ -1,0 +1,81 @@
+/**
+ * The costing worker's protocol: the one interface both ends import. The
+ * worker (src/workers/costing.worker.ts) exposes a `CostingApi` through
+ * comlink; the page wraps the proxy in an abortable client
+ * (src/ui/costing/client.ts).
+ *
+ * A job samples `samples` architectures from `space` with `seed`, costs each
+ * on `hardware`, and streams the results as column chunks through the
+ * `onChunk` callback (a comlink.proxy). Columns are Float64Arrays whose
+ * buffers are transferred, not copied. A newer job supersedes an older one:
+ * the worker stops the older between chunks.
+ */
+import type { SearchSpace } from '../core/arch/sampler.ts';
+import type { HardwareConfig } from '../core/cost/hardware.ts';
+import { METRICS, type Columns } from '../core/metrics.ts';
+
+export const DEFAULT_CHUNK_SIZE = 500;
+
+export interface CostingRequest {
+  /** increasing id chosen by the client; chunks and results carry it back */
+  jobId: number;
+  space: SearchSpace;
+  samples: number;
+  seed: number;
+  /** a resolved hardware config (validated again in the worker) */
+  hardware: HardwareConfig;
+  /** candidates per streamed chunk (default DEFAULT_CHUNK_SIZE) */
+  chunkSize?: number;
+}
+
+export interface CostingChunk {
+  jobId: number;
+  /** index of the chunk's first candidate in the job */
+  start: number;
+  /** candidates in this chunk */
+  count: number;
+  /** candidates the job aims for: allocate this much on first sight */
+  target: number;
+  /** one Float64Array of `count` values per metric (transferred) */
+  columns: Columns;
+  /** genome of each candidate (formatGenome) */
+  genomes: string[];
+}
+
+export interface CostingTimings {
+  /** sampling (drawing and de-duplicating architectures), ms, worker clock */
+  sampleMs: number;
+  /** costing (layer lists and the estimator), ms */
+  costMs: number;
+  /** whole job inside the worker, including streaming the chunks out, ms */
+  totalMs: number;
+  /** the architectures came from the previous job (only the hardware changed) */
+  reusedSamples: boolean;
+}
+
+export interface CostingResult {
+  jobId: number;
+  /** candidates delivered (≤ target; fewer only when the space ran out of distinct architectures) */
+  count: number;
+  target: number;
+  /** false when a newer job or a cancel stopped it; its chunks should be dropped */
+  completed: boolean;
+  timings: CostingTimings;
+  /** spike rates were not measured: energy assumes every input spikes (rate 1) */
+  assumedRate1: boolean;
+}
+
+/** What `comlink.expose` publishes in the worker. */
+export interface CostingApi {
+  run(request: CostingRequest, onChunk: (chunk: CostingChunk) => void | Promise<void>): Promise<CostingResult>;
+  /** Stops a job between chunks; unknown or finished ids are ignored. */
+  cancel(jobId: number): void;
+  /** Throws from a timer in the worker's global scope, to exercise the page's crash handling. */
+  crashForTest(): void;
+}
+
+/** The buffers of a chunk, for comlink.transfer. */
+export function chunkTransferables(chunk: CostingChunk): ArrayBuffer[] {
+  return METRICS.map((m) => chunk.columns[m].buffer as ArrayBuffer);
+}
+

@@ -1,0 +1,80 @@
+/** Select, checkbox group and checkbox for the choice, set and flag knobs of the parameter table. */
+import { useId } from 'react';
+import type { ChoiceParam, FlagParam, SetParam } from '../../core/params.ts';
+
+export function ChoiceSelect<T extends string | number>({ def, value, options, onChange, testId }: { def: ChoiceParam<T>; value: T; options?: readonly T[]; onChange(v: T): void; testId?: string }) {
+  const id = useId();
+  const opts = options ?? def.options;
+  return (
+    <div className="knob knob-inline">
+      <label htmlFor={id}>{def.label}</label>
+      <select
+        id={id}
+        value={String(value)}
+        aria-describedby={`${id}-help`}
+        data-testid={testId}
+        onChange={(e) => {
+          const picked = opts.find((o) => String(o) === e.currentTarget.value);
+          if (picked !== undefined) onChange(picked);
+        }}
+      >
+        {opts.map((o) => (
+          <option key={String(o)} value={String(o)}>
+            {String(o)}
+          </option>
+        ))}
+      </select>
+      <p id={`${id}-help`} className="help">
+        {def.help}
+        {def.unit ? ` (${def.unit})` : ''}
+      </p>
+    </div>
+  );
+}
+
+export function SetCheckboxes<T extends string | number>({ def, value, onChange, format }: { def: SetParam<T>; value: readonly T[]; onChange(v: T[]): void; format?: (o: T) => string }) {
+  const id = useId();
+  return (
+    <fieldset className="knob set" aria-describedby={`${id}-help`}>
+      <legend>{def.label}</legend>
+      <div className="set-options">
+        {def.options.map((o) => {
+          const checked = value.includes(o);
+          const last = checked && value.length === 1;
+          return (
+            <label key={String(o)} className="check" title={last ? 'At least one must stay selected' : undefined}>
+              <input
+                type="checkbox"
+                checked={checked}
+                disabled={last}
+                onChange={(e) => {
+                  const on = e.currentTarget.checked;
+                  onChange(def.options.filter((x) => (x === o ? on : value.includes(x))));
+                }}
+              />
+              <span>{format ? format(o) : String(o)}</span>
+            </label>
+          );
+        })}
+      </div>
+      <p id={`${id}-help`} className="help">
+        {def.help}
+      </p>
+    </fieldset>
+  );
+}
+
+export function FlagCheckbox({ def, value, onChange }: { def: FlagParam; value: boolean; onChange(v: boolean): void }) {
+  const id = useId();
+  return (
+    <div className="knob">
+      <label className="check">
+        <input type="checkbox" checked={value} aria-describedby={`${id}-help`} onChange={(e) => onChange(e.currentTarget.checked)} />
+        <span>{def.label}</span>
+      </label>
+      <p id={`${id}-help`} className="help">
+        {def.help}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * The accelerator: preset, cost model, crossbar size and bits per cell from
+ * the parameter table, and a table of every constant of the preset (built
+ * from the cost module's field descriptors) to copy the preset and edit it.
+ */
+import { useEffect, useId, useState } from 'react';
+import { PARAMS } from '../../core/params.ts';
+import { HARDWARE_FIELDS, PRESET_NAMES, describeRange, fieldProblem, type FieldGroup, type HardwareField } from '../../core/cost/hardware.ts';
+import { useStudio } from '../state/store.ts';
+import { KNOB_FIELDS, PER_ARCHITECTURE_FIELDS, presetValue, studioHardware } from '../state/hardware.ts';
+import { ChoiceSelect } from '../controls/Choice.tsx';
+
+const GROUP_TITLES: Record<FieldGroup, string> = {
+  model: 'Model',
+  mapping: 'Mapping',
+  precision: 'Precision',
+  timing: 'Timing',
+  energy: 'Energy per use',
+  area: 'Area',
+};
+
+export function HardwarePanel() {
+  const p = useStudio((s) => s.params);
+  const setParam = useStudio((s) => s.setParam);
+  const edits = useStudio((s) => s.hwEdits);
+  const resolution = studioHardware(p, edits);
+  return (
+    <section className="panel" aria-labelledby="hw-title">
+      <h2 id="hw-title">Hardware</h2>
+      <ChoiceSelect def={PARAMS.preset} value={p.preset} options={PRESET_NAMES} onChange={(v) => setParam('preset', v)} testId="select-preset" />
+      <ChoiceSelect def={PARAMS.costMode} value={p.costMode} onChange={(v) => setParam('costMode', v)} testId="select-costMode" />
+      <ChoiceSelect def={PARAMS.xbar} value={p.xbar} onChange={(v) => setParam('xbar', v)} testId="select-xbar" />
+      <ChoiceSelect def={PARAMS.cellBits} value={p.cellBits} onChange={(v) => setParam('cellBits', v)} testId="select-cellBits" />
+      {p.costMode === 'spikesim' ? <p className="panel-note">SpikeSim mode stores one weight per cell: bits per cell and weight bits do not change the mapping.</p> : null}
+      {resolution.error ? (
+        <p className="field-error" role="alert">
+          Hardware not used: {resolution.error.message}
+        </p>
+      ) : null}
+      <p className="panel-note">
+        Every other constant of the preset can be copied and edited under{' '}
+        <a
+          href="#constants"
+          onClick={() => {
+            const d = document.getElementById('constants');
+            if (d instanceof HTMLDetailsElement) d.open = true;
+          }}
+        >
+          Preset constants
+        </a>
+        , below the chart.
+      </p>
+    </section>
+  );
+}
+
+/** The preset's constants as an editable table: a copy of the preset, costed as soon as a value is valid. */
+export function ConstantsPanel() {
+  const preset = useStudio((s) => s.params.preset);
+  const edits = useStudio((s) => s.hwEdits);
+  const resetHwEdits = useStudio((s) => s.resetHwEdits);
+  const editable = HARDWARE_FIELDS.filter((f) => !KNOB_FIELDS.includes(f.key) && !PER_ARCHITECTURE_FIELDS.includes(f.key));
+  const groups = [...new Set(editable.map((f) => f.group))];
+  const edited = Object.keys(edits).length;
+  return (
+    <details className="panel constants" id="constants" data-testid="constants">
+      <summary>
+        <h2 id="constants-title">Preset constants</h2> <span className="panel-note">copy the preset and edit any constant{edited ? ` · ${edited} edited` : ''}</span>
+      </summary>
+      <div className="constants-body">
+        <p className="panel-note">
+          Starts from <code>{preset}</code>; an edited value re-costs every candidate. Timesteps and weight bits come from each sampled
+          architecture; crossbar size, bits per cell and the cost model from the Hardware controls.
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Constant</th>
+              <th scope="col">Value</th>
+              <th scope="col">Unit</th>
+              <th scope="col">What it is · where the default comes from</th>
+            </tr>
+          </thead>
+          {groups.map((g) => (
+            <tbody key={g}>
+              <tr className="group-row">
+                <th scope="rowgroup" colSpan={4}>
+                  {GROUP_TITLES[g]}
+                </th>
+              </tr>
+              {editable
+                .filter((f) => f.group === g)
+                .map((f) => (
+                  <ConstantRow key={f.key} field={f} preset={preset} />
+                ))}
+            </tbody>
+          ))}
+        </table>
+        <button type="button" onClick={resetHwEdits} disabled={edited === 0}>
+          Reset to preset
+        </button>
+      </div>
+    </details>
+  );
+}
+
+function ConstantRow({ field, preset }: { field: HardwareField; preset: string }) {
+  const id = useId();
+  const edit = useStudio((s) => s.hwEdits[field.key]);
+  const setHwEdit = useStudio((s) => s.setHwEdit);
+  const base = presetValue(preset, field.key);
+  const value = edit ?? base;
+  const [draft, setDraft] = useState(String(value));
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    setDraft(String(value));
+    setProblem(null);
+  }, [value]);
+  const commit = (text: string) => {
+    const v = field.type === 'enum' ? text : Number(text.trim());
+    const bad = text.trim() === '' ? 'enter a value' : fieldProblem(field, v);
+    setProblem(bad);
+    if (bad) return;
+    setHwEdit(field.key, v === base ? undefined : v);
+  };
+  return (
+    <tr className={edit !== undefined ? 'edited' : undefined}>
+      <th scope="row">
+        <label htmlFor={id}>
+          <code>{field.key}</code>
+        </label>
+      </th>
+      <td>
+        {field.type === 'enum' ? (
+          <select id={id} value={String(value)} aria-describedby={`${id}-help`} onChange={(e) => commit(e.currentTarget.value)}>
+            {field.allowed!.map((o) => (
+              <option key={String(o)}>{String(o)}</option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={id}
+            type="text"
+            inputMode="decimal"
+            value={draft}
+            aria-describedby={`${id}-help${problem ? ` ${id}-err` : ''}`}
+            aria-invalid={problem ? true : undefined}
+            title={describeRange(field)}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            onBlur={() => commit(draft)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') commit(draft);
+              if (e.key === 'Escape') setDraft(String(value));
+            }}
+          />
+        )}
+        {problem ? (
+          <span id={`${id}-err`} className="field-error" role="alert">
+            {problem}
+          </span>
+        ) : null}
+      </td>
+      <td>{field.unit}</td>
+      <td className="what" id={`${id}-help`}>
+        {field.help} · {field.source}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,341 @@
+/**
+ * Scatter of costed candidates on two cost axes. A pure component: columns,
+ * feasibility mask, axes and budgets come in through props.
+ *
+ * Recharts draws the axes, grid and budget lines; the points themselves go
+ * on a canvas inside the chart (recharts' own axis scales place them), since
+ * thousands of SVG circles cannot be recoloured within a frame. Pixel
+ * positions are memoized on the data and axes, so a budget change only
+ * repaints colours: O(n), no allocation.
+ */
+import { createContext, memo, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, ResponsiveContainer, ScatterChart, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import { BUDGETS } from '../../core/feasibility.ts';
+import type { Budgets } from '../../core/settings.ts';
+import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
+import { drawPoints, nearestPoint, type PixelPoints, type PointColors } from './draw.ts';
+
+export interface CostScatterProps {
+  columns: Columns;
+  /** candidates to show: entries [0, count) */
+  count: number;
+  /** bumps whenever columns or count change */
+  dataVersion: number;
+  genomes: readonly string[];
+  /** 0 = feasible, else the bits of the broken budgets */
+  mask: Uint8Array;
+  maskVersion: number;
+  x: Metric;
+  y: Metric;
+  budgets: Budgets;
+  colors: PointColors;
+  /** feasible candidates among the shown (for the chart's text alternative) */
+  feasible: number;
+  height?: number;
+}
+
+const POINT_RADIUS = 2.5;
+const HOVER_DISTANCE = 10;
+const MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };
+
+const BUDGET_OF_METRIC: Partial<Record<Metric, { key: keyof Budgets; bit: number }>> = Object.fromEntries(
+  BUDGETS.map((b, i) => [b.metric, { key: b.key, bit: 1 << i }]),
+);
+const BUDGET_LABEL: Record<keyof Budgets, string> = { maxParams: 'memory', maxAreaMm2: 'area', maxLatencyMs: 'latency', maxEnergyUJ: 'energy' };
+
+/**
+ * What changes while a budget slider moves: passed by context so the memoized
+ * chart (axes, grid) skips re-rendering and only the point canvas and the
+ * budget lines update.
+ */
+interface Paint {
+  mask: Uint8Array;
+  maskVersion: number;
+  budgets: Budgets;
+  colors: PointColors;
+}
+const PaintContext = createContext<Paint | null>(null);
+
+interface Hover {
+  index: number;
+  /** position in the chart container, CSS px */
+  left: number;
+  top: number;
+}
+
+function tickFormat(v: number): string {
+  return formatCompact(v);
+}
+
+export function CostScatter(props: CostScatterProps) {
+  const { columns, count, dataVersion, x, y, height = 520 } = props;
+  const xSpec = useMemo(() => specFor(columns[x], count), [columns, count, dataVersion, x]);
+  const ySpec = useMemo(() => specFor(columns[y], count), [columns, count, dataVersion, y]);
+  const [hover, setHover] = useState<Hover | null>(null);
+  // A pin names its candidate by genome too, so it survives a re-cost (same candidates, new figures) and not a re-sample.
+  const [pinned, setPinned] = useState<{ index: number; genome: string } | null>(null);
+  const onHover = useCallback((h: Hover | null) => setHover(h), []);
+  const genomesRef = useRef(props.genomes);
+  genomesRef.current = props.genomes;
+  const onPick = useCallback((i: number | null) => setPinned(i === null ? null : { index: i, genome: genomesRef.current[i] }), []);
+  const pin = pinned !== null && pinned.index < count && props.genomes[pinned.index] === pinned.genome ? pinned.index : null;
+  const shown = hover;
+  const feasible = props.feasible;
+  const paint = useMemo<Paint>(
+    () => ({ mask: props.mask, maskVersion: props.maskVersion, budgets: props.budgets, colors: props.colors }),
+    [props.mask, props.maskVersion, props.budgets, props.colors],
+  );
+  return (
+    <>
+      <div className="scatter" style={{ height }} data-testid="scatter">
+        <div
+          className="scatter-chart"
+          role="img"
+          aria-label={`Scatter plot of ${count} candidates, ${METRIC_INFO[x].label} against ${METRIC_INFO[y].label}; ${feasible} feasible (coloured), ${count - feasible} infeasible (grey).`}
+        >
+          <PaintContext.Provider value={paint}>
+            <ChartBody columns={columns} count={count} dataVersion={dataVersion} x={x} y={y} xSpec={xSpec} ySpec={ySpec} onHover={onHover} onPick={onPick} />
+          </PaintContext.Provider>
+        </div>
+        {shown && shown.index < count ? (
+          <>
+            <span className="hover-ring" style={{ left: shown.left, top: shown.top }} aria-hidden="true" />
+            <PointTooltip {...props} hover={shown} height={height} />
+          </>
+        ) : null}
+      </div>
+      {pin !== null ? <PinnedCard {...props} index={pin} onClose={() => setPinned(null)} /> : null}
+    </>
+  );
+}
+
+function specFor(col: Float64Array, count: number): AxisSpec {
+  const [lo, hi] = columnExtent(col, count);
+  return axisSpec(lo, hi);
+}
+
+interface BodyProps {
+  columns: Columns;
+  count: number;
+  dataVersion: number;
+  x: Metric;
+  y: Metric;
+  xSpec: AxisSpec;
+  ySpec: AxisSpec;
+  onHover(h: Hover | null): void;
+  onPick(i: number | null): void;
+}
+
+const ChartBody = memo(function ChartBody(p: BodyProps) {
+  const xLabel = useMemo(() => ({ value: axisTitle(p.x, p.xSpec.scale), position: 'insideBottom' as const, offset: -18, className: 'axis-title' }), [p.x, p.xSpec.scale]);
+  const yLabel = useMemo(() => ({ value: axisTitle(p.y, p.ySpec.scale), angle: -90, position: 'insideLeft' as const, offset: 4, style: { textAnchor: 'middle' as const }, className: 'axis-title' }), [p.y, p.ySpec.scale]);
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <ScatterChart margin={MARGIN}>
+        <CartesianGrid className="grid" />
+        <XAxis
+          xAxisId={0}
+          type="number"
+          dataKey="x"
+          scale={p.xSpec.scale}
+          domain={p.xSpec.domain}
+          ticks={p.xSpec.ticks}
+          allowDataOverflow
+          tickFormatter={tickFormat}
+          label={xLabel}
+          height={44}
+        />
+        <YAxis
+          yAxisId={0}
+          type="number"
+          dataKey="y"
+          scale={p.ySpec.scale}
+          domain={p.ySpec.domain}
+          ticks={p.ySpec.ticks}
+          allowDataOverflow
+          tickFormatter={tickFormat}
+          label={yLabel}
+          width={72}
+        />
+        <PointsLayer {...p} />
+        <BudgetLines x={p.x} y={p.y} xSpec={p.xSpec} ySpec={p.ySpec} />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+});
+
+/**
+ * Dashed lines at the budgets of the metrics on the axes (when the budget is
+ * finite and in view), placed with recharts' scales but drawn as plain SVG so
+ * moving a budget does not touch recharts' state.
+ */
+function BudgetLines({ x, y, xSpec, ySpec }: { x: Metric; y: Metric; xSpec: AxisSpec; ySpec: AxisSpec }) {
+  const { budgets } = useContext(PaintContext)!;
+  const plot = usePlotArea();
+  const xScale = useXAxisScale(0);
+  const yScale = useYAxisScale(0);
+  if (!plot || !xScale || !yScale) return null;
+  const xBudget = budgetLine(x, budgets, xSpec);
+  const yBudget = budgetLine(y, budgets, ySpec);
+  const left = plot.x;
+  const right = plot.x + plot.width;
+  const top = plot.y;
+  const bottom = plot.y + plot.height;
+  const bx = xBudget === null ? undefined : xScale(xBudget);
+  const by = yBudget === null ? undefined : yScale(yBudget);
+  return (
+    <g className="budget-lines" pointerEvents="none">
+      {bx !== undefined ? (
+        <g data-testid="budget-line-x">
+          <line x1={bx} x2={bx} y1={top} y2={bottom} className="budget-line" strokeDasharray="6 4" />
+          <text x={bx - 4} y={top + 12} textAnchor="end" className="budget-label">
+            {BUDGET_LABEL[BUDGET_OF_METRIC[x]!.key]} budget
+          </text>
+        </g>
+      ) : null}
+      {by !== undefined ? (
+        <g data-testid="budget-line-y">
+          <line x1={left} x2={right} y1={by} y2={by} className="budget-line" strokeDasharray="6 4" />
+          <text x={right - 4} y={by - 5} textAnchor="end" className="budget-label">
+            {BUDGET_LABEL[BUDGET_OF_METRIC[y]!.key]} budget
+          </text>
+        </g>
+      ) : null}
+    </g>
+  );
+}
+
+function budgetLine(m: Metric, budgets: Budgets, spec: AxisSpec): number | null {
+  const b = BUDGET_OF_METRIC[m];
+  if (!b) return null;
+  const v = budgets[b.key];
+  return Number.isFinite(v) && v >= spec.domain[0] && v <= spec.domain[1] ? v : null;
+}
+
+/** The canvas of points, sized to recharts' plot area and placed with its axis scales. */
+function PointsLayer(p: BodyProps) {
+  const { mask, maskVersion, colors } = useContext(PaintContext)!;
+  const plot = usePlotArea();
+  const xScale = useXAxisScale(0);
+  const yScale = useYAxisScale(0);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+  const px0 = plot?.x ?? 0;
+  const py0 = plot?.y ?? 0;
+  const width = Math.max(0, Math.round(plot?.width ?? 0));
+  const height = Math.max(0, Math.round(plot?.height ?? 0));
+  const xs = p.columns[p.x];
+  const ys = p.columns[p.y];
+  const points = useMemo<PixelPoints | null>(() => {
+    if (!xScale || !yScale || width === 0) return null;
+    const n = p.count;
+    const px = new Float32Array(n);
+    const py = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const sx = xScale(xs[i]);
+      const sy = yScale(ys[i]);
+      px[i] = sx === undefined ? NaN : sx - px0;
+      py[i] = sy === undefined ? NaN : sy - py0;
+    }
+    return { px, py, n };
+    // dataVersion: the columns are filled in place while a job streams.
+  }, [xs, ys, p.count, p.dataVersion, xScale, yScale, px0, py0, width, height]);
+
+  useLayoutEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || !points) return;
+    const w = Math.round(width * dpr);
+    const h = Math.round(height * dpr);
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    const ms = drawPoints(canvas, dpr, points, mask, colors, POINT_RADIUS);
+    performance.mark('neuronas:points-drawn', { detail: { n: points.n, drawMs: ms } });
+  }, [points, mask, maskVersion, colors, width, height, dpr]);
+
+  const { onHover, onPick } = p;
+  const find = (e: React.MouseEvent<HTMLCanvasElement>): number => {
+    if (!points) return -1;
+    const r = e.currentTarget.getBoundingClientRect();
+    return nearestPoint(points, e.clientX - r.left, e.clientY - r.top, HOVER_DISTANCE, mask);
+  };
+  if (!plot) return null;
+  return (
+    <foreignObject x={px0} y={py0} width={width} height={height} className="points-layer">
+      <canvas
+        ref={canvasRef}
+        style={{ width, height, display: 'block' }}
+        data-testid="points-canvas"
+        data-points={points?.n ?? 0}
+        onPointerMove={(e) => {
+          const i = find(e);
+          onHover(i < 0 || !points ? null : { index: i, left: px0 + points.px[i], top: py0 + points.py[i] });
+        }}
+        onPointerLeave={() => onHover(null)}
+        onClick={(e) => {
+          const i = find(e);
+          onPick(i < 0 ? null : i);
+        }}
+      />
+    </foreignObject>
+  );
+}
+
+function figures(columns: Columns, i: number) {
+  return METRICS.filter((m) => m !== 'pes').map((m) => ({ m, text: formatMetric(m, columns[m][i]) }));
+}
+
+function brokenBudgets(mask: number): string {
+  const names = BUDGETS.filter((_, b) => mask & (1 << b)).map((b) => BUDGET_LABEL[b.key]);
+  return names.length ? `over the ${names.join(', ')} budget${names.length > 1 ? 's' : ''}` : 'within every budget';
+}
+
+function PointTooltip({ columns, genomes, mask, hover, height }: CostScatterProps & { hover: Hover; height: number }) {
+  const i = hover.index;
+  const flipX = hover.left > 480;
+  const flipY = hover.top > height - 240;
+  const style = {
+    left: hover.left + (flipX ? -14 : 14),
+    top: hover.top + (flipY ? -14 : 14),
+    transform: `${flipX ? 'translateX(-100%)' : ''} ${flipY ? 'translateY(-100%)' : ''}`.trim() || undefined,
+  };
+  return (
+    <div className="point-tooltip" style={style} data-testid="point-tooltip">
+      <div className="genome">{genomes[i]}</div>
+      <div className={mask[i] === 0 ? 'verdict ok' : 'verdict bad'}>{brokenBudgets(mask[i])}</div>
+      <dl>
+        {figures(columns, i).map(({ m, text }) => (
+          <div key={m}>
+            <dt>{METRIC_INFO[m].label}</dt>
+            <dd>{text}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="hint">click to pin</div>
+    </div>
+  );
+}
+
+function PinnedCard({ columns, genomes, mask, index, onClose }: CostScatterProps & { index: number; onClose(): void }) {
+  return (
+    <div className="pinned" data-testid="pinned-candidate">
+      <div className="pinned-head">
+        <span className="genome">{genomes[index]}</span>
+        <button type="button" onClick={() => void navigator.clipboard?.writeText(genomes[index])}>
+          Copy genome
+        </button>
+        <button type="button" aria-label="Unpin candidate" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <div className={mask[index] === 0 ? 'verdict ok' : 'verdict bad'}>{brokenBudgets(mask[index])}</div>
+      <dl>
+        {figures(columns, index).map(({ m, text }) => (
+          <div key={m}>
+            <dt>{METRIC_INFO[m].label}</dt>
+            <dd>{text}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

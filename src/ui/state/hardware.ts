@@ -1,0 +1,32 @@
+/**
+ * The hardware config the page costs with: a preset from the cost module,
+ * with the parameter-table knobs (cost model, crossbar size, bits per cell)
+ * and the user's edited constants applied on top.
+ */
+import { CostInputError } from '../../core/cost/errors.ts';
+import { HARDWARE_PRESETS, resolveHardware, type HardwareConfig, type HardwareKey } from '../../core/cost/hardware.ts';
+import type { ParamValues } from '../../core/params.ts';
+
+export type HardwareEdits = Partial<Record<HardwareKey, number | string>>;
+
+/** Fields set by the knobs of the parameter table rather than by the constants editor. */
+export const KNOB_FIELDS: readonly HardwareKey[] = ['preset', 'mode', 'xbar', 'cell_bits'];
+/** Fields every sampled architecture sets for itself (its own T and weight bits override the preset's). */
+export const PER_ARCHITECTURE_FIELDS: readonly HardwareKey[] = ['timesteps', 'weight_bits'];
+
+export type HardwareResolution = { config: HardwareConfig; error: null } | { config: null; error: CostInputError };
+
+export function studioHardware(params: ParamValues, edits: HardwareEdits): HardwareResolution {
+  try {
+    const config = resolveHardware({ ...edits, preset: params.preset, mode: params.costMode, xbar: params.xbar, cell_bits: params.cellBits });
+    return { config, error: null };
+  } catch (e) {
+    if (e instanceof CostInputError) return { config: null, error: e };
+    throw e;
+  }
+}
+
+/** The preset's own value of a field, for showing what an edit changed. */
+export function presetValue(preset: string, key: HardwareKey): number | string | undefined {
+  return HARDWARE_PRESETS[preset]?.[key];
+}

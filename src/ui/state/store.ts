@@ -1,0 +1,152 @@
+/**
+ * The studio page's state (zustand). Knob values follow the parameter table
+ * (src/core/params.ts); results are typed-array columns filled by the costing
+ * worker; feasibility is recomputed here, on the main thread, whenever a
+ * budget or the results change: O(n) into a reused mask, never in the worker.
+ */
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { defaultParams, normalizeParams, type ParamKey, type ParamValues } from '../../core/params.ts';
+import { budgetsFromParams, type Budgets } from '../../core/settings.ts';
+import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
+import { allocateColumns, type Columns, type Metric } from '../../core/metrics.ts';
+import type { HardwareKey } from '../../core/cost/hardware.ts';
+import type { CostingTimings } from '../../protocol/costing.ts';
+import type { HardwareEdits } from './hardware.ts';
+
+export interface Results {
+  /** job that produced these columns (0: none yet) */
+  jobId: number;
+  columns: Columns;
+  genomes: string[];
+  /** candidates loaded so far: entries [0, count) of each column are valid */
+  count: number;
+  /** candidates the job aims for */
+  target: number;
+  complete: boolean;
+  /** bumps whenever columns or count change */
+  version: number;
+}
+
+export interface Feasibility {
+  /** bit b set = candidate breaks budget b (BUDGETS order); valid for [0, results.count) */
+  mask: Uint8Array;
+  counts: FeasibilityCounts;
+  version: number;
+}
+
+export type JobPhase = 'idle' | 'waiting' | 'running' | 'done' | 'error';
+
+export interface JobState {
+  phase: JobPhase;
+  jobId: number;
+  loaded: number;
+  target: number;
+  /** the last failure (bad search space, crashed worker); cleared by the next success */
+  error: string | null;
+  /** timings of the last completed job */
+  timings: CostingTimings | null;
+  /** request to last chunk on the page, ms */
+  wallMs: number | null;
+}
+
+export interface StudioState {
+  params: ParamValues;
+  budgets: Budgets;
+  hwEdits: HardwareEdits;
+  axes: { x: Metric; y: Metric };
+  results: Results;
+  feasibility: Feasibility;
+  job: JobState;
+  setParam<K extends ParamKey>(key: K, value: ParamValues[K]): void;
+  setHwEdit(key: HardwareKey, value: number | string | undefined): void;
+  resetHwEdits(): void;
+  setAxis(which: 'x' | 'y', metric: Metric): void;
+  setResults(results: Results): void;
+  setJob(patch: Partial<JobState>): void;
+}
+
+const BUDGET_KEYS = new Set<ParamKey>(['maxParams', 'maxAreaMm2', 'maxLatencyMs', 'maxEnergyUJ']);
+
+export function emptyResults(): Results {
+  return { jobId: 0, columns: allocateColumns(0), genomes: [], count: 0, target: 0, complete: false, version: 0 };
+}
+
+function feasibilityOf(results: Results, budgets: Budgets, previous: Feasibility | null): Feasibility {
+  const need = Math.max(results.count, 1);
+  const mask = previous && previous.mask.length >= need ? previous.mask : new Uint8Array(Math.max(need, results.target));
+  const counts = computeFeasibility(results.columns, results.count, budgets, mask, emptyCounts());
+  return { mask, counts, version: (previous?.version ?? 0) + 1 };
+}
+
+/** Orders a paired range after one end moved: the other end follows. */
+function orderRange(v: ParamValues, key: ParamKey): ParamValues {
+  const out = { ...v };
+  if (key === 'channelsMax' && out.channelsMax < out.channelsMin) out.channelsMin = out.channelsMax;
+  if (key === 'timestepsMax' && out.timestepsMax < out.timestepsMin) out.timestepsMin = out.timestepsMax;
+  return normalizeParams(out);
+}
+
+export function createStudioStore(initial: ParamValues = defaultParams()) {
+  const params = normalizeParams(initial);
+  const results = emptyResults();
+  const budgets = budgetsFromParams(params);
+  return createStore<StudioState>()((set, get) => ({
+    params,
+    budgets,
+    hwEdits: {},
+    axes: { x: 'areaMm2', y: 'energyUJ' },
+    results,
+    feasibility: feasibilityOf(results, budgets, null),
+    job: { phase: 'idle', jobId: 0, loaded: 0, target: 0, error: null, timings: null, wallMs: null },
+
+    setParam(key, value) {
+      const s = get();
+      const params = orderRange({ ...s.params, [key]: value }, key);
+      if (key === 'preset' && params.preset !== s.params.preset) {
+        set({ params, hwEdits: {} });
+        return;
+      }
+      if (BUDGET_KEYS.has(key)) {
+        const budgets = budgetsFromParams(params);
+        set({ params, budgets, feasibility: feasibilityOf(s.results, budgets, s.feasibility) });
+      } else {
+        set({ params });
+      }
+    },
+
+    setHwEdit(key, value) {
+      const hwEdits = { ...get().hwEdits };
+      if (value === undefined) delete hwEdits[key];
+      else hwEdits[key] = value;
+      set({ hwEdits });
+    },
+
+    resetHwEdits() {
+      set({ hwEdits: {} });
+    },
+
+    setAxis(which, metric) {
+      const { x, y } = get().axes;
+      if (which === 'x') set({ axes: metric === y ? { x: metric, y: x } : { x: metric, y } });
+      else set({ axes: metric === x ? { x: y, y: metric } : { x, y: metric } });
+    },
+
+    setResults(results) {
+      const s = get();
+      set({ results, feasibility: feasibilityOf(results, s.budgets, s.feasibility) });
+    },
+
+    setJob(patch) {
+      set({ job: { ...get().job, ...patch } });
+    },
+  }));
+}
+
+export type StudioStore = ReturnType<typeof createStudioStore>;
+
+export const studioStore: StudioStore = createStudioStore();
+
+export function useStudio<T>(selector: (s: StudioState) => T): T {
+  return useStore(studioStore, selector);
+}
