@@ -8,7 +8,7 @@
  * interrupted while sampling resumes where it stopped.
  */
 import { layerList } from '../core/arch/architecture.ts';
-import { CandidateStream } from '../core/candidates.ts';
+import { CandidateStream } from '../core/arch/sampler.ts';
 import {
   compileHardware,
   createTotals,

@@ -122,22 +122,56 @@ export function sampleArchitecture(rng: RandomGenerator, c: CompiledSpace): Arch
 }
 
 /**
- * `count` distinct architectures (fewer only when the space is smaller),
- * in sampling order: the first k of a run with count n are the run with count k.
+ * Draws distinct architectures from a space, a chunk at a time, so a worker
+ * can stream them (and stop between chunks when the request is superseded).
+ * Duplicates are skipped; the attempt bound only matters for tiny spaces near
+ * exhaustion. The order depends only on the space and seed, not on the chunk
+ * sizes: the first k of a run with count n are the run with count k.
  */
-export function sampleArchitectures(space: SearchSpace | CompiledSpace, count: number, seed: number): Architecture[] {
-  const c = 'cells' in space ? space : compileSpace(space);
-  const target = Math.min(count, spaceSize(c));
-  const rng = makeRng(seed);
-  const seen = new Set<string>();
-  const out: Architecture[] = [];
-  // Duplicates are skipped; the attempt bound only matters for tiny spaces near exhaustion.
-  for (let attempts = 0; out.length < target && attempts < target * 50 + 1000; attempts++) {
-    const a = sampleArchitecture(rng, c);
-    const g = formatGenome(a);
-    if (seen.has(g)) continue;
-    seen.add(g);
-    out.push(a);
+export class CandidateStream {
+  readonly compiled: CompiledSpace;
+  /** how many the stream aims for: the request, or the whole space when it is smaller */
+  readonly target: number;
+  private readonly rng: RandomGenerator;
+  private readonly seen = new Set<string>();
+  private readonly maxAttempts: number;
+  private attempts = 0;
+  private produced = 0;
+
+  constructor(space: SearchSpace | CompiledSpace, count: number, seed: number) {
+    this.compiled = 'cells' in space ? space : compileSpace(space);
+    this.target = Math.max(0, Math.min(count, spaceSize(this.compiled)));
+    this.rng = makeRng(seed);
+    this.maxAttempts = this.target * 50 + 1000;
   }
-  return out;
+
+  get count(): number {
+    return this.produced;
+  }
+
+  get done(): boolean {
+    return this.produced >= this.target || this.attempts >= this.maxAttempts;
+  }
+
+  /** Up to `max` further distinct architectures with their genomes; empty when done. */
+  next(max: number): { archs: Architecture[]; genomes: string[] } {
+    const archs: Architecture[] = [];
+    const genomes: string[] = [];
+    while (archs.length < max && !this.done) {
+      this.attempts++;
+      const a = sampleArchitecture(this.rng, this.compiled);
+      const g = formatGenome(a);
+      if (this.seen.has(g)) continue;
+      this.seen.add(g);
+      archs.push(a);
+      genomes.push(g);
+      this.produced++;
+    }
+    return { archs, genomes };
+  }
+}
+
+/** `count` distinct architectures (fewer only when the space is smaller), in sampling order. */
+export function sampleArchitectures(space: SearchSpace | CompiledSpace, count: number, seed: number): Architecture[] {
+  return new CandidateStream(space, count, seed).next(count).archs;
 }

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEARCH_SPACE } from '../src/core/arch/sampler.ts';
+import { layerList } from '../src/core/arch/architecture.ts';
+import { parseGenome } from '../src/core/arch/genome.ts';
+import { DEFAULT_HARDWARE } from '../src/core/cost/hardware.ts';
+import { budgetViolation, runSearch, SearchCancelled, type Evaluators, type SearchEvent, type SearchSettings } from '../src/core/search/pipeline.ts';
+
+// Orchestration tests: the scorer and trainer here are deterministic functions
+// of the genome (the real tfjs ones are exercised by the CLI tests), so the
+// assertions are about which candidates each strategy scores, selects and trains.
+function fakeScore(genome: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < genome.length; i++) h = Math.imul(h ^ genome.charCodeAt(i), 16777619);
+  return (h >>> 0) / 2 ** 32;
+}
+
+function evaluators(log: { scored: string[]; trained: string[] }): Evaluators {
+  return {
+    async score(genomes, signal, onScore) {
+      for (let i = 0; i < genomes.length; i++) {
+        if (signal.aborted) return;
+        log.scored.push(genomes[i]);
+        onScore(i, fakeScore(genomes[i]));
+      }
+    },
+    async train(genome, epochs, _signal, onProgress) {
+      log.trained.push(genome);
+      onProgress({ epoch: 1, epochs, batch: 1, batches: 1, loss: 1 });
+      const n = layerList(parseGenome(genome)).length;
+      return { accuracyFloat: 0.9 + fakeScore(genome) / 20, accuracyQuantized: 0.9 + fakeScore(genome) / 21, spikeRates: new Array(n).fill(0.25), epochs: [], backend: 'test', samplesPerSecond: 1 };
+    },
+  };
+}
+
+const base: SearchSettings = {
+  strategy: 'neuronas',
+  samples: 600,
+  seed: 9,
+  space: DEFAULT_SEARCH_SPACE,
+  hardware: DEFAULT_HARDWARE,
+  budgets: { maxParams: 300_000, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: 30 },
+  topK: 3,
+  epochs: 1,
+  dataset: 'mnist',
+};
+
+describe('search pipeline', () => {
+  it('NeuroNAS scores only feasible candidates and reaches the same top-k as SNASNet', async () => {
+    const logN = { scored: [] as string[], trained: [] as string[] };
+    const logS = { scored: [] as string[], trained: [] as string[] };
+    const n = await runSearch(base, evaluators(logN));
+    const s = await runSearch({ ...base, strategy: 'snasnet' }, evaluators(logS));
+    expect(n.candidates.map((c) => c.genome)).toEqual(s.candidates.map((c) => c.genome));
+    const feasible = n.candidates.filter((c) => c.feasible);
+    // a fair share of the space is infeasible under these budgets
+    expect(feasible.length).toBeGreaterThan(50);
+    expect(feasible.length).toBeLessThan(550);
+    expect(logN.scored).toEqual(feasible.map((c) => c.genome));
+    expect(logS.scored.length).toBe(600);
+    expect(n.counts.rejected_before_scoring).toBe(600 - feasible.length);
+    expect(s.counts.rejected_before_scoring).toBe(0);
+    expect(logN.trained).toEqual(logS.trained);
+    expect(logN.trained.length).toBe(3);
+    for (const t of n.trained) expect(n.candidates[t.index].feasible).toBe(true);
+    // the trained ones are the best-scored feasible candidates
+    const best = [...feasible].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 3).map((c) => c.genome);
+    expect(logN.trained).toEqual(best);
+  });
+
+  it('re-costs trained candidates with their measured spike rates', async () => {
+    const log = { scored: [] as string[], trained: [] as string[] };
+    const r = await runSearch(base, evaluators(log));
+    for (const t of r.trained) {
+      const c = r.candidates[t.index];
+      expect(t.measuredCosts.params).toBe(c.costs.params);
+      expect(t.measuredCosts.areaMm2).toBe(c.costs.areaMm2);
+      // rate 0.25 scales crossbar and ADC energy only: less, but not a quarter
+      expect(t.measuredCosts.energyUJ).toBeLessThan(c.costs.energyUJ);
+      expect(t.measuredCosts.energyUJ).toBeGreaterThan(c.costs.energyUJ / 4);
+    }
+    expect(r.front.length).toBeGreaterThan(0);
+    for (const i of r.front) expect(r.trained.some((t) => t.index === i)).toBe(true);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const a = await runSearch({ ...base, topK: 0 }, evaluators({ scored: [], trained: [] }));
+    const b = await runSearch({ ...base, topK: 0 }, evaluators({ scored: [], trained: [] }));
+    expect(b.candidates).toEqual(a.candidates);
+    const c = await runSearch({ ...base, topK: 0, seed: 10 }, evaluators({ scored: [], trained: [] }));
+    expect(c.candidates.map((x) => x.genome)).not.toEqual(a.candidates.map((x) => x.genome));
+  });
+
+  it('random search trains k distinct feasible candidates without scoring', async () => {
+    const log = { scored: [] as string[], trained: [] as string[] };
+    const r = await runSearch({ ...base, strategy: 'random', topK: 5 }, evaluators(log));
+    expect(log.scored).toEqual([]);
+    expect(new Set(log.trained).size).toBe(5);
+    for (const t of r.trained) expect(r.candidates[t.index].feasible).toBe(true);
+  });
+
+  it('evolution stays within the sample budget, never scores infeasible children, and enriches feasibility', async () => {
+    const log = { scored: [] as string[], trained: [] as string[] };
+    const tight = { ...base.budgets, maxParams: 120_000, maxEnergyUJ: 12 };
+    const rnd = await runSearch({ ...base, strategy: 'neuronas', budgets: tight, topK: 0 }, evaluators({ scored: [], trained: [] }));
+    const evo = await runSearch({ ...base, strategy: 'evolution', budgets: tight, topK: 2 }, evaluators(log));
+    expect(evo.candidates.length).toBeLessThanOrEqual(600);
+    expect(evo.candidates.length).toBeGreaterThan(500);
+    expect(new Set(evo.candidates.map((c) => c.genome)).size).toBe(evo.candidates.length);
+    const scoredSet = new Set(log.scored);
+    for (const c of evo.candidates) expect(scoredSet.has(c.genome)).toBe(c.feasible);
+    const share = (r: typeof evo) => r.candidates.filter((c) => c.feasible).length / r.candidates.length;
+    expect(share(evo)).toBeGreaterThan(share(rnd) * 1.5);
+    expect(log.trained.length).toBe(2);
+  });
+
+  it('streams events and stops with SearchCancelled, keeping what arrived', async () => {
+    const events: SearchEvent[] = [];
+    const ac = new AbortController();
+    const ev = evaluators({ scored: [], trained: [] });
+    const slow: Evaluators = {
+      ...ev,
+      async score(genomes, signal, onScore) {
+        for (let i = 0; i < genomes.length; i++) {
+          if (signal.aborted) return;
+          onScore(i, fakeScore(genomes[i]));
+          if (i === 9) ac.abort();
+        }
+      },
+    };
+    await expect(runSearch(base, slow, (e) => events.push(e), ac.signal)).rejects.toBeInstanceOf(SearchCancelled);
+    expect(events.filter((e) => e.type === 'costed').flatMap((e) => (e.type === 'costed' ? e.records : [])).length).toBe(600);
+    expect(events.filter((e) => e.type === 'scored').length).toBe(10);
+    expect(events.some((e) => e.type === 'trained')).toBe(false);
+  });
+
+  it('measures budget violation as the relative excess over broken budgets', () => {
+    const c = { params: 200, memoryBits: 0, areaMm2: 1, latencyMs: 3, energyUJ: 4, tiles: 1, crossbars: 1 };
+    expect(budgetViolation(c, { maxParams: 100, maxAreaMm2: 2, maxLatencyMs: 2, maxEnergyUJ: Infinity })).toBeCloseTo(1 + 0.5, 12);
+    expect(budgetViolation(c, { maxParams: 200, maxAreaMm2: 1, maxLatencyMs: 3, maxEnergyUJ: 4 })).toBe(0);
+  });
+});
