@@ -76,6 +76,36 @@ export const PARAMS = {
     help: 'Seed of the sampler: the same seed and settings give the same candidates.',
     default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear',
   }),
+  strategy: choice<'neuronas' | 'snasnet' | 'random' | 'evolution'>({
+    group: 'search', url: 'st', cli: 'strategy', label: 'Strategy',
+    help: 'neuronas: reject over-budget candidates before scoring. snasnet: score all, check budgets at the end. random: train a random feasible sample. evolution: NSGA-II under the budgets.',
+    options: ['neuronas', 'snasnet', 'random', 'evolution'], default: 'neuronas',
+  }),
+  dataset: choice<'mnist' | 'fashion-mnist' | 'cifar10'>({
+    group: 'search', url: 'ds', cli: 'dataset', label: 'Dataset',
+    help: 'What the candidates are scored and trained on. CIFAR-10 comes from a data_batch_N.bin file on your disk.',
+    options: ['mnist', 'fashion-mnist', 'cifar10'], default: 'mnist',
+  }),
+  topK: num({
+    group: 'search', url: 'k', cli: 'top-k', label: 'Train the best', unit: 'candidates',
+    help: 'How many of the best-scored feasible candidates are trained for real; 0 stops after scoring.',
+    default: 3, min: 0, max: 16, step: 1, integer: true, scale: 'linear',
+  }),
+  epochs: num({
+    group: 'search', url: 'ep', cli: 'epochs', label: 'Epochs',
+    help: 'Training epochs per trained candidate (surrogate gradients through time).',
+    default: 2, min: 1, max: 20, step: 1, integer: true, scale: 'linear',
+  }),
+  trainSamples: num({
+    group: 'search', url: 'tr', cli: 'train-samples', label: 'Training images',
+    help: 'Images each trained candidate learns from (the test split is fixed per dataset).',
+    default: 4000, min: 500, max: 60000, step: 500, integer: true, scale: 'linear',
+  }),
+  scoreBatch: num({
+    group: 'search', url: 'sb', cli: 'score-batch', label: 'Score batch',
+    help: 'Images in the training-free score: the kernel is batch × batch (SNASNet uses 256; 64 is much faster).',
+    default: 64, min: 8, max: 256, step: 8, integer: true, scale: 'linear',
+  }),
   ops: set<Op>({
     group: 'space', url: 'ops', cli: 'ops', label: 'Operations',
     help: 'Operations a cell edge may carry. NeuroNAS drops avgpool3x3, which hurts spiking cells.',
