@@ -133,6 +133,25 @@ describe('search pipeline', () => {
     expect(events.some((e) => e.type === 'trained')).toBe(false);
   });
 
+  it('keeps searching when one candidate cannot be trained, and says which', async () => {
+    const log = { scored: [] as string[], trained: [] as string[] };
+    const ev = evaluators(log);
+    let calls = 0;
+    const flaky: Evaluators = {
+      ...ev,
+      async train(genome, epochs, signal, onProgress) {
+        if (calls++ === 1) throw new Error('worker crashed twice');
+        return ev.train(genome, epochs, signal, onProgress);
+      },
+    };
+    const events: SearchEvent[] = [];
+    const r = await runSearch(base, flaky, (e) => events.push(e));
+    expect(r.trained.length).toBe(2);
+    expect(r.failures).toEqual([{ index: expect.any(Number), genome: expect.any(String), message: 'worker crashed twice' }]);
+    expect(events.filter((e) => e.type === 'train-failed').length).toBe(1);
+    expect(r.trained.map((t) => t.index)).not.toContain(r.failures[0].index);
+  });
+
   it('measures budget violation as the relative excess over broken budgets', () => {
     const c = { params: 200, memoryBits: 0, areaMm2: 1, latencyMs: 3, energyUJ: 4, tiles: 1, crossbars: 1 };
     expect(budgetViolation(c, { maxParams: 100, maxAreaMm2: 2, maxLatencyMs: 2, maxEnergyUJ: Infinity })).toBeCloseTo(1 + 0.5, 12);

@@ -117,7 +117,14 @@ export type SearchEvent =
   | { type: 'stage'; stage: Stage; state: 'start' | 'end'; ms: number; count: number }
   | { type: 'selected'; indices: number[] }
   | { type: 'training'; index: number; progress: TrainProgress }
-  | { type: 'trained'; record: TrainedRecord };
+  | { type: 'trained'; record: TrainedRecord }
+  | ({ type: 'train-failed' } & TrainFailure);
+
+export interface TrainFailure {
+  index: number;
+  genome: string;
+  message: string;
+}
 
 export interface SearchTimings {
   cost_ms: number;
@@ -141,6 +148,8 @@ export interface SearchRun {
   trained: TrainedRecord[];
   /** indices (into candidates) of the final front: trained and feasible, quantized accuracy against every cost */
   front: number[];
+  /** candidates selected for training that could not be trained */
+  failures: TrainFailure[];
   timings: SearchTimings;
   counts: SearchCounts;
 }
@@ -188,6 +197,7 @@ class Run {
   readonly candidates: CandidateRecord[] = [];
   readonly archs: Architecture[] = [];
   readonly trained: TrainedRecord[] = [];
+  readonly failures: TrainFailure[] = [];
   readonly timings: SearchTimings = { cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: 0 };
   private readonly seen = new Set<string>();
   private readonly totals = createTotals();
@@ -252,15 +262,21 @@ class Run {
     if (records.length === 0) return;
     this.check();
     const t0 = now();
-    await this.evaluators.score(
-      records.map((r) => r.genome),
-      this.signal,
-      (i, score) => {
-        records[i].score = score;
-        this.emit({ type: 'scored', index: records[i].index, score });
-      },
-    );
-    this.timings.score_ms += now() - t0;
+    try {
+      await this.evaluators.score(
+        records.map((r) => r.genome),
+        this.signal,
+        (i, score) => {
+          records[i].score = score;
+          this.emit({ type: 'scored', index: records[i].index, score });
+        },
+      );
+    } catch (e) {
+      this.check();
+      throw e;
+    } finally {
+      this.timings.score_ms += now() - t0;
+    }
     this.check();
   }
 
@@ -272,7 +288,17 @@ class Run {
     for (const index of indices) {
       this.check();
       const c = this.candidates[index];
-      const result = await this.evaluators.train(c.genome, this.settings.epochs, this.signal, (progress) => this.emit({ type: 'training', index, progress }));
+      let result: TrainResult;
+      try {
+        result = await this.evaluators.train(c.genome, this.settings.epochs, this.signal, (progress) => this.emit({ type: 'training', index, progress }));
+      } catch (e) {
+        this.check();
+        // One candidate that cannot be trained (a crashed worker twice, a model error) does not end the search.
+        const failure = { index, genome: c.genome, message: e instanceof Error ? e.message : String(e) };
+        this.failures.push(failure);
+        this.emit({ type: 'train-failed', ...failure });
+        continue;
+      }
       const rates = Float64Array.from(result.spikeRates);
       const measuredCosts = figures(estimateArchitecture(this.archs[index], this.hw, createTotals(), rates.length ? rates : undefined));
       const record: TrainedRecord = { index, genome: c.genome, result, measuredCosts, feasible: budgetViolation(measuredCosts, this.settings.budgets) === 0 };
@@ -430,6 +456,7 @@ export async function runSearch(settings: SearchSettings, evaluators: Evaluators
     candidates: run.candidates,
     trained: run.trained,
     front: run.front(),
+    failures: run.failures,
     timings: run.timings,
     counts: {
       sampled: run.candidates.length,
