@@ -1,25 +1,55 @@
-/** Entry of the page: the React tree, the costing worker and the controller that keeps them in step. */
+/**
+ * Entry of the page: the theme, the link read into the store, the costing
+ * worker and the controller that keeps it in step, the link kept in step
+ * with the inputs, and the React tree.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
 import { CostingClient } from './ui/costing/client.ts';
 import { startCostingController } from './ui/costing/controller.ts';
-import { studioStore } from './ui/state/store.ts';
+import { createStudioActions } from './ui/exchange/run-actions.ts';
+import { selectInputs, studioStore } from './ui/state/store.ts';
+import { startTheme } from './ui/theme.ts';
+import { linkNoticeStore } from './ui/url/link-notice.ts';
+import { readLinkIntoStore, startLinkSync } from './ui/url/link-sync.ts';
+import { encodeInputs } from './core/url.ts';
 import './ui/styles.css';
+
+startTheme();
+// Before the first job: a shared link re-runs the same seeded costing.
+readLinkIntoStore(studioStore, linkNoticeStore, window);
 
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
+const link = startLinkSync(studioStore, linkNoticeStore, window);
+const actions = createStudioActions(studioStore, controller, link);
 
 declare global {
   interface Window {
     /** hooks for the end-to-end tests and the bench */
-    __neuronasTest?: { crashWorker(): void; workersSpawned(): number };
+    __neuronasTest?: {
+      crashWorker(): void;
+      workersSpawned(): number;
+      /** genomes of the first n candidates shown */
+      genomes(n: number): string[];
+      /** the share-link fragment of the current inputs */
+      linkFragment(): string;
+      /** opens the detail of candidate i (as a click on its point does) */
+      select(i: number | null): void;
+    };
   }
 }
-window.__neuronasTest = { crashWorker: () => client.crashForTest(), workersSpawned: () => client.spawned };
+window.__neuronasTest = {
+  crashWorker: () => client.crashForTest(),
+  workersSpawned: () => client.spawned,
+  genomes: (n) => studioStore.getState().results.genomes.slice(0, Math.min(n, studioStore.getState().results.count)),
+  linkFragment: () => encodeInputs(selectInputs(studioStore.getState())),
+  select: (i) => studioStore.getState().select(i),
+};
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App onRetry={controller.retry} />
+    <App actions={actions} />
   </StrictMode>,
 );

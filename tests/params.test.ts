@@ -28,8 +28,8 @@ describe('parameter table', () => {
   });
 
   it('clamps out-of-range numbers and says so', () => {
-    expect(parseParamText('samples', '99999999')).toEqual({ value: 20000, problem: expect.stringMatching(/outside 100–20000/) });
-    expect(parseParamText('samples', '-5').value).toBe(100);
+    expect(parseParamText('samples', '99999999')).toEqual({ value: 20000, problem: expect.stringMatching(/outside 10–20000/) });
+    expect(parseParamText('samples', '-5').value).toBe(10);
     expect(parseParamText('samples', '250.4').value).toBe(250);
     expect(parseParamText('samples', 'abc')).toEqual({ value: 4000, problem: expect.stringMatching(/not a number/) });
     expect(parseParamText('maxAreaMm2', '12.345')).toEqual({ value: 12.35 });

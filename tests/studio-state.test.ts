@@ -1,6 +1,6 @@
 /** The page's zustand store and the controller that keeps the worker's job in step with the knobs. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createStudioStore } from '../src/ui/state/store.ts';
+import { COSTING_ORIGIN, createStudioStore } from '../src/ui/state/store.ts';
 import { startCostingController, type CostingRunner } from '../src/ui/costing/controller.ts';
 import { studioHardware } from '../src/ui/state/hardware.ts';
 import { PARAMS, defaultParams } from '../src/core/params.ts';
@@ -67,7 +67,7 @@ describe('studio store', () => {
     columns.areaMm2.set([1, 1, 1]);
     columns.latencyMs.set([1, 1, 1]);
     columns.energyUJ.set([1, 1, 1]);
-    store.getState().setResults({ jobId: 1, columns, genomes: ['a', 'b', 'c'], count: 3, target: 3, complete: true, version: 1 });
+    store.getState().setResults({ jobId: 1, columns, genomes: ['a', 'b', 'c'], count: 3, target: 3, complete: true, version: 1, origin: COSTING_ORIGIN });
     expect(store.getState().feasibility.counts.feasible).toBe(1);
     const v = store.getState().feasibility.version;
     store.getState().setParam('maxParams', 600000);
@@ -173,5 +173,36 @@ describe('costing controller', () => {
     store.getState().setHwEdit('clock_mhz', undefined);
     await tick(30);
     expect(calls).toHaveLength(2);
+  });
+
+  it('shows an imported run without re-running it, and costs afresh only when an input needs it', async () => {
+    const store = createStudioStore();
+    const { runner, calls } = fakeRunner();
+    const c = startCostingController(store, runner, 10);
+    stop = c.stop;
+    expect(calls).toHaveLength(1);
+    const inputs = { params: { ...defaultParams(), seed: 5, samples: 300 }, hwEdits: { e_adc_pj: 3 }, axes: { x: 'params' as const, y: 'latencyMs' as const } };
+    const columns = allocateColumns(2);
+    columns.params.set([1e5, 9e5]);
+    const imported = { jobId: 0, columns, genomes: ['a', 'b'], count: 2, target: 2, complete: true, version: 99, origin: COSTING_ORIGIN };
+    c.adopt(() => store.getState().showImported(inputs, imported));
+    expect(calls[0].signal.aborted).toBe(true);
+    const s = store.getState();
+    expect(s.params.seed).toBe(5);
+    expect(s.hwEdits).toEqual({ e_adc_pj: 3 });
+    expect(s.axes).toEqual({ x: 'params', y: 'latencyMs' });
+    expect(s.results.count).toBe(2);
+    expect(s.feasibility.counts.feasible).toBe(1); // 9e5 parameters break the default memory budget
+    expect(s.job.phase).toBe('done');
+    // A budget re-judges the imported candidates; nothing is re-run.
+    store.getState().setParam('maxParams', PARAMS.maxParams.max);
+    await tick(30);
+    expect(calls).toHaveLength(1);
+    expect(store.getState().feasibility.counts.feasible).toBe(2);
+    // An input that needs new candidates costs afresh.
+    store.getState().setParam('seed', 6);
+    await tick(30);
+    expect(calls).toHaveLength(2);
+    expect(calls[1].input.seed).toBe(6);
   });
 });

@@ -69,7 +69,7 @@ export const PARAMS = {
   samples: num({
     group: 'search', url: 'n', cli: 'samples', label: 'Samples', unit: 'architectures',
     help: 'How many distinct architectures the search samples and costs.',
-    default: 4000, min: 100, max: 20000, step: 100, integer: true, scale: 'linear',
+    default: 4000, min: 10, max: 20000, step: 10, integer: true, scale: 'linear',
   }),
   seed: num({
     group: 'search', url: 's', cli: 'seed', label: 'Seed',

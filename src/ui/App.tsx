@@ -1,33 +1,51 @@
 /** The studio's first page: budgets, hardware and search space on the left; the costed candidates on the right. */
+import { ActionsContext } from './actions.ts';
+import { ThemeToggle } from './controls/ThemeToggle.tsx';
+import { ImportBanner } from './exchange/ImportBanner.tsx';
+import { CopyLinkButton, ExportMenu, ImportRunButton } from './exchange/Toolbar.tsx';
+import type { StudioActions } from './exchange/run-actions.ts';
 import { BudgetPanel } from './panels/BudgetPanel.tsx';
 import { ConstantsPanel, HardwarePanel } from './panels/HardwarePanel.tsx';
 import { PlotPanel } from './panels/PlotPanel.tsx';
 import { SearchSpacePanel } from './panels/SearchSpacePanel.tsx';
 import { Summary } from './panels/Summary.tsx';
+import { LinkNoticeBanner } from './url/LinkNoticeBanner.tsx';
 
-export function App({ onRetry }: { onRetry(): void }) {
+export function App({ actions }: { actions: StudioActions }) {
   return (
-    <div className="app">
-      <header className="app-header">
-        <h1>NeuroNAS Studio</h1>
-        <p>Hardware-aware search for spiking neural networks on RRAM compute-in-memory chips: sample architectures, cost them on the crossbars, keep what fits the budgets.</p>
-      </header>
-      <main className="layout">
-        <aside className="controls" aria-label="Settings">
-          <BudgetPanel />
-          <HardwarePanel />
-          <SearchSpacePanel />
-        </aside>
-        <div className="results">
-          <Summary onRetry={onRetry} />
-          <PlotPanel />
-          <ConstantsPanel />
-        </div>
-      </main>
-      <footer className="app-footer">
-        Cost model after SpikeSim's ELA model (65 nm RRAM) with NeuroNAS's extensions; search after NeuroNAS (arXiv 2407.00641) and SNASNet. Energy assumes every
-        input spikes (rate 1) until spike rates are measured.
-      </footer>
-    </div>
+    <ActionsContext.Provider value={actions}>
+      <div className="app">
+        <header className="app-header">
+          <div className="app-title">
+            <h1>NeuroNAS Studio</h1>
+            <p>Hardware-aware search for spiking neural networks on RRAM compute-in-memory chips: sample architectures, cost them on the crossbars, keep what fits the budgets.</p>
+          </div>
+          <nav className="toolbar" aria-label="Share, export and display">
+            <CopyLinkButton />
+            <ExportMenu />
+            <ImportRunButton />
+            <ThemeToggle />
+          </nav>
+        </header>
+        <LinkNoticeBanner />
+        <ImportBanner />
+        <main className="layout">
+          <aside className="controls" aria-label="Settings">
+            <BudgetPanel />
+            <HardwarePanel />
+            <SearchSpacePanel />
+          </aside>
+          <div className="results">
+            <Summary onRetry={actions.retry} />
+            <PlotPanel />
+            <ConstantsPanel />
+          </div>
+        </main>
+        <footer className="app-footer">
+          Cost model after SpikeSim's ELA model (65 nm RRAM) with NeuroNAS's extensions; search after NeuroNAS (arXiv 2407.00641) and SNASNet. Energy assumes every
+          input spikes (rate 1) until spike rates are measured.
+        </footer>
+      </div>
+    </ActionsContext.Provider>
   );
 }

@@ -80,6 +80,10 @@ export interface LayerReport {
   area_share: number;
   /** neuron membranes counted in area (false past the fifth layer in spikesim mode) */
   membranes_in_area: boolean;
+  /** energy_uJ by component; the components add up to energy_uJ, and over layers to breakdown.energy_uJ */
+  energy_breakdown_uJ: ComponentBreakdown;
+  /** area_mm2 by component: the tile components in proportion to PEs, plus the layer's own buffers and membranes */
+  area_breakdown_mm2: ComponentBreakdown;
 }
 
 export interface CostKpis {
@@ -203,13 +207,16 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
     const allocated = crossbars * X * X;
     cellsUsed += cellsL;
     cellsAllocated += allocated;
-    energy.crossbar_array += cycles * r * g * xbarTap * c.eXbarRead;
-    energy.adc += cycles * r * g * g * h.e_adc_pj;
-    energy.multiplexers += cycles * g * g * h.e_mux_pj;
-    energy.accumulation += cycles * g * h.sub_ops_per_adc * h.e_sub_pj;
-    energy.buffers += cycles * (g * h.e_temp_buffer_pj + h.e_tile_buffer_pj + h.e_mem_fetch_pj);
-    energy.interconnect += cycles * h.e_htree_pj;
-    energy.neurons += cycles * h.e_neuron_pj;
+    const layerEnergy: ComponentBreakdown = {
+      crossbar_array: cycles * r * g * xbarTap * c.eXbarRead * eScale,
+      adc: cycles * r * g * g * h.e_adc_pj * eScale,
+      multiplexers: cycles * g * g * h.e_mux_pj * eScale,
+      accumulation: cycles * g * h.sub_ops_per_adc * h.e_sub_pj * eScale,
+      buffers: cycles * (g * h.e_temp_buffer_pj + h.e_tile_buffer_pj + h.e_mem_fetch_pj) * eScale,
+      interconnect: cycles * h.e_htree_pj * eScale,
+      neurons: cycles * h.e_neuron_pj * eScale,
+    };
+    for (const k of COMPONENTS) energy[k] += layerEnergy[k];
     const nOut = l.cout * hout2;
     const steps = i === n - 1 ? nOut : Math.floor(c.pipelineFraction * nOut);
     const inMembraneArea = i < c.membraneLayers;
@@ -248,9 +255,14 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
       area_mm2: (l.cin * l.hin * l.hin + (inMembraneArea ? nOut : 0)) * c.aCell / 1e6, // tile share added below
       area_share: 0,
       membranes_in_area: inMembraneArea,
+      energy_breakdown_uJ: layerEnergy,
+      area_breakdown_mm2: {
+        ...zeroBreakdown(),
+        buffers: (c.aCell * l.cin * l.hin * l.hin) / 1e6,
+        neurons: inMembraneArea ? (c.aCell * nOut) / 1e6 : 0,
+      },
     });
   }
-  for (const k of COMPONENTS) energy[k] *= eScale;
 
   const tiles = totals.tiles;
   const P = c.pesPerTile;
@@ -266,7 +278,11 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
   const tileAreaMm2 = (tiles * c.aTile) / 1e6;
   let latencySum = 0;
   for (const lr of layerReports) latencySum += lr.latency_ms;
+  // The tile components of the area (everything but input buffers and membranes), split over layers by PEs.
+  const tileArea: ComponentBreakdown = { ...area, buffers: (tiles * (h.a_temp_buffer_um2 + h.a_tile_buffer_um2)) / 1e6, neurons: 0 };
   for (const lr of layerReports) {
+    const peShare = totals.pes > 0 ? lr.pes / totals.pes : 0;
+    for (const k of COMPONENTS) lr.area_breakdown_mm2[k] += tileArea[k] * peShare;
     lr.area_mm2 += totals.pes > 0 ? (tileAreaMm2 * lr.pes) / totals.pes : 0;
     lr.area_share = lr.area_mm2 / totals.areaMm2;
     lr.energy_share = totals.energyUJ > 0 ? lr.energy_uJ / totals.energyUJ : 0;

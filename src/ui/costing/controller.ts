@@ -8,7 +8,7 @@
 import { searchSpaceFromParams } from '../../core/settings.ts';
 import { METRICS, allocateColumns } from '../../core/metrics.ts';
 import type { CostingChunk, CostingRequest, CostingResult } from '../../protocol/costing.ts';
-import type { StudioState, StudioStore, Results } from '../state/store.ts';
+import { COSTING_ORIGIN, type StudioState, type StudioStore, type Results } from '../state/store.ts';
 import { studioHardware } from '../state/hardware.ts';
 import { isAbortError, type CostingClient } from './client.ts';
 import { recordJobTiming } from './timings.ts';
@@ -16,6 +16,12 @@ import { recordJobTiming } from './timings.ts';
 export interface CostingController {
   /** Runs the current settings again (after an error). */
   retry(): void;
+  /**
+   * Applies a change that brings its own results (an imported run): stops
+   * any job, runs `apply`, and takes the inputs it leaves as already costed,
+   * so only a later change of inputs costs afresh.
+   */
+  adopt(apply: () => void): void;
   stop(): void;
 }
 
@@ -55,7 +61,16 @@ export function startCostingController(store: StudioStore, client: CostingRunner
     };
     const onChunk = (chunk: CostingChunk) => {
       if (acc === null) {
-        acc = { jobId: chunk.jobId, columns: allocateColumns(chunk.target), genomes: new Array<string>(chunk.target), count: 0, target: chunk.target, complete: false, version: 0 };
+        acc = {
+          jobId: chunk.jobId,
+          columns: allocateColumns(chunk.target),
+          genomes: new Array<string>(chunk.target),
+          count: 0,
+          target: chunk.target,
+          complete: false,
+          version: 0,
+          origin: COSTING_ORIGIN,
+        };
         store.getState().setJob({ jobId: chunk.jobId, target: chunk.target });
       }
       for (const m of METRICS) acc.columns[m].set(chunk.columns[m], chunk.start);
@@ -69,7 +84,7 @@ export function startCostingController(store: StudioStore, client: CostingRunner
         if (ac.signal.aborted) return;
         if (frame !== 0) cancelAnimationFrame(frame);
         const wallMs = performance.now() - t0;
-        const final: Results = acc ?? { ...store.getState().results, jobId: result.jobId, count: 0, target: 0, columns: allocateColumns(0), genomes: [] };
+        const final: Results = acc ?? { ...store.getState().results, jobId: result.jobId, count: 0, target: 0, columns: allocateColumns(0), genomes: [], origin: COSTING_ORIGIN };
         final.count = result.count;
         final.complete = true;
         store.getState().setResults({ ...final, version: ++resultsVersion });
@@ -109,7 +124,9 @@ export function startCostingController(store: StudioStore, client: CostingRunner
       }, debounceMs);
   }
 
+  let adopting = false;
   const unsubscribe = store.subscribe((s) => {
+    if (adopting) return;
     if (s.params === lastParams && s.hwEdits === lastEdits) return;
     lastParams = s.params;
     lastEdits = s.hwEdits;
@@ -119,6 +136,23 @@ export function startCostingController(store: StudioStore, client: CostingRunner
 
   return {
     retry: () => schedule(true),
+    adopt(apply) {
+      current?.abort();
+      current = null;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      adopting = true;
+      try {
+        apply();
+      } finally {
+        adopting = false;
+      }
+      const s = store.getState();
+      const input = jobInput(s);
+      lastKey = input ? JSON.stringify(input) : 'invalid';
+      lastParams = s.params;
+      lastEdits = s.hwEdits;
+    },
     stop() {
       unsubscribe();
       current?.abort();

@@ -41,9 +41,13 @@ export function HardwarePanel() {
         Every other constant of the preset can be copied and edited under{' '}
         <a
           href="#constants"
-          onClick={() => {
+          onClick={(e) => {
+            // The fragment holds the share link: open and scroll to the table without navigating to #constants.
+            e.preventDefault();
             const d = document.getElementById('constants');
             if (d instanceof HTMLDetailsElement) d.open = true;
+            d?.scrollIntoView({ block: 'start' });
+            d?.querySelector('summary')?.focus({ preventScroll: true });
           }}
         >
           Preset constants

@@ -1,9 +1,10 @@
 /** The summary line, the axis pickers and the scatter, wired to the store. */
-import { useId } from 'react';
+import { useCallback, useId } from 'react';
 import { AXIS_METRICS, METRIC_INFO, type Metric } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
 import { CostScatter } from '../plot/CostScatter.tsx';
 import { usePointColors } from '../theme.ts';
+import { SelectedArchitecture } from '../detail/SelectedArchitecture.tsx';
 
 export function PlotPanel() {
   const results = useStudio((s) => s.results);
@@ -11,6 +12,10 @@ export function PlotPanel() {
   const budgets = useStudio((s) => s.budgets);
   const axes = useStudio((s) => s.axes);
   const colors = usePointColors();
+  const selected = useStudio((s) => s.selected);
+  const select = useStudio((s) => s.select);
+  const onSelect = useCallback((index: number) => select(index), [select]);
+  const open = selected !== null && selected.index < results.count ? selected : null;
   return (
     <section className="panel plot-panel" aria-labelledby="plot-title">
       <div className="plot-head">
@@ -30,11 +35,14 @@ export function PlotPanel() {
         y={axes.y}
         budgets={budgets}
         colors={colors}
+        onSelect={onSelect}
       />
       <p className="legend">
         <span className="dot feasible" aria-hidden="true" /> feasible <span className="dot infeasible" aria-hidden="true" /> over a budget (greyed) ·
-        hover a point for its genome and costs, click to pin it.
+        hover a point for its genome and costs, click it (or focus the chart and use the arrow keys and Enter) for its architecture, crossbar mapping and
+        cost breakdown.
       </p>
+      {open ? <SelectedArchitecture selection={open} onClose={() => select(null)} /> : null}
     </section>
   );
 }

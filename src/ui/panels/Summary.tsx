@@ -10,6 +10,7 @@ export function Summary({ onRetry }: { onRetry(): void }) {
   const job = useStudio((s) => s.job);
   const samples = useStudio((s) => s.params.samples);
   const busy = job.phase === 'running' || job.phase === 'waiting';
+  const origin = results.origin;
   const progress = job.target > 0 ? Math.min(1, job.loaded / job.target) : 0;
   return (
     <section className="summary" aria-label="Summary">
@@ -23,6 +24,12 @@ export function Summary({ onRetry }: { onRetry(): void }) {
             <span className="spinner" aria-hidden="true" />
             {job.phase === 'waiting' ? 'Settings changed, re-costing…' : `Sampling and costing ${fmt(job.loaded)} of ${fmt(job.target || 0)}…`}
           </>
+        ) : origin.kind === 'import' ? (
+          <span data-testid="imported-status">
+            {fmt(results.count)} candidates imported from <strong>{origin.fileName}</strong>
+            {origin.run.source === 'search' ? ` (a search${origin.run.trained.length ? `, ${origin.run.trained.length} trained` : ''})` : ' (a costing)'}, shown as saved: not
+            re-run. Budgets re-judge them; changing the search space, sampling or hardware costs afresh.
+          </span>
         ) : job.phase === 'done' && job.timings ? (
           <>
             {fmt(results.count)} architectures {job.timings.reusedSamples ? 're-costed' : 'sampled and costed'} in{' '}

@@ -14,6 +14,7 @@ import { BUDGETS } from '../../core/feasibility.ts';
 import type { Budgets } from '../../core/settings.ts';
 import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
 import { drawPoints, nearestPoint, type PixelPoints, type PointColors } from './draw.ts';
+import { copyText } from '../exchange/clipboard.ts';
 
 export interface CostScatterProps {
   columns: Columns;
@@ -32,6 +33,8 @@ export interface CostScatterProps {
   /** feasible candidates among the shown (for the chart's text alternative) */
   feasible: number;
   height?: number;
+  /** a point was chosen (click, or Enter on the keyboard cursor): open its detail */
+  onSelect?(index: number): void;
 }
 
 const POINT_RADIUS = 2.5;
@@ -57,6 +60,8 @@ interface Paint {
 const PaintContext = createContext<Paint | null>(null);
 
 interface Hover {
+  /** the keyboard cursor put it there (announced to screen readers) */
+  keyboard?: boolean;
   index: number;
   /** position in the chart container, CSS px */
   left: number;
@@ -77,7 +82,12 @@ export function CostScatter(props: CostScatterProps) {
   const onHover = useCallback((h: Hover | null) => setHover(h), []);
   const genomesRef = useRef(props.genomes);
   genomesRef.current = props.genomes;
-  const onPick = useCallback((i: number | null) => setPinned(i === null ? null : { index: i, genome: genomesRef.current[i] }), []);
+  const onSelectRef = useRef(props.onSelect);
+  onSelectRef.current = props.onSelect;
+  const onPick = useCallback((i: number | null) => {
+    setPinned(i === null ? null : { index: i, genome: genomesRef.current[i] });
+    if (i !== null) onSelectRef.current?.(i);
+  }, []);
   const pin = pinned !== null && pinned.index < count && props.genomes[pinned.index] === pinned.genome ? pinned.index : null;
   const shown = hover;
   const feasible = props.feasible;
@@ -90,7 +100,7 @@ export function CostScatter(props: CostScatterProps) {
       <div className="scatter" style={{ height }} data-testid="scatter">
         <div
           className="scatter-chart"
-          role="img"
+          role="group"
           aria-label={`Scatter plot of ${count} candidates, ${METRIC_INFO[x].label} against ${METRIC_INFO[y].label}; ${feasible} feasible (coloured), ${count - feasible} infeasible (grey).`}
         >
           <PaintContext.Provider value={paint}>
@@ -103,8 +113,11 @@ export function CostScatter(props: CostScatterProps) {
             <PointTooltip {...props} hover={shown} height={height} />
           </>
         ) : null}
+        <div className="visually-hidden" aria-live="polite">
+          {shown?.keyboard && shown.index < count ? `${props.genomes[shown.index]}, ${brokenBudgets(props.mask[shown.index])}; Enter for details.` : ''}
+        </div>
       </div>
-      {pin !== null ? <PinnedCard {...props} index={pin} onClose={() => setPinned(null)} /> : null}
+      {pin !== null ? <PinnedCard {...props} index={pin} onClose={() => setPinned(null)} onDetails={props.onSelect ? () => props.onSelect!(pin) : undefined} /> : null}
     </>
   );
 }
@@ -253,6 +266,42 @@ function PointsLayer(p: BodyProps) {
   }, [points, mask, maskVersion, colors, width, height, dpr]);
 
   const { onHover, onPick } = p;
+  // Keyboard cursor: the arrow keys step through the points in x order (then y), Enter opens the one under it.
+  const order = useRef<{ points: PixelPoints; byX: Int32Array } | null>(null);
+  const cursor = useRef(-1);
+  const pointsInXOrder = (pts: PixelPoints): Int32Array => {
+    if (order.current?.points !== pts) {
+      const idx = Int32Array.from({ length: pts.n }, (_, i) => i).filter((i) => Number.isFinite(pts.px[i]) && Number.isFinite(pts.py[i]));
+      idx.sort((a, b) => pts.px[a] - pts.px[b] || pts.py[a] - pts.py[b]);
+      order.current = { points: pts, byX: idx };
+      cursor.current = -1;
+    }
+    return order.current.byX;
+  };
+  const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
+    if (!points || points.n === 0) return;
+    const byX = pointsInXOrder(points);
+    if (byX.length === 0) return;
+    const big = Math.max(1, Math.round(byX.length / 20));
+    const steps: Record<string, number> = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, PageDown: big, PageUp: -big };
+    let next = cursor.current;
+    if (e.key in steps) next = next < 0 ? (steps[e.key] > 0 ? 0 : byX.length - 1) : Math.min(byX.length - 1, Math.max(0, next + steps[e.key]));
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = byX.length - 1;
+    else if ((e.key === 'Enter' || e.key === ' ') && cursor.current >= 0) {
+      e.preventDefault();
+      onPick(byX[cursor.current]);
+      return;
+    } else if (e.key === 'Escape' && cursor.current >= 0) {
+      cursor.current = -1;
+      onHover(null);
+      return;
+    } else return;
+    e.preventDefault();
+    cursor.current = next;
+    const i = byX[next];
+    onHover({ index: i, left: px0 + points.px[i], top: py0 + points.py[i], keyboard: true });
+  };
   const find = (e: React.MouseEvent<HTMLCanvasElement>): number => {
     if (!points) return -1;
     const r = e.currentTarget.getBoundingClientRect();
@@ -266,6 +315,14 @@ function PointsLayer(p: BodyProps) {
         style={{ width, height, display: 'block' }}
         data-testid="points-canvas"
         data-points={points?.n ?? 0}
+        tabIndex={0}
+        role="img"
+        aria-label="Candidate points. Arrow keys step through them in order of the x axis, Page Up and Page Down jump, Enter opens the one shown."
+        onKeyDown={onKeyDown}
+        onBlur={() => {
+          if (cursor.current >= 0) onHover(null);
+          cursor.current = -1;
+        }}
         onPointerMove={(e) => {
           const i = find(e);
           onHover(i < 0 || !points ? null : { index: i, left: px0 + points.px[i], top: py0 + points.py[i] });
@@ -284,7 +341,8 @@ function figures(columns: Columns, i: number) {
   return METRICS.filter((m) => m !== 'pes').map((m) => ({ m, text: formatMetric(m, columns[m][i]) }));
 }
 
-function brokenBudgets(mask: number): string {
+/** "within every budget" or "over the area, energy budgets", from a feasibility mask entry. */
+export function brokenBudgets(mask: number): string {
   const names = BUDGETS.filter((_, b) => mask & (1 << b)).map((b) => BUDGET_LABEL[b.key]);
   return names.length ? `over the ${names.join(', ')} budget${names.length > 1 ? 's' : ''}` : 'within every budget';
 }
@@ -310,17 +368,22 @@ function PointTooltip({ columns, genomes, mask, hover, height }: CostScatterProp
           </div>
         ))}
       </dl>
-      <div className="hint">click to pin</div>
+      <div className="hint">click for details</div>
     </div>
   );
 }
 
-function PinnedCard({ columns, genomes, mask, index, onClose }: CostScatterProps & { index: number; onClose(): void }) {
+function PinnedCard({ columns, genomes, mask, index, onClose, onDetails }: CostScatterProps & { index: number; onClose(): void; onDetails?: () => void }) {
   return (
-    <div className="pinned" data-testid="pinned-candidate">
+    <div className="pinned" data-testid="pinned-candidate" data-genome={genomes[index]} data-params={columns.params[index]}>
       <div className="pinned-head">
         <span className="genome">{genomes[index]}</span>
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(genomes[index])}>
+        {onDetails ? (
+          <button type="button" onClick={onDetails}>
+            Details
+          </button>
+        ) : null}
+        <button type="button" onClick={() => void copyText(genomes[index])}>
           Copy genome
         </button>
         <button type="button" aria-label="Unpin candidate" onClick={onClose}>

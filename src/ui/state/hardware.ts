@@ -6,13 +6,9 @@
 import { CostInputError } from '../../core/cost/errors.ts';
 import { HARDWARE_PRESETS, resolveHardware, type HardwareConfig, type HardwareKey } from '../../core/cost/hardware.ts';
 import type { ParamValues } from '../../core/params.ts';
+import type { HardwareEdits } from '../../core/inputs.ts';
 
-export type HardwareEdits = Partial<Record<HardwareKey, number | string>>;
-
-/** Fields set by the knobs of the parameter table rather than by the constants editor. */
-export const KNOB_FIELDS: readonly HardwareKey[] = ['preset', 'mode', 'xbar', 'cell_bits'];
-/** Fields every sampled architecture sets for itself (its own T and weight bits override the preset's). */
-export const PER_ARCHITECTURE_FIELDS: readonly HardwareKey[] = ['timesteps', 'weight_bits'];
+export { KNOB_FIELDS, PER_ARCHITECTURE_FIELDS, type HardwareEdits } from '../../core/inputs.ts';
 
 export type HardwareResolution = { config: HardwareConfig; error: null } | { config: null; error: CostInputError };
 

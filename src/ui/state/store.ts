@@ -7,12 +7,23 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { defaultParams, normalizeParams, type ParamKey, type ParamValues } from '../../core/params.ts';
+import { DEFAULT_AXES, canonicalInputs, type Axes, type HardwareEdits, type StudioInputs } from '../../core/inputs.ts';
+import type { RunData } from '../../core/export.ts';
 import { budgetsFromParams, type Budgets } from '../../core/settings.ts';
 import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
 import { allocateColumns, type Columns, type Metric } from '../../core/metrics.ts';
 import type { HardwareKey } from '../../core/cost/hardware.ts';
 import type { CostingTimings } from '../../protocol/costing.ts';
-import type { HardwareEdits } from './hardware.ts';
+
+/**
+ * Where the shown results came from. Imported results stay on screen, with
+ * budgets re-judging them, until an input that needs new results changes;
+ * whatever produces results (the costing controller now, the search later)
+ * must leave them alone until then.
+ */
+export type ResultsOrigin = { kind: 'costing' } | { kind: 'import'; fileName: string; run: RunData; warnings: string[] };
+
+export const COSTING_ORIGIN: ResultsOrigin = Object.freeze({ kind: 'costing' });
 
 export interface Results {
   /** job that produced these columns (0: none yet) */
@@ -26,6 +37,7 @@ export interface Results {
   complete: boolean;
   /** bumps whenever columns or count change */
   version: number;
+  origin: ResultsOrigin;
 }
 
 export interface Feasibility {
@@ -54,22 +66,34 @@ export interface StudioState {
   params: ParamValues;
   budgets: Budgets;
   hwEdits: HardwareEdits;
-  axes: { x: Metric; y: Metric };
+  axes: Axes;
   results: Results;
   feasibility: Feasibility;
   job: JobState;
+  /**
+   * The candidate whose detail is open, named by genome too: it stays open
+   * through a re-cost (same candidates, new figures) and closes when the
+   * candidates change.
+   */
+  selected: { index: number; genome: string } | null;
   setParam<K extends ParamKey>(key: K, value: ParamValues[K]): void;
   setHwEdit(key: HardwareKey, value: number | string | undefined): void;
   resetHwEdits(): void;
   setAxis(which: 'x' | 'y', metric: Metric): void;
+  /** Replaces every input at once (a link opened, history navigated, a run imported). */
+  setInputs(inputs: StudioInputs): void;
   setResults(results: Results): void;
+  /** Shows a run read from a file: its inputs and its results together, without re-running anything. */
+  showImported(inputs: StudioInputs, results: Results): void;
   setJob(patch: Partial<JobState>): void;
+  /** Opens the detail of candidate `index` of the shown results (null closes it). */
+  select(index: number | null): void;
 }
 
 const BUDGET_KEYS = new Set<ParamKey>(['maxParams', 'maxAreaMm2', 'maxLatencyMs', 'maxEnergyUJ']);
 
 export function emptyResults(): Results {
-  return { jobId: 0, columns: allocateColumns(0), genomes: [], count: 0, target: 0, complete: false, version: 0 };
+  return { jobId: 0, columns: allocateColumns(0), genomes: [], count: 0, target: 0, complete: false, version: 0, origin: COSTING_ORIGIN };
 }
 
 function feasibilityOf(results: Results, budgets: Budgets, previous: Feasibility | null): Feasibility {
@@ -87,6 +111,18 @@ function orderRange(v: ParamValues, key: ParamKey): ParamValues {
   return normalizeParams(out);
 }
 
+/** A selection survives new results only while they hold the same genome at its index (streaming chunks fill in order). */
+function stillSelected(sel: StudioState['selected'], r: Results): StudioState['selected'] {
+  if (sel === null) return null;
+  if (sel.index >= r.count) return r.complete ? null : sel;
+  return r.genomes[sel.index] === sel.genome ? sel : null;
+}
+
+/** The page's inputs as the share link and exported runs carry them. */
+export function selectInputs(s: Pick<StudioState, 'params' | 'hwEdits' | 'axes'>): StudioInputs {
+  return { params: s.params, hwEdits: s.hwEdits, axes: s.axes };
+}
+
 export function createStudioStore(initial: ParamValues = defaultParams()) {
   const params = normalizeParams(initial);
   const results = emptyResults();
@@ -95,10 +131,11 @@ export function createStudioStore(initial: ParamValues = defaultParams()) {
     params,
     budgets,
     hwEdits: {},
-    axes: { x: 'areaMm2', y: 'energyUJ' },
+    axes: { ...DEFAULT_AXES },
     results,
     feasibility: feasibilityOf(results, budgets, null),
     job: { phase: 'idle', jobId: 0, loaded: 0, target: 0, error: null, timings: null, wallMs: null },
+    selected: null,
 
     setParam(key, value) {
       const s = get();
@@ -132,13 +169,41 @@ export function createStudioStore(initial: ParamValues = defaultParams()) {
       else set({ axes: metric === x ? { x: y, y: metric } : { x, y: metric } });
     },
 
+    setInputs(inputs) {
+      const s = get();
+      const c = canonicalInputs(inputs);
+      const budgets = budgetsFromParams(c.params);
+      set({ params: c.params, hwEdits: c.hwEdits, axes: c.axes, budgets, feasibility: feasibilityOf(s.results, budgets, s.feasibility) });
+    },
+
     setResults(results) {
       const s = get();
-      set({ results, feasibility: feasibilityOf(results, s.budgets, s.feasibility) });
+      set({ results, feasibility: feasibilityOf(results, s.budgets, s.feasibility), selected: stillSelected(s.selected, results) });
+    },
+
+    showImported(inputs, results) {
+      const s = get();
+      const c = canonicalInputs(inputs);
+      const budgets = budgetsFromParams(c.params);
+      set({
+        params: c.params,
+        hwEdits: c.hwEdits,
+        axes: c.axes,
+        budgets,
+        results,
+        feasibility: feasibilityOf(results, budgets, s.feasibility),
+        selected: null,
+        job: { ...s.job, phase: 'done', loaded: results.count, target: results.count, error: null, timings: null, wallMs: null },
+      });
     },
 
     setJob(patch) {
       set({ job: { ...get().job, ...patch } });
+    },
+
+    select(index) {
+      const r = get().results;
+      set({ selected: index === null || index < 0 || index >= r.count ? null : { index, genome: r.genomes[index] } });
     },
   }));
 }

@@ -1,0 +1,133 @@
+/**
+ * The detail of one architecture, a pure component: everything comes in
+ * through props (the model built from its genome, and what training
+ * measured once it exists).
+ */
+import { formatCompact, formatCount } from '../../core/metrics.ts';
+import type { TrainingView } from '../../core/export.ts';
+import { CellGraph } from './CellGraph.tsx';
+import { CostCharts } from './CostCharts.tsx';
+import { CrossbarMap } from './CrossbarMap.tsx';
+import { GenomeCopy } from './GenomeCopy.tsx';
+import { LayerTable } from './LayerTable.tsx';
+import { TrainingCharts } from './TrainingCharts.tsx';
+import type { DetailModel } from './detail-model.ts';
+
+/** How the candidate fares in the run it came from. */
+export interface CandidateVerdict {
+  /** position in sampling order */
+  index: number;
+  feasible: boolean;
+  /** e.g. "within every budget", "over the area, energy budgets" */
+  text: string;
+  /** training-free score, null where never scored */
+  score?: number | null;
+}
+
+export interface ArchitectureDetailProps {
+  model: DetailModel;
+  /** what training measured; absent until the candidate is trained */
+  training?: TrainingView | null;
+  candidate?: CandidateVerdict | null;
+  /** id for the heading, so a dialog can be labelled by it */
+  headingId: string;
+  onExportJson(): void;
+}
+
+function Kpi({ label, value, unit, help, testId }: { label: string; value: string; unit?: string; help: string; testId?: string }) {
+  return (
+    <div title={help}>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>
+        {value}
+        {unit ? <span className="unit"> {unit}</span> : null}
+      </dd>
+    </div>
+  );
+}
+
+export function ArchitectureDetail({ model, training, candidate, headingId, onExportJson }: ArchitectureDetailProps) {
+  const { report, arch } = model;
+  const k = report.kpis;
+  return (
+    <article className="arch-detail" data-testid="arch-detail" data-genome={model.genome}>
+      <header className="detail-head">
+        <h2 id={headingId} tabIndex={-1}>
+          Architecture{candidate ? ` #${candidate.index + 1}` : ''}
+        </h2>
+        <GenomeCopy genome={model.genome} />
+        <button type="button" onClick={onExportJson} data-testid="export-architecture">
+          Export as JSON
+        </button>
+      </header>
+      {candidate ? (
+        <p className={candidate.feasible ? 'verdict ok' : 'verdict bad'}>
+          {candidate.text}
+          {candidate.score !== undefined && candidate.score !== null ? ` · score ${candidate.score.toFixed(2)}` : ''}
+        </p>
+      ) : null}
+      <p className="arch-summary">
+        Base width C = {arch.channels} (cell 2 at {2 * arch.channels}), hidden layer {arch.hidden}, T = {arch.timesteps} timesteps, {arch.weightBits}-bit weights, input{' '}
+        {arch.input.size}×{arch.input.size}×{arch.input.channels}, {arch.classes} classes; costed in <code>{report.mode}</code> mode on {report.hardware.xbar}×{report.hardware.xbar}{' '}
+        crossbars{model.measuredActivity ? ', with the measured spike rates' : ''}.
+      </p>
+
+      <dl className="kpis" data-testid="detail-kpis">
+        <Kpi label="Energy / inference" value={formatCompact(k.energy_per_inference_uJ)} unit="µJ" help="Energy of one inference over all timesteps." />
+        <Kpi label="Latency" value={formatCompact(k.latency_ms)} unit="ms" help="Time of one inference over all timesteps (pipelined layers)." />
+        <Kpi label="EDP" value={formatCompact(k.edp_uJ_ms)} unit="µJ·ms" help="Energy-delay product." />
+        <Kpi label="Efficiency" value={k.tops_per_w === null ? '–' : formatCompact(k.tops_per_w)} unit="TOPS/W" help="Two operations per synaptic operation, per joule." />
+        <Kpi label="Utilisation" value={`${(report.utilisation * 100).toFixed(1)}`} unit="%" help="Share of the mapped crossbar cells that hold a weight." />
+        <Kpi label="Parameters" value={formatCount(report.params)} help="Weights stored on the chip (the memory NeuroNAS budgets)." testId="detail-params" />
+        <Kpi label="Memory" value={formatCompact(report.memory.total_bytes)} unit="bytes" help={`Weights ${formatCompact(report.memory.weight_bits)} bits + membranes ${formatCompact(report.memory.membrane_bits)} bits.`} />
+        <Kpi label="Area" value={formatCompact(report.area_mm2)} unit="mm²" help="Tiles plus input and membrane buffers." />
+        <Kpi label="Tiles · PEs · crossbars" value={`${formatCount(report.tiles)} · ${formatCount(report.pes)} · ${formatCount(report.crossbars)}`} help="What the weights occupy on the chip." />
+      </dl>
+
+      <section aria-labelledby={`${headingId}-cells`}>
+        <h3 id={`${headingId}-cells`}>{model.sharedCell ? 'Cell (both stages)' : 'Cells'}</h3>
+        <div className="cells">
+          <CellGraph cell={model.cells[0]} title={model.sharedCell ? `Cell at C = ${arch.channels} and 2C = ${2 * arch.channels}` : `Cell 1 (C = ${arch.channels})`} />
+          {model.sharedCell ? null : <CellGraph cell={model.cells[1]} title={`Cell 2 (2C = ${2 * arch.channels})`} />}
+        </div>
+      </section>
+
+      <section aria-labelledby={`${headingId}-layers`}>
+        <h3 id={`${headingId}-layers`}>Layers</h3>
+        <LayerTable report={report} spikeRates={training?.spikeRates ?? null} />
+      </section>
+
+      <section aria-labelledby={`${headingId}-map`}>
+        <h3 id={`${headingId}-map`}>Crossbar mapping</h3>
+        <CrossbarMap report={report} />
+      </section>
+
+      <section aria-labelledby={`${headingId}-cost`}>
+        <h3 id={`${headingId}-cost`}>Cost breakdown</h3>
+        <CostCharts report={report} />
+      </section>
+
+      <section aria-labelledby={`${headingId}-training`}>
+        <h3 id={`${headingId}-training`}>Training</h3>
+        {training ? (
+          <TrainingCharts training={training} report={report} />
+        ) : (
+          <p className="panel-note" data-testid="not-trained">
+            Not trained yet: accuracy, training curves and spike rates appear once the search trains this candidate. Until then energy assumes every input spikes (rate 1), the worst case.
+          </p>
+        )}
+      </section>
+
+      {report.notes.length ? (
+        <section aria-labelledby={`${headingId}-notes`}>
+          <h3 id={`${headingId}-notes`}>Notes</h3>
+          <ul className="notes">
+            {report.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </article>
+  );
+}

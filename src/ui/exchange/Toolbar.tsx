@@ -1,0 +1,159 @@
+/** The header's actions: copy the share link, export (candidates CSV, run JSON), import a run. */
+import { useEffect, useId, useRef, useState } from 'react';
+import { useActions } from '../actions.ts';
+import { useStudio } from '../state/store.ts';
+
+export function CopyLinkButton() {
+  const actions = useActions();
+  const [status, setStatus] = useState('');
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+  return (
+    <span className="toolbar-item">
+      <button
+        type="button"
+        data-testid="copy-link"
+        title="Copy a link to these settings: whoever opens it sees the same inputs and the same seeded candidates"
+        onClick={async () => {
+          const ok = await actions.copyLink();
+          setStatus(ok ? 'Link copied' : 'Copy the address bar: the clipboard is blocked');
+          if (timer.current) clearTimeout(timer.current);
+          timer.current = setTimeout(() => setStatus(''), 2500);
+        }}
+      >
+        Copy link
+      </button>
+      <span className="toolbar-status" role="status">
+        {status}
+      </span>
+    </span>
+  );
+}
+
+interface MenuItem {
+  label: string;
+  hint: string;
+  testId: string;
+  run(): Promise<void>;
+}
+
+/** A menu button (WAI-ARIA menu pattern): arrows move, Home/End jump, Escape closes and gives focus back. */
+export function ExportMenu() {
+  const actions = useActions();
+  const count = useStudio((s) => s.results.count);
+  const imported = useStudio((s) => s.results.origin.kind === 'import');
+  const [open, setOpen] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const menuId = useId();
+  const items: MenuItem[] = [
+    { label: 'Candidates as CSV', hint: 'the table of every candidate with its costs and feasibility', testId: 'export-csv', run: actions.exportCandidatesCsv },
+    { label: 'Run as JSON', hint: imported ? 'the imported run, as it was read' : 'settings and every costed candidate; import it to show it again', testId: 'export-run', run: actions.exportRunJson },
+  ];
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    if (refocus) buttonRef.current?.focus();
+  };
+  useEffect(() => {
+    if (!open) return;
+    itemRefs.current[0]?.focus();
+    const onDown = (e: PointerEvent) => {
+      const root = buttonRef.current?.parentElement;
+      if (root && !root.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onDown);
+    return () => document.removeEventListener('pointerdown', onDown);
+  }, [open]);
+  const onMenuKey = (e: React.KeyboardEvent) => {
+    const i = itemRefs.current.findIndex((el) => el === document.activeElement);
+    const n = items.length;
+    const to = { ArrowDown: (i + 1) % n, ArrowUp: (i - 1 + n) % n, Home: 0, End: n - 1 }[e.key as 'ArrowDown'];
+    if (to !== undefined) {
+      e.preventDefault();
+      itemRefs.current[to]?.focus();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      close(true);
+    } else if (e.key === 'Tab') close(false);
+  };
+  return (
+    <span className="toolbar-item menu-root">
+      <button
+        ref={buttonRef}
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        disabled={count === 0}
+        data-testid="export-menu"
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            setOpen(true);
+          }
+        }}
+      >
+        Export <span aria-hidden="true">▾</span>
+      </button>
+      {open ? (
+        <div id={menuId} role="menu" aria-label="Export" className="menu" onKeyDown={onMenuKey}>
+          {items.map((item, i) => (
+            <button
+              key={item.testId}
+              ref={(el) => {
+                itemRefs.current[i] = el;
+              }}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              data-testid={item.testId}
+              onClick={() => {
+                void item.run();
+                close(true);
+              }}
+            >
+              <span className="menu-label">{item.label}</span>
+              <span className="menu-hint">{item.hint}</span>
+            </button>
+          ))}
+        </div>
+      ) : null}
+    </span>
+  );
+}
+
+export function ImportRunButton() {
+  const actions = useActions();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <span className="toolbar-item">
+      <button type="button" onClick={() => inputRef.current?.click()} disabled={busy} title="Show a run saved with Export › Run as JSON again, without re-running it">
+        {busy ? 'Reading…' : 'Import run…'}
+      </button>
+      <input
+        ref={inputRef}
+        type="file"
+        accept=".json,application/json"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label="Run file to import"
+        data-testid="import-run-input"
+        onChange={async (e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (!file) return;
+          setBusy(true);
+          try {
+            await actions.importRunFile(file);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      />
+    </span>
+  );
+}
