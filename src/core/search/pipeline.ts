@@ -107,6 +107,16 @@ export interface Evaluators {
    */
   score(genomes: readonly string[], signal: AbortSignal, onScore: (i: number, score: number) => void): Promise<void>;
   train(genome: string, epochs: number, signal: AbortSignal, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
+  /**
+   * Called between chunks of costing; a page resolves it on the next
+   * macrotask so costing thousands of candidates never blocks its thread.
+   */
+  pause?(): Promise<void>;
+  /**
+   * Asked just before a candidate is handed to the scorer: false drops it
+   * (a budget moved since it was costed). Default: every candidate is scored.
+   */
+  stillWanted?(index: number): boolean;
 }
 
 export type Stage = 'cost' | 'score' | 'train';
@@ -229,10 +239,12 @@ class Run {
   }
 
   /** Draws up to `count` further candidates from the stream and costs them, emitting them in chunks. */
-  sampleAndCost(stream: CandidateStream, count: number): CandidateRecord[] {
-    const t0 = now();
+  async sampleAndCost(stream: CandidateStream, count: number): Promise<CandidateRecord[]> {
     const out: CandidateRecord[] = [];
     while (out.length < count && !stream.done) {
+      if (this.evaluators.pause) await this.evaluators.pause();
+      this.check();
+      const t0 = now();
       const { archs, genomes } = stream.next(Math.min(1000, count - out.length));
       const chunk: CandidateRecord[] = [];
       for (let i = 0; i < archs.length; i++) {
@@ -240,9 +252,9 @@ class Run {
         if (r) chunk.push(r);
       }
       out.push(...chunk);
+      this.timings.cost_ms += now() - t0;
       if (chunk.length) this.emit({ type: 'costed', records: chunk });
     }
-    this.timings.cost_ms += now() - t0;
     return out;
   }
 
@@ -258,7 +270,9 @@ class Run {
     return out;
   }
 
-  async score(records: CandidateRecord[]): Promise<void> {
+  async score(candidates: CandidateRecord[]): Promise<void> {
+    const wanted = this.evaluators.stillWanted;
+    const records = wanted ? candidates.filter((r) => wanted(r.index)) : candidates;
     if (records.length === 0) return;
     this.check();
     const t0 = now();
@@ -331,7 +345,7 @@ export function topByScore(records: readonly CandidateRecord[], k: number): Cand
 async function runNeuronas(run: Run): Promise<void> {
   const s = run.settings;
   run.stage('cost', 'start', 0);
-  const all = run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
+  const all = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
   run.stage('cost', 'end', all.length);
   const feasible = all.filter((r) => r.feasible);
   run.stage('score', 'start', feasible.length);
@@ -345,7 +359,7 @@ async function runSnasnet(run: Run): Promise<void> {
   run.stage('cost', 'start', 0);
   // Costs are computed here only so the run can report them; SNASNet's method
   // does not look at them until every candidate is scored.
-  const all = run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
+  const all = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
   run.stage('cost', 'end', all.length);
   run.stage('score', 'start', all.length);
   await run.score(all);
@@ -357,7 +371,7 @@ async function runSnasnet(run: Run): Promise<void> {
 async function runRandom(run: Run): Promise<void> {
   const s = run.settings;
   run.stage('cost', 'start', 0);
-  const all = run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
+  const all = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
   // A second generator for the choice, so the candidates are those of every other strategy.
   const rng = makeRng(s.seed ^ CHOICE_SEED);
   run.stage('cost', 'end', all.length);
@@ -410,7 +424,7 @@ async function runEvolution(run: Run): Promise<void> {
   const popSize = Math.max(4, Math.min(64, Math.floor(s.samples / 8)));
   run.stage('cost', 'start', 0);
   // The initial population is the first candidates every other strategy sees.
-  let pop = run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), Math.min(popSize, s.samples));
+  let pop = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), Math.min(popSize, s.samples));
   run.stage('score', 'start', 0);
   await run.score(pop.filter((r) => r.feasible));
   pop = survivors(pop, popSize);
