@@ -11,7 +11,14 @@ const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react(), embeddedData()],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // Worker bundles are not minified: tfjs-backend-wasm starts the threaded
+    // build's pthread workers from the factory function's source text
+    // (wasmFactoryThreadedSimd.toString()), which minification breaks (its
+    // free names get renamed out from under it).
+    rolldownOptions: { output: { minify: false } },
+  },
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
   test: {

@@ -9,6 +9,11 @@ type Part = () => Promise<Record<string, unknown>>;
 const PARTS: Record<string, () => Promise<Part>> = {
   estimator: async () => (await import('./parts/estimator.ts')).benchEstimator,
   lif: async () => (await import('./parts/lif.ts')).benchLif,
+  page: async () => (await import('./parts/page.ts')).benchPage,
+  score: async () => (await import('./parts/score.ts')).benchScore,
+  training: async () => (await import('./parts/training.ts')).benchTraining,
+  accuracy: async () => (await import('./parts/accuracy.ts')).benchAccuracy,
+  search: async () => (await import('./parts/search.ts')).benchSearch,
 };
 
 function parseOnly(argv: string[]): string[] {

@@ -8,8 +8,11 @@ import type { CliIO } from './io.ts';
 type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  search: async () => ({ summary: 'search architectures under hardware budgets (NeuroNAS and baselines)', run: (await import('./search.ts')).runSearchCommand }),
   estimate: async () => ({ summary: 'cost a network on the CIM hardware model', run: (await import('./estimate.ts')).runEstimate }),
   neuron: async () => ({ summary: 'simulate one LIF neuron (snnTorch or SpikingJelly convention)', run: (await import('./neuron.ts')).runNeuron }),
+  train: async () => ({ summary: 'train a spiking network on MNIST/Fashion-MNIST, quantize it, report accuracy', run: (await import('./train.ts')).runTrain }),
+  score: async () => ({ summary: "SNASNet's training-free score of an untrained network on a seeded batch", run: (await import('./score.ts')).runScore }),
 };
 
 async function readStdin(): Promise<string> {

@@ -1,0 +1,108 @@
+/**
+ * The search pipeline's scorer and trainer (core/search/pipeline.ts
+ * `Evaluators`) on top of the training protocol: one trainer, and a pool of
+ * scorers that share a queue of small chunks of genomes. The same adapter
+ * serves the page (worker clients) and Node (in-process engines).
+ *
+ * Results are handed to the pipeline as each one arrives, so nothing that
+ * already arrived is lost when a scorer crashes or the search is cancelled.
+ * A chunk interrupted by a crash is retried once on the same (respawned)
+ * endpoint; candidates that fail twice get a NaN score and are never selected.
+ */
+import type { Evaluators, TrainProgress as PipelineProgress, TrainResult as PipelineResult } from '../core/search/pipeline.ts';
+import type { EmbeddedDatasetName } from '../core/data/datasets.ts';
+import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from './training.ts';
+
+export interface TrainingEndpoint {
+  score(request: Omit<ScoreRequest, 'jobId'>, onItem: (item: ScoreItem) => void, signal?: AbortSignal): Promise<ScoreResult>;
+  train(request: Omit<TrainRequest, 'jobId'>, onProgress: (p: TrainProgress) => void, signal?: AbortSignal): Promise<TrainResult>;
+}
+
+export interface EvaluatorOptions {
+  dataset: EmbeddedDatasetName;
+  seed: number;
+  scoreBatch: number;
+  trainSamples: number;
+  /** genomes per scoring request: small enough to balance the pool, large enough to amortise a message */
+  chunk?: number;
+}
+
+export class TrainingCancelled extends Error {
+  override name = 'AbortError';
+  constructor() {
+    super('training was cancelled');
+  }
+}
+
+function isAbort(e: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (e instanceof Error && e.name === 'AbortError');
+}
+
+export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer: TrainingEndpoint, opts: EvaluatorOptions): Evaluators {
+  if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
+  const chunkSize = opts.chunk ?? 4;
+  return {
+    async score(genomes, signal, onScore) {
+      let next = 0;
+      const done = new Uint8Array(genomes.length);
+      const scoreChunk = async (endpoint: TrainingEndpoint, from: number, to: number): Promise<void> => {
+        await endpoint.score({ genomes: genomes.slice(from, to) as string[], dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, (item) => {
+          const i = from + item.index;
+          if (i >= to || done[i]) return;
+          done[i] = 1;
+          onScore(i, item.score ?? NaN);
+        }, signal);
+      };
+      const worker = async (endpoint: TrainingEndpoint): Promise<void> => {
+        while (next < genomes.length && !signal.aborted) {
+          const from = next;
+          const to = Math.min(genomes.length, from + chunkSize);
+          next = to;
+          try {
+            await scoreChunk(endpoint, from, to);
+          } catch (e) {
+            if (isAbort(e, signal)) return;
+            // A crashed worker: the client respawns it on the next call; retry what is missing once.
+            let first = from;
+            while (first < to && done[first]) first++;
+            try {
+              if (first < to) await scoreChunk(endpoint, first, to);
+            } catch (again) {
+              if (isAbort(again, signal)) return;
+            }
+          }
+          for (let i = from; i < to; i++) {
+            if (!done[i] && !signal.aborted) {
+              done[i] = 1;
+              onScore(i, NaN);
+            }
+          }
+        }
+      };
+      await Promise.all(scorers.map(worker));
+    },
+
+    async train(genome, epochs, signal, onProgress): Promise<PipelineResult> {
+      let lastLoss = NaN;
+      const r = await trainer.train(
+        { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed },
+        (p) => {
+          if (p.kind !== 'batch' || p.phase !== 'train') return;
+          if (p.loss !== undefined) lastLoss = p.loss;
+          const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
+          onProgress(progress);
+        },
+        signal,
+      );
+      if (!r.completed) throw new TrainingCancelled();
+      return {
+        accuracyFloat: r.testAccuracyFloat,
+        accuracyQuantized: r.testAccuracyQuantized,
+        spikeRates: r.spikeRates.map((s) => s.rate),
+        epochs: r.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy })),
+        backend: r.backend,
+        samplesPerSecond: r.samplesPerS,
+      };
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The training worker's protocol: the one file both ends import. The worker
+ * (src/workers/training.worker.ts) exposes a `TrainingApi` through comlink;
+ * the page drives it through src/ui/training/client.ts, which adds
+ * AbortSignals, crash handling and respawning.
+ *
+ * Jobs:
+ *  - init: choose and initialise the tfjs backend (report: which and why).
+ *  - score: the training-free score of a list of genomes on one seeded batch,
+ *    one result streamed per candidate through `onItem`.
+ *  - train: train one architecture, stream progress per batch and per epoch
+ *    through `onProgress`, quantize, report accuracies and spike rates.
+ * Callbacks are comlink.proxy functions. A job is cancelled cooperatively by
+ * `cancel(jobId)` (a flag checked between candidates / batches); the client
+ * may also terminate the worker and spawn a fresh one.
+ */
+import type { EmbeddedDatasetName } from '../core/data/datasets.ts';
+import type { BackendChoice, BackendPreference } from '../tf/backend.ts';
+import type { Encoding } from '../tf/model.ts';
+import type { OptimizerName } from '../tf/optim.ts';
+
+export type { BackendChoice, BackendName, BackendPreference, ProbeResult } from '../tf/backend.ts';
+
+export interface InitRequest {
+  backend: BackendPreference;
+  /** threads for the WASM backend: 1 (default) single-threaded SIMD; > 1 the threaded build when the page is cross-origin isolated */
+  wasmThreads?: number;
+  /** absolute URL of the data folder, ending in '/' (default: `<BASE_URL>data/` of the worker's origin) */
+  dataBase?: string;
+}
+
+export interface InitResult extends BackendChoice {
+  /** time to choose and initialise, ms (worker clock) */
+  ms: number;
+}
+
+export interface ScoreRequest {
+  /** increasing id chosen by the client; items and the result carry it back */
+  jobId: number;
+  genomes: string[];
+  dataset: EmbeddedDatasetName;
+  /** picks the batch and the initial weights */
+  seed: number;
+  /** inputs in the score batch (default 64) */
+  batch?: number;
+}
+
+export interface ScoreItem {
+  jobId: number;
+  /** index of the genome in the request */
+  index: number;
+  genome: string;
+  /** log|det K|; null when K is singular or the candidate failed */
+  score: number | null;
+  sign: -1 | 0 | 1;
+  lifLayers: number;
+  kernels: number;
+  meanRate: number;
+  ms: number;
+  /** why this candidate could not be scored (bad genome, backward edges, input shape) */
+  error?: string;
+}
+
+export interface ScoreResult {
+  jobId: number;
+  /** candidates scored (or failed) before the job ended */
+  count: number;
+  /** false when cancelled */
+  completed: boolean;
+  backend: string;
+  batch: number;
+  totalMs: number;
+}
+
+export interface TrainRequest {
+  jobId: number;
+  genome: string;
+  dataset: EmbeddedDatasetName;
+  epochs: number;
+  /** training images (default 8000) */
+  trainSamples?: number;
+  /** held-out test images (default: the data set's test split) */
+  testSamples?: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer?: OptimizerName;
+  encoding?: Encoding;
+  /** 4, 8 or 16 (default: the genome's) */
+  weightBits?: number;
+  /** quantization-aware fine-tuning epochs after training (default 0) */
+  qatEpochs?: number;
+  seed: number;
+  /** read the running loss for a batch progress message every this many batches (default 10) */
+  lossEvery?: number;
+}
+
+export type TrainPhase = 'train' | 'qat';
+
+export interface LayerRate {
+  name: string;
+  rate: number;
+}
+
+export interface BatchProgressMessage {
+  kind: 'batch';
+  jobId: number;
+  phase: TrainPhase;
+  epoch: number;
+  batch: number;
+  batches: number;
+  samples: number;
+  lr: number;
+  /** present every `lossEvery` batches */
+  loss?: number;
+  samplesPerS: number;
+}
+
+export interface EpochSummary {
+  epoch: number;
+  loss: number;
+  trainAccuracy: number;
+  /** NaN when not evaluated */
+  testAccuracy: number;
+  lr: number;
+  seconds: number;
+  samplesPerS: number;
+}
+
+export interface EpochProgressMessage extends EpochSummary {
+  kind: 'epoch';
+  jobId: number;
+  phase: TrainPhase;
+  lifRates: LayerRate[];
+}
+
+export type TrainProgress = BatchProgressMessage | EpochProgressMessage;
+
+export interface TrainResult {
+  jobId: number;
+  /** false when cancelled: the epochs so far are reported, no quantized accuracy */
+  completed: boolean;
+  genome: string;
+  dataset: EmbeddedDatasetName;
+  backend: string;
+  epochs: EpochSummary[];
+  qatEpochs: EpochSummary[];
+  /** fractions in 0–1; NaN when not measured */
+  testAccuracyFloat: number;
+  testAccuracyQuantized: number;
+  weightBits: number;
+  /** input spike rate of each weight layer (layer-list order; the cost model's input_rates), on the test split with quantized weights */
+  spikeRates: LayerRate[];
+  /** output spike rate of each LIF */
+  lifRates: LayerRate[];
+  samplesPerS: number;
+  trainSamples: number;
+  testSamples: number;
+  seconds: number;
+}
+
+export interface ReferenceBenchRequest {
+  /** timed training steps (default 30) */
+  steps?: number;
+  /** untimed warm-up steps (default 3) */
+  warmup?: number;
+  /** default 32, the issue's */
+  batch?: number;
+  seed?: number;
+}
+
+/** The issue's reference network trained on seeded random batches in the worker (src/tf/reference-net.ts). */
+export interface ReferenceBenchReport {
+  backend: string;
+  /** WASM threads (1 unless the threaded build loaded) */
+  wasmThreads: number | null;
+  samplesPerS: number;
+  msPerStep: number;
+  steps: number;
+  batch: number;
+  timesteps: number;
+  firstLoss: number;
+  lastLoss: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+/** What `comlink.expose` publishes in the worker. */
+export interface TrainingApi {
+  init(request: InitRequest): Promise<InitResult>;
+  score(request: ScoreRequest, onItem: (item: ScoreItem) => void | Promise<void>): Promise<ScoreResult>;
+  train(request: TrainRequest, onProgress: (p: TrainProgress) => void | Promise<void>): Promise<TrainResult>;
+  /** Measures the training speed of the issue's reference network on the current backend. */
+  benchReference(request: ReferenceBenchRequest): Promise<ReferenceBenchReport>;
+  /** Stops a job at its next candidate or batch boundary; unknown or finished ids are ignored. */
+  cancel(jobId: number): void;
+  /** Throws from a timer in the worker's global scope, to exercise the page's crash handling. */
+  crashForTest(): void;
+}

@@ -1,0 +1,360 @@
+/**
+ * Architecture → trainable tfjs spiking network.
+ *
+ * Every weight variable is created from an entry of `layerList(arch)` (the
+ * same function the cost estimator reads), by the entry's `name` and shape
+ * (conv: [k, k, cin, cout]; fc: [cin, cout]), and the forward pass looks
+ * each one up by that name. So the network and the cost model cannot
+ * disagree: an edge with weights that the layer list does not name has no
+ * weight to run with, and the tests compare the two lists.
+ *
+ * Multi-step form: time is folded into the batch, [T·B, H, W, C] with index
+ * t·B + b, so each conv runs once over all T timesteps and each LIF runs its
+ * recurrence over the T axis in one (fused) op. The whole unroll is one graph
+ * (backpropagation through time).
+ *
+ *   direct encoding: stem conv3×3 + BN on the static image once, tiled over T
+ *   rate encoding:   Bernoulli(pixel) input spikes per t (seeded), stem conv + BN
+ *   cell:            node j = Σ of its active incoming edges i→j
+ *                      conv1x1 / conv3x3: LIF(node i) → conv → BN
+ *                      (node i's LIF is computed once and shared by all its edges)
+ *                      skip: node i;  avgpool3x3: avg-pool 3×3, stride 1, pad 1
+ *   down:            BN → LIF → conv3×3 (C → 2C) → BN → avg-pool 2
+ *   head:            BN → LIF → avg-pool 2 → flatten → FC(hidden) → LIF → FC(classes)
+ *   logits:          mean over T of the last FC's output (computed as the FC of
+ *                    the time-mean of fc1's spikes: the same number, T× cheaper)
+ *
+ * Spike rates: the model reports, for each weight layer of the layer list in
+ * order, the rate of the spikes that layer READS (its input), which is what
+ * the cost model's activity-aware energy takes as `input_rates`:
+ *   stem   rate encoding: the encoded input's mean; direct encoding: 1
+ *          (the stem reads the analog image, every input is "active")
+ *   cellK.eij  the rate of node i's LIF in cell K
+ *   down   its own LIF (after the BN)
+ *   fc1    the mean of the pooled head spikes it reads
+ *   fc2    fc1's LIF
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { EDGES, EDGE_FROM, EDGE_TO, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from '../core/arch/cell.ts';
+import { layerList, stageSizes, type Architecture } from '../core/arch/architecture.ts';
+import type { Layer } from '../core/layers.ts';
+import { DEFAULT_LIF, type LifConfig } from '../core/snn/lif.ts';
+import { lifMultiStep } from './lif.ts';
+import { conv2d } from './conv.ts';
+import { avgPool2, dense, meanAll, repeatTime, timeMean } from './ops.ts';
+import { batchNorm, makeBatchNorm, type BatchNormParams } from './batchnorm.ts';
+
+export type Encoding = 'direct' | 'rate';
+
+export class ModelError extends Error {
+  override name = 'ModelError';
+}
+
+export interface BuildOptions {
+  /** neuron of every LIF (default: the studio's DEFAULT_LIF, SNASNet's SpikingJelly LIFNode) */
+  lif?: LifConfig;
+  /** input encoding (default direct) */
+  encoding?: Encoding;
+  /** seed of the weight initialisation (default 0) */
+  seed?: number;
+  /** batch-norm running-statistics momentum (default 0.1) */
+  bnMomentum?: number;
+}
+
+export interface ForwardOptions {
+  /** batch statistics in the batch norms (and update the running ones); else the running statistics */
+  training: boolean;
+  /** with training: leave the running statistics alone (default false) */
+  freezeStats?: boolean;
+  /** seed of the Poisson draw (rate encoding); default 0 */
+  encodingSeed?: number;
+  /** maps each layer-list weight before use (quantization-aware training); gets the layer name */
+  weightTransform?: (w: tf.Tensor, name: string) => tf.Tensor;
+  /**
+   * Return every LIF's binary output spikes (time-major [T·B, ...]) in
+   * `ForwardResult.spikes`, in `lifNames` order: the training-free score
+   * (src/tf/score.ts) builds its kernel from them. Default false.
+   */
+  collectSpikes?: boolean;
+  /** sees fc1's pre-activation (without bias) as 'fc1.pre'; for calibration and inspection */
+  onTensor?: (name: string, t: tf.Tensor) => void;
+}
+
+export interface ForwardResult {
+  /** [B, classes]: the mean over T of the last FC's output */
+  logits: tf.Tensor2D;
+  /** [layers.length]: each weight layer's input spike rate, layer-list order */
+  inputRates: tf.Tensor1D;
+  /** [lifNames.length]: each LIF's output spike rate */
+  lifRates: tf.Tensor1D;
+  /** with `collectSpikes`: each LIF's spikes, [T·B, ...] time-major, in `lifNames` order */
+  spikes?: { name: string; spikes: tf.Tensor }[];
+}
+
+export interface SpikingModel {
+  readonly arch: Architecture;
+  readonly encoding: Encoding;
+  readonly lif: LifConfig;
+  /** layerList(arch): the weight layers, in execution order */
+  readonly layers: readonly Layer[];
+  /** the weight of each layer-list entry, by its name */
+  readonly weights: ReadonlyMap<string, tf.Variable>;
+  /** the batch norms by name: one per conv (the conv's layer name) plus 'down.bn_in' and 'head.bn' */
+  readonly batchNorms: ReadonlyMap<string, BatchNormParams>;
+  /** every trainable variable: weights, FC biases, BN γ and β */
+  readonly trainable: readonly tf.Variable[];
+  /** names of the model's LIFs, in the order of `lifRates` */
+  readonly lifNames: readonly string[];
+  forward(x: tf.Tensor4D, opts: ForwardOptions): ForwardResult;
+  /**
+   * Data-dependent init of fc1 (LSUV-style): scales fc1's weights so its
+   * pre-activation over batch `x` has standard deviation `targetStd`
+   * (default 1). fc1 feeds a LIF with no batch norm in between; without this
+   * the hidden layer of a narrow net can start silent (θ = 1), leaving fc2
+   * without gradient. Returns the scale applied. Uses batch statistics, as
+   * training does, without touching the running statistics.
+   */
+  calibrate(x: tf.Tensor4D, targetStd?: number): number;
+  /** total number of parameters (trainable) */
+  parameterCount(): number;
+  dispose(): void;
+}
+
+let modelCounter = 0;
+
+/** PyTorch's default init for conv and linear weights: uniform(±1/√fan_in) (kaiming_uniform with a = √5). */
+function initWeight(shape: number[], fanIn: number, seed: number): tf.Tensor {
+  const bound = 1 / Math.sqrt(fanIn);
+  return tf.randomUniform(shape, -bound, bound, 'float32', seed);
+}
+
+function checkArchitecture(arch: Architecture): void {
+  for (const [i, cell] of arch.cells.entries()) {
+    if (cell.backward.some((c) => c !== 0)) {
+      throw new ModelError(`cell ${i + 1} has backward (previous-timestep) edges; the model builder supports forward cells only (the cost model can still estimate it)`);
+    }
+  }
+  if (arch.input.size < 4) throw new ModelError(`input size ${arch.input.size} is too small: two 2× poolings need at least 4×4`);
+}
+
+/** Walks one cell's forward edges in the layer list's execution order. */
+function cellEdges(cell: Cell): { e: number; from: number; to: number; code: number }[] {
+  const live = liveNodes(cell.forward);
+  const out: { e: number; from: number; to: number; code: number }[] = [];
+  for (let node = 1; node < 4; node++) {
+    for (let e = 0; e < EDGES; e++) {
+      if (EDGE_TO[e] !== node || !forwardEdgeActive(cell, e, live)) continue;
+      out.push({ e, from: EDGE_FROM[e], to: node, code: cell.forward[e] });
+    }
+  }
+  return out;
+}
+
+export function buildModel(arch: Architecture, opts: BuildOptions = {}): SpikingModel {
+  checkArchitecture(arch);
+  const lif = opts.lif ?? DEFAULT_LIF;
+  const encoding = opts.encoding ?? 'direct';
+  const seed = opts.seed ?? 0;
+  const momentum = opts.bnMomentum ?? 0.1;
+  const layers = layerList(arch);
+  const id = `m${++modelCounter}`;
+  const T = arch.timesteps;
+  const [, , h3] = stageSizes(arch.input);
+
+  const weights = new Map<string, tf.Variable>();
+  const biases = new Map<string, tf.Variable>();
+  const bns = new Map<string, BatchNormParams>();
+  const layerIndex = new Map<string, number>();
+
+  tf.tidy(() => {
+    layers.forEach((l, i) => {
+      const name = l.name ?? `layer${i}`;
+      layerIndex.set(name, i);
+      if (l.kind === 'conv') {
+        weights.set(name, tf.variable(initWeight([l.k, l.k, l.cin, l.cout], l.k * l.k * l.cin, seed * 1009 + i), true, `${id}/${name}`));
+        bns.set(name, makeBatchNorm(l.cout, `${id}/${name}.bn`));
+      } else {
+        weights.set(name, tf.variable(initWeight([l.cin, l.cout], l.cin, seed * 1009 + i), true, `${id}/${name}`));
+        biases.set(name, tf.variable(initWeight([l.cout], l.cin, seed * 1009 + 500 + i), true, `${id}/${name}.bias`));
+      }
+    });
+    // The batch norms in front of a LIF (not after a conv): the down block's input and the head's.
+    bns.set('down.bn_in', makeBatchNorm(arch.channels, `${id}/down.bn_in`));
+    bns.set('head.bn', makeBatchNorm(2 * arch.channels, `${id}/head.bn`));
+  });
+  for (const name of ['stem', 'down', 'fc1', 'fc2']) {
+    if (!weights.has(name)) throw new ModelError(`the layer list has no '${name}' layer`);
+  }
+
+  // The LIFs, in forward order (the order of lifRates).
+  const lifNames: string[] = [];
+  for (const [ci, cell] of arch.cells.entries()) {
+    const nodes = new Set<number>();
+    for (const ed of cellEdges(cell)) if (opHasWeights(ed.code)) nodes.add(ed.from);
+    const sorted = [...nodes].sort((a, b) => a - b);
+    if (ci === 0) {
+      for (const n of sorted) lifNames.push(`cell1.lif${n}`);
+      lifNames.push('down.lif');
+    } else {
+      for (const n of sorted) lifNames.push(`cell2.lif${n}`);
+    }
+  }
+  lifNames.push('head.lif', 'fc1.lif');
+
+  const trainable: tf.Variable[] = [...weights.values(), ...biases.values()];
+  for (const bn of bns.values()) trainable.push(bn.gamma, bn.beta);
+
+  function forward(x: tf.Tensor4D, fo: ForwardOptions): ForwardResult {
+    const { training } = fo;
+    if (x.rank !== 4 || x.shape[1] !== arch.input.size || x.shape[2] !== arch.input.size || x.shape[3] !== arch.input.channels) {
+      throw new ModelError(`input must be [B, ${arch.input.size}, ${arch.input.size}, ${arch.input.channels}], got [${x.shape.join(', ')}]`);
+    }
+    const B = x.shape[0];
+    return tf.tidy(() => {
+      const lifRate = new Map<string, tf.Scalar>();
+      const lifSpikes = new Map<string, tf.Tensor>();
+      const inRate: tf.Scalar[] = new Array(layers.length);
+      const w = (name: string): tf.Tensor => {
+        const v = weights.get(name);
+        if (!v) throw new ModelError(`no weight named '${name}' in the layer list`);
+        return fo.weightTransform ? fo.weightTransform(v, name) : v;
+      };
+      const bn = <R extends tf.Tensor>(t: R, name: string): R => batchNorm(t, bns.get(name)!, training, { momentum, updateRunning: !fo.freezeStats });
+      const spike = (t: tf.Tensor, name: string): tf.Tensor => {
+        const s = lifMultiStep(t, T, lif);
+        lifRate.set(name, meanAll(s));
+        if (fo.collectSpikes) lifSpikes.set(name, s);
+        return s;
+      };
+      const conv = (t: tf.Tensor, name: string, inputGrad = true): tf.Tensor4D => conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad);
+
+      // Stem.
+      let h: tf.Tensor4D;
+      if (encoding === 'direct') {
+        const stem = bn(conv(x, 'stem', false), 'stem');
+        h = repeatTime(stem, T) as tf.Tensor4D;
+        inRate[layerIndex.get('stem')!] = tf.scalar(1);
+      } else {
+        const u = tf.randomUniform([T * B, x.shape[1], x.shape[2], x.shape[3]], 0, 1, 'float32', fo.encodingSeed ?? 0);
+        const xs = T === 1 ? x : tf.concat(new Array<tf.Tensor>(T).fill(x), 0);
+        const input = tf.cast(tf.less(u, xs), 'float32') as tf.Tensor4D;
+        inRate[layerIndex.get('stem')!] = meanAll(input);
+        h = bn(conv(input, 'stem', false), 'stem');
+      }
+
+      const runCell = (ci: number, input: tf.Tensor4D): tf.Tensor4D => {
+        const prefix = `cell${ci + 1}`;
+        const cell = arch.cells[ci];
+        const nodes: (tf.Tensor4D | null)[] = [input, null, null, null];
+        const lifs = new Map<number, tf.Tensor>();
+        const nodeSpikes = (n: number): tf.Tensor => {
+          let s = lifs.get(n);
+          if (!s) {
+            s = spike(nodes[n]!, `${prefix}.lif${n}`);
+            lifs.set(n, s);
+          }
+          return s;
+        };
+        const edges = cellEdges(cell);
+        for (let node = 1; node < 4; node++) {
+          const parts: tf.Tensor4D[] = [];
+          for (const ed of edges) {
+            if (ed.to !== node) continue;
+            const src = nodes[ed.from];
+            if (!src) throw new ModelError(`${prefix}: node ${ed.from} is used before it is computed`);
+            const name = `${prefix}.e${ed.from}${ed.to}`;
+            switch (ed.code) {
+              case 1:
+                parts.push(src);
+                break;
+              case 2:
+              case 3: {
+                const s = nodeSpikes(ed.from);
+                inRate[layerIndex.get(name)!] = lifRate.get(`${prefix}.lif${ed.from}`)!;
+                parts.push(bn(conv(s, name), name));
+                break;
+              }
+              case 4:
+                parts.push(tf.avgPool(src, 3, 1, 'same'));
+                break;
+              default:
+                throw new ModelError(`${prefix}: edge ${ed.from}→${ed.to} has unknown op code ${ed.code}`);
+            }
+          }
+          if (parts.length > 0) nodes[node] = parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D);
+        }
+        if (!nodes[3]) throw new ModelError(`${prefix}: the output node is not reachable`);
+        return nodes[3];
+      };
+
+      h = runCell(0, h);
+      // Down: BN → LIF → conv3×3 → BN → avg-pool 2.
+      {
+        const s = spike(bn(h, 'down.bn_in'), 'down.lif');
+        inRate[layerIndex.get('down')!] = lifRate.get('down.lif')!;
+        h = avgPool2(bn(conv(s, 'down'), 'down'));
+      }
+      h = runCell(1, h);
+      // Head: BN → LIF → avg-pool 2 → flatten → fc1 → LIF → fc2, mean over T.
+      const s = spike(bn(h, 'head.bn'), 'head.lif');
+      const pooled = avgPool2(s as tf.Tensor4D);
+      inRate[layerIndex.get('fc1')!] = meanAll(pooled);
+      const flat = tf.reshape(pooled, [T * B, h3 * h3 * 2 * arch.channels]) as tf.Tensor2D;
+      let z1: tf.Tensor2D;
+      if (fo.onTensor) {
+        const pre1 = dense(flat, w('fc1') as tf.Tensor2D);
+        fo.onTensor('fc1.pre', pre1);
+        z1 = tf.add(pre1, biases.get('fc1')!);
+      } else z1 = dense(flat, w('fc1') as tf.Tensor2D, biases.get('fc1')! as unknown as tf.Tensor1D);
+      const s1 = spike(z1, 'fc1.lif');
+      inRate[layerIndex.get('fc2')!] = lifRate.get('fc1.lif')!;
+      const meanS1 = timeMean(s1, T);
+      const logits = dense(meanS1 as tf.Tensor2D, w('fc2') as tf.Tensor2D, biases.get('fc2')! as unknown as tf.Tensor1D);
+
+      for (let i = 0; i < inRate.length; i++) if (!inRate[i]) throw new ModelError(`layer ${layers[i].name} was not used by the forward pass`);
+      return {
+        logits,
+        inputRates: tf.stack(inRate) as tf.Tensor1D,
+        lifRates: tf.stack(lifNames.map((n) => lifRate.get(n)!)) as tf.Tensor1D,
+        ...(fo.collectSpikes ? { spikes: lifNames.map((name) => ({ name, spikes: lifSpikes.get(name)! })) } : {}),
+      };
+    });
+  }
+
+  function calibrate(x: tf.Tensor4D, targetStd = 1): number {
+    let std = 0;
+    tf.tidy(() => {
+      forward(x, {
+        training: true,
+        freezeStats: true,
+        onTensor: (name, t) => {
+          if (name === 'fc1.pre') std = Math.sqrt(tf.moments(t).variance.dataSync()[0]);
+        },
+      });
+    });
+    if (!(std > 1e-6)) return 1;
+    const scale = targetStd / std;
+    const w1 = weights.get('fc1')!;
+    tf.tidy(() => w1.assign(tf.mul(w1, scale)));
+    return scale;
+  }
+
+  return {
+    arch,
+    encoding,
+    lif,
+    layers,
+    weights,
+    batchNorms: bns,
+    trainable,
+    lifNames,
+    forward,
+    calibrate,
+    parameterCount: () => trainable.reduce((a, v) => a + v.size, 0),
+    dispose() {
+      for (const v of weights.values()) v.dispose();
+      for (const v of biases.values()) v.dispose();
+      for (const b of bns.values()) tf.dispose([b.gamma, b.beta, b.runningMean, b.runningVar]);
+    },
+  };
+}

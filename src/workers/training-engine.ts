@@ -1,0 +1,241 @@
+/**
+ * The training worker's logic, free of worker globals so tests run it in
+ * Node: backend choice, scoring a list of genomes (streamed, cancellable
+ * between candidates), training one architecture (progress streamed per
+ * batch and epoch, cancellable between batches), quantization and the final
+ * accuracies and spike rates. The environment (how to initialise a backend,
+ * how to load a data set, how to yield) is injected.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Architecture } from '../core/arch/architecture.ts';
+import { formatGenome, parseGenome } from '../core/arch/genome.ts';
+import { splitDataset } from '../core/data/batches.ts';
+import { embeddedDatasetInfo } from '../core/data/datasets.ts';
+import type { Dataset } from '../core/data/format.ts';
+import type { BackendChoice } from '../tf/backend.ts';
+import { buildModel } from '../tf/model.ts';
+import { DEFAULT_SCORE_BATCH, scoreArchitecture, scoreBatch } from '../tf/score.ts';
+import { evaluateDetailed, trainModel, type EpochStats } from '../tf/train.ts';
+import { quantizeModelWeights, checkBits } from '../tf/quantize.ts';
+import { benchReferenceNet } from '../tf/reference-net.ts';
+import type { ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+
+export interface EngineEnv {
+  initBackend(request: InitRequest): Promise<BackendChoice>;
+  /** loads an embedded data set (the worker fetches it from its origin; Node reads public/data) */
+  loadDataset(name: string, dataBase?: string): Promise<Dataset>;
+  /** a macrotask yield, so a cancel message can arrive between candidates and batches */
+  pause(): Promise<void>;
+  now(): number;
+}
+
+export class JobError extends Error {
+  override name = 'JobError';
+}
+
+const DEFAULT_TRAIN_SAMPLES = 8000;
+
+function summary(e: EpochStats): EpochSummary {
+  return { epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy, lr: e.lr, seconds: e.seconds, samplesPerS: e.samplesPerS };
+}
+
+function send<T>(cb: (x: T) => void | Promise<void>, x: T): void {
+  // Progress is fire-and-forget: a page that stopped listening must not break the job.
+  try {
+    const r = cb(x);
+    if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(() => {});
+  } catch {
+    // ignored, as above
+  }
+}
+
+export class TrainingEngine {
+  private choice: BackendChoice | null = null;
+  private initializing: Promise<InitResult> | null = null;
+  private dataBase: string | undefined;
+  private readonly jobs = new Map<number, AbortController>();
+
+  constructor(private readonly env: EngineEnv) {}
+
+  /** The backend in use, after init. */
+  get backend(): BackendChoice | null {
+    return this.choice;
+  }
+
+  async init(request: InitRequest): Promise<InitResult> {
+    const run = async (): Promise<InitResult> => {
+      const t0 = this.env.now();
+      if (request.dataBase !== undefined) this.dataBase = request.dataBase;
+      const choice = await this.env.initBackend(request);
+      this.choice = choice;
+      return { ...choice, ms: this.env.now() - t0 };
+    };
+    // One initialisation at a time; a second request waits for the first, then runs.
+    const previous = this.initializing;
+    const next = (previous ? previous.catch(() => undefined).then(run) : run()).finally(() => {
+      if (this.initializing === next) this.initializing = null;
+    });
+    this.initializing = next;
+    return next;
+  }
+
+  private async ready(): Promise<BackendChoice> {
+    if (this.initializing) await this.initializing;
+    if (!this.choice) await this.init({ backend: 'auto' });
+    return this.choice!;
+  }
+
+  cancel(jobId: number): void {
+    this.jobs.get(jobId)?.abort();
+  }
+
+  private begin(jobId: number): AbortSignal {
+    if (this.jobs.has(jobId)) throw new JobError(`job ${jobId} is already running`);
+    const c = new AbortController();
+    this.jobs.set(jobId, c);
+    return c.signal;
+  }
+
+  async score(request: ScoreRequest, onItem: (item: ScoreItem) => void | Promise<void>): Promise<ScoreResult> {
+    const signal = this.begin(request.jobId);
+    try {
+      const t0 = this.env.now();
+      const choice = await this.ready();
+      const ds = await this.env.loadDataset(request.dataset, this.dataBase);
+      const b = request.batch ?? DEFAULT_SCORE_BATCH;
+      const x = scoreBatch(ds, b, request.seed);
+      let count = 0;
+      try {
+        for (let i = 0; i < request.genomes.length; i++) {
+          await this.env.pause();
+          if (signal.aborted) break;
+          const genome = request.genomes[i];
+          let item: ScoreItem;
+          try {
+            const arch = parseGenome(genome);
+            checkInput(arch, ds);
+            const r = await scoreArchitecture(arch, x, { seed: request.seed });
+            item = { jobId: request.jobId, index: i, genome: formatGenome(arch), score: Number.isFinite(r.score) ? r.score : null, sign: r.sign, lifLayers: r.lifLayers, kernels: r.kernels, meanRate: r.meanRate, ms: r.ms };
+          } catch (e) {
+            item = { jobId: request.jobId, index: i, genome, score: null, sign: 0, lifLayers: 0, kernels: 0, meanRate: NaN, ms: 0, error: e instanceof Error ? e.message : String(e) };
+          }
+          count++;
+          send(onItem, item);
+        }
+      } finally {
+        x.dispose();
+      }
+      return { jobId: request.jobId, count, completed: count === request.genomes.length, backend: choice.backend, batch: b, totalMs: this.env.now() - t0 };
+    } finally {
+      this.jobs.delete(request.jobId);
+    }
+  }
+
+  async train(request: TrainRequest, onProgress: (p: TrainProgress) => void | Promise<void>): Promise<TrainResult> {
+    const signal = this.begin(request.jobId);
+    try {
+      const t0 = this.env.now();
+      const arch = parseGenome(request.genome);
+      const weightBits = request.weightBits ?? arch.weightBits;
+      checkBits(weightBits);
+      if (!(Number.isInteger(request.epochs) && request.epochs >= 1)) throw new JobError(`epochs must be a whole number ≥ 1, got ${request.epochs}`);
+      const choice = await this.ready();
+      const ds = await this.env.loadDataset(request.dataset, this.dataBase);
+      checkInput(arch, ds);
+      const info = embeddedDatasetInfo(request.dataset);
+      const split = splitDataset(ds, { test: request.testSamples ?? info.split.test, train: request.trainSamples ?? DEFAULT_TRAIN_SAMPLES, seed: info.split.seed });
+      const data = { dataset: ds, train: split.train, test: split.test };
+      const model = buildModel(arch, { seed: request.seed, ...(request.encoding ? { encoding: request.encoding } : {}) });
+      const jobId = request.jobId;
+      try {
+        const common = { batchSize: request.batchSize ?? 32, optimizer: request.optimizer ?? 'adam', signal, progressLossEvery: request.lossEvery ?? 10 } as const;
+        const result = await trainModel(model, data, {
+          ...common,
+          epochs: request.epochs,
+          ...(request.lr !== undefined ? { lr: request.lr } : {}),
+          seed: request.seed,
+          onBatch: (p) => send(onProgress, { kind: 'batch', jobId, phase: 'train', ...p }),
+          onEpoch: (e) => send(onProgress, { kind: 'epoch', jobId, phase: 'train', ...summary(e), lifRates: e.lifRates }),
+        });
+        let qat: EpochStats[] = [];
+        let cancelled = result.cancelled;
+        if (!cancelled && (request.qatEpochs ?? 0) > 0) {
+          const lr0 = request.lr ?? (common.optimizer === 'adam' ? 2e-3 : 0.05);
+          const q = await trainModel(model, data, {
+            ...common,
+            epochs: request.qatEpochs!,
+            lr: lr0 * 0.1,
+            seed: request.seed + 1,
+            qatBits: weightBits,
+            calibrate: false,
+            onBatch: (p) => send(onProgress, { kind: 'batch', jobId, phase: 'qat', ...p }),
+            onEpoch: (e) => send(onProgress, { kind: 'epoch', jobId, phase: 'qat', ...summary(e), lifRates: e.lifRates }),
+          });
+          qat = q.epochs;
+          cancelled = q.cancelled;
+        }
+        let testAccuracyQuantized = NaN;
+        let spikeRates = result.inputRates;
+        let lifRates = result.lifRates;
+        if (!cancelled) {
+          const quant = quantizeModelWeights(model, weightBits);
+          try {
+            const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed });
+            testAccuracyQuantized = q.accuracy;
+            spikeRates = q.inputRates;
+            lifRates = q.lifRates;
+          } finally {
+            quant.restore();
+          }
+        }
+        return {
+          jobId,
+          completed: !cancelled,
+          genome: formatGenome(arch),
+          dataset: request.dataset,
+          backend: choice.backend,
+          epochs: result.epochs.map(summary),
+          qatEpochs: qat.map(summary),
+          testAccuracyFloat: result.testAccuracy,
+          testAccuracyQuantized,
+          weightBits,
+          spikeRates,
+          lifRates,
+          samplesPerS: result.samplesPerS,
+          trainSamples: split.train.length,
+          testSamples: split.test.length,
+          seconds: (this.env.now() - t0) / 1000,
+        };
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      this.jobs.delete(request.jobId);
+    }
+  }
+
+  /** Trains the issue's reference network on seeded random batches and reports samples per second. */
+  async benchReference(request: ReferenceBenchRequest): Promise<ReferenceBenchReport> {
+    const choice = await this.ready();
+    const r = await benchReferenceNet({
+      ...(request.steps !== undefined ? { steps: request.steps } : {}),
+      ...(request.warmup !== undefined ? { warmup: request.warmup } : {}),
+      ...(request.batch !== undefined ? { batch: request.batch } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    });
+    return { ...r, wasmThreads: choice.backend === 'wasm' ? (choice.wasmThreads ?? null) : null };
+  }
+
+  /** Live tfjs tensors (for leak checks). */
+  numTensors(): number {
+    return tf.memory().numTensors;
+  }
+}
+
+function checkInput(arch: Architecture, ds: Dataset): void {
+  const [h, w, c] = ds.shape;
+  if (arch.input.size !== h || h !== w || arch.input.channels !== c) {
+    throw new JobError(`${formatGenome(arch)} takes ${arch.input.size}×${arch.input.size}×${arch.input.channels} inputs but ${ds.name} images are ${h}×${w}×${c}`);
+  }
+  if (arch.classes !== ds.classes) throw new JobError(`${formatGenome(arch)} has ${arch.classes} classes but ${ds.name} has ${ds.classes}`);
+}

@@ -1,0 +1,77 @@
+/** `neuronas score`: JSON output, determinism per seed and backend, and usage errors. */
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../src/cli/io.ts';
+import { runScore } from '../src/cli/score.ts';
+
+function fakeIO(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    readStdin: async () => '',
+    readFile: async () => {
+      throw new Error('no files');
+    },
+    out: (s) => stdout.push(s),
+    err: (s) => stderr.push(s),
+  };
+}
+
+async function score(argv: string[]): Promise<{ code: number; json: Record<string, unknown> | null; stderr: string[] }> {
+  const io = fakeIO();
+  const code = await runScore(argv, io);
+  return { code, json: io.stdout.length ? (JSON.parse(io.stdout.join('')) as Record<string, unknown>) : null, stderr: io.stderr };
+}
+
+const SMALL = ['--architecture', 'c4-h32-t2-w8-301203', '--batch', '12'];
+
+describe('neuronas score', () => {
+  it('prints the score with batch, seed, backend and time, and repeats it exactly for the same seed', async () => {
+    const a = await score([...SMALL, '--seed', '5', '--backend', 'wasm']);
+    expect(a.code).toBe(0);
+    expect(a.stderr).toEqual([]);
+    const j = a.json!;
+    expect(j.architecture).toBe('c4-h32-t2-w8-301203');
+    expect(j.dataset).toBe('mnist');
+    expect(j.batch).toBe(12);
+    expect(j.seed).toBe(5);
+    expect(j.backend).toBe('wasm');
+    expect(j.backend_reason).toBe('wasm as requested');
+    expect(typeof j.score).toBe('number');
+    expect(Number.isFinite(j.score)).toBe(true);
+    expect(j.kernels).toBe(2 * (j.lif_layers as number));
+    expect(j.ms).toBeGreaterThan(0);
+    const b = await score([...SMALL, '--seed', '5', '--backend', 'wasm']);
+    expect(b.json!.score).toBe(j.score);
+    const c = await score([...SMALL, '--seed', '6', '--backend', 'wasm']);
+    expect(c.json!.score).not.toBe(j.score);
+  });
+
+  it('gives the same score on cpu to float32 rounding', async () => {
+    const w = await score([...SMALL, '--seed', '5', '--backend', 'wasm']);
+    const c = await score([...SMALL, '--seed', '5', '--backend', 'cpu']);
+    expect(c.json!.backend).toBe('cpu');
+    expect(c.json!.score as number).toBeCloseTo(w.json!.score as number, 2);
+  });
+
+  it('rejects bad input with one line and exit 2', async () => {
+    for (const [argv, pattern] of [
+      [['--architecture', 'c4-h32-t2-w8-300000'], /--architecture: cell 1 \(300000\) is not a valid cell/],
+      [['--dataset', 'cifar100'], /--dataset: unknown data set 'cifar100'/],
+      [['--seed', 'x'], /--seed: expected a whole number/],
+      [['--batch', '1'], /--batch: expected a whole number from 2 to 1024/],
+      [['--backend', 'webgl'], /--backend: expected auto, wasm or cpu/],
+      [['--frobnicate'], /unknown option '--frobnicate'/],
+      [['--seed'], /--seed needs a value/],
+      [['--architecture', 'c4-h32-t2-w8-i32x3-301203'], /takes 32×32×3 inputs but mnist images are 28×28×1/],
+    ] as const) {
+      const r = await score([...argv]);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.json).toBeNull();
+      expect(r.stderr).toHaveLength(1);
+      expect(r.stderr[0]).toMatch(/^score: /);
+      expect(r.stderr[0]).toMatch(pattern);
+    }
+  });
+});

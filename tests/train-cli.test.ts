@@ -1,0 +1,85 @@
+/** `neuronas train`: usage errors exit 2 with one line; a tiny real run prints the documented JSON. */
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../src/cli/io.ts';
+import { runTrain } from '../src/cli/train.ts';
+import { layerList } from '../src/core/arch/architecture.ts';
+import { parseGenome } from '../src/core/arch/genome.ts';
+
+function fakeIO(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, readStdin: async () => '', readFile: async () => '', out: (s) => stdout.push(s), err: (s) => stderr.push(s) };
+}
+
+describe('neuronas train', () => {
+  const bad: [string[], RegExp][] = [
+    [['--epochs', 'three'], /--epochs must be a whole number/],
+    [['--epochs', '0'], /--epochs must be between 1 and/],
+    [['--weight-bits', '20'], /--weight-bits must be between 2 and 16/],
+    [['--backend', 'webgl'], /--backend must be one of auto, wasm, cpu/],
+    [['--architecture', 'c16-h128-t4-w8-000000'], /--architecture: .*not a valid cell/],
+    [['--architecture', 'c4-h16-t2-w8-303302020020'], /backward .*edges cannot be trained/],
+    [['--dataset', 'cifar10'], /--dataset must be one of mnist, fashion-mnist/],
+    [['--train-samples', '0'], /--train-samples must be between 1 and 8000/],
+    [['--optimizer', 'rmsprop'], /--optimizer must be one of adam, sgd/],
+    [['--encoding', 'latency'], /--encoding must be one of direct, rate/],
+    [['--lr', '-1'], /--lr must be a number/],
+    [['--frobnicate'], /unknown option '--frobnicate'/],
+    [['--seed'], /--seed needs a value/],
+    [['--json=yes'], /--json takes no value/],
+    [['stray'], /unexpected argument 'stray'/],
+    [['--epochs', '1', '--epochs', '2'], /given twice/],
+    [['--architecture', 'c4-h16-t2-w8-i32x3-301203'], /takes 32×32×3 input but mnist images are 28×28×1/],
+  ];
+  for (const [argv, message] of bad) {
+    it(`rejects ${argv.join(' ')} with exit 2 and one line`, async () => {
+      const io = fakeIO();
+      expect(await runTrain(argv, io)).toBe(2);
+      expect(io.stdout).toEqual([]);
+      expect(io.stderr.length).toBe(1);
+      expect(io.stderr[0]).toMatch(/^neuronas train: /);
+      expect(io.stderr[0]).toMatch(message);
+      expect(io.stderr[0]).not.toMatch(/\n|at .*\.ts/);
+    });
+  }
+
+  it('--help prints the options and exits 0', async () => {
+    const io = fakeIO();
+    expect(await runTrain(['--help'], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/--architecture[\s\S]*--weight-bits[\s\S]*--qat-epochs/);
+  });
+
+  it('trains a tiny network and prints the documented JSON', async () => {
+    const genome = 'c4-h16-t2-w8-301203';
+    const io = fakeIO();
+    const code = await runTrain(['--architecture', genome, '--train-samples', '96', '--test-samples', '64', '--epochs', '2', '--batch-size', '32', '--backend', 'wasm', '--weight-bits', '4', '--seed', '3', '--json'], io);
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    expect(io.stdout.length).toBe(1);
+    const r = JSON.parse(io.stdout[0]);
+    expect(r.architecture).toBe('c4-h16-t2-w4-301203');
+    expect(r.backend).toBe('wasm');
+    expect(r.weight_bits).toBe(4);
+    expect(r.train_samples).toBe(96);
+    expect(r.test_samples).toBe(64);
+    expect(r.epochs.length).toBe(2);
+    for (const e of r.epochs) {
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['epoch', 'loss', 'train_accuracy', 'test_accuracy']));
+      expect(e.test_accuracy).toBeGreaterThanOrEqual(0);
+      expect(e.test_accuracy).toBeLessThanOrEqual(1);
+    }
+    for (const k of ['test_accuracy_float', 'test_accuracy_quantized']) {
+      expect(r[k]).toBeGreaterThanOrEqual(0);
+      expect(r[k]).toBeLessThanOrEqual(1);
+    }
+    // the float accuracy is the last epoch's
+    expect(r.test_accuracy_float).toBe(r.epochs[1].test_accuracy);
+    const names = layerList(parseGenome(genome)).map((l) => l.name);
+    expect(Object.keys(r.spike_rates)).toEqual(names);
+    expect(Object.keys(r.quant_scales)).toEqual(names);
+    expect(r.spike_rates.stem).toBe(1);
+    for (const v of Object.values(r.spike_rates) as number[]) expect(v).toBeGreaterThanOrEqual(0);
+    expect(r.samples_per_s).toBeGreaterThan(0);
+    expect(r.timesteps).toBe(2);
+  });
+});

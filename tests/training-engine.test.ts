@@ -1,0 +1,128 @@
+/**
+ * The training worker's engine in Node (the worker entry only adds comlink
+ * and the same-origin wasm URLs): scoring streams one item per genome and
+ * stops on cancel; training streams batch and epoch progress, reports
+ * accuracies and spike rates, stops on cancel; nothing leaks.
+ */
+import { describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../src/tf/backend-node.ts';
+import { loadDatasetNode } from '../src/tf/data-node.ts';
+import { TrainingEngine } from '../src/workers/training-engine.ts';
+import type { ScoreItem, TrainProgress } from '../src/protocol/training.ts';
+
+function engine(): TrainingEngine {
+  return new TrainingEngine({
+    initBackend: (req) => initNodeBackend(req.backend),
+    loadDataset: (name) => loadDatasetNode(name),
+    pause: () => new Promise((r) => setImmediate(r)),
+    now: () => performance.now(),
+  });
+}
+
+describe('training engine: scoring', () => {
+  it('initialises the backend and reports the choice', async () => {
+    const e = engine();
+    const r = await e.init({ backend: 'wasm' });
+    expect(r.backend).toBe('wasm');
+    expect(r.reason).toBe('wasm as requested');
+    expect(r.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('streams one item per genome, with errors for the ones it cannot score', async () => {
+    const e = engine();
+    await e.init({ backend: 'wasm' });
+    const items: ScoreItem[] = [];
+    const before = e.numTensors();
+    const genomes = ['c4-h16-t2-w8-301203', 'c4-h16-t2-w8-nonsense', 'c4-h16-t2-w8-303302020020', 'c4-h16-t2-w8-i32x3-301203', 'c8-h16-t2-w8-311113'];
+    const r = await e.score({ jobId: 1, genomes, dataset: 'mnist', seed: 3, batch: 8 }, (i) => {
+      items.push(i);
+    });
+    expect(r).toMatchObject({ jobId: 1, count: 5, completed: true, backend: 'wasm', batch: 8 });
+    expect(items.map((i) => i.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(items[0].score).not.toBeNull();
+    expect(items[0].kernels).toBe(items[0].lifLayers * 2);
+    expect(items[4].score).not.toBeNull();
+    expect(items[1]).toMatchObject({ score: null, error: expect.stringMatching(/genome field 'nonsense'/) });
+    expect(items[2]).toMatchObject({ score: null, error: expect.stringMatching(/backward/) });
+    expect(items[3]).toMatchObject({ score: null, error: expect.stringMatching(/takes 32×32×3 inputs but mnist images are 28×28×1/) });
+    expect(e.numTensors()).toBe(before);
+    // Same request, same scores.
+    const again: ScoreItem[] = [];
+    await e.score({ jobId: 2, genomes, dataset: 'mnist', seed: 3, batch: 8 }, (i) => {
+      again.push(i);
+    });
+    expect(again.map((i) => i.score)).toEqual(items.map((i) => i.score));
+  });
+
+  it('stops between candidates when cancelled', async () => {
+    const e = engine();
+    await e.init({ backend: 'wasm' });
+    const items: ScoreItem[] = [];
+    const genomes = Array.from({ length: 50 }, () => 'c4-h16-t2-w8-301203');
+    const r = await e.score({ jobId: 7, genomes, dataset: 'mnist', seed: 1, batch: 4 }, (i) => {
+      items.push(i);
+      if (i.index === 2) e.cancel(7);
+    });
+    expect(r.completed).toBe(false);
+    expect(r.count).toBe(3);
+    expect(items).toHaveLength(3);
+  });
+});
+
+describe('training engine: training', () => {
+  it('trains, streams progress, quantizes and reports spike rates per layer', async () => {
+    const e = engine();
+    await e.init({ backend: 'wasm' });
+    const progress: TrainProgress[] = [];
+    const before = e.numTensors();
+    const r = await e.train(
+      { jobId: 3, genome: 'c4-h16-t2-w8-301203', dataset: 'mnist', epochs: 1, trainSamples: 96, testSamples: 64, batchSize: 32, seed: 1, lossEvery: 1, qatEpochs: 1 },
+      (p) => {
+        progress.push(p);
+      },
+    );
+    expect(e.numTensors()).toBe(before);
+    expect(r.completed).toBe(true);
+    expect(r.backend).toBe('wasm');
+    expect(r.epochs).toHaveLength(1);
+    expect(r.qatEpochs).toHaveLength(1);
+    expect(r.trainSamples).toBe(96);
+    expect(r.testSamples).toBe(64);
+    expect(r.weightBits).toBe(8);
+    for (const a of [r.testAccuracyFloat, r.testAccuracyQuantized]) {
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThanOrEqual(1);
+    }
+    // One input rate per weight layer, in layer-list order: stem, three cell-1 convs, down, three cell-2 convs, fc1, fc2.
+    expect(r.spikeRates.map((s) => s.name)).toEqual(['stem', 'cell1.e01', 'cell1.e12', 'cell1.e23', 'down', 'cell2.e01', 'cell2.e12', 'cell2.e23', 'fc1', 'fc2']);
+    expect(r.spikeRates[0].rate).toBe(1);
+    for (const s of r.spikeRates) expect(s.rate).toBeGreaterThanOrEqual(0);
+    const batches = progress.filter((p) => p.kind === 'batch');
+    const epochs = progress.filter((p) => p.kind === 'epoch');
+    expect(batches.map((b) => `${b.phase}:${b.batch}`)).toEqual(['train:0', 'train:1', 'train:2', 'qat:0', 'qat:1', 'qat:2']);
+    expect(batches.every((b) => b.jobId === 3 && typeof b.loss === 'number')).toBe(true);
+    expect(epochs.map((p) => p.phase)).toEqual(['train', 'qat']);
+  });
+
+  it('stops between batches when cancelled and reports the partial run', async () => {
+    const e = engine();
+    await e.init({ backend: 'wasm' });
+    const progress: TrainProgress[] = [];
+    const r = await e.train({ jobId: 4, genome: 'c4-h16-t2-w8-301203', dataset: 'mnist', epochs: 2, trainSamples: 320, testSamples: 32, batchSize: 32, seed: 1 }, (p) => {
+      progress.push(p);
+      if (p.kind === 'batch' && p.batch === 1) e.cancel(4);
+    });
+    expect(r.completed).toBe(false);
+    expect(r.epochs).toHaveLength(0);
+    expect(Number.isNaN(r.testAccuracyQuantized)).toBe(true);
+    expect(progress.filter((p) => p.kind === 'batch')).toHaveLength(2);
+  });
+
+  it('rejects a bad request with a clear message', async () => {
+    const e = engine();
+    await e.init({ backend: 'cpu' });
+    await expect(e.train({ jobId: 5, genome: 'c4-h16-t2-w8-301203', dataset: 'mnist', epochs: 0, seed: 0 }, () => {})).rejects.toThrow(/epochs must be a whole number ≥ 1/);
+    await expect(e.train({ jobId: 6, genome: 'c4-h16-t2-w8-301203', dataset: 'mnist', epochs: 1, weightBits: 17, trainSamples: 32, testSamples: 32, seed: 0 }, () => {})).rejects.toThrow(/weight bits must be a whole number from 2 to 16/);
+    await expect(e.train({ jobId: 7, genome: 'c4-h16-t2-w8-i32x3-301203', dataset: 'mnist', epochs: 1, trainSamples: 32, testSamples: 32, seed: 0 }, () => {})).rejects.toThrow(/takes 32×32×3 inputs/);
+  });
+});
