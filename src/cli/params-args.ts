@@ -1,0 +1,70 @@
+/**
+ * Command-line options read through the parameter table: `--<cli name> VALUE`
+ * for every knob, validated by the same rules as sliders and share links.
+ * On the command line a value the table would clamp or replace is an error
+ * (exit 2), not a silent change.
+ */
+import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../core/params.ts';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const BY_CLI = new Map<string, ParamKey>(PARAM_KEYS.map((k) => [PARAMS[k].cli, k]));
+
+export interface ParsedOptions {
+  values: ParamValues;
+  /** table knobs given explicitly on the command line */
+  given: Set<ParamKey>;
+  /** flags and options not in the table, for the command to read */
+  extra: Map<string, string | true>;
+}
+
+/**
+ * Splits argv into table knobs and other options. `flags` are options that
+ * take no value (e.g. `json`); every other option takes one.
+ */
+export function parseOptions(argv: string[], flags: readonly string[], known: readonly string[]): ParsedOptions {
+  const values = defaultParams();
+  const given = new Set<ParamKey>();
+  const extra = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    if (flags.includes(name)) {
+      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+      extra.set(name, true);
+      continue;
+    }
+    const key = BY_CLI.get(name);
+    if (key === undefined && !known.includes(name)) throw new UsageError(`unknown option --${name} (see --help)`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    if (key === undefined) {
+      extra.set(name, value);
+      continue;
+    }
+    const parsed = parseParamText(key, value);
+    if (parsed.problem) throw new UsageError(`--${name}: ${parsed.problem}`);
+    (values as Record<string, unknown>)[key] = parsed.value;
+    given.add(key);
+  }
+  return { values, given, extra };
+}
+
+/** One help line per table knob of the given groups. */
+export function tableHelp(groups: readonly ParamDef['group'][]): string[] {
+  const lines: string[] = [];
+  for (const key of PARAM_KEYS) {
+    const d = PARAMS[key] as ParamDef;
+    if (!groups.includes(d.group)) continue;
+    const range =
+      d.type === 'number' ? `${d.min}–${d.max}` : d.type === 'flag' ? 'true | false' : d.type === 'set' ? `comma list of ${d.options.join(', ')}` : d.options.join(' | ');
+    const def = d.type === 'set' ? d.default.join(',') : String(d.default);
+    lines.push(`  --${d.cli.padEnd(16)} ${d.label}${d.unit ? ` (${d.unit})` : ''}: ${range}; default ${def}`);
+  }
+  return lines;
+}

@@ -1,0 +1,127 @@
+/**
+ * `neuronas search`: runs one search (NeuroNAS or a baseline) in Node with
+ * the tfjs scorer and trainer, and prints the whole run as JSON.
+ */
+import type { CliIO } from './io.ts';
+import { UsageError, parseOptions, tableHelp } from './params-args.ts';
+import { searchSpaceFromParams, type Budgets } from '../core/settings.ts';
+import { resolveHardware } from '../core/cost/hardware.ts';
+import { CostInputError } from '../core/cost/errors.ts';
+import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
+import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
+import { runDataFromSearch, runJson } from '../core/export.ts';
+import type { ParamKey } from '../core/params.ts';
+
+const BACKENDS = ['auto', 'wasm', 'cpu'];
+
+export function searchHelp(): string {
+  return [
+    'usage: neuronas search [options] --json',
+    '',
+    'Samples architectures, costs each on the CIM hardware model, and (by strategy)',
+    'scores them with the training-free score and trains the best k for real.',
+    '',
+    'search options:',
+    ...tableHelp(['search']),
+    '',
+    'budgets (left out = no limit):',
+    ...tableHelp(['budget']),
+    '',
+    'search space:',
+    ...tableHelp(['space']),
+    '',
+    'hardware:',
+    ...tableHelp(['hardware']),
+    '',
+    'other:',
+    '  --backend NAME     auto | wasm | cpu (default auto)',
+    '  --json             print the run as one JSON object (the only output format)',
+    '  --progress         stage progress on stderr',
+    '',
+    'Output: the studio run document (format neuronas-run; the page imports it):',
+    '  settings; candidates [{index, genome, params, memory_bits, area_mm2, latency_ms,',
+    '  energy_uJ, tiles, crossbars, feasible, violation, score (null where never scored)}];',
+    '  trained [{index, genome, accuracy_float, accuracy_quantized, spike_rates, epochs,',
+    '  measured (costs re-estimated with the spike rates), feasible}]; front (indices of',
+    '  trained, feasible candidates on the accuracy/cost Pareto front); counts',
+    '  {sampled, feasible, rejected_before_scoring, scored, trained}; timings {cost_ms,',
+    '  score_ms, train_ms, total_ms}',
+    '',
+    'exit status: 0 ok; 2 bad input (one line on stderr)',
+  ].join('\n');
+}
+
+const BUDGET_KEYS: [ParamKey, keyof Budgets][] = [
+  ['maxParams', 'maxParams'],
+  ['maxAreaMm2', 'maxAreaMm2'],
+  ['maxLatencyMs', 'maxLatencyMs'],
+  ['maxEnergyUJ', 'maxEnergyUJ'],
+];
+
+export function parseSearchArgs(argv: string[]): { settings: SearchSettings; backend: string; json: boolean; progress: boolean; trainSamples: number; scoreBatch: number } | 'help' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  const { values, given, extra } = parseOptions(argv, ['json', 'progress'], ['backend']);
+  const backend = (extra.get('backend') as string | undefined) ?? 'auto';
+  if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
+  if (values.dataset === 'cifar10') throw new UsageError('--dataset: cifar10 is loaded from a file in the studio; the command line searches mnist or fashion-mnist');
+  if (!extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
+  const budgets: Budgets = { maxParams: Infinity, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: Infinity };
+  for (const [param, budget] of BUDGET_KEYS) if (given.has(param)) budgets[budget] = values[param] as number;
+  const space = searchSpaceFromParams(values);
+  compileSpace(space); // a space with no valid cell is a usage error, said before any work
+  const hardware = resolveHardware({ preset: values.preset, mode: values.costMode, xbar: values.xbar, cell_bits: values.cellBits });
+  return {
+    settings: {
+      strategy: values.strategy,
+      samples: values.samples,
+      seed: values.seed,
+      space,
+      hardware,
+      budgets,
+      topK: values.topK,
+      epochs: values.epochs,
+      dataset: values.dataset,
+    },
+    backend,
+    json: true,
+    progress: extra.has('progress'),
+    trainSamples: values.trainSamples,
+    scoreBatch: values.scoreBatch,
+  };
+}
+
+export async function runSearchCommand(argv: string[], io: CliIO): Promise<number> {
+  let args: ReturnType<typeof parseSearchArgs>;
+  try {
+    args = parseSearchArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError) {
+      io.err(`neuronas search: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args === 'help') {
+    io.out(searchHelp());
+    return 0;
+  }
+  const { createLocalEvaluators } = await import('./local-evaluators.ts');
+  const evaluators = await createLocalEvaluators({
+    dataset: args.settings.dataset as 'mnist' | 'fashion-mnist',
+    backend: args.backend as 'auto' | 'wasm' | 'cpu',
+    seed: args.settings.seed,
+    scoreBatch: args.scoreBatch,
+    trainSamples: args.trainSamples,
+  });
+  const progress = args.progress
+    ? (e: SearchEvent) => {
+        if (e.type === 'stage') io.err(`${e.stage} ${e.state}${e.state === 'end' ? ` (${e.count} candidates, ${e.ms.toFixed(0)} ms)` : ''}`);
+        if (e.type === 'trained') io.err(`trained ${e.record.genome}: ${(100 * e.record.result.accuracyQuantized).toFixed(2)}% (${args.settings.space.weightBits.join('/')}-bit)`);
+      }
+    : undefined;
+  const run: SearchRun = await runSearch(args.settings, evaluators, progress);
+  if (args.progress) io.err(`backend: ${evaluators.backend} (${evaluators.backendReason})`);
+  // The studio's run document: `Import run` on the page shows this search again.
+  io.out(runJson(runDataFromSearch(run)));
+  return 0;
+}
