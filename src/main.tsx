@@ -14,6 +14,8 @@ import { startTheme } from './ui/theme.ts';
 import { linkNoticeStore } from './ui/url/link-notice.ts';
 import { readLinkIntoStore, startLinkSync } from './ui/url/link-sync.ts';
 import { encodeInputs } from './core/url.ts';
+import { searchStore, startSearchController } from './ui/search/controller.ts';
+import { ROW_STATES } from './ui/search/model.ts';
 import './ui/styles.css';
 
 startTheme();
@@ -23,7 +25,13 @@ readLinkIntoStore(studioStore, linkNoticeStore, window);
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
 const link = startLinkSync(studioStore, linkNoticeStore, window);
-const actions = createStudioActions(studioStore, controller, link);
+const search = startSearchController(studioStore, { pushLink: () => link.push() });
+const actions = createStudioActions(studioStore, controller, link, async () => {
+  const { run, inputs } = searchStore.getState();
+  if (!run) return null;
+  const { runDataFromSearch } = await import('./core/export.ts');
+  return runDataFromSearch(run, inputs);
+});
 
 declare global {
   interface Window {
@@ -37,6 +45,9 @@ declare global {
       linkFragment(): string;
       /** opens the detail of candidate i (as a click on its point does) */
       select(i: number | null): void;
+      /** the search's phase, counts and row states */
+      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; trainedAccuracy: number[] };
+      crashSearchWorker(which: 'trainer' | 'scorer'): void;
     };
   }
 }
@@ -46,10 +57,22 @@ window.__neuronasTest = {
   genomes: (n) => studioStore.getState().results.genomes.slice(0, Math.min(n, studioStore.getState().results.count)),
   linkFragment: () => encodeInputs(selectInputs(studioStore.getState())),
   select: (i) => studioStore.getState().select(i),
+  search: () => {
+    const s = searchStore.getState();
+    const m = s.model;
+    return {
+      phase: s.phase,
+      counts: m ? { ...m.counts } : {},
+      feasible: s.counts.feasible,
+      states: m ? Array.from(m.state.subarray(0, m.count), (v) => ROW_STATES[v]) : [],
+      trainedAccuracy: m ? [...m.trained.values()].map((t) => t.result.accuracyQuantized) : [],
+    };
+  },
+  crashSearchWorker: (which) => search.crashForTest(which),
 };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App actions={actions} />
+    <App actions={actions} search={search} />
   </StrictMode>,
 );

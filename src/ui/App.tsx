@@ -10,10 +10,15 @@ import { PlotPanel } from './panels/PlotPanel.tsx';
 import { SearchSpacePanel } from './panels/SearchSpacePanel.tsx';
 import { Summary } from './panels/Summary.tsx';
 import { LinkNoticeBanner } from './url/LinkNoticeBanner.tsx';
+import { SearchPanel } from './panels/SearchPanel.tsx';
+import { SearchContext } from './search/context.ts';
+import type { SearchController } from './search/controller.ts';
+import { SearchResults } from './search/SearchResults.tsx';
 
-export function App({ actions }: { actions: StudioActions }) {
+export function App({ actions, search }: { actions: StudioActions; search: SearchController }) {
   return (
     <ActionsContext.Provider value={actions}>
+      <SearchContext.Provider value={search}>
       <div className="app">
         <header className="app-header">
           <div className="app-title">
@@ -31,11 +36,13 @@ export function App({ actions }: { actions: StudioActions }) {
         <ImportBanner />
         <main className="layout">
           <aside className="controls" aria-label="Settings">
+            <SearchPanel />
             <BudgetPanel />
             <HardwarePanel />
             <SearchSpacePanel />
           </aside>
           <div className="results">
+            <SearchResults />
             <Summary onRetry={actions.retry} />
             <PlotPanel />
             <ConstantsPanel />
@@ -46,6 +53,7 @@ export function App({ actions }: { actions: StudioActions }) {
           input spikes (rate 1) until spike rates are measured.
         </footer>
       </div>
+      </SearchContext.Provider>
     </ActionsContext.Provider>
   );
 }

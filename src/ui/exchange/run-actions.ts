@@ -87,16 +87,34 @@ export async function resultsFromRun(run: RunData, fileName: string, warnings: s
   };
 }
 
-export function createStudioActions(store: StudioStore, controller: CostingController, link: Pick<LinkSync, 'currentLink' | 'push'>): StudioActions {
+/**
+ * `searchRun` gives the last finished search of the page (with its scores and
+ * trained results) when there is one: Export then writes it rather than the
+ * costed set; an imported run still wins while it is shown.
+ */
+export function createStudioActions(
+  store: StudioStore,
+  controller: CostingController,
+  link: Pick<LinkSync, 'currentLink' | 'push'>,
+  searchRun: () => Promise<RunData | null> = async () => null,
+): StudioActions {
+  const shownRun = async (): Promise<RunData | null> => {
+    const s = store.getState();
+    if (s.results.origin.kind !== 'import') {
+      const searched = await searchRun();
+      if (searched) return searched;
+    }
+    return currentRun(s);
+  };
   return {
     retry: () => controller.retry(),
     async exportCandidatesCsv() {
-      const run = await currentRun(store.getState());
+      const run = await shownRun();
       const { candidatesCsv } = await exportFormats();
       if (run) downloadText(`${baseName(run)}-candidates.csv`, candidatesCsv(run), 'text/csv;charset=utf-8');
     },
     async exportRunJson() {
-      const run = await currentRun(store.getState());
+      const run = await shownRun();
       const { runJson } = await exportFormats();
       if (run) downloadText(`${baseName(run)}.json`, runJson(run), 'application/json');
     },

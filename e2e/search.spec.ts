@@ -1,0 +1,141 @@
+/**
+ * The search on the page, end to end with real workers: a small NeuroNAS
+ * search to completion (costed, rejected + scored, trained accuracy, front,
+ * row states), a budget move that re-judges feasibility without restarting
+ * training, and Stop during scoring keeping what was scored. Screenshots in
+ * light and dark go to test-results/search-shots/.
+ */
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+
+// 30 samples of a small space (C = 8, T = 2, hidden 64) under a 2.5 mm² area budget (some rejected), train the best 1 for 1 epoch on 500 images.
+const SMALL = '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
+
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // no long-task timing in this browser
+    }
+  });
+}
+
+const search = (page: Page) => page.evaluate(() => window.__neuronasTest!.search());
+
+test('a small search runs to completion, and a budget move re-judges it without retraining', async ({ page }) => {
+  test.setTimeout(120_000);
+  await watchLongTasks(page);
+  await page.goto(`/${SMALL}`);
+  await expect(page.getByTestId('search-start')).toBeVisible();
+  // Long tasks before the search (page load, first costing) are not the search's.
+  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
+  const t0 = Date.now();
+  await page.getByTestId('search-start').click();
+  await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(5);
+  await page.screenshot({ path: 'test-results/search-shots/search-live.png' });
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 100_000 });
+  const wallS = (Date.now() - t0) / 1000;
+  const s = await search(page);
+  console.log('search:', JSON.stringify({ wallS, counts: s.counts, feasible: s.feasible, acc: s.trainedAccuracy }));
+  test.info().annotations.push({ type: 'search-wall-s', description: wallS.toFixed(1) });
+  expect(s.counts.costed).toBe(30);
+  expect(s.counts.rejected).toBeGreaterThan(0);
+  expect(s.counts.rejected + s.counts.scored).toBe(30);
+  expect(s.counts.trained).toBe(1);
+  expect(s.trainedAccuracy[0]).toBeGreaterThan(0.2);
+  await expect(page.getByTestId('stage-costed-count')).toContainText('30 / 30');
+  await expect(page.getByTestId('backend-badge')).toBeVisible();
+
+  // The trained accuracy shows in the table and the Pareto view plots accuracy with a front.
+  const acc = page.getByTestId('cand-accuracy').first();
+  await page.getByTestId('sort-accuracy').click();
+  await expect(acc).toBeVisible();
+  const pct = Number((await acc.textContent())!.replace(/[^\d.]/g, ''));
+  expect(pct).toBeGreaterThan(20);
+  const pareto = page.getByTestId('pareto');
+  await expect(pareto).toHaveAttribute('data-y', 'accuracy');
+  expect(Number(await pareto.getAttribute('data-front'))).toBeGreaterThanOrEqual(1);
+  await expect(page.locator('[data-testid=cand-row][data-state=done]')).toHaveCount(1);
+  // Scores as y: the scored candidates, with a front too.
+  await page.getByTestId('pareto-y').selectOption('score');
+  expect(Number(await pareto.getAttribute('data-points'))).toBe(s.counts.scored);
+  expect(Number(await pareto.getAttribute('data-front'))).toBeGreaterThanOrEqual(1);
+
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  const longest = longTasks.length ? Math.max(...longTasks) : 0;
+  console.log('long tasks during the search:', longTasks.length, 'longest ms:', longest.toFixed(0));
+  test.info().annotations.push({ type: 'longest-task-ms', description: longest.toFixed(0) });
+
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    await page.waitForTimeout(150);
+    await page.getByTestId('search-results').screenshot({ path: `test-results/search-shots/search-results-${theme}.png` });
+    await page.locator('aside.controls').screenshot({ path: `test-results/search-shots/search-panel-${theme}.png` });
+  }
+  await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+
+  // Export writes the search run, with its scores and trained result.
+  await page.getByTestId('export-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
+  expect(download.suggestedFilename()).toBe('neuronas-search-s1-n30.json');
+  const doc = JSON.parse(await readFile((await download.path())!, 'utf8')) as { candidates: { score: number | null }[]; trained: unknown[] };
+  expect(doc.candidates).toHaveLength(30);
+  expect(doc.candidates.filter((c) => c.score !== null)).toHaveLength(s.counts.scored);
+  expect(doc.trained).toHaveLength(1);
+
+  // Tighten the area budget to its minimum: fewer feasible, training not restarted.
+  const results = page.getByTestId('search-results');
+  const before = Number(await results.getAttribute('data-feasible'));
+  const slider = page.getByTestId('slider-maxAreaMm2');
+  await slider.focus();
+  await slider.press('Home');
+  await expect.poll(async () => Number(await results.getAttribute('data-feasible'))).toBeLessThan(before);
+  const after = await search(page);
+  expect(after.phase).toBe('done');
+  expect(after.counts.trained).toBe(1);
+  expect(after.states.filter((x) => x === 'done')).toHaveLength(1);
+
+  // A click on a row opens the detail with its training.
+  await page.getByTestId('filter-all').check();
+  await page.locator('[data-testid=cand-row][data-state=done]').click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer.getByTestId('training')).toBeVisible();
+  await expect(drawer.getByTestId('accuracy-quantized')).toHaveText(`${(s.trainedAccuracy[0] * 100).toFixed(1)} %`);
+  await page.waitForTimeout(300);
+  await drawer.screenshot({ path: 'test-results/search-shots/search-detail.png' });
+});
+
+test('Stop during scoring keeps the rows already scored', async ({ page }) => {
+  await page.goto('/#v=1&n=400&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2');
+  await page.getByTestId('search-start').click();
+  await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByTestId('search-stop').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
+  const s = await search(page);
+  expect(s.counts.scored).toBeGreaterThanOrEqual(3);
+  expect(s.counts.scored).toBeLessThan(400);
+  expect(s.states.filter((x) => x === 'scored').length).toBe(s.counts.scored);
+  await page.waitForTimeout(500);
+  const later = await search(page);
+  expect(later.counts.scored).toBe(s.counts.scored);
+  expect(later.counts.trained).toBe(0);
+});
+
+test('a crashed scoring worker shows a clear message, loses no arrived score, and the search goes on', async ({ page }) => {
+  await page.goto('/#v=1&n=400&k=0&cmax=8&hid=64&tmax=2');
+  await page.getByTestId('search-start').click();
+  await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  await page.evaluate(() => window.__neuronasTest!.crashSearchWorker('scorer'));
+  await expect(page.getByTestId('search-crash')).toContainText('crashed');
+  const atCrash = (await search(page)).counts.scored;
+  await expect.poll(async () => (await search(page)).counts.scored, { timeout: 40_000 }).toBeGreaterThan(atCrash + 2);
+  const s = await search(page);
+  expect(s.states.filter((x) => x === 'scored').length).toBe(s.counts.scored);
+  await page.getByTestId('search-stop').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
+});

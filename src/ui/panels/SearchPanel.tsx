@@ -1,0 +1,157 @@
+/**
+ * The search knobs (dataset, strategy, samples, top-k, epochs, training
+ * images, seed: all from the parameter table), Start / Stop, a progress bar
+ * per stage with counts and ETA, and the backend badge.
+ */
+import { useEffect, useState } from 'react';
+import { PARAMS } from '../../core/params.ts';
+import { formatCount } from '../../core/metrics.ts';
+import { useStudio } from '../state/store.ts';
+import { NumberSlider } from '../controls/NumberSlider.tsx';
+import { ChoiceSelect } from '../controls/Choice.tsx';
+import { useSearch } from '../search/controller.ts';
+import { useSearchController } from '../search/context.ts';
+import { stageProgress, type StageProgress } from '../search/model.ts';
+
+const DATASETS = ['mnist', 'fashion-mnist'] as const;
+
+export function SearchPanel() {
+  const p = useStudio((s) => s.params);
+  const setParam = useStudio((s) => s.setParam);
+  const ctl = useSearchController();
+  const phase = useSearch((s) => s.phase);
+  const busy = phase === 'running' || phase === 'starting';
+  return (
+    <section className="panel" aria-labelledby="search-title">
+      <h2 id="search-title">Search</h2>
+      <ChoiceSelect def={PARAMS.dataset} value={p.dataset === 'cifar10' ? 'mnist' : p.dataset} options={DATASETS} onChange={(v) => setParam('dataset', v)} testId="select-dataset" />
+      <p className="panel-note">Searches run on MNIST or Fashion-MNIST: the CIFAR-10 upload is not wired up yet.</p>
+      <ChoiceSelect def={PARAMS.strategy} value={p.strategy} onChange={(v) => setParam('strategy', v)} testId="select-strategy" />
+      <NumberSlider paramKey="topK" def={PARAMS.topK} value={p.topK} entry onChange={(v) => setParam('topK', v)} />
+      <NumberSlider paramKey="epochs" def={PARAMS.epochs} value={p.epochs} entry onChange={(v) => setParam('epochs', v)} />
+      <NumberSlider paramKey="trainSamples" def={PARAMS.trainSamples} value={p.trainSamples} entry onChange={(v) => setParam('trainSamples', v)} />
+      <p className="panel-note">Samples and seed are under Search space → Sampling; the budgets below apply.</p>
+      <div className="search-buttons">
+        <button type="button" className="primary" data-testid="search-start" onClick={() => ctl.start()}>
+          {busy ? 'Restart search' : 'Start search'}
+        </button>
+        <button type="button" data-testid="search-stop" disabled={!busy} onClick={() => ctl.stop()}>
+          Stop
+        </button>
+      </div>
+      <SearchProgress />
+      <BackendBadge />
+    </section>
+  );
+}
+
+function eta(s: number | null): string {
+  if (s === null) return '';
+  if (s <= 0) return 'done';
+  if (s < 60) return `~${Math.ceil(s)} s left`;
+  return `~${Math.ceil(s / 60)} min left`;
+}
+
+function Bar({ label, testId, value, max, text, note }: { label: string; testId: string; value: number; max: number; text: string; note?: string }) {
+  const f = max > 0 ? Math.min(1, value / max) : 0;
+  return (
+    <div className="stage" data-testid={testId}>
+      <div className="stage-head">
+        <span>{label}</span>
+        <span className="stage-count" data-testid={`${testId}-count`}>
+          {text}
+        </span>
+      </div>
+      <div className="stage-bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={Math.round(value)}>
+        <span style={{ transform: `scaleX(${f})` }} />
+      </div>
+      {note ? <div className="stage-note">{note}</div> : null}
+    </div>
+  );
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(performance.now()), 500);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+export function SearchProgress() {
+  const model = useSearch((s) => s.model);
+  useSearch((s) => s.version);
+  const phase = useSearch((s) => s.phase);
+  const target = useSearch((s) => s.target);
+  const wallMs = useSearch((s) => s.wallMs);
+  const error = useSearch((s) => s.error);
+  const crash = useSearch((s) => s.crash);
+  const now = useNow(phase === 'running');
+  if (!model) {
+    return (
+      <div className="search-status" data-testid="search-status" data-phase={phase}>
+        {error ? <div className="error-banner" role="alert">{error}</div> : <p className="panel-note">No search yet: Start samples, costs, scores and trains.</p>}
+      </div>
+    );
+  }
+  const t = performance.now() > now ? performance.now() : now;
+  const cost = stageProgress(model, 'cost', t, target);
+  const score = stageProgress(model, 'score', t, target);
+  const train = stageProgress(model, 'train', t, target);
+  const c = model.counts;
+  const fmtStage = (p: StageProgress) => `${formatCount(Math.floor(p.done))} / ${formatCount(p.expected)}${p.running && p.etaS !== null ? ` · ${eta(p.etaS)}` : ''}`;
+  const trainNote =
+    model.trainingIndex >= 0 ? `training #${model.trainingIndex + 1}: epoch ${model.trainingEpoch} of ${model.trainingEpochs}` : c.failed ? `${c.failed} could not be trained` : undefined;
+  return (
+    <div className="search-status" data-testid="search-status" data-phase={phase}>
+      <Bar label="Costed" testId="stage-costed" value={cost.done} max={cost.expected} text={fmtStage(cost)} />
+      <Bar label="Rejected before scoring" testId="stage-rejected" value={c.rejected} max={Math.max(1, c.costed)} text={formatCount(c.rejected)} />
+      <Bar label="Scored" testId="stage-scored" value={score.done} max={score.expected} text={fmtStage(score)} />
+      <Bar label="Trained" testId="stage-trained" value={train.done} max={train.expected} text={`${c.trained} / ${train.expected}${train.running && train.etaS !== null ? ` · ${eta(train.etaS)}` : ''}`} note={trainNote} />
+      <p className="panel-note" aria-live="polite" data-testid="search-phase">
+        {phase === 'starting'
+          ? 'Starting the workers…'
+          : phase === 'running'
+            ? 'Searching…'
+            : phase === 'done'
+              ? `Done in ${((wallMs ?? 0) / 1000).toFixed(1)} s.`
+              : phase === 'stopped'
+                ? 'Stopped: what had arrived is kept.'
+                : phase === 'error'
+                  ? 'The search failed.'
+                  : ''}
+      </p>
+      {crash ? (
+        <div className="error-banner" role="alert" data-testid="search-crash">
+          {crash}
+        </div>
+      ) : null}
+      {error ? (
+        <div className="error-banner" role="alert" data-testid="search-error">
+          {error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function BackendBadge() {
+  const b = useSearch((s) => s.backend);
+  const scorers = useSearch((s) => s.scorers);
+  if (!b) return <p className="panel-note">The training backend is chosen when the first search starts.</p>;
+  return (
+    <div className="backend-badge" data-testid="backend-badge" data-backend={b.backend} title={b.renderer ?? undefined}>
+      <div>
+        <span className="badge">{b.backend}</span> trains and scores ({scorers} scoring worker{scorers === 1 ? '' : 's'} + 1 training worker)
+      </div>
+      <div className="help">{b.reason}</div>
+      {b.softwareGpu ? (
+        <div className="warning" role="note" data-testid="software-gpu">
+          Only a software GPU{b.renderer ? ` (${b.renderer})` : ''} is available: WebGL here runs on the CPU, so GPU training is not on offer; expect CPU speeds.
+        </div>
+      ) : null}
+    </div>
+  );
+}

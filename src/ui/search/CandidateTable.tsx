@@ -1,0 +1,155 @@
+/**
+ * The search's candidates as a table: sortable by every figure, filterable to
+ * the feasible or the front, each row's state (costed, scored, queued,
+ * training with its epoch, done, failed); a click (or Enter) opens the
+ * detail. Windowed: only the rows in view are in the DOM, so 20k rows stay
+ * fast. A pure component: the model and masks come in through props.
+ */
+import { useMemo, useState } from 'react';
+import { formatCompact } from '../../core/metrics.ts';
+import { ROW, ROW_STATES, type SearchModel } from './model.ts';
+
+export type TableFilter = 'all' | 'feasible' | 'front';
+type SortKey = 'index' | 'state' | 'score' | 'accuracy' | 'params' | 'areaMm2' | 'latencyMs' | 'energyUJ' | 'feasible';
+
+const COLUMNS: { key: SortKey; label: string; title: string; num: boolean }[] = [
+  { key: 'index', label: '#', title: 'Sampling order (1 = first sampled), as in the detail', num: true },
+  { key: 'state', label: 'State', title: 'costed, scored, queued for training, training, done or failed', num: false },
+  { key: 'feasible', label: 'Budgets', title: 'Within every current budget?', num: false },
+  { key: 'score', label: 'Score', title: 'Training-free score (log|det K|)', num: true },
+  { key: 'accuracy', label: 'Accuracy', title: 'Quantized test accuracy, once trained', num: true },
+  { key: 'params', label: 'Params', title: 'Weights stored on the chip', num: true },
+  { key: 'areaMm2', label: 'Area mm²', title: 'Chip area', num: true },
+  { key: 'latencyMs', label: 'Latency ms', title: 'One inference over all timesteps', num: true },
+  { key: 'energyUJ', label: 'Energy µJ', title: 'One inference over all timesteps', num: true },
+];
+
+const ROW_H = 30;
+const VIEW_H = 360;
+
+export interface CandidateTableProps {
+  model: SearchModel;
+  version: number;
+  mask: Uint8Array;
+  /** 1 for candidates on the current front (by candidate index) */
+  front: Uint8Array;
+  onSelect?(index: number): void;
+}
+
+export function rowStateText(m: SearchModel, i: number): string {
+  const s = m.state[i];
+  if (s === ROW.training && m.trainingIndex === i) return `training (epoch ${m.trainingEpoch} of ${m.trainingEpochs})`;
+  return ROW_STATES[s];
+}
+
+export function CandidateTable({ model: m, version, mask, front, onSelect }: CandidateTableProps) {
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
+  const [filter, setFilter] = useState<TableFilter>('all');
+  const [top, setTop] = useState(0);
+  const order = useMemo(() => {
+    const keep: number[] = [];
+    for (let i = 0; i < m.count; i++) {
+      if (filter === 'feasible' && mask[i] !== 0) continue;
+      if (filter === 'front' && !front[i]) continue;
+      keep.push(i);
+    }
+    const idx = Int32Array.from(keep);
+    const key = (i: number): number => {
+      switch (sort.key) {
+        case 'index':
+          return i;
+        case 'state':
+          return m.state[i];
+        case 'feasible':
+          return mask[i] === 0 ? 1 : 0;
+        case 'score':
+          return m.scores[i];
+        case 'accuracy':
+          return m.trained.get(i)?.result.accuracyQuantized ?? NaN;
+        default:
+          return m.columns[sort.key][i];
+      }
+    };
+    const keys = new Float64Array(m.count);
+    for (const i of idx) keys[i] = key(i);
+    const dir = sort.desc ? -1 : 1;
+    // NaN (never scored, not trained) sorts last either way.
+    idx.sort((a, b) => {
+      const x = keys[a];
+      const y = keys[b];
+      if (Number.isNaN(x)) return Number.isNaN(y) ? a - b : 1;
+      if (Number.isNaN(y)) return -1;
+      return (x - y) * dir || a - b;
+    });
+    return idx;
+  }, [m, version, mask, front, filter, sort]);
+  const first = Math.max(0, Math.floor(top / ROW_H) - 4);
+  const last = Math.min(order.length, Math.ceil((top + VIEW_H) / ROW_H) + 4);
+  const rows = [];
+  for (let r = first; r < last; r++) {
+    const i = order[r];
+    const t = m.trained.get(i);
+    const state = rowStateText(m, i);
+    rows.push(
+      <div
+        key={i}
+        role="row"
+        className={`cand-row${mask[i] === 0 ? '' : ' infeasible'}`}
+        style={{ transform: `translateY(${r * ROW_H}px)` }}
+        tabIndex={0}
+        data-testid="cand-row"
+        data-index={i}
+        data-state={ROW_STATES[m.state[i]]}
+        onClick={() => onSelect?.(i)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onSelect?.(i);
+        }}
+        title={m.genomes[i]}
+      >
+        <span role="cell">{i + 1}</span>
+        <span role="cell" className={`state state-${ROW_STATES[m.state[i]]}`}>
+          {state}
+        </span>
+        <span role="cell">{mask[i] === 0 ? (front[i] ? 'ok · front' : 'ok') : 'over'}</span>
+        <span role="cell">{Number.isFinite(m.scores[i]) ? m.scores[i].toFixed(2) : '–'}</span>
+        <span role="cell" data-testid={t ? 'cand-accuracy' : undefined}>
+          {t ? `${(100 * t.result.accuracyQuantized).toFixed(1)} %` : '–'}
+        </span>
+        <span role="cell">{formatCompact(m.columns.params[i])}</span>
+        <span role="cell">{formatCompact(m.columns.areaMm2[i])}</span>
+        <span role="cell">{formatCompact(m.columns.latencyMs[i])}</span>
+        <span role="cell">{formatCompact(m.columns.energyUJ[i])}</span>
+      </div>,
+    );
+  }
+  return (
+    <div className="cand-table-wrap">
+      <div className="cand-filter" role="radiogroup" aria-label="Show">
+        {(['all', 'feasible', 'front'] as const).map((f) => (
+          <label key={f} className="check">
+            <input type="radio" name="cand-filter" checked={filter === f} onChange={() => setFilter(f)} data-testid={`filter-${f}`} />
+            <span>{f === 'all' ? 'All' : f === 'feasible' ? 'Within budgets' : 'On the front'}</span>
+          </label>
+        ))}
+        <span className="panel-note" data-testid="cand-shown">
+          {order.length} of {m.count} rows
+        </span>
+      </div>
+      <div className="cand-table" role="table" aria-label="Candidates of the search" aria-rowcount={order.length + 1}>
+        <div role="row" className="cand-row cand-head">
+          {COLUMNS.map((c) => (
+            <span role="columnheader" key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+              <button type="button" title={`${c.title}: sort`} data-testid={`sort-${c.key}`} onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : c.key === 'score' || c.key === 'accuracy' }))}>
+                {c.label}
+                {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+              </button>
+            </span>
+          ))}
+        </div>
+        <div className="cand-body" style={{ height: VIEW_H }} onScroll={(e) => setTop(e.currentTarget.scrollTop)}>
+          <div style={{ height: order.length * ROW_H, position: 'relative' }}>{rows}</div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * The search's results on the page: the live Pareto view (cost picker, y
+ * quantity picker, legend), the candidate table and the detail drawer of a
+ * chosen candidate (with its training once trained), wired to the stores.
+ */
+import { Suspense, lazy, useCallback, useId, useMemo, useState } from 'react';
+import { AXIS_METRICS, METRIC_INFO, type Metric } from '../../core/metrics.ts';
+import { studioHardware } from '../state/hardware.ts';
+import { useStudio } from '../state/store.ts';
+import { useCssColors } from '../theme.ts';
+import { brokenBudgets } from '../plot/CostScatter.tsx';
+import { DetailDrawer } from '../detail/DetailDrawer.tsx';
+import { useSearch } from './controller.ts';
+import { CandidateTable } from './CandidateTable.tsx';
+import { ParetoView, type ParetoColors } from './ParetoView.tsx';
+import { paretoData, type ParetoY } from './pareto-data.ts';
+
+const DetailContent = lazy(() => import('../detail/DetailContent.tsx'));
+
+const COLOR_VARS: Readonly<Record<keyof ParetoColors, string>> = {
+  feasible: '--point-feasible',
+  infeasible: '--point-infeasible',
+  front: '--pareto-front',
+  trained: '--pareto-trained',
+  best: '--pareto-best',
+};
+
+export function SearchResults() {
+  const model = useSearch((s) => s.model);
+  const version = useSearch((s) => s.version);
+  const mask = useSearch((s) => s.mask);
+  const counts = useSearch((s) => s.counts);
+  const selected = useSearch((s) => s.selected);
+  const select = useSearch((s) => s.select);
+  const colors = useCssColors(COLOR_VARS);
+  const [x, setX] = useState<Metric>('areaMm2');
+  const [yChoice, setYChoice] = useState<'auto' | ParetoY>('auto');
+  const hasTrained = (model?.trained.size ?? 0) > 0;
+  const y: ParetoY = yChoice === 'auto' ? (hasTrained ? 'accuracy' : 'score') : yChoice;
+  const data = useMemo(() => (model ? paretoData(model, mask, x, y) : null), [model, version, mask, x, y]);
+  const front = useMemo(() => {
+    const f = new Uint8Array(model?.capacity ?? 0);
+    if (data) for (let k = 0; k < data.n; k++) if (data.front[k]) f[data.index[k]] = 1;
+    return f;
+  }, [data, model]);
+  const onSelect = useCallback((i: number) => select(i), [select]);
+  const xId = useId();
+  const yId = useId();
+  if (!model || !data) return null;
+  return (
+    <section className="panel" aria-labelledby="pareto-title" data-testid="search-results" data-feasible={counts.feasible} data-count={model.count}>
+      <div className="plot-head">
+        <h2 id="pareto-title">Search: live Pareto front</h2>
+        <span className="axis-picker">
+          <label htmlFor={yId}>Y axis</label>
+          <select id={yId} value={yChoice} data-testid="pareto-y" onChange={(e) => setYChoice(e.currentTarget.value as 'auto' | ParetoY)}>
+            <option value="auto">Accuracy once trained, else score</option>
+            <option value="score">Training-free score</option>
+            <option value="accuracy">Quantized accuracy (trained only)</option>
+          </select>
+        </span>
+        <span className="axis-picker">
+          <label htmlFor={xId}>Cost</label>
+          <select id={xId} value={x} data-testid="pareto-x" onChange={(e) => setX(e.currentTarget.value as Metric)}>
+            {AXIS_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {METRIC_INFO[m].label}
+                {METRIC_INFO[m].unit ? ` (${METRIC_INFO[m].unit})` : ''}
+              </option>
+            ))}
+          </select>
+        </span>
+      </div>
+      {data.n === 0 ? (
+        <p className="panel-note pareto-empty" data-testid="pareto-empty">
+          {y === 'accuracy' ? 'No candidate trained yet.' : 'No candidate scored yet: points appear as the scorers report.'}
+        </p>
+      ) : null}
+      <ParetoView data={data} version={version} genomes={model.genomes} colors={colors} onSelect={onSelect} />
+      <p className="legend">
+        <span className="mark circle-grey" aria-hidden="true" /> over a budget (greyed) <span className="mark circle" aria-hidden="true" /> within the budgets{' '}
+        <span className="mark diamond" aria-hidden="true" /> on the front (<span data-testid="front-count">{data.frontCount}</span>){' '}
+        <span className="mark square" aria-hidden="true" /> trained <span className="mark star" aria-hidden="true" /> best under the budgets
+        {data.bestIndex >= 0 ? <span data-testid="best-index"> (#{data.bestIndex + 1})</span> : null}. Hover for figures, click for the architecture. A second
+        view below plots any two costs.
+      </p>
+      <h3>Candidates</h3>
+      <CandidateTable model={model} version={version} mask={mask} front={front} onSelect={onSelect} />
+      {selected !== null && selected < model.count ? <SearchDetail index={selected} onClose={() => select(null)} /> : null}
+    </section>
+  );
+}
+
+function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
+  const headingId = useId();
+  const model = useSearch((s) => s.model)!;
+  const mask = useSearch((s) => s.mask);
+  useSearch((s) => s.version);
+  const params = useStudio((s) => s.params);
+  const hwEdits = useStudio((s) => s.hwEdits);
+  const run = useSearch((s) => s.run);
+  const hardware = useMemo(() => run?.settings.hardware ?? studioHardware(params, hwEdits).config, [run, params, hwEdits]);
+  const t = model.trained.get(index);
+  const score = model.scores[index];
+  return (
+    <DetailDrawer labelledBy={headingId} onClose={onClose}>
+      <Suspense fallback={<p className="panel-note">Loading the architecture…</p>}>
+        <DetailContent
+          genome={model.genomes[index]}
+          hardware={hardware}
+          training={t?.result ?? null}
+          candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), score: Number.isFinite(score) ? score : null }}
+          headingId={headingId}
+        />
+      </Suspense>
+    </DetailDrawer>
+  );
+}

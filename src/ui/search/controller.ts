@@ -1,0 +1,270 @@
+/**
+ * The page's search: a pool of training workers (scorers sized from the
+ * cores, plus one trainer in its own worker), the pipeline run on the main
+ * thread with costing in small chunks that yield a macrotask between them,
+ * and its events reduced into a live model (model.ts) that is committed to
+ * the search store at most once per animation frame.
+ *
+ * Start aborts any previous run first; Stop aborts; a budget change only
+ * re-judges feasibility here on the main thread (and drops queued candidates
+ * that no longer fit before they are scored): nothing restarts and finished
+ * training stays.
+ */
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
+import { budgetViolation, runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
+import { searchSpaceFromParams, type Budgets } from '../../core/settings.ts';
+import type { StudioInputs } from '../../core/inputs.ts';
+import type { EmbeddedDatasetName } from '../../core/data/datasets.ts';
+import { trainingEvaluators } from '../../protocol/training-evaluators.ts';
+import type { InitResult } from '../../protocol/training.ts';
+import { TrainingClient } from '../training/client.ts';
+import { studioHardware } from '../state/hardware.ts';
+import { selectInputs, type StudioStore } from '../state/store.ts';
+import { applyEvent, createModel, markDropped, settleAfterStop, type SearchModel } from './model.ts';
+
+export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
+
+export interface BackendInfo {
+  backend: string;
+  reason: string;
+  softwareGpu: boolean;
+  renderer?: string;
+}
+
+export interface SearchState {
+  phase: SearchPhase;
+  model: SearchModel | null;
+  /** bumps once per frame at most while events arrive */
+  version: number;
+  /** feasibility of the model's candidates under the page's current budgets (0 = within all) */
+  mask: Uint8Array;
+  counts: FeasibilityCounts;
+  /** samples the running search aims for */
+  target: number;
+  startedAt: number;
+  wallMs: number | null;
+  /** the finished run (for export), with the inputs that started it */
+  run: SearchRun | null;
+  inputs: StudioInputs | null;
+  backend: BackendInfo | null;
+  scorers: number;
+  error: string | null;
+  /** a worker crashed during the run (its arrived results are kept) */
+  crash: string | null;
+  selected: number | null;
+  select(i: number | null): void;
+}
+
+export const searchStore = createStore<SearchState>()((set) => ({
+  phase: 'idle',
+  model: null,
+  version: 0,
+  mask: new Uint8Array(0),
+  counts: emptyCounts(),
+  target: 0,
+  startedAt: 0,
+  wallMs: null,
+  run: null,
+  inputs: null,
+  backend: null,
+  scorers: 0,
+  error: null,
+  crash: null,
+  selected: null,
+  select: (i) => set({ selected: i }),
+}));
+
+export function useSearch<T>(selector: (s: SearchState) => T): T {
+  return useStore(searchStore, selector);
+}
+
+/** Scorers for `cores` logical cores: one core stays with the page, one worker trains; at most 4. */
+export function poolSize(cores: number | undefined): number {
+  return Math.max(1, Math.min(4, (cores ?? 2) - 1));
+}
+
+/** Resolves on the next macrotask (a MessageChannel message: no 4 ms timer clamp). */
+export function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+export interface SearchController {
+  start(): void;
+  stop(): void;
+  /** for tests: crash the trainer or scorer 0 */
+  crashForTest(which: 'trainer' | 'scorer'): void;
+  dispose(): void;
+}
+
+interface Pool {
+  scorers: TrainingClient[];
+  trainer: TrainingClient;
+  ready: Promise<InitResult>;
+}
+
+export function startSearchController(studio: StudioStore, hooks: { pushLink(): void }): SearchController {
+  let pool: Pool | null = null;
+  let abort: AbortController | null = null;
+  let framePending = false;
+
+  const onCrash = (who: string) => (message: string) => {
+    const s = searchStore.getState();
+    if (s.phase === 'running' || s.phase === 'starting') searchStore.setState({ crash: `${who}: ${message}. It was restarted; results that had arrived are kept.` });
+  };
+
+  const ensurePool = (): Pool => {
+    if (pool) return pool;
+    const n = poolSize(typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency);
+    const scorers = Array.from({ length: n }, () => new TrainingClient());
+    const trainer = new TrainingClient();
+    scorers.forEach((c, i) => (c.onCrash = onCrash(`Scoring worker ${i + 1}`)));
+    trainer.onCrash = onCrash('The training worker');
+    const init = { backend: 'auto' as const, wasmThreads: 1 };
+    const ready = Promise.all([trainer.init(init), ...scorers.map((c) => c.init(init))]).then(([t]) => t);
+    const p: Pool = { scorers, trainer, ready };
+    // A failed init is retried on the next start.
+    ready.catch(() => {
+      if (pool === p) pool = null;
+    });
+    searchStore.setState({ scorers: n });
+    pool = p;
+    return p;
+  };
+
+  const recomputeFeasibility = (budgets: Budgets): void => {
+    const s = searchStore.getState();
+    const m = s.model;
+    if (!m) return;
+    const mask = s.mask.length >= m.count ? s.mask : new Uint8Array(Math.max(m.capacity, m.count));
+    const counts = computeFeasibility(m.columns, m.count, budgets, mask, emptyCounts());
+    searchStore.setState({ mask, counts, version: s.version + 1 });
+  };
+
+  const commit = (): void => {
+    framePending = false;
+    recomputeFeasibility(studio.getState().budgets);
+  };
+  const schedule = (): void => {
+    if (framePending) return;
+    framePending = true;
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(commit);
+    else setTimeout(commit, 16);
+  };
+
+  // Budgets re-judge the shown candidates; nothing restarts.
+  const unsubscribe = studio.subscribe((s, prev) => {
+    if (s.budgets !== prev.budgets) recomputeFeasibility(s.budgets);
+  });
+
+  const start = (): void => {
+    abort?.abort();
+    const ctl = new AbortController();
+    abort = ctl;
+    const st = studio.getState();
+    const p = st.params;
+    if (p.dataset === 'cifar10') {
+      searchStore.setState({ phase: 'error', error: 'CIFAR-10 needs an uploaded batch file, which this page cannot take yet: pick MNIST or Fashion-MNIST.' });
+      return;
+    }
+    const hw = studioHardware(p, st.hwEdits);
+    if (!hw.config) {
+      searchStore.setState({ phase: 'error', error: `The hardware settings are invalid: ${hw.error.message}` });
+      return;
+    }
+    const settings: SearchSettings = {
+      strategy: p.strategy,
+      samples: p.samples,
+      seed: p.seed,
+      space: searchSpaceFromParams(p),
+      hardware: hw.config,
+      budgets: st.budgets,
+      topK: p.topK,
+      epochs: p.epochs,
+      dataset: p.dataset,
+    };
+    hooks.pushLink();
+    const model = createModel(settings.strategy, settings.samples);
+    const t0 = performance.now();
+    searchStore.setState({
+      phase: 'starting',
+      model,
+      mask: new Uint8Array(settings.samples),
+      counts: emptyCounts(),
+      target: settings.samples,
+      startedAt: t0,
+      wallMs: null,
+      run: null,
+      inputs: selectInputs(st),
+      error: null,
+      crash: null,
+      selected: null,
+      version: searchStore.getState().version + 1,
+    });
+    const pl = ensurePool();
+    const evaluators: Evaluators = {
+      ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset as EmbeddedDatasetName, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
+      pause: nextMacrotask,
+      stillWanted(index) {
+        if (settings.strategy !== 'neuronas' && settings.strategy !== 'evolution') return true;
+        const c = model.columns;
+        const ok = budgetViolation({ params: c.params[index], memoryBits: 0, areaMm2: c.areaMm2[index], latencyMs: c.latencyMs[index], energyUJ: c.energyUJ[index], tiles: 0, crossbars: 0 }, studio.getState().budgets) === 0;
+        if (!ok) markDropped(model);
+        return ok;
+      },
+    };
+    const live = () => abort === ctl;
+    void (async () => {
+      try {
+        const init = await pl.ready;
+        if (!live()) return;
+        searchStore.setState({ phase: 'running', backend: { backend: init.backend, reason: init.reason, softwareGpu: init.softwareGpu, renderer: init.renderer } });
+        const run = await runSearch(
+          settings,
+          evaluators,
+          (e) => {
+            if (!live()) return;
+            applyEvent(model, e, performance.now());
+            schedule();
+          },
+          ctl.signal,
+        );
+        if (!live()) return;
+        commit();
+        searchStore.setState({ phase: 'done', run, wallMs: performance.now() - t0 });
+      } catch (e) {
+        if (!live()) return;
+        settleAfterStop(model);
+        commit();
+        if (e instanceof SearchCancelled || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', wallMs: performance.now() - t0 });
+        else searchStore.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e), wallMs: performance.now() - t0 });
+      }
+    })();
+  };
+
+  return {
+    start,
+    stop() {
+      abort?.abort();
+    },
+    crashForTest(which) {
+      const p = ensurePool();
+      (which === 'trainer' ? p.trainer : p.scorers[0]).crashForTest();
+    },
+    dispose() {
+      abort?.abort();
+      unsubscribe();
+      pool?.scorers.forEach((c) => c.dispose());
+      pool?.trainer.dispose();
+      pool = null;
+    },
+  };
+}

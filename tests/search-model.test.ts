@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { CandidateRecord, TrainedRecord } from '../src/core/search/pipeline.ts';
+import { applyEvent, bestIndex, createModel, ROW, stageProgress } from '../src/ui/search/model.ts';
+import { front2d, paretoData } from '../src/ui/search/pareto-data.ts';
+
+const costs = (p: number) => ({ params: p, memoryBits: p * 8, areaMm2: p / 1000, latencyMs: 1, energyUJ: 2, tiles: 1, crossbars: 4 });
+const rec = (index: number, p: number, feasible: boolean): CandidateRecord => ({ index, genome: `g${index}`, costs: costs(p), feasible, violation: feasible ? 0 : 1, score: null });
+const trained = (index: number, acc: number): TrainedRecord => ({
+  index,
+  genome: `g${index}`,
+  measuredCosts: costs(1),
+  feasible: true,
+  result: { accuracyFloat: acc, accuracyQuantized: acc, spikeRates: [], epochs: [], backend: 'cpu', samplesPerSecond: 1 },
+});
+
+describe('search model reducer', () => {
+  it('fills columns, counts rejections and follows row states', () => {
+    const m = createModel('neuronas', 2);
+    applyEvent(m, { type: 'stage', stage: 'cost', state: 'start', ms: 0, count: 0 }, 0);
+    applyEvent(m, { type: 'costed', records: [rec(0, 100, true), rec(1, 900, false), rec(2, 300, true)] }, 1);
+    expect(m.count).toBe(3);
+    expect(m.capacity).toBeGreaterThanOrEqual(3);
+    expect(m.columns.params[2]).toBe(300);
+    expect(m.counts).toMatchObject({ costed: 3, rejected: 1, scored: 0 });
+    applyEvent(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 2 }, 1000);
+    applyEvent(m, { type: 'scored', index: 0, score: 5 }, 2000);
+    expect(m.state[0]).toBe(ROW.scored);
+    const p = stageProgress(m, 'score', 2000, 3);
+    expect(p).toMatchObject({ done: 1, expected: 2, running: true });
+    expect(p.etaS).toBeCloseTo(1);
+    applyEvent(m, { type: 'scored', index: 2, score: 7 }, 2100);
+    applyEvent(m, { type: 'selected', indices: [2] }, 2200);
+    expect(m.state[2]).toBe(ROW.queued);
+    applyEvent(m, { type: 'training', index: 2, progress: { epoch: 1, epochs: 2, batch: 5, batches: 10, loss: 1 } }, 2300);
+    expect(m.state[2]).toBe(ROW.training);
+    expect(m.trainingFraction).toBeCloseTo(0.25);
+    applyEvent(m, { type: 'trained', record: trained(2, 0.9) }, 2400);
+    expect(m.state[2]).toBe(ROW.done);
+    expect(m.counts.trained).toBe(1);
+    applyEvent(m, { type: 'train-failed', index: 0, genome: 'g0', message: 'boom' }, 2500);
+    expect(m.state[0]).toBe(ROW.failed);
+  });
+
+  it('picks the best trained feasible, else the best-scored feasible', () => {
+    const m = createModel('neuronas', 4);
+    applyEvent(m, { type: 'costed', records: [rec(0, 1, true), rec(1, 2, true), rec(2, 3, true)] }, 0);
+    applyEvent(m, { type: 'scored', index: 0, score: 9 }, 0);
+    applyEvent(m, { type: 'scored', index: 1, score: 3 }, 0);
+    expect(bestIndex(m, new Uint8Array([0, 0, 0]))).toBe(0);
+    expect(bestIndex(m, new Uint8Array([1, 0, 0]))).toBe(1);
+    applyEvent(m, { type: 'trained', record: trained(1, 0.8) }, 0);
+    expect(bestIndex(m, new Uint8Array([0, 0, 0]))).toBe(1);
+    expect(bestIndex(m, new Uint8Array([0, 2, 0]))).toBe(0);
+  });
+});
+
+describe('pareto data', () => {
+  it('keeps the 2-D front (y up, x down) with duplicates, feasible only', () => {
+    const xs = [1, 2, 2, 3, 0.5, 1];
+    const ys = [5, 6, 6, 4, 9, 5];
+    expect([...front2d(xs, ys, [1, 1, 1, 1, 0, 1], 6)]).toEqual([1, 1, 1, 0, 0, 1]);
+  });
+
+  it('plots scores until trained, greys infeasible, never drops them', () => {
+    const m = createModel('snasnet', 4);
+    applyEvent(m, { type: 'costed', records: [rec(0, 1, true), rec(1, 2, false), rec(2, 3, true)] }, 0);
+    applyEvent(m, { type: 'scored', index: 0, score: 1 }, 0);
+    applyEvent(m, { type: 'scored', index: 1, score: 5 }, 0);
+    applyEvent(m, { type: 'scored', index: 2, score: 3 }, 0);
+    const d = paretoData(m, new Uint8Array([0, 1, 0]), 'params', 'score');
+    expect(d.n).toBe(3);
+    expect([...d.feasible]).toEqual([1, 0, 1]);
+    expect([...d.front]).toEqual([1, 0, 1]);
+    expect(d.bestIndex).toBe(2);
+    applyEvent(m, { type: 'trained', record: trained(0, 0.7) }, 0);
+    const a = paretoData(m, new Uint8Array([0, 1, 0]), 'params', 'accuracy');
+    expect(a.n).toBe(1);
+    expect(a.best).toBe(0);
+  });
+});
