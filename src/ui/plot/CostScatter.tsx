@@ -9,7 +9,8 @@
  * repaints colours: O(n), no allocation.
  */
 import { createContext, memo, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, ResponsiveContainer, ScatterChart, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import { ScatterFrame } from './ScatterFrame.tsx';
 import { BUDGETS } from '../../core/feasibility.ts';
 import type { Budgets } from '../../core/settings.ts';
 import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
@@ -39,8 +40,6 @@ export interface CostScatterProps {
 
 const POINT_RADIUS = 2.5;
 const HOVER_DISTANCE = 10;
-const MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };
-
 const BUDGET_OF_METRIC: Partial<Record<Metric, { key: keyof Budgets; bit: number }>> = Object.fromEntries(
   BUDGETS.map((b, i) => [b.metric, { key: b.key, bit: 1 << i }]),
 );
@@ -140,40 +139,11 @@ interface BodyProps {
 }
 
 const ChartBody = memo(function ChartBody(p: BodyProps) {
-  const xLabel = useMemo(() => ({ value: axisTitle(p.x, p.xSpec.scale), position: 'insideBottom' as const, offset: -18, className: 'axis-title' }), [p.x, p.xSpec.scale]);
-  const yLabel = useMemo(() => ({ value: axisTitle(p.y, p.ySpec.scale), angle: -90, position: 'insideLeft' as const, offset: 4, style: { textAnchor: 'middle' as const }, className: 'axis-title' }), [p.y, p.ySpec.scale]);
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ScatterChart margin={MARGIN}>
-        <CartesianGrid className="grid" />
-        <XAxis
-          xAxisId={0}
-          type="number"
-          dataKey="x"
-          scale={p.xSpec.scale}
-          domain={p.xSpec.domain}
-          ticks={p.xSpec.ticks}
-          allowDataOverflow
-          tickFormatter={tickFormat}
-          label={xLabel}
-          height={44}
-        />
-        <YAxis
-          yAxisId={0}
-          type="number"
-          dataKey="y"
-          scale={p.ySpec.scale}
-          domain={p.ySpec.domain}
-          ticks={p.ySpec.ticks}
-          allowDataOverflow
-          tickFormatter={tickFormat}
-          label={yLabel}
-          width={72}
-        />
-        <PointsLayer {...p} />
-        <BudgetLines x={p.x} y={p.y} xSpec={p.xSpec} ySpec={p.ySpec} />
-      </ScatterChart>
-    </ResponsiveContainer>
+    <ScatterFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={axisTitle(p.y, p.ySpec.scale)} xTickFormat={tickFormat} yTickFormat={tickFormat}>
+      <PointsLayer {...p} />
+      <BudgetLines x={p.x} y={p.y} xSpec={p.xSpec} ySpec={p.ySpec} />
+    </ScatterFrame>
   );
 });
 

@@ -8,7 +8,8 @@
  * budgets a star. Hover shows the figures; click opens the detail.
  */
 import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, ResponsiveContainer, ScatterChart, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
+import { ScatterFrame } from '../plot/ScatterFrame.tsx';
 import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
 
@@ -29,8 +30,6 @@ export interface ParetoViewProps {
   height?: number;
   onSelect?(candidate: number): void;
 }
-
-const MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };
 
 function extent(v: Float64Array, n: number): [number, number] {
   let lo = Infinity;
@@ -117,38 +116,10 @@ interface BodyProps {
 const fmtAccuracy = (v: number) => `${Math.round(v * 100)}%`;
 
 const Body = memo(function Body(p: BodyProps) {
-  const xLabel = useMemo(() => ({ value: axisTitle(p.x, p.xSpec.scale), position: 'insideBottom' as const, offset: -18, className: 'axis-title' }), [p.x, p.xSpec.scale]);
-  const yLabel = useMemo(() => ({ value: yTitle(p.y), angle: -90, position: 'insideLeft' as const, offset: 4, style: { textAnchor: 'middle' as const }, className: 'axis-title' }), [p.y]);
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ScatterChart margin={MARGIN}>
-        <CartesianGrid className="grid" />
-        <XAxis
-          xAxisId={0}
-          type="number"
-          dataKey="x"
-          scale={p.xSpec.scale}
-          domain={p.xSpec.domain}
-          ticks={p.xSpec.ticks}
-          allowDataOverflow
-          tickFormatter={formatCompact}
-          label={xLabel}
-          height={44}
-        />
-        <YAxis
-          yAxisId={0}
-          type="number"
-          dataKey="y"
-          domain={p.ySpec.domain}
-          ticks={p.ySpec.ticks}
-          allowDataOverflow
-          tickFormatter={p.y === 'accuracy' ? fmtAccuracy : formatCompact}
-          label={yLabel}
-          width={72}
-        />
-        <Points />
-      </ScatterChart>
-    </ResponsiveContainer>
+    <ScatterFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
+      <Points />
+    </ScatterFrame>
   );
 });
 
