@@ -264,13 +264,15 @@ describe('the WebAssembly SIMD kernels on wasm equal the JS loops', () => {
     }
   });
 
-  it('avg-pool gradient (even and odd maps), time sum, channel sum, transposes', () => {
+  it('avg-pool gradient (even and odd maps), time sum, channel sum, transposes, small-Cin filter gradient', () => {
     tf.tidy(() => {
       for (const [n, h, w, c] of [[3, 8, 6, 4], [2, 7, 5, 8], [1, 3, 3, 12]]) both(AVGPOOL2_GRAD, { dy: seeded([n, Math.floor(h / 2), Math.floor(w / 2), c], 45) }, { h, w }, 0);
       both(TIME_SUM, { x: seeded([4 * 6, 5, 4], 46) }, { timesteps: 4, scale: 1 }, 1e-6);
       both(TIME_SUM, { x: seeded([3 * 2, 8], 47) }, { timesteps: 3, scale: 0.25 }, 1e-6);
       both(CHANNEL_SUM, { x: seeded([37, 3, 16], 48) }, {}, 1e-5);
       for (const perm of [[3, 1, 2, 0], [1, 2, 0, 3]]) both('NeuronasTranspose4', { x: seeded([5, 3, 4, 6], 49) }, { perm }, 0);
+      both('NeuronasFilterGradSmall', { x: seeded([3, 7, 6, 1], 50), dy: seeded([3, 7, 6, 8], 51) }, { kh: 3, kw: 3, padTop: 1, padLeft: 1 }, 1e-5);
+      both('NeuronasFilterGradSmall', { x: seeded([2, 6, 5, 3], 52), dy: seeded([2, 4, 3, 4], 53) }, { kh: 3, kw: 3, padTop: 0, padLeft: 0 }, 1e-5);
     });
   });
 });

@@ -15,7 +15,7 @@
  * For k = 1 the filter gradient is a single matMul (xᵀ·dy over N·H·W rows).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { IM2COL_T, transpose4, useFused } from './kernels.ts';
+import { FILTER_GRAD_SMALL, IM2COL_T, transpose4, useFused } from './kernels.ts';
 import { channelSum, matMulT } from './ops.ts';
 
 export type ConvPad = 'same' | 'valid';
@@ -61,6 +61,10 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: 
     }
     const p = padsFor(kh, kw, pad);
     const [, ho, wo] = dy.shape;
+    if (kh * kw * cin <= 32 && cout % 4 === 0 && tf.getBackend() === 'wasm' && useFused(FILTER_GRAD_SMALL)) {
+      // Few input channels on wasm: the gradient directly, one SIMD pass over the pixels.
+      return tf.engine().runKernel(FILTER_GRAD_SMALL, { x, dy }, { kh, kw, padTop: p.top, padLeft: p.left }) as tf.Tensor4D;
+    }
     if (kh * kw * cin <= 32 && useFused(IM2COL_T)) {
       // Few input channels (the stem on the image): the patch matrix is small, and one
       // matMul beats a conv whose output has only k·k pixels per input channel.

@@ -20,6 +20,8 @@
  *   NeuronasChannelSum  {x [..., C]} → [C]: Σ over every axis but the last
  *   NeuronasIm2ColT     {x [N, H, W, C]} → [k·k·C, N·H'·W']: the transposed patch
  *                       matrix of a stride-1 k×k conv (row (kh·k + kw)·C + c)
+ *   NeuronasFilterGradSmall {x, dy} → dW [kh, kw, Cin, Cout]: stride-1 conv filter gradient
+ *                       computed directly, for few input channels (the stem on the image)
  *   NeuronasAdam        {w, m, v, g} → [w', m', v']: one Adam update (optim.ts), instead of ~12 ops per variable
  *   NeuronasSgd         {w, b, g} → [w', b']: one SGD-with-momentum update
  */
@@ -34,6 +36,7 @@ export const TIME_SUM = 'NeuronasTimeSum';
 export const CHANNEL_SUM = 'NeuronasChannelSum';
 export const IM2COL_T = 'NeuronasIm2ColT';
 export const ADAM = 'NeuronasAdam';
+export const FILTER_GRAD_SMALL = 'NeuronasFilterGradSmall';
 export const SGD = 'NeuronasSgd';
 
 // ---------------------------------------------------------------------------
@@ -340,6 +343,34 @@ export function im2colTLoop(x: Float32Array, N: number, H: number, W: number, C:
   }
 }
 
+/** dW[a, b, ci, co] = Σ_{n,i,j} x[n, i + a − pt, j + b − pl, ci]·dy[n, i, j, co] (zero outside the image). */
+export function filterGradLoop(x: Float32Array, dy: Float32Array, N: number, H: number, W: number, Cin: number, Ho: number, Wo: number, Cout: number, kh: number, kw: number, pt: number, pl: number, dw: Float32Array): void {
+  const acc = new Float64Array(dw.length);
+  for (let n = 0; n < N; n++) {
+    for (let i = 0; i < Ho; i++) {
+      for (let j = 0; j < Wo; j++) {
+        const dyp = ((n * Ho + i) * Wo + j) * Cout;
+        for (let a = 0; a < kh; a++) {
+          const h = i + a - pt;
+          if (h < 0 || h >= H) continue;
+          for (let b = 0; b < kw; b++) {
+            const w = j + b - pl;
+            if (w < 0 || w >= W) continue;
+            const xp = ((n * H + h) * W + w) * Cin;
+            for (let ci = 0; ci < Cin; ci++) {
+              const xv = x[xp + ci];
+              if (xv === 0) continue;
+              const wp = ((a * kw + b) * Cin + ci) * Cout;
+              for (let co = 0; co < Cout; co++) acc[wp + co] += xv * dy[dyp + co];
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let k = 0; k < dw.length; k++) dw[k] = acc[k];
+}
+
 /**
  * Adam, in the form of optim.ts: g ← g + λw; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
  * w ← w − lrT·m/(√v + epsT), float32 like the op version.
@@ -623,6 +654,28 @@ function kernels(backendName: 'cpu' | 'wasm'): tf.KernelConfig[] {
         const { kh, kw, padTop, padLeft, ho, wo } = attrs as { kh: number; kw: number; padTop: number; padLeft: number; ho: number; wo: number };
         const [N, H, W, C] = x.shape;
         return run(backendName, backend, [x], [[kh * kw * C, N * ho * wo]], ([xv], [o]) => im2colTLoop(xv, N, H, W, C, kh, kw, padTop, padLeft, ho, wo, o))[0];
+      },
+    },
+    {
+      kernelName: FILTER_GRAD_SMALL,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const x = inputs.x as tf.TensorInfo;
+        const dy = inputs.dy as tf.TensorInfo;
+        f32(x, FILTER_GRAD_SMALL);
+        const { kh, kw, padTop, padLeft } = attrs as { kh: number; kw: number; padTop: number; padLeft: number };
+        const [N, H, W, Cin] = x.shape;
+        const [, Ho, Wo, Cout] = dy.shape;
+        const shape = [kh, kw, Cin, Cout];
+        const sb = Cout % 4 === 0 ? simdOf(backendName, backend) : null;
+        if (sb) {
+          const dw = sb.b.makeOutput(shape, 'float32');
+          sb.b.typedArrayFromHeap(dw).fill(0);
+          const off = (t: tf.TensorInfo) => sb.b.getMemoryOffset(t.dataId);
+          sb.k.fgrad(off(x), off(dy), off(dw), N, H, W, Cin, Ho, Wo, Cout, kh, kw, padTop, padLeft);
+          return dw;
+        }
+        return run(backendName, backend, [x, dy], [shape], ([xv, g], [dw]) => filterGradLoop(xv, g, N, H, W, Cin, Ho, Wo, Cout, kh, kw, padTop, padLeft, dw))[0];
       },
     },
     {

@@ -19,6 +19,10 @@
  *   dots(dy, x, s, sx, M, C, R)   per chunk: Σ dy, Σ dy·x
  *   aff(x, y, a, b, M, C)         y = x·a[c] + b[c]
  *   aff2(x, z, y, a, d, b, M, C)  y = x·a[c] + z·d[c] + b[c]
+ *   fgrad(x, dy, dw, N, H, W, Cin, Ho, Wo, Cout, KH, KW, PT, PL)
+ *                                 stride-1 conv filter gradient for few input channels, Cout % 4 = 0:
+ *                                 dw[a, b, ci, co] += Σ x[n, i + a − PT, j + b − PL, ci]·dy[n, i, j, co]
+ *                                 (dw zeroed by the caller)
  * Precision: float32 arithmetic throughout, like the tfjs ops; the batch-norm
  * sums are float32 over chunks of R rows and float64 across chunks.
  */
@@ -349,7 +353,56 @@ function affine(name: 'aff' | 'aff2'): Fn {
   };
 }
 
+/** Direct filter gradient, pixel by pixel: one splat of x per tap, Cout/4 vector multiply-adds into dw (in L1). */
+function fgrad(): Fn {
+  const [X, DY, DW, N, H, W, CIN, HO, WO, COUT, KH, KW, PT, PL] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [n, i, j, a, b, h, w, ci, co, dyp, xp, wp, coBytes] = [14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
+  const [xv] = [27];
+  const ifLtU = (lhs: Code, rhs: Code, body: Code): Code => [...lhs, ...rhs, 0x49, 0x04, 0x40, ...body, 0x0b];
+  return {
+    name: 'fgrad',
+    params: 14,
+    i32Locals: 13,
+    v128Locals: 1,
+    body: [
+      ...get(COUT), ...i32(4), ...mul, ...set(coBytes),
+      ...get(DY), ...set(dyp),
+      ...loop(n, i32(0), get(N), i32(1), [
+        ...loop(i, i32(0), get(HO), i32(1), [
+          ...loop(j, i32(0), get(WO), i32(1), [
+            ...loop(a, i32(0), get(KH), i32(1), [
+              ...get(i), ...get(a), ...add, ...get(PT), ...sub, ...set(h),
+              ...ifLtU(get(h), get(H), [
+                ...loop(b, i32(0), get(KW), i32(1), [
+                  ...get(j), ...get(b), ...add, ...get(PL), ...sub, ...set(w),
+                  ...ifLtU(get(w), get(W), [
+                    // xp = X + ((n·H + h)·W + w)·Cin·4 ; wp = DW + (a·KW + b)·Cin·Cout·4
+                    ...get(X), ...get(n), ...get(H), ...mul, ...get(h), ...add, ...get(W), ...mul, ...get(w), ...add, ...get(CIN), ...mul, ...i32(4), ...mul, ...add, ...set(xp),
+                    ...get(DW), ...get(a), ...get(KW), ...mul, ...get(b), ...add, ...get(CIN), ...mul, ...get(coBytes), ...mul, ...add, ...set(wp),
+                    ...loop(ci, i32(0), get(CIN), i32(1), [
+                      ...get(xp), ...f32Load, ...f32x4Splat, ...set(xv),
+                      ...loop(co, i32(0), get(coBytes), i32(16), [
+                        ...get(wp), ...get(co), ...add,
+                        ...get(wp), ...get(co), ...add, ...vLoad, ...get(xv), ...get(dyp), ...get(co), ...add, ...vLoad, ...f32x4Mul, ...f32x4Add,
+                        ...vStore,
+                      ]),
+                      ...inc(xp, i32(4)),
+                      ...inc(wp, get(coBytes)),
+                    ]),
+                  ]),
+                ]),
+              ]),
+            ]),
+            ...inc(dyp, get(coBytes)),
+          ]),
+        ]),
+      ]),
+    ],
+  };
+}
+
 export interface SimdTrainingKernels {
+  fgrad(x: number, dy: number, dw: number, N: number, H: number, W: number, Cin: number, Ho: number, Wo: number, Cout: number, KH: number, KW: number, PT: number, PL: number): void;
   t3120(x: number, out: number, N: number, S: number, C: number): void;
   t1203(x: number, out: number, N: number, S: number, C: number): void;
   pool2g(dy: number, dx: number, N: number, H: number, W: number, C: number): void;
@@ -363,7 +416,7 @@ export interface SimdTrainingKernels {
 
 /** The module's bytes (exported for tests). */
 export function simdTrainingModuleBytes(): Uint8Array<ArrayBuffer> {
-  return moduleBytes([t3120(), t1203(), pool2g(), tsum(), csum(), chunkSums('mom'), chunkSums('dots'), affine('aff'), affine('aff2')]);
+  return moduleBytes([t3120(), t1203(), pool2g(), tsum(), csum(), chunkSums('mom'), chunkSums('dots'), affine('aff'), affine('aff2'), fgrad()]);
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdTrainingKernels | null>();
