@@ -113,7 +113,8 @@ interface BodyProps {
   ySpec: AxisSpec;
 }
 
-const fmtAccuracy = (v: number) => `${Math.round(v * 100)}%`;
+// One decimal: a front of a few trained points spans only a few percent, and whole percents would repeat on the ticks.
+const fmtAccuracy = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 const Body = memo(function Body(p: BodyProps) {
   return (
