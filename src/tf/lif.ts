@@ -37,7 +37,7 @@
 // which the unfused path's autodiff needs (tfjs-core registers none).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_LIF, validateLifConfig, type LifConfig, type Surrogate } from '../core/snn/lif.ts';
-import { LIF_FORWARD, ensureLifKernels, hasFusedLif, lifKernelAttrs } from './lif-kernels.ts';
+import { LIF_BACKWARD, LIF_FORWARD, ensureLifKernels, hasFusedLif, lifKernelAttrs } from './lif-kernels.ts';
 
 export { DEFAULT_LIF, REFERENCE_NET_LIF, validateLifConfig, LifConfigError } from '../core/snn/lif.ts';
 export type { LifConfig, SnnTorchLif, SpikingJellyLif, Surrogate } from '../core/snn/lif.ts';
@@ -96,12 +96,28 @@ export function lifMultiStep(x: tf.Tensor, timesteps: number, cfg: LifConfig = D
   const [T, N] = asTimeMajor(x, timesteps);
   return tf.tidy(() => {
     const x2 = tf.reshape(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), [T, N]);
-    if (effectiveLifImpl(opts) === 'fused') {
-      const [spikes] = fusedForward(x2, cfg);
-      return tf.reshape(spikes, x.shape);
-    }
+    if (effectiveLifImpl(opts) === 'fused') return tf.reshape(fusedSpikes(x2, cfg), x.shape);
     return tf.reshape(unfusedSteps(x2, cfg, false).spikes, x.shape);
   });
+}
+
+/**
+ * The fused forward as a one-output op for autodiff. Through the kernel's
+ * own registered gradient, tfjs would build (and upload) a zero gradient for
+ * the unused `pre` output on every backward pass: a full-size array per LIF
+ * layer per step. Here only the spikes are an output; `pre` is saved.
+ */
+function fusedSpikes(x2: tf.Tensor, cfg: LifConfig): tf.Tensor {
+  ensureLifKernels();
+  const attrs = lifKernelAttrs(cfg) as unknown as tf.NamedAttrMap;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const [spikes, pre] = tf.engine().runKernel(LIF_FORWARD, { x }, attrs) as [tf.Tensor, tf.Tensor];
+    save([pre]);
+    return { value: spikes, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.engine().runKernel(LIF_BACKWARD, { dy: Array.isArray(dy) ? dy[0] : dy, pre: saved[0] }, attrs) as tf.Tensor };
+  });
+  return op(x2);
 }
 
 /** `lifMultiStep` plus the per-step membrane (and SpikingJelly's charge), each shaped like x. */
