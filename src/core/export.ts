@@ -34,7 +34,7 @@ import { DEFAULT_AXES, canonicalInputs, hardwareEditProblem, isAxisMetric, type 
 import type { Layer } from './layers.ts';
 import { METRICS, METRIC_INFO, type Columns, type Metric } from './metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, normalizeParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from './params.ts';
-import { STRATEGIES, budgetViolation, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchTimings, type Strategy, type TrainEpoch, type TrainedRecord } from './search/pipeline.ts';
+import { STRATEGIES, budgetViolation, type SearchSettings, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchTimings, type Strategy, type TrainEpoch, type TrainedRecord } from './search/pipeline.ts';
 import { budgetsFromParams, searchSpaceFromParams, type Budgets } from './settings.ts';
 
 export const STUDIO_VERSION: string = packageJson.version;
@@ -51,19 +51,8 @@ const MAX_LISTED_PROBLEMS = 20;
 
 // ---------------------------------------------------------------- the run in memory
 
-/** A search's settings, or a costed set's (no strategy, nothing trained). */
-export interface RunSettings {
-  strategy: Strategy | null;
-  samples: number;
-  seed: number;
-  space: SearchSpace;
-  hardware: HardwareConfig;
-  /** Infinity where a budget is no limit */
-  budgets: Budgets;
-  topK: number;
-  epochs: number;
-  dataset: string | null;
-}
+/** A search's settings, or a costed set's (no strategy, no dataset, nothing trained). */
+export type RunSettings = Omit<SearchSettings, 'strategy' | 'dataset'> & { strategy: Strategy | null; dataset: string | null };
 
 /** A candidate as the pipeline records it, with its PE count where the producer knew it. */
 export type RunCandidate = CandidateRecord & { pes: number | null };
