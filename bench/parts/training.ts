@@ -1,9 +1,10 @@
 /**
  * Training-speed bar in Node: the issue's reference network
  * (src/tf/reference-net.ts, multi-step form, fused LIF kernels, custom conv
- * gradient) trained with Adam at batch 32 on seeded random batches.
+ * gradient) trained with Adam at batch 32 on seeded synthetic batches.
  *
- *   training.wasm_node   tfjs-backend-wasm, single thread (SIMD build)
+ *   training.wasm_node   tfjs-backend-wasm, single thread (SIMD build):
+ *                        median of 3 runs of 20 timed steps (best and all runs too)
  *   training.cpu_node    tfjs-backend-cpu (plain JS), fewer steps
  *   training.wasm_chromium (and wasm_threaded_chromium, webgl_chromium,
  *                        auto_chromium) the same network in a Chromium Web
