@@ -10,7 +10,8 @@
  * redraw time of a budget-slider move with the default count and with
  * 10,000 candidates.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -33,6 +34,15 @@ async function waitForJobs(page: Page, n: number): Promise<JobTiming> {
   return ((await page.evaluate('window.__neuronasTimings.jobs')) as JobTiming[])[n - 1];
 }
 
+/** The page's entry script (what loads before anything is interactive), and whether tfjs leaked into it. */
+async function mainBundle(outDir: string): Promise<{ file: string; bytes: number; gzip_bytes: number; contains_tfjs: boolean }> {
+  const html = await readFile(join(outDir, 'index.html'), 'utf8');
+  const m = /<script type="module"[^>]*src="\/?([^"]+)"/.exec(html);
+  if (!m) throw new Error('no module script in the built index.html');
+  const code = await readFile(join(outDir, m[1]));
+  return { file: m[1], bytes: code.length, gzip_bytes: gzipSync(code).length, contains_tfjs: code.includes('tfjs-backend-wasm') || code.includes('registerKernel(') };
+}
+
 export async function benchPage(): Promise<Record<string, unknown>> {
   const outDir = await mkdtemp(join(tmpdir(), 'neuronas-bench-page-'));
   let server: Awaited<ReturnType<typeof preview>> | null = null;
@@ -45,11 +55,17 @@ export async function benchPage(): Promise<Record<string, unknown>> {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
 
     // Cold: a fresh page load, the worker's first job (module load excluded, JIT cold).
+    // Interactive: navigation start to the moment the Start button can be pressed.
     const cold: JobTiming[] = [];
+    const interactive: number[] = [];
     for (let i = 0; i < 3; i++) {
       await page.goto(url);
+      await page.getByTestId('search-start').waitFor({ state: 'visible' });
+      await page.waitForFunction(() => !(document.querySelector('[data-testid=search-start]') as HTMLButtonElement | null)?.disabled);
+      interactive.push((await page.evaluate(() => performance.now())) as number);
       cold.push(await waitForJobs(page, 1));
     }
+    const bundle = await mainBundle(outDir);
     // Warm: new seeds on the same page.
     const seed = page.getByTestId('input-seed');
     const warm: JobTiming[] = [];
@@ -69,6 +85,8 @@ export async function benchPage(): Promise<Record<string, unknown>> {
     const redraw10k = await measureSliderRedraw(page);
 
     return {
+      load_to_interactive_ms: round(median(interactive)),
+      main_bundle: bundle,
       candidates: cold[0].count,
       default_samples: PARAMS.samples.default,
       worker_sample_and_cost_ms: round(median(cold.map((j) => j.totalMs))),
