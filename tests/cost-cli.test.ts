@@ -2,31 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../src/cli/io.ts';
+import { fakeIO, type FakeIO } from './cli-io.ts';
 import { runEstimate } from '../src/cli/estimate.ts';
 import { HARDWARE_FIELDS } from '../src/core/cost/hardware.ts';
 import { LAYER_FIELDS } from '../src/core/cost/validate.ts';
 
-interface Fake extends CliIO {
-  stdout: string[];
-  stderr: string[];
-}
-
-function fakeIO(stdin = '', files: Record<string, string> = {}): Fake {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    readStdin: async () => stdin,
-    readFile: async (path) => {
-      if (path in files) return files[path];
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-    },
-    out: (s) => stdout.push(s),
-    err: (s) => stderr.push(s),
-  };
-}
 
 const VGG_SPIKESIM = JSON.stringify({
   layers: [
@@ -41,7 +21,7 @@ const VGG_SPIKESIM = JSON.stringify({
   hardware: { mode: 'spikesim', xbar: 64, timesteps: 5 },
 });
 
-async function run(argv: string[], io: Fake): Promise<number> {
+async function run(argv: string[], io: FakeIO): Promise<number> {
   return runEstimate(argv, io);
 }
 

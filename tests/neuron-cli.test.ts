@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../src/cli/io.ts';
+import { fakeIO } from './cli-io.ts';
 import { runNeuron } from '../src/cli/neuron.ts';
-
-function fakeIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    readStdin: async () => '',
-    readFile: async () => {
-      throw new Error('no files');
-    },
-    out: (s) => stdout.push(s),
-    err: (s) => stderr.push(s),
-  };
-}
 
 async function run(args: string): Promise<{ code: number; json?: Record<string, number[]>; err: string[]; out: string[] }> {
   const io = fakeIO();

@@ -1,22 +1,7 @@
 /** `neuronas score`: JSON output, determinism per seed and backend, and usage errors. */
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../src/cli/io.ts';
+import { fakeIO } from './cli-io.ts';
 import { runScore } from '../src/cli/score.ts';
-
-function fakeIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    readStdin: async () => '',
-    readFile: async () => {
-      throw new Error('no files');
-    },
-    out: (s) => stdout.push(s),
-    err: (s) => stderr.push(s),
-  };
-}
 
 async function score(argv: string[]): Promise<{ code: number; json: Record<string, unknown> | null; stderr: string[] }> {
   const io = fakeIO();

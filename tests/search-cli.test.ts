@@ -4,20 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSearchCommand } from '../src/cli/search.ts';
-import type { CliIO } from '../src/cli/io.ts';
-
-function fakeIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    readStdin: async () => '',
-    readFile: async () => '',
-    out: (s) => stdout.push(s),
-    err: (s) => stderr.push(s),
-  };
-}
+import { fakeIO } from './cli-io.ts';
 
 // A small corner of the space so the real scorer and trainer finish quickly.
 const SMALL = ['--channels-min', '8', '--channels-max', '16', '--timesteps-min', '2', '--timesteps-max', '3', '--hidden', '64', '--backend', 'wasm'];

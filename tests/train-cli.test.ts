@@ -1,15 +1,9 @@
 /** `neuronas train`: usage errors exit 2 with one line; a tiny real run prints the documented JSON. */
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../src/cli/io.ts';
+import { fakeIO } from './cli-io.ts';
 import { runTrain } from '../src/cli/train.ts';
 import { layerList } from '../src/core/arch/architecture.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
-
-function fakeIO(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, readStdin: async () => '', readFile: async () => '', out: (s) => stdout.push(s), err: (s) => stderr.push(s) };
-}
 
 describe('neuronas train', () => {
   const bad: [string[], RegExp][] = [
