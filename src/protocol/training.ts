@@ -18,6 +18,10 @@ import type { EmbeddedDatasetName } from '../core/data/datasets.ts';
 import type { BackendChoice, BackendPreference } from '../tf/backend.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
+import type { BatchProgress, EpochStats, LayerRate } from '../tf/train.ts';
+
+export type { LayerRate };
+import type { ReferenceBenchResult } from '../tf/reference-net.ts';
 
 export type { BackendChoice, BackendName, BackendPreference, ProbeResult } from '../tf/backend.ts';
 
@@ -96,35 +100,15 @@ export interface TrainRequest {
 
 export type TrainPhase = 'train' | 'qat';
 
-export interface LayerRate {
-  name: string;
-  rate: number;
-}
-
-export interface BatchProgressMessage {
+/** A batch's progress as the training loop reports it (src/tf/train.ts), tagged with its job and phase. */
+export interface BatchProgressMessage extends BatchProgress {
   kind: 'batch';
   jobId: number;
   phase: TrainPhase;
-  epoch: number;
-  batch: number;
-  batches: number;
-  samples: number;
-  lr: number;
-  /** present every `lossEvery` batches */
-  loss?: number;
-  samplesPerS: number;
 }
 
-export interface EpochSummary {
-  epoch: number;
-  loss: number;
-  trainAccuracy: number;
-  /** NaN when not evaluated */
-  testAccuracy: number;
-  lr: number;
-  seconds: number;
-  samplesPerS: number;
-}
+/** An epoch's figures without its per-layer rates (those travel once, in the epoch message and the result). */
+export type EpochSummary = Omit<EpochStats, 'inputRates' | 'lifRates'>;
 
 export interface EpochProgressMessage extends EpochSummary {
   kind: 'epoch';
@@ -169,19 +153,9 @@ export interface ReferenceBenchRequest {
 }
 
 /** The issue's reference network trained on seeded random batches in the worker (src/tf/reference-net.ts). */
-export interface ReferenceBenchReport {
-  backend: string;
+export interface ReferenceBenchReport extends ReferenceBenchResult {
   /** WASM threads (1 unless the threaded build loaded) */
   wasmThreads: number | null;
-  samplesPerS: number;
-  msPerStep: number;
-  steps: number;
-  batch: number;
-  timesteps: number;
-  firstLoss: number;
-  lastLoss: number;
-  tensorsBefore: number;
-  tensorsAfter: number;
 }
 
 /** What `comlink.expose` publishes in the worker. */
