@@ -52,36 +52,6 @@ export const SGD = 'NeuronasSgd';
 
 const ROWS = 256;
 
-/** Σx and Σx² per channel of x viewed as [M, C] (float64). */
-function channelMoments(x: Float32Array, C: number, s: Float64Array, s2: Float64Array): void {
-  const n = x.length;
-  s.fill(0);
-  s2.fill(0);
-  if (C % 4 !== 0) {
-    for (let o = 0, c = 0; o < n; o++) {
-      const v = x[o];
-      s[c] += v;
-      s2[c] += v * v;
-      if (++c === C) c = 0;
-    }
-    return;
-  }
-  const chunk = ROWS * C;
-  for (let start = 0; start < n; start += chunk) {
-    const end = Math.min(n, start + chunk);
-    for (let c = 0; c < C; c += 4) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-      for (let o = start + c; o < end; o += C) {
-        const v0 = x[o], v1 = x[o + 1], v2 = x[o + 2], v3 = x[o + 3];
-        a0 += v0; a1 += v1; a2 += v2; a3 += v3;
-        b0 += v0 * v0; b1 += v1 * v1; b2 += v2 * v2; b3 += v3 * v3;
-      }
-      s[c] += a0; s[c + 1] += a1; s[c + 2] += a2; s[c + 3] += a3;
-      s2[c] += b0; s2[c + 1] += b1; s2[c + 2] += b2; s2[c + 3] += b3;
-    }
-  }
-}
-
 /** Σx per channel (float64). */
 function channelSums(x: Float32Array, C: number, s: Float64Array): void {
   const n = x.length;
@@ -142,7 +112,7 @@ function channelAffine(x: Float32Array, C: number, a: Float32Array, b: Float32Ar
   }
 }
 
-/** Σdy and Σdy·x per channel (float64). */
+/** Σdy and Σdy·x per channel of [M, C] (float64); with dy = x, the moments Σx and Σx². */
 function channelDots(dy: Float32Array, x: Float32Array, C: number, s: Float64Array, sx: Float64Array): void {
   const n = x.length;
   s.fill(0);
@@ -179,7 +149,7 @@ export function bnForwardLoop(x: Float32Array, C: number, gamma: Float32Array, b
   const M = x.length / C;
   const s = new Float64Array(C);
   const s2 = new Float64Array(C);
-  channelMoments(x, C, s, s2);
+  channelDots(x, x, C, s, s2);
   const a = new Float32Array(C);
   const b = new Float32Array(C);
   for (let c = 0; c < C; c++) {
