@@ -46,7 +46,7 @@ declare global {
       /** opens the detail of candidate i (as a click on its point does) */
       select(i: number | null): void;
       /** the search's phase, counts and row states */
-      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; trainedAccuracy: number[] };
+      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; trainedAccuracy: number[]; trainedGenomes: string[] };
       crashSearchWorker(which: 'trainer' | 'scorer'): void;
     };
   }
@@ -66,6 +66,7 @@ window.__neuronasTest = {
       feasible: s.counts.feasible,
       states: m ? Array.from(m.state.subarray(0, m.count), (v) => ROW_STATES[v]) : [],
       trainedAccuracy: m ? [...m.trained.values()].map((t) => t.result.accuracyQuantized) : [],
+      trainedGenomes: m ? [...m.trained.keys()].map((i) => m.genomes[i]) : [],
     };
   },
   crashSearchWorker: (which) => search.crashForTest(which),

@@ -17,6 +17,8 @@ class FakeWorker extends EventTarget {
   readonly port: MessagePort;
   terminated = false;
   readonly inits: InitRequest[] = [];
+  /** every call in arrival order: 'init', or 'upload:<files>' */
+  readonly calls: string[] = [];
   readonly cancels: number[] = [];
 
   constructor() {
@@ -27,7 +29,14 @@ class FakeWorker extends EventTarget {
     const api: TrainingApi = {
       async init(req) {
         self.inits.push(req);
+        self.calls.push('init');
         return { backend: req.backend === 'auto' ? 'wasm' : req.backend, reason: 'fake', probes: [], softwareGpu: false, ms: 0 } as Awaited<ReturnType<TrainingApi['init']>>;
+      },
+      async provideDataset(upload) {
+        self.calls.push(`upload:${upload.files.map((f) => `${f.name}/${f.bytes.length}`).join(',')}`);
+        if (upload.files.some((f) => f.bytes.length % 3073 !== 0)) throw new Error(`CIFAR-10 file "${upload.files[0].name}" is malformed`);
+        const count = upload.files.reduce((n, f) => n + f.bytes.length / 3073, 0);
+        return { name: upload.name, count, shape: [32, 32, 3] as const, classes: 10, train: count - 1, test: 1 };
       },
       async score(req, onItem) {
         let count = 0;
@@ -148,6 +157,24 @@ describe('training client', () => {
     const r = await client.score({ genomes: ['x'], dataset: 'mnist', seed: 1 }, (i) => items.push(i));
     expect(r.completed).toBe(true);
     expect(items).toHaveLength(1);
+    client.dispose();
+  });
+
+  it('replays a provided data set after the init on a respawned worker, and keeps the last good one after a bad upload', async () => {
+    const { client, workers } = setup();
+    await client.init({ backend: 'wasm' });
+    const upload = { name: 'cifar10' as const, files: [{ name: 'data_batch_1.bin', bytes: new Uint8Array(3073 * 5) }] };
+    const summary = await client.provideDataset(upload);
+    expect(summary).toMatchObject({ count: 5, train: 4, test: 1 });
+    expect(client.upload).toBe(upload);
+    const bad = { name: 'cifar10' as const, files: [{ name: 'broken.bin', bytes: new Uint8Array(100) }] };
+    await expect(client.provideDataset(bad)).rejects.toThrow('broken.bin');
+    expect(client.upload).toBe(upload);
+    expect(workers[0].calls).toEqual(['init', 'upload:data_batch_1.bin/15365', 'upload:broken.bin/100']);
+    workers[0].crash('lost');
+    await client.score({ genomes: ['a'], dataset: 'cifar10', seed: 1 }, () => {});
+    expect(workers).toHaveLength(2);
+    expect(workers[1].calls).toEqual(['init', 'upload:data_batch_1.bin/15365']);
     client.dispose();
   });
 

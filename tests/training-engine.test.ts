@@ -9,6 +9,7 @@ import { initNodeBackend } from '../src/tf/backend-node.ts';
 import { loadDatasetNode } from '../src/tf/data-node.ts';
 import { TrainingEngine } from '../src/workers/training-engine.ts';
 import type { ScoreItem, TrainProgress } from '../src/protocol/training.ts';
+import { syntheticCifarBatch } from './cifar-fixture.ts';
 
 function engine(): TrainingEngine {
   return new TrainingEngine({
@@ -126,3 +127,40 @@ describe('training engine: training', () => {
     await expect(e.train({ jobId: 7, genome: 'c4-h16-t2-w8-i32x3-301203', dataset: 'mnist', epochs: 1, trainSamples: 32, testSamples: 32, seed: 0 }, () => {})).rejects.toThrow(/takes 32×32×3 inputs/);
   });
 });
+
+describe('training engine: a user\'s CIFAR-10 batches', () => {
+  it('refuses CIFAR-10 jobs until its batches are provided, with a message saying what to do', async () => {
+    const e = engine();
+    await e.init({ backend: 'cpu' });
+    await expect(e.train({ jobId: 1, genome: 'c4-h16-t2-w8-i32x3-301203', dataset: 'cifar10', epochs: 1, seed: 0 }, () => {})).rejects.toThrow(
+      'CIFAR-10 has not been uploaded to this worker: choose its batch files first',
+    );
+  });
+
+  it('parses the batches, keeps the last good upload after a corrupt one, and scores and trains 32×32×3 candidates on it', async () => {
+    const e = engine();
+    await e.init({ backend: 'wasm' });
+    const summary = e.provideDataset({ name: 'cifar10', files: [{ name: 'data_batch_1.bin', bytes: syntheticCifarBatch(600, 1) }, { name: 'data_batch_2.bin', bytes: syntheticCifarBatch(400, 2) }] });
+    // A fifth held out (at most 2000), the rest to train on.
+    expect(summary).toEqual({ name: 'cifar10', count: 1000, shape: [32, 32, 3], classes: 10, train: 800, test: 200 });
+    expect(() => e.provideDataset({ name: 'cifar10', files: [{ name: 'data_batch_3.bin', bytes: syntheticCifarBatch(10, 3).subarray(0, 3073 * 4 + 7) }] })).toThrow(
+      /data_batch_3.bin" has 12299 bytes, which is not a positive multiple of 3073/,
+    );
+
+    const items: ScoreItem[] = [];
+    await e.score({ jobId: 2, genomes: ['c4-h16-t2-w8-i32x3-301203', 'c4-h16-t2-w8-301203'], dataset: 'cifar10', seed: 1, batch: 16 }, (i) => {
+      items.push(i);
+    });
+    expect(items[0].score).not.toBeNull();
+    expect(Number.isFinite(items[0].score)).toBe(true);
+    expect(items[1]).toMatchObject({ score: null, error: expect.stringMatching(/takes 28×28×1 inputs but cifar10 images are 32×32×3/) });
+
+    // More training images than there are: all 800 training images, tested on the 200 held out.
+    const r = await e.train({ jobId: 3, genome: 'c4-h16-t2-w8-i32x3-301203', dataset: 'cifar10', epochs: 2, trainSamples: 5000, batchSize: 32, seed: 2 }, () => {});
+    expect(r).toMatchObject({ completed: true, dataset: 'cifar10', trainSamples: 800, testSamples: 200 });
+    // The synthetic classes are learnable: far above the 10 % of chance.
+    expect(r.testAccuracyFloat).toBeGreaterThan(0.5);
+    expect(r.testAccuracyQuantized).toBeGreaterThan(0.5);
+  });
+});
+

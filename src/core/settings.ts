@@ -1,10 +1,19 @@
 /** Turns the knob values of the parameter table into the inputs of the compute core. */
-import { MNIST_INPUT } from './arch/architecture.ts';
+import { MNIST_INPUT, type InputShape } from './arch/architecture.ts';
 import type { SearchSpace } from './arch/sampler.ts';
 import { PARAMS, budgetLimit, normalizeParams, type ParamValues } from './params.ts';
 
-export function searchSpaceFromParams(values: ParamValues, input = MNIST_INPUT, classes = 10): SearchSpace {
+export const CIFAR10_INPUT: InputShape = Object.freeze({ size: 32, channels: 3 });
+
+/** The input every candidate of a search on `dataset` takes (CIFAR-10: 32×32 RGB; the MNISTs: 28×28 grey). */
+export function datasetInput(dataset: ParamValues['dataset']): InputShape {
+  return dataset === 'cifar10' ? CIFAR10_INPUT : MNIST_INPUT;
+}
+
+/** The search space of the knobs; the input follows the chosen data set (every data set here has 10 classes). */
+export function searchSpaceFromParams(values: ParamValues, input?: InputShape, classes = 10): SearchSpace {
   const v = normalizeParams(values);
+  input ??= datasetInput(v.dataset);
   return {
     ops: v.ops,
     requireDirectEdge: v.requireDirectEdge,

@@ -10,7 +10,7 @@
  * endpoint; candidates that fail twice get a NaN score and are never selected.
  */
 import type { Evaluators, TrainProgress as PipelineProgress, TrainResult as PipelineResult } from '../core/search/pipeline.ts';
-import type { EmbeddedDatasetName } from '../core/data/datasets.ts';
+import type { DatasetName } from '../core/data/datasets.ts';
 import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from './training.ts';
 
 export interface TrainingEndpoint {
@@ -19,7 +19,7 @@ export interface TrainingEndpoint {
 }
 
 export interface EvaluatorOptions {
-  dataset: EmbeddedDatasetName;
+  dataset: DatasetName;
   seed: number;
   scoreBatch: number;
   trainSamples: number;

@@ -6,6 +6,8 @@
  *
  * Jobs:
  *  - init: choose and initialise the tfjs backend (report: which and why).
+ *  - provideDataset: hand the worker a user's data set (CIFAR-10 batch
+ *    files), parsed there and kept for later jobs that name it.
  *  - score: the training-free score of a list of genomes on one seeded batch,
  *    one result streamed per candidate through `onItem`.
  *  - train: train one architecture, stream progress per batch and per epoch
@@ -14,7 +16,8 @@
  * `cancel(jobId)` (a flag checked between candidates / batches); the client
  * may also terminate the worker and spawn a fresh one.
  */
-import type { EmbeddedDatasetName } from '../core/data/datasets.ts';
+import type { DatasetName } from '../core/data/datasets.ts';
+import type { NamedBytes } from '../core/data/format.ts';
 import type { BackendChoice, BackendPreference } from '../tf/backend.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
@@ -38,11 +41,27 @@ export interface InitResult extends BackendChoice {
   ms: number;
 }
 
+/** A user's CIFAR-10 binary batches (data_batch_N.bin, test_batch.bin), as read from disk. */
+export interface DatasetUpload {
+  name: 'cifar10';
+  files: NamedBytes[];
+}
+
+export interface DatasetSummary {
+  name: string;
+  count: number;
+  shape: readonly [number, number, number];
+  classes: number;
+  /** images in the training part and the held-out part (datasetSplit) */
+  train: number;
+  test: number;
+}
+
 export interface ScoreRequest {
   /** increasing id chosen by the client; items and the result carry it back */
   jobId: number;
   genomes: string[];
-  dataset: EmbeddedDatasetName;
+  dataset: DatasetName;
   /** picks the batch and the initial weights */
   seed: number;
   /** inputs in the score batch (default 64) */
@@ -79,7 +98,7 @@ export interface ScoreResult {
 export interface TrainRequest {
   jobId: number;
   genome: string;
-  dataset: EmbeddedDatasetName;
+  dataset: DatasetName;
   epochs: number;
   /** training images (default 8000) */
   trainSamples?: number;
@@ -124,7 +143,7 @@ export interface TrainResult {
   /** false when cancelled: the epochs so far are reported, no quantized accuracy */
   completed: boolean;
   genome: string;
-  dataset: EmbeddedDatasetName;
+  dataset: DatasetName;
   backend: string;
   epochs: EpochSummary[];
   qatEpochs: EpochSummary[];
@@ -161,6 +180,8 @@ export interface ReferenceBenchReport extends ReferenceBenchResult {
 /** What `comlink.expose` publishes in the worker. */
 export interface TrainingApi {
   init(request: InitRequest): Promise<InitResult>;
+  /** Parses and keeps a user's data set; rejects with the parser's message when a file is malformed. */
+  provideDataset(upload: DatasetUpload): Promise<DatasetSummary>;
   score(request: ScoreRequest, onItem: (item: ScoreItem) => void | Promise<void>): Promise<ScoreResult>;
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void | Promise<void>): Promise<TrainResult>;
   /** Measures the training speed of the issue's reference network on the current backend. */

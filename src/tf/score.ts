@@ -26,7 +26,7 @@ import type { Architecture } from '../core/arch/architecture.ts';
 import { makeBatch } from '../core/data/batches.ts';
 import { shuffled, splitDataset } from '../core/data/batches.ts';
 import type { Dataset } from '../core/data/format.ts';
-import { embeddedDatasetInfo, isEmbeddedDatasetName } from '../core/data/datasets.ts';
+import { datasetSplit } from '../core/data/datasets.ts';
 import { KernelAccumulator, kernelScore, rescaledSumFromSpikes } from '../core/snn/score.ts';
 import type { LifConfig } from '../core/snn/lif.ts';
 import { buildModel } from './model.ts';
@@ -62,12 +62,11 @@ export interface ArchitectureScore {
 
 /**
  * The seeded score batch: `size` images drawn (seeded permutation) from the
- * data set's training split (the embedded sets' fixed split; every image for
- * a user's data set), as an input tensor [B, H, W, C] in [0, 1]. The caller
- * disposes it.
+ * data set's training split (datasetSplit in core/data/datasets.ts), as an
+ * input tensor [B, H, W, C] in [0, 1]. The caller disposes it.
  */
 export function scoreBatch(ds: Dataset, size: number = DEFAULT_SCORE_BATCH, seed = 0): tf.Tensor4D {
-  const train = isEmbeddedDatasetName(ds.name) && ds.count === embeddedDatasetInfo(ds.name).count ? splitDataset(ds, embeddedDatasetInfo(ds.name).split).train : Int32Array.from({ length: ds.count }, (_, i) => i);
+  const train = splitDataset(ds, datasetSplit(ds)).train;
   if (!Number.isInteger(size) || size < 2) throw new RangeError(`the score batch needs at least 2 images (got ${size})`);
   if (size > train.length) throw new RangeError(`the score batch of ${size} is larger than the ${train.length} training images of ${ds.name}`);
   const idx = shuffled(train, seed).subarray(0, size);

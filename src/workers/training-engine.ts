@@ -10,15 +10,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../core/arch/architecture.ts';
 import { formatGenome, parseGenome } from '../core/arch/genome.ts';
 import { splitDataset } from '../core/data/batches.ts';
-import { embeddedDatasetInfo } from '../core/data/datasets.ts';
-import type { Dataset } from '../core/data/format.ts';
+import { datasetSplit } from '../core/data/datasets.ts';
+import { parseCifar10, type Dataset } from '../core/data/format.ts';
 import type { BackendChoice } from '../tf/backend.ts';
 import { buildModel } from '../tf/model.ts';
 import { DEFAULT_SCORE_BATCH, scoreArchitecture, scoreBatch } from '../tf/score.ts';
 import { evaluateDetailed, trainModel, type EpochStats } from '../tf/train.ts';
 import { quantizeModelWeights, checkBits } from '../tf/quantize.ts';
 import { benchReferenceNet } from '../tf/reference-net.ts';
-import type { ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+import type { DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
 export interface EngineEnv {
   initBackend(request: InitRequest): Promise<BackendChoice>;
@@ -54,6 +54,8 @@ export class TrainingEngine {
   private initializing: Promise<InitResult> | null = null;
   private dataBase: string | undefined;
   private readonly jobs = new Map<number, AbortController>();
+  /** data sets handed over by the page (a user's CIFAR-10 batches), by name; they win over embedded ones */
+  private readonly uploads = new Map<string, Dataset>();
 
   constructor(private readonly env: EngineEnv) {}
 
@@ -85,6 +87,25 @@ export class TrainingEngine {
     return this.choice!;
   }
 
+  /**
+   * Takes a user's data set (CIFAR-10 binary batches): parsed here, off the
+   * page's thread, and kept for every later job that names it. A bad file
+   * rejects with the parser's message and leaves any earlier upload in place.
+   */
+  provideDataset(upload: DatasetUpload): DatasetSummary {
+    const ds = parseCifar10(upload.files, upload.name);
+    this.uploads.set(upload.name, ds);
+    const split = datasetSplit(ds);
+    return { name: ds.name, count: ds.count, shape: ds.shape, classes: ds.classes, train: split.train, test: split.test };
+  }
+
+  private loadDataset(name: string): Promise<Dataset> {
+    const uploaded = this.uploads.get(name);
+    if (uploaded) return Promise.resolve(uploaded);
+    if (name === 'cifar10') return Promise.reject(new JobError('CIFAR-10 has not been uploaded to this worker: choose its batch files first'));
+    return this.env.loadDataset(name, this.dataBase);
+  }
+
   cancel(jobId: number): void {
     this.jobs.get(jobId)?.abort();
   }
@@ -101,7 +122,7 @@ export class TrainingEngine {
     try {
       const t0 = this.env.now();
       const choice = await this.ready();
-      const ds = await this.env.loadDataset(request.dataset, this.dataBase);
+      const ds = await this.loadDataset(request.dataset);
       const b = request.batch ?? DEFAULT_SCORE_BATCH;
       const x = scoreBatch(ds, b, request.seed);
       let count = 0;
@@ -140,10 +161,12 @@ export class TrainingEngine {
       checkBits(weightBits);
       if (!(Number.isInteger(request.epochs) && request.epochs >= 1)) throw new JobError(`epochs must be a whole number ≥ 1, got ${request.epochs}`);
       const choice = await this.ready();
-      const ds = await this.env.loadDataset(request.dataset, this.dataBase);
+      const ds = await this.loadDataset(request.dataset);
       checkInput(arch, ds);
-      const info = embeddedDatasetInfo(request.dataset);
-      const split = splitDataset(ds, { test: request.testSamples ?? info.split.test, train: request.trainSamples ?? DEFAULT_TRAIN_SAMPLES, seed: info.split.seed });
+      const fixed = datasetSplit(ds);
+      const test = request.testSamples ?? fixed.test;
+      // More training images than the data set holds beside its test split train on all of them.
+      const split = splitDataset(ds, { test, train: Math.max(0, Math.min(request.trainSamples ?? DEFAULT_TRAIN_SAMPLES, ds.count - test)), seed: fixed.seed });
       const data = { dataset: ds, train: split.train, test: split.test };
       const model = buildModel(arch, { seed: request.seed, ...(request.encoding ? { encoding: request.encoding } : {}) });
       const jobId = request.jobId;

@@ -51,6 +51,7 @@ function release(cb: unknown): void {
 
 const api: TrainingApi = {
   init: (request) => engine.init(request),
+  provideDataset: async (upload) => engine.provideDataset(upload),
   async score(request, onItem) {
     try {
       return await engine.score(request, onItem);

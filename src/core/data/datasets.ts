@@ -53,6 +53,28 @@ export const EMBEDDED_DATASETS: Readonly<Record<EmbeddedDatasetName, EmbeddedDat
 
 export const EMBEDDED_DATASET_NAMES = Object.keys(EMBEDDED_DATASETS) as EmbeddedDatasetName[];
 
+/** Every data set a search can run on: the embedded ones, and CIFAR-10 batches from the user's disk. */
+export type DatasetName = EmbeddedDatasetName | 'cifar10';
+
+/** Held-out images of a user's data set: a fifth of it, at most this many. */
+export const UPLOADED_TEST_MAX = 2_000;
+
+/**
+ * The held-out split of a loaded data set: the embedded sets' fixed one; for
+ * a user's data (CIFAR-10 batches) a fifth of the images, at most
+ * UPLOADED_TEST_MAX, drawn with the same split seed, the rest for training.
+ * Scoring draws only from the training part, so no test image is ever seen
+ * before the test.
+ */
+export function datasetSplit(ds: { name: string; count: number }): Required<SplitOptions> {
+  if (isEmbeddedDatasetName(ds.name) && ds.count === EMBEDDED_DATASETS[ds.name].count) {
+    const s = EMBEDDED_DATASETS[ds.name].split;
+    return { test: s.test, train: s.train ?? ds.count - s.test, seed: s.seed };
+  }
+  const test = Math.min(UPLOADED_TEST_MAX, Math.floor(ds.count / 5));
+  return { test, train: ds.count - test, seed: SPLIT_SEED };
+}
+
 export const CIFAR10_CLASS_NAMES: readonly string[] = Object.freeze(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
 
 export function isEmbeddedDatasetName(name: string): name is EmbeddedDatasetName {

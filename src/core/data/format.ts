@@ -147,15 +147,17 @@ export interface NamedBytes {
   bytes: Uint8Array;
 }
 
+/** The records in a CIFAR-10 batch file of `bytes` bytes; throws a DatasetError when the size cannot be one (checked before reading a file). */
+export function cifar10Records(name: string, bytes: number): number {
+  if (bytes === 0 || bytes % CIFAR10_RECORD_BYTES !== 0) {
+    throw new DatasetError(`CIFAR-10 file "${name}" has ${bytes} bytes, which is not a positive multiple of ${CIFAR10_RECORD_BYTES} (1 label byte + 3072 pixel bytes per record)`);
+  }
+  return bytes / CIFAR10_RECORD_BYTES;
+}
+
 /** Throws a DatasetError unless `bytes` is a well-formed CIFAR-10 binary batch; returns its record count. */
 export function checkCifar10Batch(file: NamedBytes): number {
-  const n = file.bytes.length;
-  if (n === 0 || n % CIFAR10_RECORD_BYTES !== 0) {
-    throw new DatasetError(
-      `CIFAR-10 file "${file.name}" has ${n} bytes, which is not a positive multiple of ${CIFAR10_RECORD_BYTES} (1 label byte + 3072 pixel bytes per record)`,
-    );
-  }
-  const records = n / CIFAR10_RECORD_BYTES;
+  const records = cifar10Records(file.name, file.bytes.length);
   for (let r = 0; r < records; r++) {
     const label = file.bytes[r * CIFAR10_RECORD_BYTES];
     if (label >= CIFAR10_CLASSES) {

@@ -12,8 +12,7 @@ import { ChoiceSelect } from '../controls/Choice.tsx';
 import { useSearch } from '../search/controller.ts';
 import { useSearchController } from '../search/context.ts';
 import { stageProgress, type StageProgress } from '../search/model.ts';
-
-const DATASETS = ['mnist', 'fashion-mnist'] as const;
+import { CifarUploadField } from '../dataset/CifarUploadField.tsx';
 
 export function SearchPanel() {
   const p = useStudio((s) => s.params);
@@ -24,8 +23,8 @@ export function SearchPanel() {
   return (
     <section className="panel" aria-labelledby="search-title">
       <h2 id="search-title">Search</h2>
-      <ChoiceSelect def={PARAMS.dataset} value={p.dataset === 'cifar10' ? 'mnist' : p.dataset} options={DATASETS} onChange={(v) => setParam('dataset', v)} testId="select-dataset" />
-      <p className="panel-note">Searches run on MNIST or Fashion-MNIST: the CIFAR-10 upload is not wired up yet.</p>
+      <ChoiceSelect def={PARAMS.dataset} value={p.dataset} onChange={(v) => setParam('dataset', v)} testId="select-dataset" />
+      {p.dataset === 'cifar10' ? <CifarUploadField /> : null}
       <ChoiceSelect def={PARAMS.strategy} value={p.strategy} onChange={(v) => setParam('strategy', v)} testId="select-strategy" />
       <NumberSlider paramKey="topK" def={PARAMS.topK} value={p.topK} entry onChange={(v) => setParam('topK', v)} />
       <NumberSlider paramKey="epochs" def={PARAMS.epochs} value={p.epochs} entry onChange={(v) => setParam('epochs', v)} />

@@ -16,12 +16,13 @@ import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../c
 import { budgetViolation, runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
 import { searchSpaceFromParams, type Budgets } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
-import type { EmbeddedDatasetName } from '../../core/data/datasets.ts';
+import type { DatasetName } from '../../core/data/datasets.ts';
 import { trainingEvaluators } from '../../protocol/training-evaluators.ts';
 import type { InitResult } from '../../protocol/training.ts';
 import { TrainingClient } from '../training/client.ts';
 import { studioHardware } from '../state/hardware.ts';
 import { selectInputs, type StudioStore } from '../state/store.ts';
+import { cifarUploadStore } from '../dataset/cifar-upload.ts';
 import { applyEvent, createModel, markDropped, settleAfterStop, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
@@ -171,8 +172,12 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     abort = ctl;
     const st = studio.getState();
     const p = st.params;
-    if (p.dataset === 'cifar10') {
-      searchStore.setState({ phase: 'error', error: 'CIFAR-10 needs an uploaded batch file, which this page cannot take yet: pick MNIST or Fashion-MNIST.' });
+    const upload = p.dataset === 'cifar10' ? cifarUploadStore.getState().cifar?.upload : undefined;
+    if (p.dataset === 'cifar10' && !upload) {
+      searchStore.setState({
+        phase: 'error',
+        error: 'CIFAR-10 searches run on batch files from your disk, which a link cannot carry: choose data_batch_1.bin (or more) under Search → CIFAR-10 batch files, then Start.',
+      });
       return;
     }
     const hw = studioHardware(p, st.hwEdits);
@@ -211,7 +216,7 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     });
     const pl = ensurePool();
     const evaluators: Evaluators = {
-      ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset as EmbeddedDatasetName, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
+      ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset as DatasetName, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
       pause: nextMacrotask,
       stillWanted(index) {
         if (settings.strategy !== 'neuronas' && settings.strategy !== 'evolution') return true;
@@ -225,6 +230,9 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     void (async () => {
       try {
         const init = await pl.ready;
+        if (!live()) return;
+        // Workers parse the batches themselves; ones that already hold these files are skipped.
+        if (upload) await Promise.all([pl.trainer, ...pl.scorers].filter((c) => c.upload !== upload).map((c) => c.provideDataset(upload, ctl.signal)));
         if (!live()) return;
         searchStore.setState({ phase: 'running', backend: { backend: init.backend, reason: init.reason, softwareGpu: init.softwareGpu, renderer: init.renderer } });
         const run = await runSearch(

@@ -5,7 +5,8 @@
  *
  * - `init` chooses the backend; the client remembers the request and replays
  *   it on every fresh worker before the next job, so a respawn is invisible
- *   except for its cost.
+ *   except for its cost. A provided data set (a user's CIFAR-10 batches) is
+ *   replayed the same way, after the init.
  * - `score` and `train` take an AbortSignal. Aborting rejects the call at
  *   once with an AbortError and asks the worker to stop the job at its next
  *   candidate or batch boundary. If the worker has not answered within
@@ -17,7 +18,7 @@
  *   a fresh worker.
  */
 import * as Comlink from 'comlink';
-import type { ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../../protocol/training.ts';
+import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../../protocol/training.ts';
 
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
@@ -58,6 +59,7 @@ interface Live {
 export class TrainingClient {
   private live: Live | null = null;
   private lastInit: InitRequest | null = null;
+  private lastUpload: DatasetUpload | null = null;
   private readonly pending = new Set<Pending>();
   private nextJobId = 1;
   private readonly stopGraceMs: number;
@@ -82,7 +84,10 @@ export class TrainingClient {
     });
     worker.addEventListener('messageerror', () => this.crashed(worker, 'the training worker sent a message that could not be read'));
     const remote = Comlink.wrap<TrainingApi>(worker);
-    const live: Live = { worker, remote, ready: replay && this.lastInit ? remote.init(this.lastInit) : null };
+    const init = this.lastInit;
+    const upload = this.lastUpload;
+    const ready = replay && init ? remote.init(init).then(() => (upload ? remote.provideDataset(upload) : undefined)) : null;
+    const live: Live = { worker, remote, ready };
     // A failed replayed init surfaces in the next call; do not leave it unhandled meanwhile.
     live.ready?.catch(() => {});
     this.live = live;
@@ -159,6 +164,18 @@ export class TrainingClient {
     live.ready = null;
     this.lastInit = request;
     return this.call('backend initialisation', signal, (remote) => remote.init(request));
+  }
+
+  /** The data set this client's workers hold beside the embedded ones (the last one provided). */
+  get upload(): DatasetUpload | null {
+    return this.lastUpload;
+  }
+
+  /** Hands the worker a user's data set (remembered: replayed on every fresh worker after its init). */
+  async provideDataset(upload: DatasetUpload, signal?: AbortSignal): Promise<DatasetSummary> {
+    const summary = await this.call('data set upload', signal, (remote) => remote.provideDataset(upload));
+    this.lastUpload = upload;
+    return summary;
   }
 
   /** Scores genomes; `onItem` sees each candidate's result while the call is not aborted. */
