@@ -110,7 +110,7 @@ test('a small search runs to completion, and a budget move re-judges it without 
   await drawer.screenshot({ path: 'test-results/search-shots/search-detail.png' });
 });
 
-test('Stop during scoring keeps the rows already scored', async ({ page }) => {
+test('Stop during scoring keeps the rows already scored, and Export writes the stopped run', async ({ page }) => {
   await page.goto('/#v=1&n=400&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2');
   await page.getByTestId('search-start').click();
   await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
@@ -124,6 +124,17 @@ test('Stop during scoring keeps the rows already scored', async ({ page }) => {
   const later = await search(page);
   expect(later.counts.scored).toBe(s.counts.scored);
   expect(later.counts.trained).toBe(0);
+
+  // Export writes the search as far as it got, marked stopped, not the costed set.
+  await page.getByTestId('export-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
+  expect(download.suggestedFilename()).toBe('neuronas-search-s1-n400-stopped.json');
+  const doc = JSON.parse(await readFile((await download.path())!, 'utf8')) as { source: string; stopped: boolean; candidates: { score: number | null }[]; counts: { scored: number } };
+  expect(doc.source).toBe('search');
+  expect(doc.stopped).toBe(true);
+  expect(doc.candidates).toHaveLength(400);
+  expect(doc.candidates.filter((c) => c.score !== null)).toHaveLength(s.counts.scored);
+  expect(doc.counts.scored).toBe(s.counts.scored);
 });
 
 test('a crashed scoring worker shows a clear message, loses no arrived score, and the search goes on', async ({ page }) => {

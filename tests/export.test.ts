@@ -24,7 +24,7 @@ import {
 import { defaultInputs, type StudioInputs } from '../src/core/inputs.ts';
 import { METRICS, allocateColumns } from '../src/core/metrics.ts';
 import { PARAMS } from '../src/core/params.ts';
-import { runSearch, type Evaluators, type TrainResult } from '../src/core/search/pipeline.ts';
+import { runSearch, SearchCancelled, type Evaluators, type TrainResult } from '../src/core/search/pipeline.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const version = packageJson.version;
@@ -106,6 +106,7 @@ function costedRun(inputs: StudioInputs): RunData {
     front: [],
     timings: null,
     counts: null,
+    stopped: false,
   };
 }
 
@@ -168,6 +169,41 @@ describe('run JSON', () => {
     expect(back.run).toEqual(run);
     expect(back.run.settings.budgets.maxAreaMm2).toBe(Infinity);
     expect(back.run.candidates.filter((c) => c.score !== null).length).toBe(search.counts.scored);
+  });
+
+  it('round-trips a stopped search as stopped, with what had finished', async () => {
+    const inputs = editedInputs();
+    const base = costingSettings(inputs);
+    const ac = new AbortController();
+    let trainedOnce = false;
+    const stopping: Evaluators = {
+      ...evaluators,
+      async train(genome, epochs, signal, onProgress) {
+        const r = await evaluators.train(genome, epochs, signal, onProgress);
+        if (trainedOnce) ac.abort();
+        trainedOnce = true;
+        return r;
+      },
+    };
+    const e = await runSearch({ ...base, strategy: 'neuronas', samples: 200, topK: 3, epochs: 2, dataset: 'mnist' }, stopping, () => {}, ac.signal).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SearchCancelled);
+    const partial = (e as SearchCancelled).partial!;
+    // The second training finished as the stop came: it is kept; the third never ran.
+    expect(partial.trained).toHaveLength(2);
+    const run = runDataFromSearch(partial, inputs);
+    const doc = JSON.parse(runJson(run));
+    expect(doc.stopped).toBe(true);
+    const back = parseRunJson(JSON.stringify(doc));
+    if (!back.ok) throw new Error(back.problems.join('\n'));
+    expect(back.run).toEqual(run);
+    expect(back.run.stopped).toBe(true);
+    // A file from before the flag existed reads as a finished run; a flag that is not a boolean is refused.
+    delete doc.stopped;
+    const old = parseRunJson(JSON.stringify(doc));
+    expect(old.ok && old.run.stopped).toBe(false);
+    const bad = parseRunJson(JSON.stringify({ ...doc, stopped: 'yes' }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.join('\n')).toMatch(/stopped: expected true or false, got "yes"/);
   });
 
   it('keeps settings that cannot be expressed in JSON (no-limit budgets) and NaN-free epochs', async () => {

@@ -127,10 +127,21 @@ describe('search pipeline', () => {
         }
       },
     };
-    await expect(runSearch(base, slow, (e) => events.push(e), ac.signal)).rejects.toBeInstanceOf(SearchCancelled);
+    const stopped = await runSearch(base, slow, (e) => events.push(e), ac.signal).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(SearchCancelled);
     expect(events.filter((e) => e.type === 'costed').flatMap((e) => (e.type === 'costed' ? e.records : [])).length).toBe(600);
     expect(events.filter((e) => e.type === 'scored').length).toBe(10);
     expect(events.some((e) => e.type === 'trained')).toBe(false);
+    // The error carries the run of what had finished: every costed candidate, the ten scores, nothing trained.
+    const partial = (stopped as SearchCancelled).partial!;
+    expect(partial.stopped).toBe(true);
+    expect(partial.candidates).toHaveLength(600);
+    expect(partial.counts.scored).toBe(10);
+    const scoredEvents = new Map(events.flatMap((e) => (e.type === 'scored' ? [[e.index, e.score] as const] : [])));
+    for (const c of partial.candidates) expect(c.score).toBe(scoredEvents.get(c.index) ?? null);
+    expect(partial.trained).toEqual([]);
+    expect(partial.front).toEqual([]);
+    expect(partial.timings.total_ms).toBeGreaterThan(0);
   });
 
   it('keeps searching when one candidate cannot be trained, and says which', async () => {

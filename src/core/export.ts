@@ -68,6 +68,8 @@ export interface RunData {
   front: number[];
   timings: SearchTimings | null;
   counts: SearchCounts | null;
+  /** a search stopped before its end: what had finished (scores so far, trained so far) */
+  stopped: boolean;
 }
 
 // ---------------------------------------------------------------- the run as JSON
@@ -166,6 +168,8 @@ export interface RunDocument {
   front: number[];
   timings: Record<string, number> | null;
   counts: Record<string, number> | null;
+  /** true for a search stopped before its end (absent in files from before it was written: false) */
+  stopped?: boolean;
 }
 
 const BUDGET_JSON_KEYS: readonly [keyof Budgets, keyof BudgetsJson][] = [
@@ -279,6 +283,7 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     front: [...run.front],
     timings: run.timings ? { ...run.timings } : null,
     counts: run.counts ? { ...run.counts } : null,
+    stopped: run.stopped,
   };
 }
 
@@ -297,6 +302,7 @@ export function runDataFromSearch(run: SearchRun, inputs: StudioInputs | null = 
     front: run.front,
     timings: run.timings,
     counts: run.counts,
+    stopped: run.stopped,
   };
 }
 
@@ -887,6 +893,7 @@ export function readRunDocument(doc: unknown): RunImport {
   const front = readIndexList(p, 'front', doc.front, (i) => (trained && !trainedIndices.has(i) ? `${i} is not a trained candidate` : null));
   const timings = readNumberRecord(p, 'timings', doc.timings, false);
   const counts = readNumberRecord(p, 'counts', doc.counts, true);
+  if (doc.stopped !== undefined && typeof doc.stopped !== 'boolean') p.add('stopped', `expected true or false, got ${describe(doc.stopped)}`);
   if (p.count > 0 || inputs === undefined || !settings || !candidates || !trained || !front || timings === undefined || counts === undefined) {
     return { ok: false, problems: p.count ? p.summary() : ['The run is incomplete.'] };
   }
@@ -902,6 +909,7 @@ export function readRunDocument(doc: unknown): RunImport {
       front,
       timings: timings as SearchTimings | null,
       counts: counts as SearchCounts | null,
+      stopped: doc.stopped === true,
     },
   };
 }

@@ -162,10 +162,14 @@ export interface SearchRun {
   failures: TrainFailure[];
   timings: SearchTimings;
   counts: SearchCounts;
+  /** true when the search was stopped before its end: the run holds what had finished */
+  stopped: boolean;
 }
 
 export class SearchCancelled extends Error {
   override name = 'SearchCancelled';
+  /** what had finished when the search stopped (set by runSearch) */
+  partial: SearchRun | null = null;
   constructor() {
     super('the search was cancelled');
   }
@@ -456,17 +460,30 @@ const RUNNERS: Record<Strategy, (run: Run) => Promise<void>> = {
 
 /**
  * Runs one search to the end (or until `signal` aborts, which rejects with
- * SearchCancelled after every event for finished work has been emitted).
+ * SearchCancelled after every event for finished work has been emitted; its
+ * `partial` is the run of what had finished, marked stopped).
  */
 export async function runSearch(settings: SearchSettings, evaluators: Evaluators, emit: (e: SearchEvent) => void = () => {}, signal: AbortSignal = new AbortController().signal): Promise<SearchRun> {
   const t0 = now();
   const run = new Run(settings, evaluators, emit, signal);
-  await RUNNERS[settings.strategy](run);
+  try {
+    await RUNNERS[settings.strategy](run);
+  } catch (e) {
+    if (e instanceof SearchCancelled) {
+      run.timings.total_ms = now() - t0;
+      e.partial = summarize(run, true);
+    }
+    throw e;
+  }
   run.timings.total_ms = now() - t0;
+  return summarize(run, false);
+}
+
+function summarize(run: Run, stopped: boolean): SearchRun {
   const scored = run.candidates.filter((r) => r.score !== null).length;
   const feasible = run.candidates.filter((r) => r.feasible).length;
   return {
-    settings,
+    settings: run.settings,
     candidates: run.candidates,
     trained: run.trained,
     front: run.front(),
@@ -479,5 +496,6 @@ export async function runSearch(settings: SearchSettings, evaluators: Evaluators
       scored,
       trained: run.trained.length,
     },
+    stopped,
   };
 }

@@ -62,11 +62,12 @@ export async function currentRun(s: StudioState): Promise<RunData | null> {
     front: [],
     timings: null,
     counts: null,
+    stopped: false,
   };
 }
 
 function baseName(run: RunData): string {
-  return `neuronas-${run.source}-s${run.settings.seed}-n${run.candidates.length}`;
+  return `neuronas-${run.source}-s${run.settings.seed}-n${run.candidates.length}${run.stopped ? '-stopped' : ''}`;
 }
 
 /** Results for the store from an imported run. */
@@ -88,8 +89,8 @@ export async function resultsFromRun(run: RunData, fileName: string, warnings: s
 }
 
 /**
- * `searchRun` gives the last finished search of the page (with its scores and
- * trained results) when there is one: Export then writes it rather than the
+ * `searchRun` gives the page's last search (with its scores and trained
+ * results; a stopped one with what had finished) when there is one: Export then writes it rather than the
  * costed set; an imported run still wins while it is shown.
  */
 export function createStudioActions(

@@ -27,7 +27,9 @@ export function Summary({ onRetry }: { onRetry(): void }) {
         ) : origin.kind === 'import' ? (
           <span data-testid="imported-status">
             {fmt(results.count)} candidates imported from <strong>{origin.fileName}</strong>
-            {origin.run.source === 'search' ? ` (a search${origin.run.trained.length ? `, ${origin.run.trained.length} trained` : ''})` : ' (a costing)'}, shown as saved: not
+            {origin.run.source === 'search'
+              ? ` (a search${origin.run.stopped ? ' stopped before its end' : ''}${origin.run.trained.length ? `, ${origin.run.trained.length} trained` : ''})`
+              : ' (a costing)'}, shown as saved: not
             re-run. Budgets re-judge them; changing the search space, sampling or hardware costs afresh.
           </span>
         ) : job.phase === 'done' && job.timings ? (

@@ -46,7 +46,7 @@ export interface SearchState {
   target: number;
   startedAt: number;
   wallMs: number | null;
-  /** the finished run (for export), with the inputs that started it */
+  /** the finished or stopped run (for export), with the inputs that started it */
   run: SearchRun | null;
   inputs: StudioInputs | null;
   backend: BackendInfo | null;
@@ -252,7 +252,8 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
         if (!live()) return;
         settleAfterStop(model);
         commit();
-        if (e instanceof SearchCancelled || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', wallMs: performance.now() - t0 });
+        // A stopped search exports what had finished (scores and trained results so far).
+        if (e instanceof SearchCancelled || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', run: e instanceof SearchCancelled ? e.partial : null, wallMs: performance.now() - t0 });
         else searchStore.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e), wallMs: performance.now() - t0 });
       }
     })();
