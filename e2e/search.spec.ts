@@ -110,6 +110,33 @@ test('a small search runs to completion, and a budget move re-judges it without 
   await drawer.screenshot({ path: 'test-results/search-shots/search-detail.png' });
 });
 
+test('a link copied after a search re-runs the same seeded search in a fresh page, with the same results', async ({ page, browser }) => {
+  test.setTimeout(150_000);
+  await page.goto('/#v=1&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&s=5');
+  const entries = await page.evaluate(() => history.length);
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 100_000 });
+  const first = await search(page);
+  // Starting the search made a history entry whose link shares the search.
+  const link = page.url();
+  expect(link).toContain('&run=1');
+  expect(await page.evaluate(() => history.length)).toBe(entries + 1);
+
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('search-from-link')).toBeVisible();
+  await expect(other.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 100_000 });
+  const again = await other.evaluate(() => window.__neuronasTest!.search());
+  expect(again.counts).toEqual(first.counts);
+  expect(again.states).toEqual(first.states);
+  expect(again.trainedGenomes).toEqual(first.trainedGenomes);
+  // Same seeds, same single-threaded wasm kernels: the trained accuracy is the same to the last digit.
+  expect(again.trainedAccuracy).toEqual(first.trainedAccuracy);
+  expect(other.url()).toBe(link);
+  await context.close();
+});
+
 test('Stop during scoring keeps the rows already scored, and Export writes the stopped run', async ({ page }) => {
   await page.goto('/#v=1&n=400&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2');
   await page.getByTestId('search-start').click();

@@ -1,7 +1,8 @@
 /**
  * Entry of the page: the theme, the link read into the store, the costing
  * worker and the controller that keeps it in step, the link kept in step
- * with the inputs, and the React tree.
+ * with the inputs, the search (started at once when the link shares one),
+ * and the React tree.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -12,20 +13,24 @@ import { createStudioActions } from './ui/exchange/run-actions.ts';
 import { selectInputs, studioStore } from './ui/state/store.ts';
 import { startTheme } from './ui/theme.ts';
 import { linkNoticeStore } from './ui/url/link-notice.ts';
-import { readLinkIntoStore, startLinkSync } from './ui/url/link-sync.ts';
+import { readLinkIntoStore, startLinkSync, type LinkSync } from './ui/url/link-sync.ts';
 import { encodeInputs } from './core/url.ts';
-import { searchStore, startSearchController } from './ui/search/controller.ts';
+import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { ROW_STATES } from './ui/search/model.ts';
 import './ui/styles.css';
 
 startTheme();
 // Before the first job: a shared link re-runs the same seeded costing.
-readLinkIntoStore(studioStore, linkNoticeStore, window);
+const opened = readLinkIntoStore(studioStore, linkNoticeStore, window);
 
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
-const link = startLinkSync(studioStore, linkNoticeStore, window);
-const search = startSearchController(studioStore, { pushLink: () => link.push() });
+let link: LinkSync | null = null;
+const search = startSearchController(studioStore, { pushLink: () => link?.push() });
+// A link that shares a search (run=1) starts the same seeded search; its inputs were validated and clamped above.
+// It starts before the link sync's first write, so the address keeps run=1.
+if (opened.run) search.start('link');
+link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase));
 const actions = createStudioActions(studioStore, controller, link, async () => {
   const { run, inputs } = searchStore.getState();
   if (!run) return null;

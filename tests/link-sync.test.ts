@@ -112,6 +112,19 @@ describe('link sync', () => {
     sync.stop();
   });
 
+  it('writes run=1 once the page has a search to share', () => {
+    const store = createStudioStore();
+    const win = fakeWindow();
+    let started = false;
+    const sync = startLinkSync(store, createLinkNoticeStore(), win, undefined, () => started);
+    store.getState().setParam('seed', 77);
+    started = true;
+    sync.push();
+    expect(win.calls).toEqual([{ mode: 'push', url: '/studio/?x=1#v=1&s=77&run=1' }]);
+    expect(sync.currentLink()).toBe('https://example.org/studio/?x=1#v=1&s=77&run=1');
+    sync.stop();
+  });
+
   it('reads Back and a hand-edited fragment into the store', () => {
     const store = createStudioStore();
     const notices = createLinkNoticeStore();

@@ -65,8 +65,8 @@ function randomInputs(rng: Rng): StudioInputs {
 describe('share link encoding', () => {
   it('writes nothing for the default state and decodes nothing to the defaults', () => {
     expect(encodeInputs(defaultInputs())).toBe('');
-    expect(decodeInputs('')).toEqual({ inputs: defaultInputs(), problems: [], fellBack: false, compressed: false });
-    expect(decodeInputs('#')).toEqual({ inputs: defaultInputs(), problems: [], fellBack: false, compressed: false });
+    expect(decodeInputs('')).toEqual({ inputs: defaultInputs(), problems: [], fellBack: false, compressed: false, run: false });
+    expect(decodeInputs('#')).toEqual({ inputs: defaultInputs(), problems: [], fellBack: false, compressed: false, run: false });
   });
 
   it('writes only what differs from the defaults, under the table\'s short keys', () => {
@@ -78,7 +78,7 @@ describe('share link encoding', () => {
     inputs.hwEdits.e_adc_pj = 2.5;
     // Short enough to stay readable (and editable by hand): written plain.
     expect(encodeInputs(inputs)).toBe('v=1&n=8e3&s=42&bp=1e6&ax=params.latencyMs&c.e_adc_pj=2.5');
-    expect(decodeInputs('#v=1&n=8e3&s=42&bp=1e6&ax=params.latencyMs&c.e_adc_pj=2.5')).toEqual({ inputs, problems: [], fellBack: false, compressed: false });
+    expect(decodeInputs('#v=1&n=8e3&s=42&bp=1e6&ax=params.latencyMs&c.e_adc_pj=2.5')).toEqual({ inputs, problems: [], fellBack: false, compressed: false, run: false });
   });
 
   it('drops hardware edits equal to the preset\'s own value', () => {
@@ -214,6 +214,25 @@ describe('damaged and hostile links', () => {
       expect(r.inputs.params.samples, bad).toBeLessThanOrEqual(PARAMS.samples.max);
       expect(r.inputs.params.samples, bad).toBeGreaterThanOrEqual(PARAMS.samples.min);
     }
+  });
+
+  it('carries a shared search as run=1, in both forms, and starts nothing from a bad or unusable one', () => {
+    const inputs = defaultInputs();
+    inputs.params.samples = 30;
+    expect(encodeInputs(inputs, { run: true })).toBe('v=1&n=30&run=1');
+    expect(encodeInputs(defaultInputs(), { run: true })).toBe('v=1&run=1');
+    expect(decodeInputs('#v=1&n=30&run=1')).toMatchObject({ run: true, problems: [] });
+    expect(decodeInputs('#v=1&run=1')).toMatchObject({ run: true, problems: [], inputs: defaultInputs() });
+    const packed = decodeInputs(`#${encodeInputs(inputs, { run: true, form: 'compressed' })}`);
+    expect(packed).toMatchObject({ run: true, compressed: true, problems: [] });
+    expect(packed.inputs.params.samples).toBe(30);
+    expect(decodeInputs('#v=1&n=30').run).toBe(false);
+    const odd = decodeInputs('#v=1&n=30&run=yes');
+    expect(odd.run).toBe(false);
+    expect(odd.problems).toEqual(["Ignored run='yes': a link that starts its search says run=1."]);
+    // A damaged link falls back to the defaults and never starts a search, whatever else it says.
+    expect(decodeInputs('#v=7&run=1')).toMatchObject({ fellBack: true, run: false });
+    expect(decodeInputs('#v=1&z=!!!&run=1')).toMatchObject({ fellBack: true, run: false });
   });
 
   it('keeps the good settings of a partly bad link and names every bad one', () => {

@@ -8,7 +8,8 @@
  *   defaults are written, each under its parameter's short `url` key from the
  *   parameter table (a knob added to the table is picked up here with no
  *   change), `ax` holds the two scatter axes, `c.<field>` an edited hardware
- *   constant. The default state is the empty fragment.
+ *   constant, `run=1` says the link shares a search (opening it starts the
+ *   same seeded search). The default state is the empty fragment.
  * - Short links stay plain (readable, editable by hand); past
  *   READABLE_LINK_CHARS the encoder writes the compressed (`z`) form when it
  *   is shorter, as it is once many knobs and constants are edited. Its
@@ -41,9 +42,11 @@ const MAX_ECHO_CHARS = 32;
 export const VERSION_KEY = 'v';
 export const COMPRESSED_KEY = 'z';
 export const AXES_KEY = 'ax';
+/** `run=1`: the link shares a search, not only its inputs; opening it starts the same seeded search. */
+export const RUN_KEY = 'run';
 export const CONSTANT_PREFIX = 'c.';
 /** Keys of the link that are not parameters of the table. */
-export const RESERVED_LINK_KEYS: readonly string[] = Object.freeze([VERSION_KEY, COMPRESSED_KEY, AXES_KEY]);
+export const RESERVED_LINK_KEYS: readonly string[] = Object.freeze([VERSION_KEY, COMPRESSED_KEY, AXES_KEY, RUN_KEY]);
 
 /**
  * The DEFLATE dictionary of link format 1: the link's own vocabulary, the
@@ -72,6 +75,8 @@ export interface DecodedLink {
   fellBack: boolean;
   /** the link carried its settings compressed */
   compressed: boolean;
+  /** the link asks to start its seeded search (`run=1`) */
+  run: boolean;
 }
 
 // ---------------------------------------------------------------- encoding
@@ -154,11 +159,14 @@ export const READABLE_LINK_CHARS = 160;
 export interface EncodeOptions {
   /** 'auto' (default): plain while short, else the shorter of the two forms */
   form?: 'auto' | 'plain' | 'compressed';
+  /** the link shares a search: opening it starts the same seeded search */
+  run?: boolean;
 }
 
-/** The fragment (without `#`) that restores `inputs`; '' when every input is at its default. */
+/** The fragment (without `#`) that restores `inputs`; '' when every input is at its default and no search is shared. */
 export function encodeInputs(inputs: StudioInputs, options: EncodeOptions = {}): string {
   const entries = linkEntries(inputs);
+  if (options.run) entries.push([RUN_KEY, '1']);
   if (entries.length === 0) return '';
   const version = `${VERSION_KEY}=${LINK_FORMAT_VERSION}`;
   const body = joinEntries(entries);
@@ -300,7 +308,7 @@ function readVersion(entries: Entry[], problems: string[]): void {
 }
 
 function fallBack(problem: string, compressed: boolean): DecodedLink {
-  return { inputs: defaultInputs(), problems: [problem], fellBack: true, compressed };
+  return { inputs: defaultInputs(), problems: [problem], fellBack: true, compressed, run: false };
 }
 
 /** Reads a fragment (with or without `#`) back into inputs, never trusting it. */
@@ -309,12 +317,12 @@ export function decodeInputs(fragment: string): DecodedLink {
   if (text.length > MAX_LINK_CHARS) {
     return fallBack(`The link's settings are ${text.length} characters long; a studio link holds at most ${MAX_LINK_CHARS}.`, false);
   }
-  if (text === '') return { inputs: defaultInputs(), problems: [], fellBack: false, compressed: false };
+  if (text === '') return { inputs: defaultInputs(), problems: [], fellBack: false, compressed: false, run: false };
   const problems: string[] = [];
   let compressed = false;
   try {
     let entries = splitEntries(text, problems);
-    if (entries.length === 0) return { inputs: defaultInputs(), problems, fellBack: problems.length > 0, compressed };
+    if (entries.length === 0) return { inputs: defaultInputs(), problems, fellBack: problems.length > 0, compressed, run: false };
     readVersion(entries, problems);
     const z = entries.find((e) => e.key === COMPRESSED_KEY);
     if (z) {
@@ -337,6 +345,7 @@ function applyEntries(entries: Entry[], problems: string[]): Omit<DecodedLink, '
   let axes = { ...DEFAULT_AXES };
   const constants: Entry[] = [];
   let used = 0;
+  let run = false;
   for (const { key, value } of entries) {
     const param = PARAM_BY_URL_KEY.get(key);
     if (param !== undefined) {
@@ -345,6 +354,11 @@ function applyEntries(entries: Entry[], problems: string[]): Omit<DecodedLink, '
     } else if (key === AXES_KEY) {
       axes = readAxes(value, problems);
       used++;
+    } else if (key === RUN_KEY) {
+      if (value === '1') {
+        run = true;
+        used++;
+      } else problems.push(`Ignored run=${echo(value)}: a link that starts its search says run=1.`);
     } else if (key.startsWith(CONSTANT_PREFIX)) {
       constants.push({ key: key.slice(CONSTANT_PREFIX.length), value });
     } else {
@@ -359,5 +373,7 @@ function applyEntries(entries: Entry[], problems: string[]): Omit<DecodedLink, '
     if (problems.length === before) used++;
   }
   const inputs = canonicalInputs({ params: params as ParamValues, hwEdits, axes });
-  return { inputs, problems, fellBack: used === 0 && problems.length > 0 };
+  // A link that could not be read as shared does not start anything.
+  const fellBack = used === 0 && problems.length > 0;
+  return { inputs, problems, fellBack, run: run && !fellBack };
 }

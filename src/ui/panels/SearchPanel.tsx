@@ -87,6 +87,7 @@ export function SearchProgress() {
   const wallMs = useSearch((s) => s.wallMs);
   const error = useSearch((s) => s.error);
   const crash = useSearch((s) => s.crash);
+  const startedBy = useSearch((s) => s.startedBy);
   const now = useNow(phase === 'running');
   if (!model) {
     return (
@@ -122,6 +123,11 @@ export function SearchProgress() {
                   ? 'The search failed.'
                   : ''}
       </p>
+      {startedBy === 'link' ? (
+        <p className="panel-note" data-testid="search-from-link">
+          The link you opened shares this search: the same seeded search as its sender&apos;s runs here. Stop it any time.
+        </p>
+      ) : null}
       {crash ? (
         <div className="error-banner" role="alert" data-testid="search-crash">
           {crash}

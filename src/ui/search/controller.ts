@@ -27,6 +27,14 @@ import { applyEvent, createModel, markDropped, settleAfterStop, type SearchModel
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
 
+/** Who started the search: the Start button, or a shared link opened with run=1. */
+export type SearchOrigin = 'user' | 'link';
+
+/** The page has a search to share: its link carries run=1. */
+export function searchShared(phase: SearchPhase): boolean {
+  return phase === 'starting' || phase === 'running' || phase === 'done' || phase === 'stopped';
+}
+
 export interface BackendInfo {
   backend: string;
   reason: string;
@@ -55,6 +63,7 @@ export interface SearchState {
   /** a worker crashed during the run (its arrived results are kept) */
   crash: string | null;
   selected: number | null;
+  startedBy: SearchOrigin;
   select(i: number | null): void;
 }
 
@@ -74,6 +83,7 @@ export const searchStore = createStore<SearchState>()((set) => ({
   error: null,
   crash: null,
   selected: null,
+  startedBy: 'user',
   select: (i) => set({ selected: i }),
 }));
 
@@ -99,7 +109,8 @@ export function nextMacrotask(): Promise<void> {
 }
 
 export interface SearchController {
-  start(): void;
+  /** starts a search of the page's inputs; `link` when an opened link asked for it */
+  start(origin?: SearchOrigin): void;
   stop(): void;
   /** for tests: crash the trainer or scorer 0 */
   crashForTest(which: 'trainer' | 'scorer'): void;
@@ -166,7 +177,7 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     if (s.budgets !== prev.budgets) recomputeFeasibility(s.budgets);
   });
 
-  const start = (): void => {
+  const start = (origin: SearchOrigin = 'user'): void => {
     abort?.abort();
     const ctl = new AbortController();
     abort = ctl;
@@ -196,7 +207,6 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
       epochs: p.epochs,
       dataset: p.dataset,
     };
-    hooks.pushLink();
     const model = createModel(settings.strategy, settings.samples);
     const t0 = performance.now();
     searchStore.setState({
@@ -212,8 +222,11 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
       error: null,
       crash: null,
       selected: null,
+      startedBy: origin,
       version: searchStore.getState().version + 1,
     });
+    // After the phase moved: the pushed link now shares the search (run=1).
+    hooks.pushLink();
     const pl = ensurePool();
     const evaluators: Evaluators = {
       ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset as DatasetName, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),

@@ -7,8 +7,10 @@
  *   once per `throttleMs` and always ending on the latest inputs: dragging a
  *   slider neither floods the history nor trips the browser's limit on
  *   history calls.
- * - A discrete action (pressing Start, later) calls `push()`: a new history
- *   entry, so Back returns to the inputs before it.
+ * - A discrete action (pressing Start) calls `push()`: a new history entry,
+ *   so Back returns to the inputs before it. Once a search has started, the
+ *   link carries `run=1` (`sharesSearch`): whoever opens it gets the same
+ *   seeded search started, not only its inputs.
  * - Back/Forward and a hand-edited fragment (popstate, hashchange) are read
  *   back into the store, with the notice shown when the link had problems.
  */
@@ -56,7 +58,7 @@ export function readLinkIntoStore(store: StudioStore, notices: LinkNoticeStore, 
   return decoded;
 }
 
-export function startLinkSync(store: StudioStore, notices: LinkNoticeStore, win: LinkWindow, throttleMs = LINK_THROTTLE_MS): LinkSync {
+export function startLinkSync(store: StudioStore, notices: LinkNoticeStore, win: LinkWindow, throttleMs = LINK_THROTTLE_MS, sharesSearch: () => boolean = () => false): LinkSync {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastWrite = -Infinity;
   let last = store.getState();
@@ -64,7 +66,7 @@ export function startLinkSync(store: StudioStore, notices: LinkNoticeStore, win:
   let seen = '';
 
   function fragmentOf(s: StudioState): string {
-    return encodeInputs(selectInputs(s));
+    return encodeInputs(selectInputs(s), { run: sharesSearch() });
   }
 
   function write(mode: 'replace' | 'push'): void {
