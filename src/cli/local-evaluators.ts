@@ -3,10 +3,13 @@ import type { Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
 import { createNodeEngine, engineEndpoint } from '../tf/engine-node.ts';
 import { trainingEvaluators } from '../protocol/training-evaluators.ts';
-import type { EmbeddedDatasetName } from '../core/data/datasets.ts';
+import type { DatasetName } from '../core/data/datasets.ts';
+import { readNamedFiles } from '../tf/data-node.ts';
 
 export interface LocalEvaluatorOptions {
-  dataset: EmbeddedDatasetName;
+  dataset: DatasetName;
+  /** CIFAR-10 batch files to read and hand to the engine (dataset cifar10) */
+  cifarFiles?: readonly string[];
   backend: BackendPreference;
   seed: number;
   scoreBatch: number;
@@ -16,6 +19,7 @@ export interface LocalEvaluatorOptions {
 export async function createLocalEvaluators(opts: LocalEvaluatorOptions): Promise<Evaluators & { backend: string; backendReason: string }> {
   const engine = createNodeEngine();
   const choice = await engine.init({ backend: opts.backend });
+  if (opts.cifarFiles?.length) engine.provideDataset({ name: 'cifar10', files: await readNamedFiles(opts.cifarFiles) });
   const endpoint = engineEndpoint(engine);
   return {
     ...trainingEvaluators([endpoint], endpoint, opts),

@@ -11,6 +11,8 @@ import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/export.ts';
 import type { ParamKey } from '../core/params.ts';
+import type { DatasetName } from '../core/data/datasets.ts';
+import { DatasetError } from '../core/data/format.ts';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'];
 
@@ -35,6 +37,8 @@ export function searchHelp(): string {
     '',
     'other:',
     '  --backend NAME     auto | wasm | cpu (default auto)',
+    '  --cifar FILES      with --dataset cifar10: comma list of CIFAR-10 binary batch files',
+    '                     (data_batch_1.bin,…,test_batch.bin, from cifar-10-binary.tar.gz)',
     '  --json             print the run as one JSON object (the only output format)',
     '  --progress         stage progress on stderr',
     '',
@@ -58,12 +62,26 @@ const BUDGET_KEYS: [ParamKey, keyof Budgets][] = [
   ['maxEnergyUJ', 'maxEnergyUJ'],
 ];
 
-export function parseSearchArgs(argv: string[]): { settings: SearchSettings; backend: string; json: boolean; progress: boolean; trainSamples: number; scoreBatch: number } | 'help' {
+export interface SearchArgs {
+  settings: SearchSettings;
+  backend: string;
+  json: boolean;
+  progress: boolean;
+  trainSamples: number;
+  scoreBatch: number;
+  /** CIFAR-10 batch files (with --dataset cifar10) */
+  cifarFiles: string[];
+}
+
+export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { values, given, extra } = parseOptions(argv, ['json', 'progress'], ['backend']);
+  const { values, given, extra } = parseOptions(argv, ['json', 'progress'], ['backend', 'cifar']);
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
-  if (values.dataset === 'cifar10') throw new UsageError('--dataset: cifar10 is loaded from a file in the studio; the command line searches mnist or fashion-mnist');
+  const cifar = extra.get('cifar') as string | undefined;
+  const cifarFiles = cifar ? cifar.split(',').filter((f) => f !== '') : [];
+  if (values.dataset === 'cifar10' && cifarFiles.length === 0) throw new UsageError('--dataset cifar10 needs --cifar data_batch_1.bin[,data_batch_2.bin,…]: CIFAR-10 comes from your disk');
+  if (values.dataset !== 'cifar10' && cifar !== undefined) throw new UsageError(`--cifar goes with --dataset cifar10 (the dataset is ${values.dataset})`);
   if (!extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
   const budgets: Budgets = { maxParams: Infinity, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: Infinity };
   for (const [param, budget] of BUDGET_KEYS) if (given.has(param)) budgets[budget] = values[param] as number;
@@ -87,11 +105,12 @@ export function parseSearchArgs(argv: string[]): { settings: SearchSettings; bac
     progress: extra.has('progress'),
     trainSamples: values.trainSamples,
     scoreBatch: values.scoreBatch,
+    cifarFiles,
   };
 }
 
 export async function runSearchCommand(argv: string[], io: CliIO): Promise<number> {
-  let args: ReturnType<typeof parseSearchArgs>;
+  let args: SearchArgs | 'help';
   try {
     args = parseSearchArgs(argv);
   } catch (e) {
@@ -106,13 +125,24 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
     return 0;
   }
   const { createLocalEvaluators } = await import('./local-evaluators.ts');
-  const evaluators = await createLocalEvaluators({
-    dataset: args.settings.dataset as 'mnist' | 'fashion-mnist',
-    backend: args.backend as 'auto' | 'wasm' | 'cpu',
-    seed: args.settings.seed,
-    scoreBatch: args.scoreBatch,
-    trainSamples: args.trainSamples,
-  });
+  let evaluators: Awaited<ReturnType<typeof createLocalEvaluators>>;
+  try {
+    evaluators = await createLocalEvaluators({
+      dataset: args.settings.dataset as DatasetName,
+      backend: args.backend as 'auto' | 'wasm' | 'cpu',
+      seed: args.settings.seed,
+      scoreBatch: args.scoreBatch,
+      trainSamples: args.trainSamples,
+      cifarFiles: args.cifarFiles,
+    });
+  } catch (e) {
+    // A missing or malformed batch file is bad input, said in one line.
+    if (e instanceof DatasetError || (e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'EISDIR'))) {
+      io.err(`neuronas search: --cifar: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
   const progress = args.progress
     ? (e: SearchEvent) => {
         if (e.type === 'stage') io.err(`${e.stage} ${e.state}${e.state === 'end' ? ` (${e.count} candidates, ${e.ms.toFixed(0)} ms)` : ''}`);
