@@ -34,6 +34,8 @@ export interface ChoiceParam<T extends string | number = string | number> extend
   type: 'choice';
   options: readonly T[];
   default: T;
+  /** what the page shows for an option, where its value is not readable enough */
+  optionLabels?: Readonly<Partial<Record<T, string>>>;
 }
 
 export interface SetParam<T extends string | number = string | number> extends ParamBase {
@@ -80,11 +82,13 @@ export const PARAMS = {
     group: 'search', url: 'st', cli: 'strategy', label: 'Strategy',
     help: 'neuronas: reject over-budget candidates before scoring. snasnet: score all, check budgets at the end. random: train a random feasible sample. evolution: NSGA-II under the budgets.',
     options: ['neuronas', 'snasnet', 'random', 'evolution'], default: 'neuronas',
+    optionLabels: { neuronas: 'NeuroNAS', snasnet: 'SNASNet', random: 'Random', evolution: 'Evolution (NSGA-II)' },
   }),
   dataset: choice<'mnist' | 'fashion-mnist' | 'cifar10'>({
     group: 'search', url: 'ds', cli: 'dataset', label: 'Dataset',
     help: 'What the candidates are scored and trained on. CIFAR-10 comes from a data_batch_N.bin file on your disk.',
     options: ['mnist', 'fashion-mnist', 'cifar10'], default: 'mnist',
+    optionLabels: { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST', cifar10: 'CIFAR-10 (your files)' },
   }),
   topK: num({
     group: 'search', url: 'k', cli: 'top-k', label: 'Train the best', unit: 'candidates',

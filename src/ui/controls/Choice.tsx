@@ -20,7 +20,7 @@ export function ChoiceSelect<T extends string | number>({ def, value, options, o
       >
         {opts.map((o) => (
           <option key={String(o)} value={String(o)}>
-            {String(o)}
+            {def.optionLabels?.[o] ?? String(o)}
           </option>
         ))}
       </select>
