@@ -110,8 +110,17 @@ export interface Evaluators {
   /**
    * Called between chunks of costing; a page resolves it on the next
    * macrotask so costing thousands of candidates never blocks its thread.
+   * With it, chunks are sized to take about COST_SLICE_MS each (without
+   * it, 1000 candidates at a time).
    */
   pause?(): Promise<void>;
+  /**
+   * Awaited before candidates go to the scorer. A page resolves it once its
+   * thread is idle, so that the scoring workers do not start their heavy
+   * work while it still lays out and paints what was just costed (on two
+   * cores they take the page's core: its frames were long tasks then).
+   */
+  settle?(): Promise<void>;
   /**
    * Asked just before a candidate is handed to the scorer: false drops it
    * (a budget moved since it was costed). Default: every candidate is scored.
@@ -199,6 +208,17 @@ function figures(t: CostTotals): CostFigures {
 
 const now = (): number => performance.now();
 
+/** Candidates costed per chunk where nothing waits on the thread (Node, a worker). */
+const COST_CHUNK = 1000;
+/**
+ * Where the run pauses between chunks (a page's main thread): the time one
+ * chunk aims to take, and the first chunk's size. Measured on a 2-core
+ * machine, a chunk of 1000 took 20–45 ms of the page's thread (the first,
+ * on cold code, the most): too long a task next to the page's rendering.
+ */
+const COST_SLICE_MS = 8;
+const FIRST_SLICE = 50;
+
 /** Objectives of the final front: quantized accuracy up, every cost down. */
 export const FRONT_DIRECTIONS: readonly Direction[] = ['max', 'min', 'min', 'min', 'min'];
 export function frontPoint(accuracy: number, c: CostFigures): number[] {
@@ -245,11 +265,14 @@ class Run {
   /** Draws up to `count` further candidates from the stream and costs them, emitting them in chunks. */
   async sampleAndCost(stream: CandidateStream, count: number): Promise<CandidateRecord[]> {
     const out: CandidateRecord[] = [];
+    const sliced = this.evaluators.pause !== undefined;
+    // The stream yields the same candidates in the same order whatever the chunk sizes.
+    let size = sliced ? FIRST_SLICE : COST_CHUNK;
     while (out.length < count && !stream.done) {
       if (this.evaluators.pause) await this.evaluators.pause();
       this.check();
       const t0 = now();
-      const { archs, genomes } = stream.next(Math.min(1000, count - out.length));
+      const { archs, genomes } = stream.next(Math.min(size, count - out.length));
       const chunk: CandidateRecord[] = [];
       for (let i = 0; i < archs.length; i++) {
         const r = this.add(archs[i], genomes[i]);
@@ -258,6 +281,8 @@ class Run {
       out.push(...chunk);
       this.timings.cost_ms += now() - t0;
       if (chunk.length) this.emit({ type: 'costed', records: chunk });
+      // Next chunk sized from this one's rate (its event included), within [FIRST_SLICE, COST_CHUNK].
+      if (sliced) size = Math.max(FIRST_SLICE, Math.min(COST_CHUNK, Math.round((size * COST_SLICE_MS) / Math.max(now() - t0, 0.5))));
     }
     return out;
   }
@@ -275,6 +300,10 @@ class Run {
   }
 
   async score(candidates: CandidateRecord[]): Promise<void> {
+    if (candidates.length > 0 && this.evaluators.settle) {
+      await this.evaluators.settle();
+      this.check();
+    }
     const wanted = this.evaluators.stillWanted;
     const records = wanted ? candidates.filter((r) => wanted(r.index)) : candidates;
     if (records.length === 0) return;

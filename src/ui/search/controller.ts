@@ -108,6 +108,37 @@ export function nextMacrotask(): Promise<void> {
   });
 }
 
+/**
+ * Resolves when the page's thread is next idle (its pending rendering done), or after `timeoutMs` at the latest.
+ * Workers start, and candidates go to the scorers, only then: see initInTurn and the pipeline's `settle`.
+ */
+function whenIdle(timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: timeoutMs });
+    else setTimeout(resolve, 0);
+  });
+}
+
+/**
+ * Initialises the clients (each spawns its worker) once the page is idle, one per macrotask. A `new Worker` and its
+ * comlink wiring cost the page's thread a few ms each, and each worker then parses tfjs and picks a backend, which
+ * takes the cores of a 2-core machine for a second or more: measured, the click's task and the first frames of the
+ * search's results were long tasks when they ran then. So the page answers the click and shows the results panel
+ * first. Stops spawning once `wanted()` is false (the pool was disposed); resolves with the first client's result.
+ */
+async function initInTurn(clients: readonly TrainingClient[], request: Parameters<TrainingClient['init']>[0], wanted: () => boolean): Promise<InitResult> {
+  const inits: Promise<InitResult>[] = [];
+  await whenIdle(300);
+  for (const c of clients) {
+    await nextMacrotask();
+    if (!wanted()) throw new Error('the worker pool was disposed before it started');
+    const r = c.init(request);
+    r.catch(() => {}); // surfaces through Promise.all below
+    inits.push(r);
+  }
+  return (await Promise.all(inits))[0];
+}
+
 export interface SearchController {
   /** starts a search of the page's inputs; `link` when an opened link asked for it */
   start(origin?: SearchOrigin): void;
@@ -141,7 +172,7 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     scorers.forEach((c, i) => (c.onCrash = onCrash(`Scoring worker ${i + 1}`)));
     trainer.onCrash = onCrash('The training worker');
     const init = { backend: 'auto' as const, wasmThreads: 1 };
-    const ready = Promise.all([trainer.init(init), ...scorers.map((c) => c.init(init))]).then(([t]) => t);
+    const ready = initInTurn([trainer, ...scorers], init, () => pool === p);
     const p: Pool = { scorers, trainer, ready };
     // A failed init is retried on the next start.
     ready.catch(() => {
@@ -231,6 +262,7 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     const evaluators: Evaluators = {
       ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset as DatasetName, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
       pause: nextMacrotask,
+      settle: () => whenIdle(300),
       stillWanted(index) {
         if (settings.strategy !== 'neuronas' && settings.strategy !== 'evolution') return true;
         const c = model.columns;
