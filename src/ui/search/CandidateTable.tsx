@@ -5,7 +5,7 @@
  * detail. Windowed: only the rows in view are in the DOM, so 20k rows stay
  * fast. A pure component: the model and masks come in through props.
  */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { formatCompact } from '../../core/metrics.ts';
 import { ROW, ROW_STATES, type SearchModel } from './model.ts';
 
@@ -42,7 +42,7 @@ export function rowStateText(m: SearchModel, i: number): string {
   return ROW_STATES[s];
 }
 
-export function CandidateTable({ model: m, version, mask, front, onSelect }: CandidateTableProps) {
+export const CandidateTable = memo(function CandidateTable({ model: m, version, mask, front, onSelect }: CandidateTableProps) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
   const [filter, setFilter] = useState<TableFilter>('all');
   const [top, setTop] = useState(0);
@@ -152,4 +152,4 @@ export function CandidateTable({ model: m, version, mask, front, onSelect }: Can
       </div>
     </div>
   );
-}
+});

@@ -1,15 +1,16 @@
 /**
  * The live Pareto view, a pure component: the plotted points come in through
- * props (pareto-data.ts). Recharts draws the axes and grid; the points go on
- * a canvas placed with recharts' scales (as in the cost scatter), one batched
- * path per class, so thousands of points redraw within a frame. Infeasible
- * points are grey circles (never hidden), feasible ones coloured circles,
- * front members diamonds, trained points ringed squares, the best under the
- * budgets a star. Hover shows the figures; click opens the detail.
+ * props (pareto-data.ts). A light SVG frame (plot/PlotFrame.tsx; not
+ * recharts, whose re-render on every moved domain was a long main-thread
+ * task while a search ran) draws the axes and grid; the points go on a
+ * canvas placed with the frame's scales, one batched path per class, so
+ * thousands of points redraw within a frame. Infeasible points are grey
+ * circles (never hidden), feasible ones coloured circles, front members
+ * diamonds, trained points ringed squares, the best under the budgets a
+ * star. Hover shows the figures; click opens the detail.
  */
 import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
-import { ScatterFrame } from '../plot/ScatterFrame.tsx';
+import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
 import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
 
@@ -50,7 +51,7 @@ export function yTitle(y: ParetoData['y']): string {
   return y === 'accuracy' ? 'Quantized test accuracy (trained)' : 'Training-free score (log|det K|, until trained)';
 }
 
-export function ParetoView({ data, version, genomes, colors, height = 420, onSelect }: ParetoViewProps) {
+export const ParetoView = memo(function ParetoView({ data, version, genomes, colors, height = 420, onSelect }: ParetoViewProps) {
   const [hover, setHover] = useState<{ k: number; left: number; top: number } | null>(null);
   // Axis specs keyed by value: the memoized chart (axes, grid) re-renders only when a domain moves, not per arriving point.
   const xKey = JSON.stringify(axisSpec(...extent(data.xs, data.n)));
@@ -95,7 +96,7 @@ export function ParetoView({ data, version, genomes, colors, height = 420, onSel
       ) : null}
     </div>
   );
-}
+});
 
 interface Paint {
   data: ParetoData;
@@ -118,17 +119,18 @@ const fmtAccuracy = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 const Body = memo(function Body(p: BodyProps) {
   return (
-    <ScatterFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
+    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
       <Points />
-    </ScatterFrame>
+    </PlotFrame>
   );
 });
 
 function Points() {
   const { data, version, colors, onHover, onSelect } = useContext(PaintContext)!;
-  const plot = usePlotArea();
-  const xScale = useXAxisScale(0);
-  const yScale = useYAxisScale(0);
+  const frame = useFrame();
+  const plot = frame?.plot;
+  const xScale = frame?.x;
+  const yScale = frame?.y;
   const ref = useRef<HTMLCanvasElement>(null);
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
   const x0 = plot?.x ?? 0;
@@ -139,8 +141,8 @@ function Points() {
     const out = { x: new Float32Array(data.n), y: new Float32Array(data.n) };
     if (!xScale || !yScale) return out;
     for (let k = 0; k < data.n; k++) {
-      out.x[k] = (xScale(data.xs[k]) ?? NaN) - x0;
-      out.y[k] = (yScale(data.ys[k]) ?? NaN) - y0;
+      out.x[k] = xScale(data.xs[k]) - x0;
+      out.y[k] = yScale(data.ys[k]) - y0;
     }
     return out;
   }, [data, version, xScale, yScale, x0, y0, width, height]);

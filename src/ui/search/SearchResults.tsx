@@ -3,7 +3,7 @@
  * quantity picker, legend), the candidate table and the detail drawer of a
  * chosen candidate (with its training once trained), wired to the stores.
  */
-import { Suspense, lazy, useCallback, useId, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useDeferredValue, useId, useMemo, useState } from 'react';
 import { AXIS_METRICS, METRIC_INFO, type Metric } from '../../core/metrics.ts';
 import { studioHardware } from '../state/hardware.ts';
 import { useStudio } from '../state/store.ts';
@@ -26,10 +26,14 @@ const COLOR_VARS: Readonly<Record<keyof ParetoColors, string>> = {
 };
 
 export function SearchResults() {
-  const model = useSearch((s) => s.model);
-  const version = useSearch((s) => s.version);
-  const mask = useSearch((s) => s.mask);
-  const counts = useSearch((s) => s.counts);
+  // What the running search streams is shown at deferred priority: the store's per-frame commit re-renders only
+  // this function at once (its memos hit, the memoized view and table bail out), and React renders the new
+  // version in a following task, in slices it can interrupt, so the table and the Pareto view never extend the
+  // animation-frame task that took the events. Local choices (axes, filters, sorting) stay urgent.
+  const model = useDeferredValue(useSearch((s) => s.model));
+  const version = useDeferredValue(useSearch((s) => s.version));
+  const mask = useDeferredValue(useSearch((s) => s.mask));
+  const counts = useDeferredValue(useSearch((s) => s.counts));
   const selected = useSearch((s) => s.selected);
   const select = useSearch((s) => s.select);
   const colors = useCssColors(COLOR_VARS);
