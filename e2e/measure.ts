@@ -61,3 +61,51 @@ export async function measureSliderRedraw(page: Page, moves = 30): Promise<Redra
     inputToNextFrameMedianMs: round(median(rows.map((r) => r.frame))),
   };
 }
+
+/** One main-thread task: its wall time, and the CPU time its thread spent on it. */
+export interface MainThreadTask {
+  wallMs: number;
+  cpuMs: number;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+}
+
+/**
+ * Records the page's main-thread tasks with a Chromium trace (category
+ * `toplevel`: each task with its wall and thread time) until `stop()`.
+ * Thread time is what the page's own script and rendering cost; wall time
+ * also holds the time the thread waited for a core, which a machine loaded
+ * by other processes stretches (so long-task durations alone are a noisy
+ * gate there). Chromium only.
+ */
+export async function traceMainThread(page: Page): Promise<{ stop(): Promise<MainThreadTask[]> }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing'], recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' });
+  // The page's main thread is the one that makes these marks.
+  await page.evaluate(`performance.mark('neuronas:trace-start')`);
+  return {
+    async stop() {
+      await page.evaluate(`performance.mark('neuronas:trace-end')`);
+      const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await complete;
+      await cdp.detach();
+      const start = events.find((e) => e.name === 'neuronas:trace-start');
+      const end = events.find((e) => e.name === 'neuronas:trace-end');
+      if (!start || !end) throw new Error('the trace holds no marks of the page');
+      return events
+        .filter((e) => e.pid === start.pid && e.tid === start.tid && e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && e.ts > start.ts && e.ts < end.ts)
+        .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: e.tdur === undefined ? NaN : e.tdur / 1000 }));
+    },
+  };
+}

@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { traceMainThread } from './measure.ts';
 
 // 30 samples of a small space (C = 8, T = 2, hidden 64) under a 2.5 mm² area budget (some rejected), train the best 1 for 1 epoch on 500 images.
 const SMALL = '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
@@ -33,13 +34,33 @@ test('a small search runs to completion, and a budget move re-judges it without 
   await page.goto(`/${SMALL}`);
   await expect(page.getByTestId('search-start')).toBeVisible();
   // Long tasks before the search (page load, first costing) are not the search's.
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
   await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
+  const trace = await traceMainThread(page);
   const t0 = Date.now();
   await page.getByTestId('search-start').click();
   await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(5);
   await page.screenshot({ path: 'test-results/search-shots/search-live.png' });
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 100_000 });
   const wallS = (Date.now() - t0) / 1000;
+  // Main-thread tasks from Start to done (the results' last deferred render and the observer's report come just after).
+  await page.waitForTimeout(300);
+  const tasks = await trace.stop();
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  const longest = longTasks.length ? Math.max(...longTasks) : 0;
+  const mostCpu = Math.max(...tasks.map((t) => t.cpuMs));
+  console.log('long tasks during the search:', longTasks.length, 'longest ms:', longest.toFixed(0), '| most CPU in one main-thread task ms:', mostCpu.toFixed(1));
+  test.info().annotations.push({ type: 'longest-task-ms', description: longest.toFixed(0) });
+  test.info().annotations.push({ type: 'most-task-cpu-ms', description: mostCpu.toFixed(1) });
+  // The requirement is no task over 50 ms. The gate is the tasks' CPU time (thread time), not their wall time, which
+  // other processes' load stretches without bound (a 13 ms-CPU task took 127 ms of wall time with two CPU hogs
+  // running). Measured on the 2-core machine: the page's heaviest tasks during a search (the Start click, the
+  // results' first layout and paint) use 11-26 ms of CPU (once 41), and the search shows no long task unless the
+  // machine is loaded; before the fix every search had 2-6 tasks of over 30 ms of CPU (37-55 ms: recharts
+  // re-rendering the Pareto frame whenever its domain moved) and 3-10 long tasks of up to 73-178 ms.
+  expect(tasks.length).toBeGreaterThan(0);
+  expect(tasks.filter((t) => t.cpuMs > 30).length).toBeLessThanOrEqual(1);
+  expect(mostCpu).toBeLessThanOrEqual(50);
   const s = await search(page);
   console.log('search:', JSON.stringify({ wallS, counts: s.counts, feasible: s.feasible, acc: s.trainedAccuracy }));
   test.info().annotations.push({ type: 'search-wall-s', description: wallS.toFixed(1) });
@@ -65,11 +86,6 @@ test('a small search runs to completion, and a budget move re-judges it without 
   await page.getByTestId('pareto-y').selectOption('score');
   expect(Number(await pareto.getAttribute('data-points'))).toBe(s.counts.scored);
   expect(Number(await pareto.getAttribute('data-front'))).toBeGreaterThanOrEqual(1);
-
-  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-  const longest = longTasks.length ? Math.max(...longTasks) : 0;
-  console.log('long tasks during the search:', longTasks.length, 'longest ms:', longest.toFixed(0));
-  test.info().annotations.push({ type: 'longest-task-ms', description: longest.toFixed(0) });
 
   for (const theme of ['light', 'dark'] as const) {
     await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);

@@ -8,16 +8,18 @@
  * window.__neuronasTimings), cold (fresh page) and warm (re-sampling with a
  * new seed), the re-cost time when only the hardware changes, and the
  * redraw time of a budget-slider move with the default count and with
- * 10,000 candidates.
+ * 10,000 candidates, and the main thread's long tasks (over 50 ms, from a
+ * PerformanceObserver of 'longtask') while a small seeded search runs, from
+ * pressing Start until its phase is done.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.ts';
-import { measureSliderRedraw } from '../../e2e/measure.ts';
+import { measureSliderRedraw, traceMainThread } from '../../e2e/measure.ts';
 import { PARAMS } from '../../src/core/params.ts';
 import type { JobTiming } from '../../src/ui/costing/timings.ts';
 
@@ -32,6 +34,53 @@ async function waitForJobs(page: Page, n: number): Promise<JobTiming> {
     { timeout: 120_000 },
   );
   return ((await page.evaluate('window.__neuronasTimings.jobs')) as JobTiming[])[n - 1];
+}
+
+// The e2e search's size (e2e/search.spec.ts): 30 samples of a small space under a 2.5 mm² area budget, the best 1 trained for 1 epoch on 500 images.
+const SMALL_SEARCH = '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
+const SEARCH_RUNS = 3;
+// Installed before the page's scripts: every long task's duration (the API reports tasks over 50 ms).
+const WATCH_LONG_TASKS = `window.__longTasks = [];
+try {
+  new PerformanceObserver(function (list) { for (const e of list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+} catch (e) {}`;
+
+interface SearchLongTasks {
+  long_tasks: number;
+  longest_task_ms: number;
+  /** the most CPU (thread time, from a Chromium trace) one main-thread task used: what load on the machine does not stretch */
+  most_task_cpu_ms: number;
+  wall_s: number;
+}
+
+/** One small search in a fresh page: long tasks from pressing Start until the phase is done (and its last commit). */
+async function searchLongTasks(browser: Browser, url: string): Promise<SearchLongTasks> {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  try {
+    await page.addInitScript(WATCH_LONG_TASKS);
+    await page.goto(url + SMALL_SEARCH);
+    await page.getByTestId('search-start').waitFor({ state: 'visible' });
+    // The page's own costing of the candidates is not the search's: let it finish, then clear.
+    await page.waitForFunction(`document.querySelector('[data-testid=job-status]').dataset.phase === 'done'`, null, { timeout: 120_000 });
+    await page.evaluate('window.__longTasks.length = 0');
+    const trace = await traceMainThread(page);
+    const t0 = Date.now();
+    await page.getByTestId('search-start').click();
+    await page.waitForFunction(`document.querySelector('[data-testid=search-status]').dataset.phase === 'done'`, null, { timeout: 180_000 });
+    const wall = (Date.now() - t0) / 1000;
+    // The results' last deferred render and the observer's delivery come a little after the phase.
+    await page.waitForTimeout(500);
+    const all = await trace.stop();
+    const tasks = (await page.evaluate('window.__longTasks.slice()')) as number[];
+    return {
+      long_tasks: tasks.length,
+      longest_task_ms: round(tasks.length ? Math.max(...tasks) : 0),
+      most_task_cpu_ms: round(Math.max(...all.map((t) => t.cpuMs))),
+      wall_s: round(wall),
+    };
+  } finally {
+    await page.close();
+  }
 }
 
 /** The page's entry script (what loads before anything is interactive), and whether tfjs leaked into it. */
@@ -83,6 +132,11 @@ export async function benchPage(): Promise<Record<string, unknown>> {
     await samples.press('Enter');
     const big = await waitForJobs(page, 6);
     const redraw10k = await measureSliderRedraw(page);
+    await page.close();
+
+    // Long tasks while a search runs (each in a fresh page; the machine may be loaded, so several runs).
+    const searches: SearchLongTasks[] = [];
+    for (let i = 0; i < SEARCH_RUNS; i++) searches.push(await searchLongTasks(browser, url));
 
     return {
       load_to_interactive_ms: round(median(interactive)),
@@ -99,7 +153,11 @@ export async function benchPage(): Promise<Record<string, unknown>> {
       worker_sample_and_cost_10000_ms: round(big.totalMs),
       slider_redraw_default: redrawDefault,
       slider_redraw_10000: redraw10k,
-      note: 'worker times from the worker clock (sampling + costing + streaming); redraw = input event to feasibility recomputed and points repainted; cold = fresh page, median of 3',
+      search_long_tasks: searches.reduce((n, r) => n + r.long_tasks, 0),
+      search_longest_task_ms: Math.max(...searches.map((r) => r.longest_task_ms)),
+      search_most_task_cpu_ms: Math.max(...searches.map((r) => r.most_task_cpu_ms)),
+      search_long_task_runs: searches,
+      note: `worker times from the worker clock (sampling + costing + streaming); redraw = input event to feasibility recomputed and points repainted; cold = fresh page, median of 3; search_long_tasks = main-thread tasks over 50 ms (PerformanceObserver 'longtask') from pressing Start until the phase is done, summed over ${SEARCH_RUNS} small seeded searches (${SMALL_SEARCH}), search_longest_task_ms the longest of them (0 = none over 50 ms), search_most_task_cpu_ms the most CPU (thread time, Chromium trace) any one main-thread task used in those searches (wall times stretch when the machine is loaded; this does not)`,
     };
   } finally {
     await browser.close();
