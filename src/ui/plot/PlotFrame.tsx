@@ -23,10 +23,10 @@
 import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AxisSpec } from '../../core/metrics.ts';
 
-/** Same layout as ScatterFrame's recharts chart: margins, y-axis width, x-axis height. */
-const MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };
-const Y_AXIS_WIDTH = 72;
-const X_AXIS_HEIGHT = 44;
+/** The layout both point frames share (this one and ScatterFrame's recharts chart): margins, y-axis width, x-axis height. */
+export const FRAME_MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };
+export const Y_AXIS_WIDTH = 72;
+export const X_AXIS_HEIGHT = 44;
 const TICK_SIZE = 6;
 const TICK_MARGIN = 2;
 /** Tick labels are 12 px: an estimate of their extent, to drop labels that would overlap (as recharts' default interval does). */
@@ -134,10 +134,10 @@ export const PlotFrame = memo(function PlotFrame(p: PlotFrameProps) {
   const frame = useMemo<FrameScales | null>(() => {
     if (!size) return null;
     const plot = {
-      x: MARGIN.left + Y_AXIS_WIDTH,
-      y: MARGIN.top,
-      width: Math.max(0, size.width - MARGIN.left - Y_AXIS_WIDTH - MARGIN.right),
-      height: Math.max(0, size.height - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT),
+      x: FRAME_MARGIN.left + Y_AXIS_WIDTH,
+      y: FRAME_MARGIN.top,
+      width: Math.max(0, size.width - FRAME_MARGIN.left - Y_AXIS_WIDTH - FRAME_MARGIN.right),
+      height: Math.max(0, size.height - FRAME_MARGIN.top - FRAME_MARGIN.bottom - X_AXIS_HEIGHT),
     };
     return { plot, x: frameScale(p.xSpec, plot.x, plot.x + plot.width), y: frameScale(p.ySpec, plot.y + plot.height, plot.y) };
   }, [size, p.xSpec, p.ySpec]);
@@ -161,7 +161,7 @@ function Axes({ frame, xSpec, ySpec, xTitle, yTitle, xTickFormat, yTickFormat }:
   const bottom = plot.y + plot.height;
   const xTicks = frameTicks(xSpec, frame.x, xTickFormat, (s) => s.length * CHAR_WIDTH);
   const yTicks = frameTicks(ySpec, frame.y, yTickFormat, () => LABEL_HEIGHT);
-  const yTitleX = MARGIN.left + 4;
+  const yTitleX = FRAME_MARGIN.left + 4;
   const yTitleY = top + plot.height / 2;
   return (
     <>
