@@ -109,30 +109,27 @@ export function ifThen(condition: Code, body: Code): Code {
   return [...condition, ...ifBlock, ...body, ...end];
 }
 
-/** local = from; while (local < to) { body; local += step } (unsigned compare). */
-export function countUp(local: number, from: Code, to: Code, step: Code, body: Code): Code {
+/** local = from; until (local `exit`) { body; local = local `next` } — the loop both counters share. */
+function counted(local: number, from: Code, exit: Code, next: Code, body: Code): Code {
   return [
     ...from, ...set(local),
     ...block, ...loop,
-    ...get(local), ...to, ...i32GeU, ...brIf(1),
+    ...get(local), ...exit, ...brIf(1),
     ...body,
-    ...get(local), ...step, ...i32Add, ...set(local),
+    ...get(local), ...next, ...set(local),
     ...br(0),
     ...end, ...end,
   ];
 }
 
+/** local = from; while (local < to) { body; local += step } (unsigned compare). */
+export function countUp(local: number, from: Code, to: Code, step: Code, body: Code): Code {
+  return counted(local, from, [...to, ...i32GeU], [...step, ...i32Add], body);
+}
+
 /** local = from; while (local >= to) { body; local -= step } (signed compare: byte offsets stay below 2 GiB). */
 export function countDown(local: number, from: Code, to: Code, step: Code, body: Code): Code {
-  return [
-    ...from, ...set(local),
-    ...block, ...loop,
-    ...get(local), ...to, ...i32LtS, ...brIf(1),
-    ...body,
-    ...get(local), ...step, ...i32Sub, ...set(local),
-    ...br(0),
-    ...end, ...end,
-  ];
+  return counted(local, from, [...to, ...i32LtS], [...step, ...i32Sub], body);
 }
 
 // ---------------------------------------------------------------------------
