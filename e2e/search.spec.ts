@@ -87,13 +87,15 @@ test('a small search runs to completion, and a budget move re-judges it without 
   expect(Number(await pareto.getAttribute('data-points'))).toBe(s.counts.scored);
   expect(Number(await pareto.getAttribute('data-front'))).toBeGreaterThanOrEqual(1);
 
+  // Through the theme toggle, as a user switches: the canvases re-read their colours from the theme store.
   for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    await page.getByTestId('theme-toggle').getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await page.waitForTimeout(150);
     await page.getByTestId('search-results').screenshot({ path: `test-results/search-shots/search-results-${theme}.png` });
     await page.locator('aside.controls').screenshot({ path: `test-results/search-shots/search-panel-${theme}.png` });
   }
-  await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+  await page.getByTestId('theme-toggle').getByLabel('Light').check();
 
   // Export writes the search run, with its scores and trained result.
   await page.getByTestId('export-menu').click();
