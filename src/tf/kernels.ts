@@ -27,6 +27,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { f32Bits, simdTrainingKernels, type SimdTrainingKernels } from './simd-kernels.ts';
+import { cpuFloat32, type CpuBackendLike, type WasmBackendLike } from './backend-data.ts';
 
 export const BN_FORWARD = 'NeuronasBnForward';
 export const BN_BACKWARD = 'NeuronasBnBackward';
@@ -373,19 +374,6 @@ export function sgdLoop(w: Float32Array, b: Float32Array, g: Float32Array, lr: n
 // ---------------------------------------------------------------------------
 // Backend plumbing
 
-interface CpuBackendLike {
-  data: { get(dataId: object): { values: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  getMemoryOffset(dataId: object): number;
-  disposeData(dataId: object, force?: boolean): boolean;
-  /** the Emscripten module; `asm.memory` is its WebAssembly.Memory */
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
-}
-
 /** Whether the wasm kernels may use the WebAssembly module of simd-kernels.ts (tests compare both paths). */
 let simdEnabled = true;
 export function setTrainingSimd(on: boolean): void {
@@ -496,11 +484,7 @@ function f32(info: tf.TensorInfo, what: string): void {
 function run(backendName: 'cpu' | 'wasm', backend: unknown, inputs: tf.TensorInfo[], outShapes: number[][], body: (ins: Float32Array[], outs: Float32Array[]) => void): tf.TensorInfo[] {
   if (backendName === 'cpu') {
     const b = backend as CpuBackendLike;
-    const ins = inputs.map((t) => {
-      const v = b.data.get(t.dataId).values;
-      if (!(v instanceof Float32Array)) throw new Error('fused kernel: cpu tensor values are not a Float32Array');
-      return v;
-    });
+    const ins = inputs.map((t) => cpuFloat32(b, t, 'fused kernel'));
     const outs = outShapes.map((s) => new Float32Array(s.reduce((a, d) => a * d, 1)));
     body(ins, outs);
     return outs.map((o, i) => b.makeTensorInfo(outShapes[i], 'float32', o));

@@ -37,6 +37,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backwardFactors, membraneTransfer, type LifKernelAttrs } from './lif-attrs.ts';
 import { lifSimdKernels, lifSimdScratch, type LifSimdKernels } from './lif-simd.ts';
 import { registerLifWebGLKernels } from './lif-webgl.ts';
+import { cpuFloat32, type CpuBackendLike, type WasmBackendLike } from './backend-data.ts';
 
 export const LIF_FORWARD = 'NeuronasLifForward';
 export const LIF_BACKWARD = 'NeuronasLifBackward';
@@ -230,21 +231,6 @@ export function prevFloat32(v: number): number {
 // ---------------------------------------------------------------------------
 // Backend kernels
 
-/** The part of tfjs-backend-cpu's MathBackendCPU these kernels use. */
-interface CpuBackendLike {
-  data: { get(dataId: object): { values: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-
-/** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  getMemoryOffset(dataId: object): number;
-  /** the Emscripten module; `asm.memory` is its WebAssembly.Memory */
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
-}
-
 /** Whether the cpu and wasm kernels may use the SIMD module (tests switch it off to compare with the JS loops). */
 let useSimd = true;
 
@@ -271,9 +257,7 @@ function attrsOf(attrs: tf.NamedAttrMap | undefined): LifKernelAttrs {
 }
 
 function cpuValues(backend: CpuBackendLike, info: tf.TensorInfo): Float32Array {
-  const v = backend.data.get(info.dataId).values;
-  if (!(v instanceof Float32Array)) throw new Error('LIF kernel: cpu tensor values are not a Float32Array');
-  return v;
+  return cpuFloat32(backend, info, 'LIF kernel');
 }
 
 /**
