@@ -10,27 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIF, REFERENCE_NET_LIF, referenceInputGrad, simulate, type LifConfig } from '../src/core/snn/lif.ts';
 import { LIF_BACKWARD, LIF_FORWARD, hasFusedLif, setLifSimd } from '../src/tf/lif-kernels.ts';
 import { effectiveLifImpl, getLifImpl, lifMultiStep, lifMultiStepWithState, setLifImpl, type LifImpl } from '../src/tf/lif.ts';
+import { lifInputValues } from './lif-inputs.ts';
 
 const require = createRequire(import.meta.url);
 // Single-threaded SIMD build, as the studio runs WASM in Node.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
-
-/** mulberry32: a tiny seeded generator, so every run sees the same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
 
 const sj = (over: Partial<LifConfig & { model: 'spikingjelly' }>): LifConfig => ({ ...DEFAULT_LIF, ...over }) as LifConfig;
 
@@ -59,11 +44,7 @@ const T = 6;
 const SHAPE = [T * 4, 3, 3, 2]; // B = 4, N = 72 neurons per step
 
 function randomInput(seed: number, dyadic = false): tf.Tensor {
-  const r = rng(seed);
-  const n = SHAPE.reduce((a, b) => a * b, 1);
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) v[i] = dyadic ? Math.floor(r() * 21) / 8 - 0.25 : 0.7 + 0.9 * gaussian(r);
-  return tf.tensor(v, SHAPE);
+  return tf.tensor(lifInputValues(seed, SHAPE.reduce((a, b) => a * b, 1), dyadic), SHAPE);
 }
 
 /** Per neuron (time-major [T, N] view), the reference simulator's float32 trace. */
