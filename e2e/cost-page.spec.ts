@@ -7,25 +7,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { PARAMS } from '../src/core/params.ts';
 import { expectedCounts } from './expected.ts';
+import { count, jobsDone, waitForJobs } from './cost-page.ts';
 
 const DEFAULT_SAMPLES = PARAMS.samples.default;
 
-const num = (text: string) => Number(text.replace(/[^0-9.]/g, ''));
-
-async function count(page: Page, testId: string): Promise<number> {
-  return num(await page.getByTestId(testId).innerText());
-}
-
-async function jobsDone(page: Page): Promise<number> {
-  return page.evaluate(() => window.__neuronasTimings?.jobs.length ?? 0);
-}
-
-async function waitForJobs(page: Page, n: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => (window.__neuronasTimings?.jobs.length ?? 0) >= n && document.querySelector<HTMLElement>('[data-testid=job-status]')?.dataset.phase === 'done',
-    n,
-  );
-}
 
 async function openPage(page: Page): Promise<void> {
   const errors: string[] = [];

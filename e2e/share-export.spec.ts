@@ -13,23 +13,8 @@ import { formatGenome } from '../src/core/arch/genome.ts';
 import { decodeInputs } from '../src/core/url.ts';
 import { searchSpaceFromParams } from '../src/core/settings.ts';
 import { PARAMS } from '../src/core/params.ts';
+import { count, jobsDone, waitForJobs } from './cost-page.ts';
 
-const num = (text: string) => Number(text.replace(/[^0-9.]/g, ''));
-
-async function count(page: Page, testId: string): Promise<number> {
-  return num(await page.getByTestId(testId).innerText());
-}
-
-async function jobsDone(page: Page): Promise<number> {
-  return page.evaluate(() => window.__neuronasTimings?.jobs.length ?? 0);
-}
-
-async function waitForJobs(page: Page, n: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => (window.__neuronasTimings?.jobs.length ?? 0) >= n && document.querySelector<HTMLElement>('[data-testid=job-status]')?.dataset.phase === 'done',
-    n,
-  );
-}
 
 async function open(page: Page, url: string): Promise<string[]> {
   const errors: string[] = [];
