@@ -16,7 +16,6 @@ import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../c
 import { budgetViolation, runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
 import { searchSpaceFromParams, type Budgets } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
-import type { DatasetName } from '../../core/data/datasets.ts';
 import { trainingEvaluators } from '../../protocol/training-evaluators.ts';
 import type { InitResult } from '../../protocol/training.ts';
 import { TrainingClient } from '../training/client.ts';
@@ -260,7 +259,7 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     hooks.pushLink();
     const pl = ensurePool();
     const evaluators: Evaluators = {
-      ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset as DatasetName, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
+      ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
       pause: nextMacrotask,
       settle: () => whenIdle(300),
       stillWanted(index) {
