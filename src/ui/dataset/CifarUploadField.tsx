@@ -1,5 +1,6 @@
 /** The CIFAR-10 batch chooser of the search panel: a labelled file input that also takes dropped files. */
 import { useId, useState } from 'react';
+import { UPLOADED_TEST_MAX } from '../../core/data/datasets.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { chooseCifarFiles, useCifarUpload } from './cifar-upload.ts';
 
@@ -43,7 +44,7 @@ export function CifarUploadField() {
       />
       <p id={`${id}-help`} className="help">
         The binary version&apos;s data_batch_1.bin … test_batch.bin, unpacked from cifar-10-binary.tar.gz (choose or drop one or more). They stay on this computer and are not part of a link: a
-        shared CIFAR-10 search asks for them again. A fifth of the images, at most 2,000, are held out for testing.
+        shared CIFAR-10 search asks for them again. A fifth of the images, at most {formatCount(UPLOADED_TEST_MAX)}, are held out for testing.
       </p>
       <p className="upload-status" aria-live="polite" data-testid="cifar-status">
         {reading
