@@ -7,6 +7,7 @@
  * the shortest decimal that reads back as the same float32.
  */
 import type { CliIO } from './io.ts';
+import { UsageError } from './params-args.ts';
 import {
   DEFAULT_LIF,
   LifConfigError,
@@ -44,8 +45,6 @@ export function neuronHelp(): string {
     'exit status: 0 ok; 2 bad usage (one line on stderr)',
   ].join('\n');
 }
-
-class UsageError extends Error {}
 
 const VALUE_FLAGS = ['--model', '--input', '--threshold', '--reset', '--beta', '--tau', '--v-reset', '--decay-input'] as const;
 type Flag = (typeof VALUE_FLAGS)[number];

@@ -10,6 +10,7 @@ import { DEFAULT_GENOME, GenomeError, formatGenome, parseGenome } from '../core/
 import type { Architecture } from '../core/arch/architecture.ts';
 import { EMBEDDED_DATASET_NAMES, isEmbeddedDatasetName } from '../core/data/datasets.ts';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../tf/backend.ts';
+import { UsageError } from './params-args.ts';
 
 export function scoreHelp(): string {
   return [
@@ -43,8 +44,6 @@ interface ScoreArgs {
   batch: number;
   backend: BackendPreference;
 }
-
-class UsageError extends Error {}
 
 const VALUE_OPTIONS = ['--architecture', '--dataset', '--seed', '--batch', '--backend'] as const;
 

@@ -10,6 +10,7 @@ import { splitDataset } from '../core/data/batches.ts';
 import { EMBEDDED_DATASET_NAMES, embeddedDatasetInfo, type EmbeddedDatasetName } from '../core/data/datasets.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
+import { UsageError } from './params-args.ts';
 
 export function trainHelp(): string {
   return [
@@ -47,10 +48,6 @@ export function trainHelp(): string {
     '',
     'exit status: 0 ok; 2 bad input (one line on stderr)',
   ].join('\n');
-}
-
-class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export interface TrainArgs {
