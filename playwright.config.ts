@@ -18,7 +18,8 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--mute-audio',
 ];
-const PORT = 4173;
+// E2E_PORT lets two checkouts on one machine run their end-to-end tests without sharing a server.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
