@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { traceMainThread } from './measure.ts';
+import { mainThreadTaskProblems, traceMainThread } from './measure.ts';
 
 // 30 samples of a small space (C = 8, T = 2, hidden 64) under a 2.5 mm² area budget (some rejected), train the best 1 for 1 epoch on 500 images.
 const SMALL = '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
@@ -52,15 +52,13 @@ test('a small search runs to completion, and a budget move re-judges it without 
   console.log('long tasks during the search:', longTasks.length, 'longest ms:', longest.toFixed(0), '| most CPU in one main-thread task ms:', mostCpu.toFixed(1));
   test.info().annotations.push({ type: 'longest-task-ms', description: longest.toFixed(0) });
   test.info().annotations.push({ type: 'most-task-cpu-ms', description: mostCpu.toFixed(1) });
-  // The requirement is no task over 50 ms. The gate is the tasks' CPU time (thread time), not their wall time, which
-  // other processes' load stretches without bound (a 13 ms-CPU task took 127 ms of wall time with two CPU hogs
-  // running). Measured on the 2-core machine: the page's heaviest tasks during a search (the Start click, the
-  // results' first layout and paint) use 11-26 ms of CPU (once 41), and the search shows no long task unless the
-  // machine is loaded; before the fix every search had 2-6 tasks of over 30 ms of CPU (37-55 ms: recharts
-  // re-rendering the Pareto frame whenever its domain moved) and 3-10 long tasks of up to 73-178 ms.
-  expect(tasks.length).toBeGreaterThan(0);
-  expect(tasks.filter((t) => t.cpuMs > 30).length).toBeLessThanOrEqual(1);
-  expect(mostCpu).toBeLessThanOrEqual(50);
+  // The requirement is no task over 50 ms. The gate is the tasks' CPU time, not their wall time, which other
+  // processes' load (and the search's own workers, on two cores) stretch without bound: a 13 ms-CPU task took 127 ms
+  // of wall time with two CPU hogs running. What the measure relies on, and its own test (an injected 120 ms task is
+  // caught): e2e/main-thread-measure.spec.ts. Measured on the 2-core machine: the page's heaviest tasks during a
+  // search (the Start click, the results' first layout and paint) use 11-26 ms of CPU (once 41); before the fix that
+  // brought this in, every search had 2-6 tasks of over 30 ms of CPU (recharts re-rendering the Pareto frame).
+  expect(mainThreadTaskProblems(tasks)).toEqual([]);
   const s = await search(page);
   console.log('search:', JSON.stringify({ wallS, counts: s.counts, feasible: s.feasible, acc: s.trainedAccuracy }));
   test.info().annotations.push({ type: 'search-wall-s', description: wallS.toFixed(1) });
