@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PARAMS, PARAM_KEYS, budgetLimit, clampNumber, defaultParams, formatParamText, normalizeParams, parseParamText, type ParamDef } from '../src/core/params.ts';
-import { budgetsFromParams, searchSpaceFromParams } from '../src/core/settings.ts';
+import { BUDGETS, HARDWARE_KNOBS, budgetsFromParams, hardwareFromParams, searchSettingsFromParams, searchSpaceFromParams } from '../src/core/settings.ts';
+import { METRICS } from '../src/core/metrics.ts';
 import { compileSpace } from '../src/core/arch/sampler.ts';
 
 describe('parameter table', () => {
@@ -51,6 +52,24 @@ describe('parameter table', () => {
     expect(budgetLimit(PARAMS.maxEnergyUJ, v.maxEnergyUJ)).toBe(Infinity);
     expect(budgetsFromParams(v).maxEnergyUJ).toBe(Infinity);
     expect(budgetsFromParams(v).maxParams).toBe(PARAMS.maxParams.default);
+  });
+
+  it('reads every budget and hardware rule off the table', () => {
+    // Every knob of the budget group is a budget, in table order, with a cost column, a file key and a name of its own.
+    expect(BUDGETS.map((b) => b.key)).toEqual(PARAM_KEYS.filter((k) => PARAMS[k].group === 'budget'));
+    expect(BUDGETS.map((b) => b.bit)).toEqual(BUDGETS.map((_, i) => 1 << i));
+    for (const b of BUDGETS) expect(METRICS as readonly string[]).toContain(b.metric);
+    expect(new Set(BUDGETS.map((b) => b.file)).size).toBe(BUDGETS.length);
+    expect(new Set(BUDGETS.map((b) => b.name)).size).toBe(BUDGETS.length);
+    expect(BUDGETS.find((b) => b.key === 'maxParams')).toMatchObject({ metric: 'params', file: 'max_params', name: 'parameters' });
+    // The hardware knobs set their fields; edits apply underneath them.
+    expect(HARDWARE_KNOBS.map((k) => k.field)).toEqual(['preset', 'mode', 'xbar', 'cell_bits']);
+    const v = { ...defaultParams(), costMode: 'spikesim' as const, xbar: 128, cellBits: 4 };
+    expect(hardwareFromParams(v, { e_adc_pj: 3, xbar: 32 })).toMatchObject({ mode: 'spikesim', xbar: 128, cell_bits: 4, e_adc_pj: 3 });
+    const s = searchSettingsFromParams({ ...v, maxAreaMm2: PARAMS.maxAreaMm2.max, topK: 5 });
+    expect(s).toMatchObject({ strategy: 'neuronas', samples: 4000, seed: 1, topK: 5, epochs: 2, dataset: 'mnist' });
+    expect(s.budgets).toEqual({ maxParams: 600000, maxAreaMm2: Infinity, maxLatencyMs: 50, maxEnergyUJ: 50 });
+    expect(s.hardware.xbar).toBe(128);
   });
 
   it('turns knob values into a search space the sampler accepts', () => {

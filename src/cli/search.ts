@@ -4,13 +4,11 @@
  */
 import type { CliIO } from './io.ts';
 import { UsageError, parseOptions, tableHelp } from './params-args.ts';
-import { searchSpaceFromParams, type Budgets } from '../core/settings.ts';
-import { resolveHardware } from '../core/cost/hardware.ts';
+import { BUDGETS, noBudgets, searchSettingsFromParams } from '../core/settings.ts';
 import { CostInputError } from '../core/cost/errors.ts';
 import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/export.ts';
-import type { ParamKey } from '../core/params.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 
@@ -55,12 +53,6 @@ export function searchHelp(): string {
   ].join('\n');
 }
 
-const BUDGET_KEYS: [ParamKey, keyof Budgets][] = [
-  ['maxParams', 'maxParams'],
-  ['maxAreaMm2', 'maxAreaMm2'],
-  ['maxLatencyMs', 'maxLatencyMs'],
-  ['maxEnergyUJ', 'maxEnergyUJ'],
-];
 
 export interface SearchArgs {
   settings: SearchSettings;
@@ -83,23 +75,12 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (values.dataset === 'cifar10' && cifarFiles.length === 0) throw new UsageError('--dataset cifar10 needs --cifar data_batch_1.bin[,data_batch_2.bin,…]: CIFAR-10 comes from your disk');
   if (values.dataset !== 'cifar10' && cifar !== undefined) throw new UsageError(`--cifar goes with --dataset cifar10 (the dataset is ${values.dataset})`);
   if (!extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
-  const budgets: Budgets = { maxParams: Infinity, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: Infinity };
-  for (const [param, budget] of BUDGET_KEYS) if (given.has(param)) budgets[budget] = values[param] as number;
-  const space = searchSpaceFromParams(values);
-  compileSpace(space); // a space with no valid cell is a usage error, said before any work
-  const hardware = resolveHardware({ preset: values.preset, mode: values.costMode, xbar: values.xbar, cell_bits: values.cellBits });
+  const budgets = noBudgets();
+  for (const b of BUDGETS) if (given.has(b.key)) budgets[b.key] = values[b.key];
+  const settings = searchSettingsFromParams(values, {}, budgets);
+  compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
   return {
-    settings: {
-      strategy: values.strategy,
-      samples: values.samples,
-      seed: values.seed,
-      space,
-      hardware,
-      budgets,
-      topK: values.topK,
-      epochs: values.epochs,
-      dataset: values.dataset,
-    },
+    settings,
     backend,
     json: true,
     progress: extra.has('progress'),

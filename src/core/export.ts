@@ -29,13 +29,13 @@ import type { SearchSpace } from './arch/sampler.ts';
 import { CostInputError } from './cost/errors.ts';
 import { resolveHardware, type HardwareConfig, type HardwareKey } from './cost/hardware.ts';
 import { buildArchitectureReport, type CostReport } from './cost/report.ts';
-import { BUDGETS } from './feasibility.ts';
+import { BUDGETS, brokenBudgetNames, budgetViolation } from './feasibility.ts';
 import { DEFAULT_AXES, canonicalInputs, hardwareEditProblem, isAxisMetric, type HardwareEdits, type StudioInputs } from './inputs.ts';
 import type { Layer } from './layers.ts';
 import { METRICS, METRIC_INFO, type Columns, type Metric } from './metrics.ts';
-import { PARAMS, PARAM_KEYS, defaultParams, normalizeParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from './params.ts';
-import { STRATEGIES, budgetViolation, type SearchSettings, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchTimings, type Strategy, type TrainEpoch, type TrainedRecord } from './search/pipeline.ts';
-import { budgetsFromParams, searchSpaceFromParams, type Budgets } from './settings.ts';
+import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from './params.ts';
+import { STRATEGIES, type SearchSettings, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchTimings, type Strategy, type TrainEpoch, type TrainedRecord } from './search/pipeline.ts';
+import { HARDWARE_KNOBS, searchSettingsFromParams, type Budgets } from './settings.ts';
 
 export const STUDIO_VERSION: string = packageJson.version;
 export const RUN_FORMAT = 'neuronas-run';
@@ -116,13 +116,8 @@ export interface TrainedJson {
   feasible: boolean;
 }
 
-export interface BudgetsJson {
-  /** null: no limit */
-  max_params: number | null;
-  max_area_mm2: number | null;
-  max_latency_ms: number | null;
-  max_energy_uJ: number | null;
-}
+/** Each budget under its file key (BUDGETS' `file`, e.g. max_area_mm2); null: no limit. */
+export type BudgetsJson = Record<string, number | null>;
 
 export interface SpaceJson {
   ops: Op[];
@@ -172,12 +167,6 @@ export interface RunDocument {
   stopped?: boolean;
 }
 
-const BUDGET_JSON_KEYS: readonly [keyof Budgets, keyof BudgetsJson][] = [
-  ['maxParams', 'max_params'],
-  ['maxAreaMm2', 'max_area_mm2'],
-  ['maxLatencyMs', 'max_latency_ms'],
-  ['maxEnergyUJ', 'max_energy_uJ'],
-];
 
 /** The CostFigures field of each metric (PEs are not one: a candidate keeps them beside its costs). */
 const FIGURE_OF_METRIC: Readonly<Record<Exclude<Metric, 'pes'>, keyof CostFigures>> = {
@@ -216,18 +205,7 @@ function spaceJson(s: SearchSpace): SpaceJson {
 
 /** The settings of the page's costing for these inputs (no strategy, nothing trained). Throws CostInputError on bad hardware edits. */
 export function costingSettings(inputs: StudioInputs): RunSettings {
-  const p = normalizeParams(inputs.params);
-  return {
-    strategy: null,
-    samples: p.samples,
-    seed: p.seed,
-    space: searchSpaceFromParams(p),
-    hardware: resolveHardware({ ...inputs.hwEdits, preset: p.preset, mode: p.costMode, xbar: p.xbar, cell_bits: p.cellBits }),
-    budgets: budgetsFromParams(p),
-    topK: 0,
-    epochs: 0,
-    dataset: null,
-  };
+  return { ...searchSettingsFromParams(inputs.params, inputs.hwEdits), strategy: null, topK: 0, epochs: 0, dataset: null };
 }
 
 export function inputsJson(inputs: StudioInputs): InputsJson {
@@ -239,8 +217,8 @@ export function inputsJson(inputs: StudioInputs): InputsJson {
 
 export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunDocument {
   const s = run.settings;
-  const budgets = {} as BudgetsJson;
-  for (const [k, j] of BUDGET_JSON_KEYS) budgets[j] = finiteOrNull(s.budgets[k]);
+  const budgets: BudgetsJson = {};
+  for (const b of BUDGETS) budgets[b.file] = finiteOrNull(s.budgets[b.key]);
   return {
     format: RUN_FORMAT,
     format_version: RUN_FORMAT_VERSION,
@@ -359,14 +337,6 @@ export function metricHeader(m: Metric): string {
   return info.unit ? `${info.label} (${info.unit})` : info.label;
 }
 
-const BUDGET_NAMES: Readonly<Record<keyof Budgets, string>> = { maxParams: 'memory', maxAreaMm2: 'area', maxLatencyMs: 'latency', maxEnergyUJ: 'energy' };
-
-function brokenBudgets(c: CostFigures, budgets: Budgets): string {
-  return BUDGETS.filter(({ key, metric }) => !(c[FIGURE_OF_METRIC[metric as Exclude<Metric, 'pes'>]] <= budgets[key]))
-    .map(({ key }) => BUDGET_NAMES[key])
-    .join('; ');
-}
-
 /**
  * The candidate table: header from the metric labels and units, one row per
  * candidate, numbers at full precision (they read back exactly), empty
@@ -381,7 +351,7 @@ export function candidatesCsv(run: RunData): string {
   for (const c of run.candidates) {
     const row = [String(c.index), c.genome];
     for (const m of METRICS) row.push(csvNumber(m === 'pes' ? c.pes : c.costs[FIGURE_OF_METRIC[m]]));
-    row.push(c.feasible ? 'yes' : 'no', brokenBudgets(c.costs, run.settings.budgets), csvNumber(c.violation), csvNumber(c.score));
+    row.push(c.feasible ? 'yes' : 'no', brokenBudgetNames(c.costs, run.settings.budgets).join('; '), csvNumber(c.violation), csvNumber(c.score));
     if (withTraining) {
       const t = trained.get(c.index);
       row.push(csvNumber(t?.result.accuracyFloat), csvNumber(t?.result.accuracyQuantized), csvNumber(t?.measuredCosts.energyUJ), t ? (t.feasible ? 'yes' : 'no') : '');
@@ -656,10 +626,10 @@ function readBudgets(p: Problems, path: string, v: unknown): Budgets | undefined
   if (!o) return undefined;
   const out = {} as Budgets;
   let ok = true;
-  for (const [key, j] of BUDGET_JSON_KEYS) {
-    const n = readNumber(p, `${path}.${j}`, o[j], { min: 0, nullable: true });
+  for (const b of BUDGETS) {
+    const n = readNumber(p, `${path}.${b.file}`, o[b.file], { min: 0, nullable: true });
     if (n === undefined) ok = false;
-    else out[key] = n === null ? Infinity : n;
+    else out[b.key] = n === null ? Infinity : n;
   }
   return ok ? out : undefined;
 }
@@ -955,11 +925,8 @@ export function inputsFromSettings(s: RunSettings): { inputs: StudioInputs; prob
   set('timestepsMin', s.space.timesteps.min);
   set('timestepsMax', s.space.timesteps.max);
   set('weightBits', [...s.space.weightBits]);
-  set('preset', s.hardware.preset);
-  set('costMode', s.hardware.mode);
-  set('xbar', s.hardware.xbar);
-  set('cellBits', s.hardware.cell_bits);
-  for (const [key] of BUDGET_JSON_KEYS) set(key, Number.isFinite(s.budgets[key]) ? s.budgets[key] : (PARAMS[key] as ParamDef & { max: number }).max);
+  for (const { key, field } of HARDWARE_KNOBS) set(key, s.hardware[field]);
+  for (const b of BUDGETS) set(b.key, Number.isFinite(s.budgets[b.key]) ? s.budgets[b.key] : b.param.max);
   // A search's own knobs, by name where the table has them; a costed set has none (no strategy, nothing trained).
   if (s.strategy !== null) {
     const searchKnobs: [string, unknown][] = [

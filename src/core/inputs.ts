@@ -10,6 +10,7 @@
 import { HARDWARE_FIELDS, HARDWARE_PRESETS, fieldProblem, type HardwareField, type HardwareKey } from './cost/hardware.ts';
 import { AXIS_METRICS, type Metric } from './metrics.ts';
 import { PARAM_KEYS, defaultParams, normalizeParams, type ParamValues } from './params.ts';
+import { HARDWARE_KNOBS } from './settings.ts';
 
 export type HardwareEdits = Partial<Record<HardwareKey, number | string>>;
 
@@ -27,7 +28,7 @@ export interface StudioInputs {
 export const DEFAULT_AXES: Readonly<Axes> = Object.freeze({ x: 'areaMm2', y: 'energyUJ' });
 
 /** Hardware fields set by the knobs of the parameter table rather than by the constants editor. */
-export const KNOB_FIELDS: readonly HardwareKey[] = Object.freeze(['preset', 'mode', 'xbar', 'cell_bits']);
+export const KNOB_FIELDS: readonly HardwareKey[] = Object.freeze(HARDWARE_KNOBS.map((k) => k.field));
 /** Hardware fields every sampled architecture sets for itself (its own T and weight bits override the preset's). */
 export const PER_ARCHITECTURE_FIELDS: readonly HardwareKey[] = Object.freeze(['timesteps', 'weight_bits']);
 

@@ -5,6 +5,8 @@
  * (Modelled on TensorFlow Playground's state table.) No imports from the UI.
  */
 import { OPS, type Op } from './arch/cell.ts';
+import type { Metric } from './metrics.ts';
+import type { HardwareKey } from './cost/hardware.ts';
 
 interface ParamBase {
   label: string;
@@ -15,6 +17,8 @@ interface ParamBase {
   url: string;
   /** long option of the command line, without the leading dashes */
   cli: string;
+  /** the hardware config field this knob sets (core/settings.ts `hardwareFromParams`) */
+  hardware?: HardwareKey;
 }
 
 export interface NumberParam extends ParamBase {
@@ -28,6 +32,18 @@ export interface NumberParam extends ParamBase {
   scale: 'linear' | 'log';
   /** the top of the range means "no limit" (budgets) */
   unboundedAtMax?: boolean;
+  /** a budget: the cost it limits (core/settings.ts derives every budget rule from this) */
+  budget?: BudgetSpec;
+}
+
+/** What a budget knob limits and how it is named outside the page. */
+export interface BudgetSpec {
+  /** the cost column (and CostFigures field) the budget limits */
+  metric: Exclude<Metric, 'pes'>;
+  /** its key in run files (snake_case, like the cost report's) */
+  file: string;
+  /** its name in messages and legends ("over the area budget") */
+  name: string;
 }
 
 export interface ChoiceParam<T extends string | number = string | number> extends ParamBase {
@@ -51,7 +67,8 @@ export interface FlagParam extends ParamBase {
 
 export type ParamDef = NumberParam | ChoiceParam | SetParam | FlagParam;
 
-function num(p: Omit<NumberParam, 'type'>): NumberParam {
+// The group stays a literal in each entry's type, so that types can be read off the table (settings.ts `BudgetKey`).
+function num<G extends ParamBase['group']>(p: Omit<NumberParam, 'type'> & { group: G }): NumberParam & { group: G } {
   return { type: 'number', ...p };
 }
 function choice<T extends string | number>(p: Omit<ChoiceParam<T>, 'type'>): ChoiceParam<T> {
@@ -161,44 +178,49 @@ export const PARAMS = {
     options: [4, 8, 16], default: [8],
   }),
   preset: choice<string>({
-    group: 'hardware', url: 'hw', cli: 'preset', label: 'Hardware preset',
+    group: 'hardware', hardware: 'preset', url: 'hw', cli: 'preset', label: 'Hardware preset',
     help: 'The accelerator whose constants the cost model uses.',
     options: ['spikesim-65nm-rram'], default: 'spikesim-65nm-rram',
   }),
   costMode: choice<'neuronas' | 'spikesim'>({
-    group: 'hardware', url: 'cm', cli: 'cost-mode', label: 'Cost model',
+    group: 'hardware', hardware: 'mode', url: 'cm', cli: 'cost-mode', label: 'Cost model',
     help: 'neuronas: bit slicing, every neuron counted, activity-aware energy. spikesim: SpikeSim ELA numbers exactly.',
     options: ['neuronas', 'spikesim'], default: 'neuronas',
   }),
   xbar: choice<number>({
-    group: 'hardware', url: 'x', cli: 'xbar', label: 'Crossbar size', unit: 'rows = columns',
+    group: 'hardware', hardware: 'xbar', url: 'x', cli: 'xbar', label: 'Crossbar size', unit: 'rows = columns',
     help: 'Rows and columns of one RRAM crossbar.',
     options: [32, 64, 128, 256], default: 64,
   }),
   cellBits: choice<number>({
-    group: 'hardware', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
+    group: 'hardware', hardware: 'cell_bits', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
     help: 'Bits one RRAM cell stores; an 8-bit weight on 2-bit cells takes 4 columns.',
     options: [1, 2, 4, 8], default: 2,
   }),
+  // NeuroNAS calls this its memory budget, but it counts weights (parameters), not bits: named for what it counts.
   maxParams: num({
-    group: 'budget', url: 'bp', cli: 'max-params', label: 'Memory', unit: 'parameters',
-    help: 'Most weights the chip may store (NeuroNAS budgets 4·10⁶ on CIFAR).',
+    group: 'budget', url: 'bp', cli: 'max-params', label: 'Parameters', unit: 'weights',
+    help: 'Most weights the chip may store: the memory budget of NeuroNAS, which counts parameters (4·10⁶ on CIFAR).',
     default: 600000, min: 10000, max: 50000000, step: 1, integer: true, scale: 'log', unboundedAtMax: true,
+    budget: { metric: 'params', file: 'max_params', name: 'parameters' },
   }),
   maxAreaMm2: num({
     group: 'budget', url: 'ba', cli: 'max-area-mm2', label: 'Area', unit: 'mm²',
     help: 'Largest chip area: tiles plus input and membrane buffers (NeuroNAS: 100 mm²).',
     default: 15, min: 0.5, max: 1000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    budget: { metric: 'areaMm2', file: 'max_area_mm2', name: 'area' },
   }),
   maxLatencyMs: num({
     group: 'budget', url: 'bl', cli: 'max-latency-ms', label: 'Latency', unit: 'ms',
     help: 'Longest time for one inference over all timesteps (NeuroNAS: 400 ms).',
     default: 50, min: 0.1, max: 2000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    budget: { metric: 'latencyMs', file: 'max_latency_ms', name: 'latency' },
   }),
   maxEnergyUJ: num({
     group: 'budget', url: 'be', cli: 'max-energy-uj', label: 'Energy', unit: 'µJ',
     help: 'Most energy for one inference (NeuroNAS: 120 µJ).',
     default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    budget: { metric: 'energyUJ', file: 'max_energy_uJ', name: 'energy' },
   }),
 } as const;
 

@@ -40,10 +40,7 @@ export interface CostScatterProps {
 
 const POINT_RADIUS = 2.5;
 const HOVER_DISTANCE = 10;
-const BUDGET_OF_METRIC: Partial<Record<Metric, { key: keyof Budgets; bit: number }>> = Object.fromEntries(
-  BUDGETS.map((b, i) => [b.metric, { key: b.key, bit: 1 << i }]),
-);
-const BUDGET_LABEL: Record<keyof Budgets, string> = { maxParams: 'memory', maxAreaMm2: 'area', maxLatencyMs: 'latency', maxEnergyUJ: 'energy' };
+const BUDGET_OF_METRIC: Partial<Record<Metric, (typeof BUDGETS)[number]>> = Object.fromEntries(BUDGETS.map((b) => [b.metric, b]));
 
 /**
  * What changes while a budget slider moves: passed by context so the memoized
@@ -172,7 +169,7 @@ function BudgetLines({ x, y, xSpec, ySpec }: { x: Metric; y: Metric; xSpec: Axis
         <g data-testid="budget-line-x">
           <line x1={bx} x2={bx} y1={top} y2={bottom} className="budget-line" strokeDasharray="6 4" />
           <text x={bx - 4} y={top + 12} textAnchor="end" className="budget-label">
-            {BUDGET_LABEL[BUDGET_OF_METRIC[x]!.key]} budget
+            {BUDGET_OF_METRIC[x]!.name} budget
           </text>
         </g>
       ) : null}
@@ -180,7 +177,7 @@ function BudgetLines({ x, y, xSpec, ySpec }: { x: Metric; y: Metric; xSpec: Axis
         <g data-testid="budget-line-y">
           <line x1={left} x2={right} y1={by} y2={by} className="budget-line" strokeDasharray="6 4" />
           <text x={right - 4} y={by - 5} textAnchor="end" className="budget-label">
-            {BUDGET_LABEL[BUDGET_OF_METRIC[y]!.key]} budget
+            {BUDGET_OF_METRIC[y]!.name} budget
           </text>
         </g>
       ) : null}
@@ -313,7 +310,7 @@ function figures(columns: Columns, i: number) {
 
 /** "within every budget" or "over the area, energy budgets", from a feasibility mask entry. */
 export function brokenBudgets(mask: number): string {
-  const names = BUDGETS.filter((_, b) => mask & (1 << b)).map((b) => BUDGET_LABEL[b.key]);
+  const names = BUDGETS.filter((b) => mask & b.bit).map((b) => b.name);
   return names.length ? `over the ${names.join(', ')} budget${names.length > 1 ? 's' : ''}` : 'within every budget';
 }
 

@@ -13,8 +13,9 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
-import { budgetViolation, runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
-import { searchSpaceFromParams, type Budgets } from '../../core/settings.ts';
+import { runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
+import { budgetViolation } from '../../core/feasibility.ts';
+import { searchSettingsFromParams, type Budgets } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
 import { trainingEvaluators } from '../../protocol/training-evaluators.ts';
 import type { InitResult } from '../../protocol/training.ts';
@@ -226,17 +227,7 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
       searchStore.setState({ phase: 'error', error: `The hardware settings are invalid: ${hw.error.message}` });
       return;
     }
-    const settings: SearchSettings = {
-      strategy: p.strategy,
-      samples: p.samples,
-      seed: p.seed,
-      space: searchSpaceFromParams(p),
-      hardware: hw.config,
-      budgets: st.budgets,
-      topK: p.topK,
-      epochs: p.epochs,
-      dataset: p.dataset,
-    };
+    const settings: SearchSettings = { ...searchSettingsFromParams(p, st.hwEdits, st.budgets), hardware: hw.config };
     const model = createModel(settings.strategy, settings.samples);
     const t0 = performance.now();
     searchStore.setState({
