@@ -1,6 +1,8 @@
 /**
  * The search's workers under abuse, with real workers in the real page:
- * Stop and Start pressed over and over (nothing may escape as a page error).
+ * Stop and Start pressed over and over (nothing may escape as a page error),
+ * and a scoring worker that ends itself without an error event mid-search
+ * (detected, replaced, its chunk retried, the user told).
  */
 import { expect, test, type Page } from '@playwright/test';
 
@@ -41,5 +43,35 @@ test('Stop and Start pressed 12 times quickly raise no error, and a search start
   expect(s.counts.costed).toBe(40);
   expect(s.counts.scored).toBe(40);
   expect(s.counts.trained).toBe(1);
+  expect(errors).toEqual([]);
+});
+
+test('a scoring worker that closes itself mid-search is replaced, its chunk retried, and the user told', async ({ page }) => {
+  test.setTimeout(150_000);
+  // No training (k=0): the scores are the whole result. 60 candidates of a small space.
+  const errors = await openWatched(page, '#v=1&n=60&k=0&cmax=8&hid=64&tmax=2&s=7');
+  const start = page.getByTestId('search-start');
+
+  // Undisturbed, for reference: the same seeded search's scores.
+  await start.click();
+  await searchDone(page);
+  const reference = await search(page);
+  expect(reference.counts.scored).toBeGreaterThan(20);
+
+  await start.click();
+  await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  const closedAt = Date.now();
+  await page.evaluate(() => window.__neuronasTest!.closeSearchWorker('scorer'));
+  // The page notices within a few seconds, not when the user gives up.
+  await expect(page.getByTestId('search-crash')).toContainText('without an error', { timeout: 5_000 });
+  console.log('silent close noticed after ms:', Date.now() - closedAt);
+  await searchDone(page);
+  await page.locator('aside.controls').screenshot({ path: 'test-results/search-shots/search-worker-closed.png' });
+  const s = await search(page);
+  expect(s.counts.costed).toBe(60);
+  expect(s.counts.rejected + s.counts.scored).toBe(60);
+  // Every candidate scored, with the very score the undisturbed run gave it (none left NaN by the lost chunk).
+  expect(s.counts).toEqual(reference.counts);
+  expect(s.scores).toEqual(reference.scores);
   expect(errors).toEqual([]);
 });

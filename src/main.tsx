@@ -51,8 +51,10 @@ declare global {
       /** opens the detail of candidate i (as a click on its point does) */
       select(i: number | null): void;
       /** the search's phase, counts and row states */
-      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; trainedAccuracy: number[]; trainedGenomes: string[] };
+      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; scores: number[]; trainedAccuracy: number[]; trainedGenomes: string[] };
       crashSearchWorker(which: 'trainer' | 'scorer'): void;
+      /** a search worker closes itself without an error event */
+      closeSearchWorker(which: 'trainer' | 'scorer'): void;
     };
   }
 }
@@ -70,11 +72,13 @@ window.__neuronasTest = {
       counts: m ? { ...m.counts } : {},
       feasible: s.counts.feasible,
       states: m ? Array.from(m.state.subarray(0, m.count), (v) => ROW_STATES[v]) : [],
+      scores: m ? Array.from(m.scores.subarray(0, m.count)) : [],
       trainedAccuracy: m ? [...m.trained.values()].map((t) => t.result.accuracyQuantized) : [],
       trainedGenomes: m ? [...m.trained.keys()].map((i) => m.genomes[i]) : [],
     };
   },
   crashSearchWorker: (which) => search.crashForTest(which),
+  closeSearchWorker: (which) => search.closeForTest(which),
 };
 
 createRoot(document.getElementById('root')!).render(

@@ -1,8 +1,8 @@
 /**
  * A real worker thread for tests/worker-bridge.test.ts: a small comlink API
  * on the thread's parent port, with the behaviours the bridge must handle —
- * a cancellable stream, a long synchronous kernel, remembered state and an
- * uncaught exception.
+ * a cancellable stream, a long synchronous kernel, remembered state, an
+ * uncaught exception, and an end without any error.
  */
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
@@ -15,6 +15,8 @@ export interface ThreadTestApi {
   spin(ms: number): number;
   setTag(tag: string): void;
   tag(): string;
+  /** ends the thread from a timer, without an error (as `self.close()` ends a DOM worker) */
+  exitForTest(): void;
   /** throws from a timer (an uncaught exception) */
   crashForTest(): void;
 }
@@ -47,6 +49,9 @@ const api: ThreadTestApi = {
     tag = t;
   },
   tag: () => tag,
+  exitForTest() {
+    setTimeout(() => process.exit(0));
+  },
   crashForTest() {
     setTimeout(() => {
       throw new Error('simulated crash of the test thread');

@@ -1,11 +1,15 @@
 /**
  * The worker bridge (src/ui/workers/bridge.ts) over real worker threads
- * (tests/bridge-thread.ts, run by Node's worker_threads): a thread busy in
- * a long synchronous loop, cooperative abort, terminate-after-grace, crashes,
- * and a burst of aborts.
+ * (tests/bridge-thread.ts, run by Node's worker_threads): a thread that ends
+ * without an error, one busy in a long synchronous loop, cooperative abort,
+ * terminate-after-grace, crashes, and a burst of aborts.
  *
  * A Node thread is not a DOM Worker, so a small adapter makes it look like
- * one (message and error events, terminate).
+ * one (message and error events, terminate). A DOM worker says nothing when
+ * it ends without an error; the page learns it from the worker's Web Lock
+ * (watchLifeline), which Node 20 lacks. Here the thread's `exit` event stands
+ * in for the lock being granted: both are the runtime saying the worker has
+ * ended. The lock itself is exercised in the browser (e2e/search-workers.spec.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +20,8 @@ import type { ThreadTestApi } from './bridge-thread.ts';
 /** A worker thread that looks like a DOM Worker to the bridge. */
 class ThreadWorker extends EventTarget implements WorkerLike {
   readonly thread = new Worker(new URL('./bridge-thread.mjs', import.meta.url));
+  /** resolves when the thread has ended, however it ended */
+  readonly exited = new Promise<void>((resolve) => this.thread.once('exit', () => resolve()));
   terminated = false;
 
   constructor() {
@@ -43,7 +49,7 @@ function setup(opts: Partial<WorkerBridgeOptions<ThreadTestApi>> = {}): WorkerBr
       threads.push(t);
       return t;
     },
-    { label: 'test worker', stopGraceMs: 200, ...opts },
+    { label: 'test worker', stopGraceMs: 200, watchEnd: (w) => (w as ThreadWorker).exited, ...opts },
   );
 }
 
@@ -63,6 +69,29 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 describe('worker bridge over real threads', () => {
+  it('a thread that ends without an error fails its pending call at once, and the next call runs on a fresh, prepared thread', async () => {
+    let prepared = 0;
+    const bridge = setup({ prepare: (remote) => remote.setTag(`prepared #${++prepared}`) });
+    const crashes: string[] = [];
+    bridge.onCrash = (m) => crashes.push(m);
+    const items: number[] = [];
+    const job = bridge.call('count', (remote) => remote.count(1, 1_000_000, Comlink.proxy((i: number) => void items.push(i))));
+    job.catch(() => {});
+    await until(() => items.length >= 5);
+    bridge.notify((remote) => remote.exitForTest());
+    const err = await job.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerCrashedError);
+    expect((err as Error).message).toBe('The test worker crashed: it stopped without an error (it closed, or the browser ended it)');
+    expect(crashes).toEqual([(err as Error).message]);
+    expect(items.length).toBeLessThan(1_000_000);
+    // Not respawned until it is needed.
+    expect(threads).toHaveLength(1);
+    expect(await bridge.call('tag', (remote) => remote.tag())).toBe('prepared #2');
+    expect(threads).toHaveLength(2);
+    expect(bridge.spawned).toBe(2);
+    bridge.dispose();
+  });
+
   it('a thread busy in one long synchronous loop is not taken for dead', async () => {
     const bridge = setup();
     const crashes: string[] = [];

@@ -11,7 +11,7 @@
  * - The next job waits for an aborted one to come back; if it has not within
  *   STOP_GRACE_MS (the worker is stuck in a long synchronous step), the
  *   worker is terminated and a fresh one spawned.
- * - A crashed worker (an error event: failed load, uncaught exception)
+ * - A crashed worker (an error event, or one that ended without one)
  *   rejects the running job with WorkerCrashedError and is replaced on the
  *   next run; the page keeps its last results.
  */

@@ -144,6 +144,8 @@ export interface SearchController {
   stop(): void;
   /** for tests: crash the trainer or scorer 0 */
   crashForTest(which: 'trainer' | 'scorer'): void;
+  /** for tests: make the trainer or scorer 0 close itself without an error event */
+  closeForTest(which: 'trainer' | 'scorer'): void;
   dispose(): void;
 }
 
@@ -311,6 +313,10 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     crashForTest(which) {
       const p = ensurePool();
       (which === 'trainer' ? p.trainer : p.scorers[0]).crashForTest();
+    },
+    closeForTest(which) {
+      const p = ensurePool();
+      (which === 'trainer' ? p.trainer : p.scorers[0]).closeForTest();
     },
     dispose() {
       abort?.abort();

@@ -14,9 +14,9 @@
  *   `stopGraceMs` (a long synchronous kernel, a stuck GPU), it is terminated
  *   and a fresh one spawned (and initialised) straight away.
  *   `stopGraceMs: 0` terminates at once on every abort.
- * - A crashed worker (an error event: failed load, uncaught exception)
- *   rejects every pending call with WorkerCrashedError; the next call spawns
- *   a fresh worker.
+ * - A crashed worker (an error event, or one that ended without one) rejects
+ *   every pending call with WorkerCrashedError; the next call spawns a fresh
+ *   worker.
  */
 import * as Comlink from 'comlink';
 import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../../protocol/training.ts';
@@ -94,5 +94,10 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
   /** Makes the worker throw from a timer (for the crash test). */
   crashForTest(): void {
     this.bridge.notify((remote) => remote.crashForTest());
+  }
+
+  /** Makes the worker close itself without an error event (for the silent-end test). */
+  closeForTest(): void {
+    this.bridge.notify((remote) => remote.closeForTest());
   }
 }

@@ -15,14 +15,15 @@
  * - `prepare` brings every fresh worker to the state the calls expect
  *   (a remembered init, an uploaded data set); calls wait for it.
  * - A worker that ends with an error event (failed load, uncaught
- *   exception, unreadable message) rejects every pending call with one
- *   WorkerCrashedError and tells `onCrash`; the next call spawns a fresh
- *   worker. Not at once: a worker that crashes as it loads would otherwise
- *   be respawned in a loop.
+ *   exception, unreadable message) or without one (see `watchLifeline`)
+ *   rejects every pending call with one WorkerCrashedError and tells
+ *   `onCrash`; the next call spawns a fresh worker. Not at once: a worker
+ *   that crashes as it loads would otherwise be respawned in a loop.
  * - Nothing the bridge does to a worker it has let go of can throw: late
  *   aborts, cancels and answers of an ended worker are ignored.
  */
 import * as Comlink from 'comlink';
+import { isLifelineHello, LIFELINE_KEY } from '../../protocol/lifeline.ts';
 
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
@@ -41,6 +42,40 @@ export interface WorkerLike extends Comlink.Endpoint {
   terminate(): void;
 }
 
+/**
+ * Resolves when `worker` has ended by itself, error event or not; never when
+ * it is only busy. The worker holds a Web Lock for as long as it lives
+ * (src/workers/lifeline.ts) and names it in a hello message; the page asks
+ * for the same lock and is granted it when the worker has ended (measured in
+ * Chromium: 1-3 ms after `self.close()`; a worker spinning in a 4 s
+ * synchronous loop kept it throughout).
+ *
+ * Why not a heartbeat or a progress timeout: the browser tells us. A
+ * heartbeat is a timer on the worker's thread, and a worker legitimately busy
+ * in one long synchronous kernel (a training batch of the widest candidate, a
+ * first WebGL shader compile, the whole test split evaluated at once) fires
+ * none for seconds; a timeout long enough for the slowest such kernel on the
+ * slowest machine would leave a dead worker unnoticed for as long. The lock
+ * is held by the worker's agent, not by its event loop, so busy is never
+ * taken for dead and dead is known at once.
+ *
+ * Where there are no Web Locks (Node, a page served over plain http from
+ * another host) this never resolves: a silent end then goes unnoticed, as
+ * before, while error events still count.
+ */
+export function watchLifeline(worker: WorkerLike): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof navigator === 'undefined' || !navigator.locks) return;
+    const onHello = (ev: Event) => {
+      const data = (ev as MessageEvent).data;
+      if (!isLifelineHello(data)) return;
+      worker.removeEventListener('message', onHello);
+      navigator.locks.request(data[LIFELINE_KEY].lock, () => resolve()).catch(() => {});
+    };
+    worker.addEventListener('message', onHello);
+  });
+}
+
 export interface WorkerBridgeOptions<T> {
   /** names the worker in messages: 'training worker' gives "The training worker crashed: …" */
   label: string;
@@ -48,6 +83,8 @@ export interface WorkerBridgeOptions<T> {
   stopGraceMs: number;
   /** brings a fresh worker to the state calls expect (null: nothing to do); a failure surfaces in the next call */
   prepare?: (remote: Comlink.Remote<T>) => Promise<unknown> | null;
+  /** resolves when the worker has ended by itself (default: watchLifeline; tests over Node threads pass their exit) */
+  watchEnd?: (worker: WorkerLike) => Promise<void>;
 }
 
 export interface CallOptions<T> {
@@ -74,7 +111,7 @@ interface Live<T> {
 
 export class WorkerBridge<T> {
   private live: Live<T> | null = null;
-  /** called when a worker crashes, whether or not a call was pending */
+  /** called when a worker crashes (or ends silently), whether or not a call was pending */
   onCrash: ((message: string) => void) | null = null;
   /** workers spawned so far (1 + respawns), for diagnostics and tests */
   spawned = 0;
@@ -95,6 +132,7 @@ export class WorkerBridge<T> {
       this.crashed(live, (ev as ErrorEvent).message || 'it failed to load, or threw outside a call');
     });
     worker.addEventListener('messageerror', () => this.crashed(live, 'it sent a message that could not be read'));
+    void (this.opts.watchEnd ?? watchLifeline)(worker).then(() => this.crashed(live, 'it stopped without an error (it closed, or the browser ended it)'));
     live.prepared = prepare ? (this.opts.prepare?.(live.remote) ?? null) : null;
     // A failed prepare surfaces in the next call; do not leave it unhandled meanwhile.
     live.prepared?.catch(() => {});
@@ -215,7 +253,7 @@ export class WorkerClient<T> {
     return null;
   }
 
-  /** called when the worker crashes, whether or not a call was pending */
+  /** called when the worker crashes (or ends silently), whether or not a call was pending */
   get onCrash(): ((message: string) => void) | null {
     return this.bridge.onCrash;
   }
