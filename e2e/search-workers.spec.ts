@@ -2,7 +2,8 @@
  * The search's workers under abuse, with real workers in the real page:
  * Stop and Start pressed over and over (nothing may escape as a page error),
  * and a scoring worker that ends itself without an error event mid-search
- * (detected, replaced, its chunk retried, the user told).
+ * (detected, replaced, its chunk retried, the user told), and a training
+ * worker that does so mid-training (the candidate trained again).
  */
 import { expect, test, type Page } from '@playwright/test';
 
@@ -73,5 +74,20 @@ test('a scoring worker that closes itself mid-search is replaced, its chunk retr
   // Every candidate scored, with the very score the undisturbed run gave it (none left NaN by the lost chunk).
   expect(s.counts).toEqual(reference.counts);
   expect(s.scores).toEqual(reference.scores);
+  expect(errors).toEqual([]);
+});
+
+test('a training worker that closes itself mid-training is replaced and the candidate trained again from the start', async ({ page }) => {
+  test.setTimeout(150_000);
+  const errors = await openWatched(page, '#v=1&n=12&k=1&ep=2&tr=600&cmax=8&hid=64&tmax=2');
+  await page.getByTestId('search-start').click();
+  await expect.poll(async () => (await search(page)).states.includes('training'), { timeout: 60_000 }).toBe(true);
+  await page.evaluate(() => window.__neuronasTest!.closeSearchWorker('trainer'));
+  await expect(page.getByTestId('search-crash')).toContainText('The training worker: The training worker crashed: it stopped without an error', { timeout: 5_000 });
+  await searchDone(page);
+  const s = await search(page);
+  expect(s.counts.trained).toBe(1);
+  expect(s.counts.failed).toBe(0);
+  expect(s.trainedAccuracy[0]).toBeGreaterThan(0.2);
   expect(errors).toEqual([]);
 });
