@@ -26,7 +26,7 @@ const opened = readLinkIntoStore(studioStore, linkNoticeStore, window);
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
 let link: LinkSync | null = null;
-const search = startSearchController(studioStore, { pushLink: () => link?.push() });
+const search = startSearchController(studioStore, { pushLink: () => link?.push(), replaceLink: () => link?.replace() });
 // A link that shares a search (run=1) starts the same seeded search; its inputs were validated and clamped above.
 // It starts before the link sync's first write, so the address keeps run=1.
 if (opened.run) search.start('link');
