@@ -157,6 +157,7 @@ test('Stop during scoring keeps the rows already scored, and Export writes the s
   await page.goto('/#v=1&n=400&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2');
   await page.getByTestId('search-start').click();
   await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  expect(page.url()).toContain('&run=1');
   await page.getByTestId('search-stop').click();
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
   const s = await search(page);
@@ -167,6 +168,10 @@ test('Stop during scoring keeps the rows already scored, and Export writes the s
   const later = await search(page);
   expect(later.counts.scored).toBe(s.counts.scored);
   expect(later.counts.trained).toBe(0);
+  // A stopped search has nothing left to wait for: no stage shows an ETA, and the link no longer starts a search.
+  for (const stage of ['stage-costed', 'stage-scored', 'stage-trained']) await expect(page.getByTestId(`${stage}-count`)).not.toContainText('left');
+  await expect.poll(() => page.url()).not.toContain('run=1');
+  await page.getByTestId('search-status').screenshot({ path: 'test-results/search-shots/search-stopped.png' });
 
   // Export writes the search as far as it got, marked stopped, not the costed set.
   await page.getByTestId('export-menu').click();

@@ -26,7 +26,7 @@ const opened = readLinkIntoStore(studioStore, linkNoticeStore, window);
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
 let link: LinkSync | null = null;
-const search = startSearchController(studioStore, { pushLink: () => link?.push() });
+const search = startSearchController(studioStore, { pushLink: () => link?.push(), replaceLink: () => link?.replace() });
 // A link that shares a search (run=1) starts the same seeded search; its inputs were validated and clamped above.
 // It starts before the link sync's first write, so the address keeps run=1.
 if (opened.run) search.start('link');
@@ -51,8 +51,10 @@ declare global {
       /** opens the detail of candidate i (as a click on its point does) */
       select(i: number | null): void;
       /** the search's phase, counts and row states */
-      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; trainedAccuracy: number[]; trainedGenomes: string[] };
+      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; scores: number[]; trainedAccuracy: number[]; trainedGenomes: string[] };
       crashSearchWorker(which: 'trainer' | 'scorer'): void;
+      /** a search worker closes itself without an error event */
+      closeSearchWorker(which: 'trainer' | 'scorer'): void;
     };
   }
 }
@@ -70,11 +72,13 @@ window.__neuronasTest = {
       counts: m ? { ...m.counts } : {},
       feasible: s.counts.feasible,
       states: m ? Array.from(m.state.subarray(0, m.count), (v) => ROW_STATES[v]) : [],
+      scores: m ? Array.from(m.scores.subarray(0, m.count)) : [],
       trainedAccuracy: m ? [...m.trained.values()].map((t) => t.result.accuracyQuantized) : [],
       trainedGenomes: m ? [...m.trained.keys()].map((i) => m.genomes[i]) : [],
     };
   },
   crashSearchWorker: (which) => search.crashForTest(which),
+  closeSearchWorker: (which) => search.closeForTest(which),
 };
 
 createRoot(document.getElementById('root')!).render(

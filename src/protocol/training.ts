@@ -190,4 +190,6 @@ export interface TrainingApi {
   cancel(jobId: number): void;
   /** Throws from a timer in the worker's global scope, to exercise the page's crash handling. */
   crashForTest(): void;
+  /** Ends the worker from a timer with `self.close()`: no error event, as when the browser ends a worker. */
+  closeForTest(): void;
 }
