@@ -10,8 +10,7 @@
  * star. Hover shows the figures; click opens the detail.
  */
 import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
-import { ScatterFrame } from '../plot/ScatterFrame.tsx';
+import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
 import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
 
@@ -48,23 +47,6 @@ function extent(v: Float64Array, n: number): [number, number] {
   return [lo > 0 && lo - pad <= 0 ? lo / 1.1 : lo - pad, hi + pad];
 }
 
-/**
- * EXPERIMENT (recharts frame): domains move in coarse steps. The spec is kept while the data stays
- * inside it and fills at least a quarter of it; otherwise a new one is cut around the data with half
- * its span of headroom on each side, so growing data moves the domain rarely.
- */
-function coarseSpec(prev: (AxisSpec & { key?: string }) | null, [lo, hi]: [number, number], key: string, scale?: 'linear'): AxisSpec {
-  if (!Number.isFinite(lo)) return prev && (prev as { key?: string }).key === key ? prev : (prev ?? axisSpec(NaN, NaN));
-  if (prev && (prev as { key?: string }).key === key) {
-    const [d0, d1] = prev.domain;
-    if (lo >= d0 && hi <= d1 && (hi - lo) * 4 >= d1 - d0) return prev;
-  }
-  const span = hi - lo || Math.abs(hi) || 1;
-  const a = lo > 0 && lo - span / 2 <= 0 ? lo / 2 : lo - span / 2;
-  const spec = axisSpec(a, hi + span / 2, scale);
-  return Object.assign(spec, { key });
-}
-
 export function yTitle(y: ParetoData['y']): string {
   return y === 'accuracy' ? 'Quantized test accuracy (trained)' : 'Training-free score (log|det K|, until trained)';
 }
@@ -72,12 +54,8 @@ export function yTitle(y: ParetoData['y']): string {
 export const ParetoView = memo(function ParetoView({ data, version, genomes, colors, height = 420, onSelect }: ParetoViewProps) {
   const [hover, setHover] = useState<{ k: number; left: number; top: number } | null>(null);
   // Axis specs keyed by value: the memoized chart (axes, grid) re-renders only when a domain moves, not per arriving point.
-  const xPrev = useRef<AxisSpec | null>(null);
-  const yPrev = useRef<AxisSpec | null>(null);
-  xPrev.current = coarseSpec(xPrev.current, extent(data.xs, data.n), data.x);
-  yPrev.current = coarseSpec(yPrev.current, extent(data.ys, data.n), data.y, 'linear');
-  const xKey = JSON.stringify(xPrev.current);
-  const yKey = JSON.stringify(yPrev.current);
+  const xKey = JSON.stringify(axisSpec(...extent(data.xs, data.n)));
+  const yKey = JSON.stringify(axisSpec(...extent(data.ys, data.n), 'linear'));
   const xSpec = useMemo(() => JSON.parse(xKey) as AxisSpec, [xKey]);
   const ySpec = useMemo(() => JSON.parse(yKey) as AxisSpec, [yKey]);
   const paint = useMemo(() => ({ data, version, colors, onHover: setHover, onSelect }), [data, version, colors, onSelect]);
@@ -141,19 +119,18 @@ const fmtAccuracy = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 const Body = memo(function Body(p: BodyProps) {
   return (
-    <ScatterFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
+    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
       <Points />
-    </ScatterFrame>
+    </PlotFrame>
   );
 });
 
 function Points() {
   const { data, version, colors, onHover, onSelect } = useContext(PaintContext)!;
-  const plot = usePlotArea();
-  const rx = useXAxisScale(0);
-  const ry = useYAxisScale(0);
-  const xScale = rx ? (v: number) => rx(v) ?? NaN : undefined;
-  const yScale = ry ? (v: number) => ry(v) ?? NaN : undefined;
+  const frame = useFrame();
+  const plot = frame?.plot;
+  const xScale = frame?.x;
+  const yScale = frame?.y;
   const ref = useRef<HTMLCanvasElement>(null);
   const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
   const x0 = plot?.x ?? 0;
@@ -168,7 +145,7 @@ function Points() {
       out.y[k] = yScale(data.ys[k]) - y0;
     }
     return out;
-  }, [data, version, rx, ry, x0, y0, width, height]);
+  }, [data, version, xScale, yScale, x0, y0, width, height]);
 
   useLayoutEffect(() => {
     const canvas = ref.current;

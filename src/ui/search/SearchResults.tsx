@@ -14,7 +14,6 @@ import { useSearch } from './controller.ts';
 import { CandidateTable } from './CandidateTable.tsx';
 import { ParetoView, type ParetoColors } from './ParetoView.tsx';
 import { paretoData, type ParetoY } from './pareto-data.ts';
-import { createModel } from './model.ts';
 
 const DetailContent = lazy(() => import('../detail/DetailContent.tsx'));
 
@@ -25,8 +24,6 @@ const COLOR_VARS: Readonly<Record<keyof ParetoColors, string>> = {
   trained: '--pareto-trained',
   best: '--pareto-best',
 };
-
-const EMPTY = paretoData(createModel('neuronas', 0), new Uint8Array(0), 'areaMm2', 'score');
 
 export function SearchResults() {
   // What the running search streams is shown at deferred priority: the store's per-frame commit re-renders only
@@ -53,8 +50,7 @@ export function SearchResults() {
   const onSelect = useCallback((i: number) => select(i), [select]);
   const xId = useId();
   const yId = useId();
-  // EXPERIMENT: the frame is mounted before Start (an empty view), so Start does not pay recharts' first mount.
-  if (!model || !data) return <section className="panel" aria-label="Search results (none yet)">{null}{null}<ParetoView data={EMPTY} version={0} genomes={[]} colors={colors} /></section>;
+  if (!model || !data) return null;
   return (
     <section className="panel" aria-labelledby="pareto-title" data-testid="search-results" data-feasible={counts.feasible} data-count={model.count}>
       <div className="plot-head">
