@@ -12,9 +12,11 @@
  * the DOM with forced layouts) and its first mount 50–90 ms; during a search
  * the domain moves whenever a scored candidate lands outside it. With this
  * frame, switching a cost axis (new domain, new title, every point
- * re-placed) takes 2–6 ms of CPU, against 8–25 ms with recharts, even with
- * the recharts frame mounted before Start and its domains moved in coarse
- * steps (tried and measured: see the commit that reverted it).
+ * re-placed) takes 2–8 ms of main-thread CPU, against 5–31 ms with recharts
+ * (both plots, measured per task from the kernel's count). Mounting the
+ * recharts frame before Start and moving its domains in coarse steps was
+ * tried: its heaviest task during a small search was 29–35 ms of CPU
+ * against 15–20 here (see the commit that reverted it).
  *
  * Its size comes from a ResizeObserver (no forced synchronous layout at
  * mount); nothing is drawn until the first size is known.
