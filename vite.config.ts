@@ -22,7 +22,7 @@ export default defineConfig({
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 60_000,
     // Dataset builds and backend set-up run in beforeAll hooks; 2 loaded cores need more than the 10 s default.

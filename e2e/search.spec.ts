@@ -90,6 +90,15 @@ test('a small search runs to completion, and a budget move re-judges it without 
     await page.getByTestId('theme-toggle').getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await page.waitForTimeout(150);
+    // Both plots draw on one frame: tick labels and axis titles look the same in each theme.
+    const axisText = (plot: string) =>
+      page.evaluate(
+        (root) => ['.plot-tick-value', '.axis-title'].map((c) => getComputedStyle(document.querySelector(`${root} ${c}`)!)).map((s) => `${s.fill} ${s.fontSize}`),
+        plot,
+      );
+    const scatterText = await axisText('[data-testid=scatter]');
+    expect(scatterText).toEqual(await axisText('[data-testid=pareto]'));
+    expect(new Set(scatterText).size).toBe(2);
     await page.getByTestId('search-results').screenshot({ path: `test-results/search-shots/search-results-${theme}.png` });
     await page.locator('aside.controls').screenshot({ path: `test-results/search-shots/search-panel-${theme}.png` });
   }
