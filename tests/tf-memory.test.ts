@@ -153,7 +153,7 @@ describe('memory of a pass on wasm', () => {
 
     const tooSmall = m.trainFixed + m.trainPerImage / 2;
     await expect(trainModel(model, data, { epochs: 1, batchSize: 16, memoryBudget: tooSmall })).rejects.toThrow(MemoryBudgetError);
-    await expect(trainModel(model, data, { epochs: 1, batchSize: 16, memoryBudget: tooSmall })).rejects.toThrow(/^c16-h128-t4-w8-301203 cannot be trained here: one training image needs \d+ MiB of tensors, more than the \d+ MiB a pass may use/);
+    await expect(trainModel(model, data, { epochs: 1, batchSize: 16, memoryBudget: tooSmall })).rejects.toThrow(/^one training image needs \d+ MiB of tensors, more than the \d+ MiB a pass may use/);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

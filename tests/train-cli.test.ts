@@ -110,4 +110,14 @@ describe('neuronas train', () => {
     }
     expect(Number.isFinite(r.epochs[0].loss)).toBe(true);
   }, 300_000);
+
+  it('refuses a network of which one training image does not fit the memory budget, in one line with exit 2', async () => {
+    // The largest the knobs allow (256 channels, hidden 1024, 16 timesteps): refused before any training step.
+    const genome = 'c256-h1024-t16-w8-333333';
+    const m = activationMemory(parseGenome(genome));
+    const io = fakeIO();
+    expect(await runTrain(['--architecture', genome, '--epochs', '1', '--train-samples', '32', '--test-samples', '32', '--backend', 'wasm', '--json'], io)).toBe(2);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr).toEqual([`neuronas train: ${genome} cannot be trained here: one training image needs ${Math.round((m.trainPerImage + m.trainFixed) / 2 ** 20)} MiB of tensors, more than the 1024 MiB a pass may use (fewer channels, timesteps or hidden units fit)`]);
+  });
 });

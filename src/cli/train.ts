@@ -52,7 +52,7 @@ export function trainHelp(): string {
     'does not fit is split into micro-batches whose gradients are summed before the',
     'one update (micro_batch; the batch norms then see each micro-batch alone).',
     '',
-    'exit status: 0 ok; 2 bad input (one line on stderr)',
+    'exit status: 0 ok; 2 bad input, or a network too large to train (one line on stderr)',
   ].join('\n');
 }
 
@@ -191,7 +191,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const { initNodeBackend } = await import('../tf/backend-node.ts');
   const { loadDatasetNode } = await import('../tf/data-node.ts');
   const { buildModel } = await import('../tf/model.ts');
-  const { trainModel, evaluateDetailed } = await import('../tf/train.ts');
+  const { trainModel, evaluateDetailed, MemoryBudgetError } = await import('../tf/train.ts');
   const { quantizeModelWeights } = await import('../tf/quantize.ts');
 
   const choice = await initNodeBackend(a.backend);
@@ -275,6 +275,13 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       );
     }
     return 0;
+  } catch (e) {
+    // A network too large for the memory budget is said in one line, like bad input.
+    if (e instanceof MemoryBudgetError) {
+      io.err(`neuronas train: ${formatGenome(a.arch)} cannot be trained here: ${e.message}`);
+      return 2;
+    }
+    throw e;
   } finally {
     model.dispose();
     void tf;

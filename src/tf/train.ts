@@ -29,7 +29,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { activationMemory, batchForMemory, PASS_MEMORY_BUDGET } from '../core/arch/activation-memory.ts';
-import { formatGenome } from '../core/arch/genome.ts';
 import { epochBatches, makeBatch, UNIT, type Normalisation } from '../core/data/batches.ts';
 import type { Dataset } from '../core/data/format.ts';
 import type { SpikingModel } from './model.ts';
@@ -235,7 +234,7 @@ export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, l
   return r;
 }
 
-/** The error of a candidate whose pass does not fit the memory budget even with one image. */
+/** The error of a candidate whose pass does not fit the memory budget even with one image (the message does not name it: the caller does). */
 export class MemoryBudgetError extends Error {
   override name = 'MemoryBudgetError';
 }
@@ -247,9 +246,7 @@ export function trainingMicroBatch(model: SpikingModel, batchSize: number, budge
   const m = activationMemory(model.arch, model.encoding);
   const n = batchForMemory(m.trainPerImage, batchSize, budget, m.trainFixed);
   if (n === 0) {
-    throw new MemoryBudgetError(
-      `${formatGenome(model.arch)} cannot be trained here: one training image needs ${Math.round((m.trainPerImage + m.trainFixed) / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`,
-    );
+    throw new MemoryBudgetError(`one training image needs ${Math.round((m.trainPerImage + m.trainFixed) / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`);
   }
   return n;
 }
@@ -262,9 +259,7 @@ export function evaluationBatch(model: SpikingModel, wanted: number = DEFAULT_EV
   const m = activationMemory(model.arch, model.encoding);
   const n = batchForMemory(m.evalPerImage, wanted, budget);
   if (n === 0) {
-    throw new MemoryBudgetError(
-      `${formatGenome(model.arch)} cannot be evaluated here: one test image needs ${Math.round(m.evalPerImage / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`,
-    );
+    throw new MemoryBudgetError(`one test image needs ${Math.round(m.evalPerImage / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`);
   }
   return n;
 }
