@@ -73,7 +73,10 @@ export interface TrainOptions {
   /** read the running loss for the progress callback every this many batches (default 10; 0 = never) */
   progressLossEvery?: number;
   onBatch?: (p: BatchProgress) => void;
+  /** after each pass of an epoch's test evaluation */
+  onEvalBatch?: (p: EvalProgress & { epoch: number }) => void;
   onEpoch?: (e: EpochStats) => void;
+  /** checked between batches and between evaluation passes */
   signal?: AbortSignal;
 }
 
@@ -265,7 +268,10 @@ export function evaluationBatch(model: SpikingModel, wanted: number = DEFAULT_EV
 }
 
 export interface EvalResult {
+  /** NaN when cancelled */
   accuracy: number;
+  /** the signal stopped the evaluation between two passes */
+  cancelled: boolean;
   /** mean input spike rate of each weight layer over the evaluated images (eval mode), layer-list order */
   inputRates: LayerRate[];
   /** mean output spike rate of each LIF */
@@ -280,11 +286,23 @@ export interface EvalOptions {
   norm?: Normalisation;
   seed?: number;
   weightTransform?: (w: tf.Tensor, name: string) => tf.Tensor;
+  /** checked between passes: a wide, long network can take minutes over a test split */
+  signal?: AbortSignal;
+  /** after each pass */
+  onBatch?: (p: EvalProgress) => void;
+}
+
+export interface EvalProgress {
+  /** images evaluated so far */
+  images: number;
+  total: number;
 }
 
 /**
  * Accuracy and spike rates on `indices` in eval mode (batch-norm running
  * statistics), in passes sized by `evaluationBatch`; one read at the end.
+ * Between passes it reports progress, yields to the event loop (so an abort
+ * message can arrive) and stops when the signal is aborted.
  */
 export async function evaluateDetailed(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions = {}): Promise<EvalResult> {
   const bs = evaluationBatch(model, opts.batchSize, opts.memoryBudget);
@@ -292,6 +310,10 @@ export async function evaluateDetailed(model: SpikingModel, data: Dataset, indic
   let inSum: tf.Tensor | null = null;
   let lifSum: tf.Tensor | null = null;
   for (let i = 0, k = 0; i < indices.length; i += bs, k++) {
+    if (opts.signal?.aborted) {
+      tf.dispose([correct, inSum, lifSum].filter((t): t is tf.Tensor => t !== null));
+      return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+    }
     const idx = Array.prototype.slice.call(indices, i, Math.min(i + bs, indices.length)) as number[];
     const b = makeBatch(data, idx, opts.norm ?? UNIT);
     const [c, ir, lr] = tf.tidy(() => {
@@ -304,16 +326,18 @@ export async function evaluateDetailed(model: SpikingModel, data: Dataset, indic
     inSum = accumulate(inSum, ir);
     lifSum = accumulate(lifSum, lr);
     tf.dispose([c, ir, lr]);
+    opts.onBatch?.({ images: i + idx.length, total: indices.length });
+    await yieldToLoop();
   }
   const names = model.layers.map((l, i) => l.name ?? `layer${i}`);
-  if (!correct) return { accuracy: NaN, inputRates: [], lifRates: [] };
+  if (!correct) return { accuracy: NaN, cancelled: false, inputRates: [], lifRates: [] };
   const [cv, iv, lv] = await Promise.all([correct.data(), inSum!.data(), lifSum!.data()]);
   tf.dispose([correct, inSum!, lifSum!]);
   const n = indices.length;
-  return { accuracy: cv[0] / n, inputRates: named(names, iv, n), lifRates: named(model.lifNames, lv, n) };
+  return { accuracy: cv[0] / n, cancelled: false, inputRates: named(names, iv, n), lifRates: named(model.lifNames, lv, n) };
 }
 
-/** Fraction of `indices` the model classifies correctly (eval mode). */
+/** Fraction of `indices` the model classifies correctly (eval mode; NaN when cancelled). */
 export async function evaluate(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions = {}): Promise<number> {
   return (await evaluateDetailed(model, data, indices, opts)).accuracy;
 }
@@ -401,8 +425,14 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
       tf.dispose([lossSum!, correctSum!, inSum!, lifSum!]);
       trainSeconds += epochSeconds;
       trainSamples += seen;
-      const partial = result.cancelled;
-      const testAccuracy = opts.skipEval || partial ? NaN : await evaluate(model, data.dataset, data.test, { batchSize: evalBatch, memoryBudget: opts.memoryBudget, norm, seed });
+      let partial = result.cancelled;
+      let testAccuracy = NaN;
+      if (!opts.skipEval && !partial) {
+        const onEval = opts.onEvalBatch;
+        const ev = await evaluateDetailed(model, data.dataset, data.test, { batchSize: evalBatch, memoryBudget: opts.memoryBudget, norm, seed, signal: opts.signal, onBatch: onEval && ((p) => onEval({ ...p, epoch })) });
+        testAccuracy = ev.accuracy;
+        if (ev.cancelled) partial = result.cancelled = true;
+      }
       const stats: EpochStats = {
         epoch,
         loss: lossV[0] / seen,
