@@ -199,7 +199,8 @@ export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, l
     tf.dispose(grads);
     return r;
   }
-  let sum: (TrainStepResult & { grads: tf.Tensor[] }) | null = null;
+  // Running sums over the micro-batches: loss, correct, input rates, LIF rates, then one gradient per variable.
+  let sums: tf.Tensor[] | null = null;
   for (let start = 0, part = 0; start < B; start += micro, part++) {
     const n = Math.min(micro, B - start);
     const share = n / B;
@@ -207,34 +208,21 @@ export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, l
     const ls = tf.slice(labels, [start], [n]);
     // Part 0 draws what a whole-batch step would (rate encoding); later parts draw afresh.
     const r = passGradients(model, vars, xs, ls, { ...opts, encodingSeed: (opts.encodingSeed ?? 0) + part * 7919 });
-    tf.dispose([xs, ls]);
-    const weighted = tf.tidy(() => ({
-      loss: tf.keep(tf.mul(r.loss, share)) as tf.Scalar,
-      correct: r.correct,
-      inputRates: tf.keep(tf.mul(r.inputRates, share)) as tf.Tensor1D,
-      lifRates: tf.keep(tf.mul(r.lifRates, share)) as tf.Tensor1D,
-      grads: r.grads.map((g) => tf.keep(tf.mul(g, share))),
-    }));
-    tf.dispose([r.loss, r.inputRates, r.lifRates, ...r.grads]);
-    if (!sum) {
-      sum = weighted;
-      continue;
-    }
-    const prev: TrainStepResult & { grads: tf.Tensor[] } = sum;
-    sum = tf.tidy(() => ({
-      loss: tf.keep(tf.add(prev.loss, weighted.loss)) as tf.Scalar,
-      correct: tf.keep(tf.add(prev.correct, weighted.correct)) as tf.Scalar,
-      inputRates: tf.keep(tf.add(prev.inputRates, weighted.inputRates)) as tf.Tensor1D,
-      lifRates: tf.keep(tf.add(prev.lifRates, weighted.lifRates)) as tf.Tensor1D,
-      grads: prev.grads.map((g, i) => tf.keep(tf.add(g, weighted.grads[i]))),
-    }));
-    tf.dispose([prev.loss, prev.correct, prev.inputRates, prev.lifRates, ...prev.grads]);
-    tf.dispose([weighted.loss, weighted.correct, weighted.inputRates, weighted.lifRates, ...weighted.grads]);
+    const parts = [r.loss, r.correct, r.inputRates, r.lifRates, ...r.grads];
+    const prev: tf.Tensor[] | null = sums;
+    // Means (loss, rates, gradients of the mean loss) count by the micro-batch's share of the batch; `correct` is a count.
+    sums = tf.tidy(() =>
+      parts.map((t, i): tf.Tensor => {
+        const weighted = i === 1 ? t : tf.mul(t, share);
+        return prev ? tf.add(prev[i], weighted) : i === 1 ? tf.clone(t) : weighted;
+      }),
+    );
+    tf.dispose([xs, ls, ...parts, ...(prev ?? [])]);
   }
-  const { grads, ...r } = sum!;
+  const [loss, correct, inputRates, lifRates, ...grads] = sums!;
   opt.step(vars, grads, lr);
   tf.dispose(grads);
-  return r;
+  return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, inputRates: inputRates as tf.Tensor1D, lifRates: lifRates as tf.Tensor1D };
 }
 
 /** The error of a candidate whose pass does not fit the memory budget even with one image (the message does not name it: the caller does). */
