@@ -43,8 +43,9 @@
  * is never below the measurement and at most 1.5× it (measured over 23
  * candidates: 1.05–1.20× for evaluation, 1.12–1.45× for training).
  */
-import { EDGES, EDGE_TO, forwardEdgeActive, liveNodes } from './cell.ts';
+import { EDGES, EDGE_TO, OP_CODE, forwardEdgeActive, liveNodes } from './cell.ts';
 import { layerList, stageSizes, type Architecture } from './architecture.ts';
+import { layerWeights } from '../layers.ts';
 
 export type InputEncoding = 'direct' | 'rate';
 
@@ -121,7 +122,7 @@ function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding): number
     for (let e = 0; e < EDGES; e++) {
       if (!forwardEdgeActive(cell, e, live)) continue;
       incoming[EDGE_TO[e]]++;
-      if (cell.forward[e] === 4) floats += map(...sizes[k]);
+      if (cell.forward[e] === OP_CODE.avgpool3x3) floats += map(...sizes[k]);
     }
     for (const n of incoming) if (n >= 2) floats += map(...sizes[k]);
   });
@@ -132,7 +133,7 @@ function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding): number
 function parameterCount(arch: Architecture): number {
   let n = 0;
   for (const l of layerList(arch)) {
-    n += l.k * l.k * l.cin * l.cout;
+    n += layerWeights(l);
     n += l.kind === 'fc' ? l.cout : 2 * l.cout;
   }
   // The batch norms in front of the down block's LIF (C) and the head's (2C).
