@@ -42,10 +42,18 @@ async function runOnce(page: Page, url: string, request: BrowserBenchRequest, ti
   await page.goto(url);
   await page.waitForFunction('document.body.dataset.ready === "1"', null, { timeout: 30_000 });
   // Page-side code goes as source text (tsx, the bench's loader, would inject helpers the page lacks).
-  return (await Promise.race([
-    page.evaluate(`window.__trainingBench(${JSON.stringify(request)})`),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs)),
-  ])) as BrowserBenchResult;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return (await Promise.race([
+      page.evaluate(`window.__trainingBench(${JSON.stringify(request)})`),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
+    ])) as BrowserBenchResult;
+  } finally {
+    // A pending timer keeps Node's event loop alive: left running, each run held the finished bench open for its full 300 s.
+    clearTimeout(timer);
+  }
 }
 
 function summary(r: BrowserBenchResult): Record<string, unknown> {

@@ -110,6 +110,18 @@ export function SearchProgress() {
       <Bar label="Rejected before scoring" testId="stage-rejected" value={c.rejected} max={Math.max(1, c.costed)} text={formatCount(c.rejected)} />
       <Bar label="Scored" testId="stage-scored" value={score.done} max={score.expected} text={fmtStage(score)} />
       <Bar label="Trained" testId="stage-trained" value={train.done} max={train.expected} text={`${c.trained} / ${train.expected}${train.running && train.etaS !== null ? ` · ${eta(train.etaS)}` : ''}`} note={trainNote} />
+      {model.failures.length ? (
+        <ul className="train-failures" data-testid="train-failures" aria-label="Candidates that could not be trained">
+          {model.failures.map((f) => (
+            <li key={f.index} data-index={f.index}>
+              <span className="genome">
+                #{f.index + 1} {f.genome}
+              </span>{' '}
+              could not be trained: {f.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p className="panel-note" aria-live="polite" data-testid="search-phase">
         {phase === 'starting'
           ? 'Starting the workers…'
