@@ -151,6 +151,6 @@ describe('neuronas search', () => {
     expect(help).not.toMatch(/left out = no limit/);
     expect(help).toMatch(/Each budget left out is the studio's default above\. VALUE none \(or the top of\s+the range\) is no limit\./);
     expect(help).toMatch(/--no-budgets\s+no limit for every budget left out \(the ones given still apply\)/);
-    expect(help).toContain(`--max-params       Memory (parameters): ${PARAMS.maxParams.min}–${PARAMS.maxParams.max}; default ${PARAMS.maxParams.default}`);
+    expect(help).toContain(`--max-params       ${PARAMS.maxParams.label} (${PARAMS.maxParams.unit}): ${PARAMS.maxParams.min}–${PARAMS.maxParams.max}; default ${PARAMS.maxParams.default}`);
   });
 });
