@@ -19,6 +19,11 @@ export default defineConfig({
     // free names get renamed out from under it).
     rolldownOptions: { output: { minify: false } },
   },
+  // The dev server's dependency optimizer crawls index.html by default, which reaches the workers only through
+  // `new Worker(new URL(...))`, a reference it does not follow: the tfjs backends the workers import (some through
+  // dynamic import()) were found only when the first search started a worker, and the optimizer then reloaded the
+  // page mid-search. Crawling the worker entries too pre-bundles everything before the page first loads.
+  optimizeDeps: { entries: ['index.html', 'src/workers/*.worker.ts'] },
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
   test: {
