@@ -46,6 +46,12 @@ test('the first Start under the dev server runs its search without the page relo
   page.on('load', () => loads.push(page.url()));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The dev server's own Content-Security-Policy (a nonce for React Refresh's preamble and Vite's styles) must hold too.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
   await page.goto(new URL(`/${SMALL}`, base).href);
   await expect(page.getByTestId('search-start')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
@@ -63,5 +69,6 @@ test('the first Start under the dev server runs its search without the page relo
   const s = await page.evaluate(() => window.__neuronasTest!.search());
   expect(s.counts.costed).toBe(30);
   expect(s.counts.trained).toBe(1);
+  expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
   expect(errors).toEqual([]);
 });
