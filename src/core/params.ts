@@ -279,6 +279,49 @@ export function parseParamText(key: ParamKey, text: string): ParsedParam<ParamVa
   }
 }
 
+/** Words a person (or a link, or the command line) may write for "no limit" on a budget. */
+const NO_LIMIT_WORDS = new Set(['none', 'no limit', 'inf', 'infinity', '∞', 'unlimited']);
+
+/** A number as people write it: digits with at most one point, an optional exponent; no hex, no "Infinity". */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** Thousands grouped with commas (1,000 or 12,500.5), the only place a comma may stand. */
+const GROUPED_THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+
+export type NumberEntry = { value: number; problem?: undefined } | { value?: undefined; problem: string };
+
+/**
+ * Reads what a person typed into a number box of the table. Unlike
+ * parseParamText (links and the command line, which clamp and report), it
+ * never changes a value on its own: text that is not a number, out of the
+ * range, not whole where the knob is whole, or finer than the knob's step
+ * gives a problem to show at the field, and the knob keeps its last good
+ * value. Spaces and underscores between digits and thousands commas are
+ * read as grouping; a decimal comma is refused rather than read as grouping
+ * ("2,5" is not 25). On a budget, "none" (or "no limit", "inf") is its top,
+ * which means no limit.
+ */
+export function readNumberEntry(d: NumberParam, text: string): NumberEntry {
+  const t = text.trim().toLowerCase();
+  const unit = d.unit ? ` ${d.unit}` : '';
+  const shown = text.trim().length > 24 ? `${text.trim().slice(0, 24)}…` : text.trim();
+  if (d.unboundedAtMax && NO_LIMIT_WORDS.has(t)) return { value: d.max };
+  if (t === '') return { problem: `Type a number${d.unboundedAtMax ? ', or none for no limit' : ''}.` };
+  let digits = t.replace(/(?<=\d)[\s_](?=\d)/g, '');
+  if (GROUPED_THOUSANDS.test(digits)) digits = digits.replace(/,/g, '');
+  if (!PLAIN_NUMBER.test(digits)) {
+    const comma = /^[+-]?\d*,\d+$/.test(digits) ? ` (write decimals with a point: ${digits.replace(',', '.')})` : '';
+    return { problem: `'${shown}' is not a number${comma}.` };
+  }
+  const v = Number(digits);
+  if (!Number.isFinite(v)) return { problem: `'${shown}' is too large to be a number here.` };
+  if (v < d.min) return { problem: `${v} is below the least, ${d.min}${unit}.` };
+  if (v > d.max) return { problem: `${v} is above the most, ${d.max}${unit}${d.unboundedAtMax ? '; for no limit, type none' : ''}.` };
+  if (d.integer && !Number.isInteger(v)) return { problem: `${v} is not a whole number.` };
+  // A value off the knob's grid would be rounded on the way in: say so instead of rounding it.
+  if (!d.integer && Math.abs(clampNumber(d, v) - v) > 1e-9 * Math.max(1, Math.abs(v))) return { problem: `${v} is finer than the steps of ${d.step}${unit}.` };
+  return { value: d.integer ? v : clampNumber(d, v) };
+}
+
 export function formatParamText(key: ParamKey, value: ParamValues[ParamKey]): string {
   const d = PARAMS[key] as ParamDef;
   if (d.type === 'set') return (value as (string | number)[]).join(',');

@@ -2,7 +2,7 @@
 import { useId } from 'react';
 import { PARAMS, clampNumber } from '../../core/params.ts';
 import { useStudio } from '../state/store.ts';
-import { NumberSlider } from '../controls/NumberSlider.tsx';
+import { EntryProblem, NumberEntry, NumberSlider, useNumberEntry } from '../controls/NumberSlider.tsx';
 import { FlagCheckbox, SetCheckboxes } from '../controls/Choice.tsx';
 
 export function SearchSpacePanel() {
@@ -28,33 +28,23 @@ export function SearchSpacePanel() {
   );
 }
 
+/** The seed applies as it is typed (each valid value re-samples, debounced); bad text is shown, never clamped. */
 function SeedInput({ value, onChange }: { value: number; onChange(v: number): void }) {
   const id = useId();
   const d = PARAMS.seed;
+  const typed = useNumberEntry(d, value, onChange, { live: true });
   return (
     <div className="knob">
       <div className="knob-head">
         <label htmlFor={id}>{d.label}</label>
         <span className="seed">
-          <input
-            id={id}
-            type="number"
-            min={d.min}
-            max={d.max}
-            step={1}
-            value={value}
-            aria-describedby={`${id}-help`}
-            data-testid="input-seed"
-            onChange={(e) => {
-              const v = e.currentTarget.valueAsNumber;
-              if (Number.isFinite(v)) onChange(clampNumber(d, v));
-            }}
-          />
+          <NumberEntry id={id} paramKey="seed" def={d} entry={typed} problemId={`${id}-problem`} describedBy={`${id}-help`} testId="input-seed" />
           <button type="button" onClick={() => onChange(clampNumber(d, Math.floor(Math.random() * 100000)))}>
             New seed
           </button>
         </span>
       </div>
+      <EntryProblem paramKey="seed" def={d} value={value} entry={typed} id={`${id}-problem`} />
       <p id={`${id}-help`} className="help">
         {d.help}
       </p>
