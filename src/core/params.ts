@@ -6,6 +6,9 @@
  */
 import { OPS, type Op } from './arch/cell.ts';
 
+/** Where the page shows a knob's control: a panel, or the Search space panel's Sampling part. */
+export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget';
+
 interface ParamBase {
   label: string;
   unit?: string;
@@ -15,6 +18,8 @@ interface ParamBase {
   url: string;
   /** long option of the command line, without the leading dashes */
   cli: string;
+  /** the panel whose controls include this knob's (every knob has one: src/ui/controls/ParamControl.tsx draws it) */
+  panel: ParamPanel;
 }
 
 export interface NumberParam extends ParamBase {
@@ -28,6 +33,11 @@ export interface NumberParam extends ParamBase {
   scale: 'linear' | 'log';
   /** the top of the range means "no limit" (budgets) */
   unboundedAtMax?: boolean;
+  /**
+   * Its control: a slider, a slider with a text box for exact values, or a
+   * text box alone (a range far too wide for a slider, like the seed's).
+   */
+  control: 'slider' | 'slider+box' | 'box';
 }
 
 export interface ChoiceParam<T extends string | number = string | number> extends ParamBase {
@@ -69,136 +79,136 @@ function flag(p: Omit<FlagParam, 'type'>): FlagParam {
 // reject (measured: 1 635 of 4 000 at seed 1).
 export const PARAMS = {
   samples: num({
-    group: 'search', url: 'n', cli: 'samples', label: 'Samples', unit: 'architectures',
+    group: 'search', panel: 'sampling', url: 'n', cli: 'samples', label: 'Samples', unit: 'architectures',
     help: 'How many distinct architectures the search samples and costs.',
-    default: 4000, min: 10, max: 20000, step: 10, integer: true, scale: 'linear',
+    default: 4000, min: 10, max: 20000, step: 10, integer: true, scale: 'linear', control: 'slider+box',
   }),
   seed: num({
-    group: 'search', url: 's', cli: 'seed', label: 'Seed',
+    group: 'search', panel: 'sampling', url: 's', cli: 'seed', label: 'Seed',
     help: 'Seed of the sampler: the same seed and settings give the same candidates.',
-    default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear',
+    default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear', control: 'box',
   }),
   strategy: choice<'neuronas' | 'snasnet' | 'random' | 'evolution'>({
-    group: 'search', url: 'st', cli: 'strategy', label: 'Strategy',
+    group: 'search', panel: 'search', url: 'st', cli: 'strategy', label: 'Strategy',
     help: 'neuronas: reject over-budget candidates before scoring. snasnet: score all, check budgets at the end. random: train a random feasible sample. evolution: NSGA-II under the budgets.',
     options: ['neuronas', 'snasnet', 'random', 'evolution'], default: 'neuronas',
     optionLabels: { neuronas: 'NeuroNAS', snasnet: 'SNASNet', random: 'Random', evolution: 'Evolution (NSGA-II)' },
   }),
   dataset: choice<'mnist' | 'fashion-mnist' | 'cifar10'>({
-    group: 'search', url: 'ds', cli: 'dataset', label: 'Dataset',
+    group: 'search', panel: 'search', url: 'ds', cli: 'dataset', label: 'Dataset',
     help: 'What the candidates are scored and trained on. CIFAR-10 comes from a data_batch_N.bin file on your disk.',
     options: ['mnist', 'fashion-mnist', 'cifar10'], default: 'mnist',
     optionLabels: { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST', cifar10: 'CIFAR-10 (your files)' },
   }),
   topK: num({
-    group: 'search', url: 'k', cli: 'top-k', label: 'Train the best', unit: 'candidates',
+    group: 'search', panel: 'search', url: 'k', cli: 'top-k', label: 'Train the best', unit: 'candidates',
     help: 'How many of the best-scored feasible candidates are trained for real; 0 stops after scoring.',
-    default: 3, min: 0, max: 16, step: 1, integer: true, scale: 'linear',
+    default: 3, min: 0, max: 16, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
   epochs: num({
-    group: 'search', url: 'ep', cli: 'epochs', label: 'Epochs',
+    group: 'search', panel: 'search', url: 'ep', cli: 'epochs', label: 'Epochs',
     help: 'Training epochs per trained candidate (surrogate gradients through time).',
-    default: 2, min: 1, max: 20, step: 1, integer: true, scale: 'linear',
+    default: 2, min: 1, max: 20, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
   trainSamples: num({
-    group: 'search', url: 'tr', cli: 'train-samples', label: 'Training images',
+    group: 'search', panel: 'search', url: 'tr', cli: 'train-samples', label: 'Training images',
     help: 'Images each trained candidate learns from (the test split is fixed per dataset).',
-    default: 4000, min: 500, max: 60000, step: 500, integer: true, scale: 'linear',
+    default: 4000, min: 500, max: 60000, step: 500, integer: true, scale: 'linear', control: 'slider+box',
   }),
   scoreBatch: num({
-    group: 'search', url: 'sb', cli: 'score-batch', label: 'Score batch',
+    group: 'search', panel: 'search', url: 'sb', cli: 'score-batch', label: 'Score batch', unit: 'images',
     help: 'Images in the training-free score: the kernel is batch × batch (SNASNet uses 256; 64 is much faster).',
-    default: 64, min: 8, max: 256, step: 8, integer: true, scale: 'linear',
+    default: 64, min: 8, max: 256, step: 8, integer: true, scale: 'linear', control: 'slider+box',
   }),
   ops: set<Op>({
-    group: 'space', url: 'ops', cli: 'ops', label: 'Operations',
+    group: 'space', panel: 'space', url: 'ops', cli: 'ops', label: 'Operations',
     help: 'Operations a cell edge may carry. NeuroNAS drops avgpool3x3, which hurts spiking cells.',
     options: OPS, default: ['zero', 'skip', 'conv1x1', 'conv3x3'],
   }),
   requireDirectEdge: flag({
-    group: 'space', url: 'de', cli: 'direct-edge', label: 'Direct edge 0→3',
+    group: 'space', panel: 'space', url: 'de', cli: 'direct-edge', label: 'Direct edge 0→3',
     help: 'Keep only cells whose input feeds their output directly (SNASNet and NeuroNAS require it; it helps cells learn).',
     default: true,
   }),
   sharedCell: flag({
-    group: 'space', url: 'sc', cli: 'shared-cell', label: 'Same cell twice',
+    group: 'space', panel: 'space', url: 'sc', cli: 'shared-cell', label: 'Same cell twice',
     help: 'Use one cell at both stages (SNASNet). Off: the two cells are searched independently.',
     default: true,
   }),
   channelsMin: num({
-    group: 'space', url: 'cmin', cli: 'channels-min', label: 'Base width C, from', unit: 'channels',
+    group: 'space', panel: 'space', url: 'cmin', cli: 'channels-min', label: 'Base width C, from', unit: 'channels',
     help: 'Smallest base width. Cell 1 runs at C channels, cell 2 at 2C.',
-    default: 8, min: 4, max: 256, step: 4, integer: true, scale: 'linear',
+    default: 8, min: 4, max: 256, step: 4, integer: true, scale: 'linear', control: 'slider',
   }),
   channelsMax: num({
-    group: 'space', url: 'cmax', cli: 'channels-max', label: 'Base width C, to', unit: 'channels',
+    group: 'space', panel: 'space', url: 'cmax', cli: 'channels-max', label: 'Base width C, to', unit: 'channels',
     help: 'Largest base width (SNASNet uses 128 to 256 on CIFAR; 8 to 64 trains well in a browser).',
-    default: 64, min: 4, max: 256, step: 4, integer: true, scale: 'linear',
+    default: 64, min: 4, max: 256, step: 4, integer: true, scale: 'linear', control: 'slider',
   }),
   channelsStep: num({
-    group: 'space', url: 'cst', cli: 'channels-step', label: 'Base width step', unit: 'channels',
+    group: 'space', panel: 'space', url: 'cst', cli: 'channels-step', label: 'Base width step', unit: 'channels',
     help: 'Spacing of the base widths between the two ends.',
-    default: 8, min: 4, max: 64, step: 4, integer: true, scale: 'linear',
+    default: 8, min: 4, max: 64, step: 4, integer: true, scale: 'linear', control: 'slider',
   }),
   hidden: set<number>({
-    group: 'space', url: 'hid', cli: 'hidden', label: 'Hidden width',
+    group: 'space', panel: 'space', url: 'hid', cli: 'hidden', label: 'Hidden width',
     help: 'Widths the hidden fully-connected layer may take.',
     options: [32, 64, 128, 256, 512, 1024], default: [64, 128, 256],
   }),
   timestepsMin: num({
-    group: 'space', url: 'tmin', cli: 'timesteps-min', label: 'Timesteps T, from',
+    group: 'space', panel: 'space', url: 'tmin', cli: 'timesteps-min', label: 'Timesteps T, from',
     help: 'Fewest timesteps. Energy and latency grow linearly with T.',
-    default: 2, min: 1, max: 16, step: 1, integer: true, scale: 'linear',
+    default: 2, min: 1, max: 16, step: 1, integer: true, scale: 'linear', control: 'slider',
   }),
   timestepsMax: num({
-    group: 'space', url: 'tmax', cli: 'timesteps-max', label: 'Timesteps T, to',
+    group: 'space', panel: 'space', url: 'tmax', cli: 'timesteps-max', label: 'Timesteps T, to',
     help: 'Most timesteps.',
-    default: 8, min: 1, max: 16, step: 1, integer: true, scale: 'linear',
+    default: 8, min: 1, max: 16, step: 1, integer: true, scale: 'linear', control: 'slider',
   }),
   weightBits: set<number>({
-    group: 'space', url: 'wb', cli: 'weight-bits', label: 'Weight bits',
+    group: 'space', panel: 'space', url: 'wb', cli: 'weight-bits', label: 'Weight bits',
     help: 'Weight precisions to search. NeuroNAS quantizes to 8 bits; each weight takes ceil(bits / bits per cell) crossbar columns.',
     options: [4, 8, 16], default: [8],
   }),
   preset: choice<string>({
-    group: 'hardware', url: 'hw', cli: 'preset', label: 'Hardware preset',
+    group: 'hardware', panel: 'hardware', url: 'hw', cli: 'preset', label: 'Hardware preset',
     help: 'The accelerator whose constants the cost model uses.',
     options: ['spikesim-65nm-rram'], default: 'spikesim-65nm-rram',
   }),
   costMode: choice<'neuronas' | 'spikesim'>({
-    group: 'hardware', url: 'cm', cli: 'cost-mode', label: 'Cost model',
+    group: 'hardware', panel: 'hardware', url: 'cm', cli: 'cost-mode', label: 'Cost model',
     help: 'neuronas: bit slicing, every neuron counted, activity-aware energy. spikesim: SpikeSim ELA numbers exactly.',
     options: ['neuronas', 'spikesim'], default: 'neuronas',
   }),
   xbar: choice<number>({
-    group: 'hardware', url: 'x', cli: 'xbar', label: 'Crossbar size', unit: 'rows = columns',
+    group: 'hardware', panel: 'hardware', url: 'x', cli: 'xbar', label: 'Crossbar size', unit: 'rows = columns',
     help: 'Rows and columns of one RRAM crossbar.',
     options: [32, 64, 128, 256], default: 64,
   }),
   cellBits: choice<number>({
-    group: 'hardware', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
+    group: 'hardware', panel: 'hardware', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
     help: 'Bits one RRAM cell stores; an 8-bit weight on 2-bit cells takes 4 columns.',
     options: [1, 2, 4, 8], default: 2,
   }),
   maxParams: num({
-    group: 'budget', url: 'bp', cli: 'max-params', label: 'Memory', unit: 'parameters',
+    group: 'budget', panel: 'budget', url: 'bp', cli: 'max-params', label: 'Memory', unit: 'parameters',
     help: 'Most weights the chip may store (NeuroNAS budgets 4·10⁶ on CIFAR).',
-    default: 600000, min: 10000, max: 50000000, step: 1, integer: true, scale: 'log', unboundedAtMax: true,
+    default: 600000, min: 10000, max: 50000000, step: 1, integer: true, scale: 'log', control: 'slider+box', unboundedAtMax: true,
   }),
   maxAreaMm2: num({
-    group: 'budget', url: 'ba', cli: 'max-area-mm2', label: 'Area', unit: 'mm²',
+    group: 'budget', panel: 'budget', url: 'ba', cli: 'max-area-mm2', label: 'Area', unit: 'mm²',
     help: 'Largest chip area: tiles plus input and membrane buffers (NeuroNAS: 100 mm²).',
-    default: 15, min: 0.5, max: 1000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    default: 15, min: 0.5, max: 1000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
   }),
   maxLatencyMs: num({
-    group: 'budget', url: 'bl', cli: 'max-latency-ms', label: 'Latency', unit: 'ms',
+    group: 'budget', panel: 'budget', url: 'bl', cli: 'max-latency-ms', label: 'Latency', unit: 'ms',
     help: 'Longest time for one inference over all timesteps (NeuroNAS: 400 ms).',
-    default: 50, min: 0.1, max: 2000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    default: 50, min: 0.1, max: 2000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
   }),
   maxEnergyUJ: num({
-    group: 'budget', url: 'be', cli: 'max-energy-uj', label: 'Energy', unit: 'µJ',
+    group: 'budget', panel: 'budget', url: 'be', cli: 'max-energy-uj', label: 'Energy', unit: 'µJ',
     help: 'Most energy for one inference (NeuroNAS: 120 µJ).',
-    default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
   }),
 } as const;
 
@@ -207,6 +217,11 @@ type ValueOf<D> = D extends SetParam<infer T> ? T[] : D extends ChoiceParam<infe
 export type ParamValues = { -readonly [K in ParamKey]: ValueOf<(typeof PARAMS)[K]> };
 
 export const PARAM_KEYS = Object.keys(PARAMS) as ParamKey[];
+
+/** The knobs a panel shows, in table order. */
+export function panelParams(panel: ParamPanel): ParamKey[] {
+  return PARAM_KEYS.filter((k) => (PARAMS[k] as ParamDef).panel === panel);
+}
 
 export function defaultParams(): ParamValues {
   const out = {} as Record<string, unknown>;

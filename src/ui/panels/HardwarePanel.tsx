@@ -4,11 +4,11 @@
  * from the cost module's field descriptors) to copy the preset and edit it.
  */
 import { useId } from 'react';
-import { PARAMS } from '../../core/params.ts';
+import { panelParams } from '../../core/params.ts';
 import { HARDWARE_FIELDS, PRESET_NAMES, describeRange, fieldProblem, type FieldGroup, type HardwareField } from '../../core/cost/hardware.ts';
 import { useStudio } from '../state/store.ts';
 import { KNOB_FIELDS, PER_ARCHITECTURE_FIELDS, presetValue, studioHardware } from '../state/hardware.ts';
-import { ChoiceSelect } from '../controls/Choice.tsx';
+import { ParamControl } from '../controls/ParamControl.tsx';
 import { useEntry } from '../controls/entry.ts';
 
 const GROUP_TITLES: Record<FieldGroup, string> = {
@@ -22,16 +22,14 @@ const GROUP_TITLES: Record<FieldGroup, string> = {
 
 export function HardwarePanel() {
   const p = useStudio((s) => s.params);
-  const setParam = useStudio((s) => s.setParam);
   const edits = useStudio((s) => s.hwEdits);
   const resolution = studioHardware(p, edits);
   return (
     <section className="panel" aria-labelledby="hw-title">
       <h2 id="hw-title">Hardware</h2>
-      <ChoiceSelect def={PARAMS.preset} value={p.preset} options={PRESET_NAMES} onChange={(v) => setParam('preset', v)} testId="select-preset" />
-      <ChoiceSelect def={PARAMS.costMode} value={p.costMode} onChange={(v) => setParam('costMode', v)} testId="select-costMode" />
-      <ChoiceSelect def={PARAMS.xbar} value={p.xbar} onChange={(v) => setParam('xbar', v)} testId="select-xbar" />
-      <ChoiceSelect def={PARAMS.cellBits} value={p.cellBits} onChange={(v) => setParam('cellBits', v)} testId="select-cellBits" />
+      {panelParams('hardware').map((key) => (
+        <ParamControl key={key} paramKey={key} options={key === 'preset' ? PRESET_NAMES : undefined} />
+      ))}
       {p.costMode === 'spikesim' ? <p className="panel-note">SpikeSim mode stores one weight per cell: bits per cell and weight bits do not change the mapping.</p> : null}
       {resolution.error ? (
         <p className="field-error" role="alert">

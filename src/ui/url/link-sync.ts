@@ -38,6 +38,8 @@ export interface LinkSync {
   push(): void;
   /** Writes a pending change now (replaceState). */
   flush(): void;
+  /** Writes the address now, in place (replaceState): after what it says beside the inputs changed (run=1). */
+  replace(): void;
   /** The share link of the current inputs, absolute. */
   currentLink(): string;
   stop(): void;
@@ -122,6 +124,7 @@ export function startLinkSync(store: StudioStore, notices: LinkNoticeStore, win:
     flush: () => {
       if (timer !== null) write('replace');
     },
+    replace: () => write('replace'),
     currentLink: () => new URL(pageUrl(win.location, fragmentOf(store.getState())), win.location.href).href,
     stop() {
       unsubscribe();
