@@ -17,6 +17,7 @@ import { readLinkIntoStore, startLinkSync, type LinkSync } from './ui/url/link-s
 import { encodeInputs } from './core/url.ts';
 import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { ROW_STATES } from './ui/search/model.ts';
+import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
 import './ui/styles.css';
 
 startTheme();
@@ -27,10 +28,18 @@ const client = new CostingClient(() => new Worker(new URL('./workers/costing.wor
 const controller = startCostingController(studioStore, client);
 let link: LinkSync | null = null;
 const search = startSearchController(studioStore, { pushLink: () => link?.push(), replaceLink: () => link?.replace() });
-// A link that shares a search (run=1) starts the same seeded search; its inputs were validated and clamped above.
-// It starts before the link sync's first write, so the address keeps run=1.
-if (opened.run) search.start('link');
-link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase));
+// A link that shares a search (run=1) starts the same seeded search, at once when it is small, else once the person
+// says so (ui/search/link-run.ts); its inputs were validated and clamped above. This happens before the link sync's
+// first write, so the address keeps run=1, and keeps it while the page asks.
+if (opened.run) openLinkRun(studioStore, search, navigator.hardwareConcurrency);
+link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase) || linkRunStore.getState().asking !== null);
+// Any start answers the question; "Not now" leaves the page idle, and the address then drops run=1.
+searchStore.subscribe((s) => {
+  if (s.phase === 'starting' && linkRunStore.getState().asking) linkRunStore.setState({ asking: null });
+});
+linkRunStore.subscribe((s, prev) => {
+  if (prev.asking && !s.asking) link?.replace();
+});
 const actions = createStudioActions(studioStore, controller, link, async () => {
   const { run, inputs } = searchStore.getState();
   if (!run) return null;

@@ -147,6 +147,20 @@ describe('link sync', () => {
     sync.stop();
   });
 
+  it('drops run=1 in place once the page no longer shares a search (a long link answered "Not now")', () => {
+    const store = createStudioStore();
+    const win = fakeWindow('#v=1&s=9&run=1');
+    readLinkIntoStore(store, createLinkNoticeStore(), win);
+    let asking = true;
+    const sync = startLinkSync(store, createLinkNoticeStore(), win, undefined, () => asking);
+    // While the page asks, the address keeps run=1 (a reload asks again).
+    expect(win.calls).toEqual([]);
+    asking = false;
+    sync.replace();
+    expect(win.calls).toEqual([{ mode: 'replace', url: '/studio/?x=1#v=1&s=9' }]);
+    sync.stop();
+  });
+
   it('reads Back and a hand-edited fragment into the store', () => {
     const store = createStudioStore();
     const notices = createLinkNoticeStore();

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { BrowserBenchRequest, BrowserBenchResult } from '../browser/main.ts';
+import { contentSecurityPolicy } from '../../scripts/vite-csp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -86,7 +87,9 @@ export async function benchTrainingBrowser(opts: { steps?: number } = {}): Promi
     const tb = performance.now();
     await build({ root, configFile, logLevel: 'error', publicDir: false, build: { outDir, emptyOutDir: true } });
     if (process.env.NEURONAS_BENCH_VERBOSE) process.stderr.write(`training-browser: build ${((performance.now() - tb) / 1000).toFixed(1)} s\n`);
-    server = await preview({ root, configFile, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+    // The threaded run starts tfjs's pthread workers from blob: URLs, which the studio's policy refuses.
+    const headers = { 'Content-Security-Policy': contentSecurityPolicy({ header: true, threadedWasm: true }) };
+    server = await preview({ root, configFile, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false, headers } });
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview did not report a URL');
     const page = await browser.newPage();

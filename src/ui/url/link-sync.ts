@@ -39,7 +39,7 @@ export interface LinkSync {
   push(): void;
   /** Writes a pending change now (replaceState). */
   flush(): void;
-  /** Writes the current link now over the current history entry (a change of state that is no step of its own: a search stopped). */
+  /** Writes the address now, in place (replaceState): after what it says beside the inputs changed (a search stopped, run=1 dropped). */
   replace(): void;
   /** The share link of the current inputs, absolute. */
   currentLink(): string;
