@@ -8,7 +8,7 @@
 import { formatGenome } from '../../src/core/arch/genome.ts';
 import { sampleArchitectures } from '../../src/core/arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../../src/core/cost/estimator.ts';
-import { candidatesFromColumns, costingSettings, parseRunJson, runJson, type RunData } from '../../src/core/export.ts';
+import { candidatesFromColumns, costingSettings, parseRunJson, runJson, type RunData } from '../../src/core/files/run.ts';
 import { defaultInputs } from '../../src/core/inputs.ts';
 import { METRICS, allocateColumns } from '../../src/core/metrics.ts';
 
