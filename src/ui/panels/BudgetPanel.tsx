@@ -7,6 +7,7 @@ import { formatCount } from '../../core/metrics.ts';
 import { BUDGETS } from '../../core/feasibility.ts';
 import { useStudio } from '../state/store.ts';
 import { ParamControl } from '../controls/ParamControl.tsx';
+import './panels.css';
 
 const fmt = formatCount;
 

@@ -5,6 +5,7 @@ import { useStudio } from '../state/store.ts';
 import { CostScatter } from '../plot/CostScatter.tsx';
 import { usePointColors } from '../theme.ts';
 import { SelectedArchitecture } from '../detail/SelectedArchitecture.tsx';
+import './panels.css';
 
 export function PlotPanel() {
   const results = useStudio((s) => s.results);

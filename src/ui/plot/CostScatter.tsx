@@ -15,6 +15,7 @@ import type { Budgets } from '../../core/settings.ts';
 import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
 import { drawPoints, nearestPoint, type PixelPoints, type PointColors } from './draw.ts';
 import { copyText } from '../exchange/clipboard.ts';
+import './plot.css';
 
 export interface CostScatterProps {
   columns: Columns;
