@@ -75,7 +75,7 @@ const FIGURE_ENTRIES = {
 const FIGURE_KEYS = Object.keys(FIGURE_ENTRIES) as (keyof typeof FIGURE_ENTRIES)[];
 const FIGURES_SCHEMA = obj(FIGURE_ENTRIES);
 
-const CANDIDATE_SCHEMA = obj({
+export const CANDIDATE_SCHEMA = obj({
   /** position in sampling order */
   index: num({ integer: true }),
   genome: genomeText(),
@@ -87,7 +87,7 @@ const CANDIDATE_SCHEMA = obj({
   score: num({ nullable: true }),
 });
 
-const TRAINED_SCHEMA = obj({
+export const TRAINED_SCHEMA = obj({
   index: num({ min: 0, integer: true }),
   genome: str(),
   accuracy_float: num({ min: 0, max: 1 }),
@@ -126,7 +126,7 @@ const SPACE_SCHEMA = obj({
 /** Each budget under its file key (BUDGETS' `file`, e.g. max_area_mm2); null: no limit. */
 const BUDGETS_SCHEMA = obj(Object.fromEntries(BUDGETS.map((b) => [b.file, num({ min: 0, nullable: true })])));
 
-const SETTINGS_SCHEMA = obj({
+export const SETTINGS_SCHEMA = obj({
   strategy: oneOf([...STRATEGIES, null], (x) => `${describeValue(x)} is not a strategy (${STRATEGIES.join(', ')}) or null`),
   samples: num({ min: 0, integer: true }),
   seed: num({ integer: true }),
@@ -392,10 +392,51 @@ export function inputsJson(inputs: StudioInputs): InputsJson {
   return { params, hardware_edits: hardwareJson(c.hwEdits), axes: { ...c.axes } };
 }
 
-export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunDocument {
-  const s = run.settings;
+/** A run's settings as the file writes them (budgets and hardware under their file keys). */
+export function settingsJson(s: RunSettings): RunDocument['settings'] {
   const budgets: BudgetsJson = {};
   for (const b of BUDGETS) budgets[b.file] = finiteOrNull(s.budgets[b.key]);
+  return {
+    strategy: s.strategy,
+    samples: s.samples,
+    seed: s.seed,
+    top_k: s.topK,
+    epochs: s.epochs,
+    dataset: s.dataset,
+    budgets,
+    space: spaceJson(s.space),
+    hardware: hardwareJson(s.hardware),
+  };
+}
+
+export function candidateJson(c: RunCandidate): CandidateJson {
+  return {
+    index: c.index,
+    genome: c.genome,
+    ...figuresJson(c.costs),
+    pes: c.pes,
+    feasible: c.feasible,
+    violation: c.violation,
+    score: c.score === null ? null : finiteOrNull(c.score),
+  };
+}
+
+export function trainedJson(t: TrainedRecord): TrainedJson {
+  return {
+    index: t.index,
+    genome: t.genome,
+    accuracy_float: t.result.accuracyFloat,
+    accuracy_quantized: t.result.accuracyQuantized,
+    spike_rates: [...t.result.spikeRates],
+    epochs: t.result.epochs.map(epochJson),
+    backend: t.result.backend,
+    samples_per_second: t.result.samplesPerSecond,
+    measured: figuresJson(t.measuredCosts),
+    feasible: t.feasible,
+  };
+}
+
+export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunDocument {
   return {
     format: RUN_FORMAT,
     format_version: RUN_FORMAT_VERSION,
@@ -403,38 +444,9 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     exported_at: exportedAt.toISOString(),
     source: run.source,
     inputs: run.inputs ? inputsJson(run.inputs) : null,
-    settings: {
-      strategy: s.strategy,
-      samples: s.samples,
-      seed: s.seed,
-      top_k: s.topK,
-      epochs: s.epochs,
-      dataset: s.dataset,
-      budgets,
-      space: spaceJson(s.space),
-      hardware: hardwareJson(s.hardware),
-    },
-    candidates: run.candidates.map((c) => ({
-      index: c.index,
-      genome: c.genome,
-      ...figuresJson(c.costs),
-      pes: c.pes,
-      feasible: c.feasible,
-      violation: c.violation,
-      score: c.score === null ? null : finiteOrNull(c.score),
-    })),
-    trained: run.trained.map((t) => ({
-      index: t.index,
-      genome: t.genome,
-      accuracy_float: t.result.accuracyFloat,
-      accuracy_quantized: t.result.accuracyQuantized,
-      spike_rates: [...t.result.spikeRates],
-      epochs: t.result.epochs.map(epochJson),
-      backend: t.result.backend,
-      samples_per_second: t.result.samplesPerSecond,
-      measured: figuresJson(t.measuredCosts),
-      feasible: t.feasible,
-    })),
+    settings: settingsJson(run.settings),
+    candidates: run.candidates.map(candidateJson),
+    trained: run.trained.map(trainedJson),
     front: [...run.front],
     timings: run.timings ? { ...run.timings } : null,
     counts: run.counts ? { ...run.counts } : null,

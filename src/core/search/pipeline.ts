@@ -329,9 +329,7 @@ class Run {
         this.emit({ type: 'train-failed', ...failure });
         continue;
       }
-      const rates = Float64Array.from(result.spikeRates);
-      const measuredCosts = figures(estimateArchitecture(this.archs[index], this.hw, createTotals(), rates.length ? rates : undefined));
-      const record: TrainedRecord = { index, genome: c.genome, result, measuredCosts, feasible: budgetViolation(measuredCosts, this.settings.budgets) === 0 };
+      const record = trainedRecord(index, c.genome, this.archs[index], result, this.hw, this.settings.budgets);
       this.trained.push(record);
       this.emit({ type: 'trained', record });
     }
@@ -344,9 +342,56 @@ class Run {
   }
 
   front(): number[] {
-    const ok = this.trained.filter((t) => t.feasible);
-    const points = ok.map((t) => frontPoint(t.result.accuracyQuantized, t.measuredCosts));
-    return nonDominated(points, FRONT_DIRECTIONS).map((i) => ok[i].index);
+    return trainedFront(this.trained, this.settings.budgets);
+  }
+}
+
+/** The final front: the trained candidates within `budgets` (by their measured costs), not dominated in quantized accuracy against every cost. */
+export function trainedFront(trained: readonly TrainedRecord[], budgets: Budgets): number[] {
+  const ok = trained.filter((t) => budgetViolation(t.measuredCosts, budgets) === 0);
+  const points = ok.map((t) => frontPoint(t.result.accuracyQuantized, t.measuredCosts));
+  return nonDominated(points, FRONT_DIRECTIONS).map((i) => ok[i].index);
+}
+
+/** A trained candidate's record: its costs re-estimated with the measured spike rates, judged against `budgets`. */
+export function trainedRecord(index: number, genome: string, arch: Architecture, result: TrainResult, hw: CompiledHardware, budgets: Budgets): TrainedRecord {
+  const rates = Float64Array.from(result.spikeRates);
+  const measuredCosts = figures(estimateArchitecture(arch, hw, createTotals(), rates.length ? rates : undefined));
+  return { index, genome, result, measuredCosts, feasible: budgetViolation(measuredCosts, budgets) === 0 };
+}
+
+/**
+ * The candidates a strategy trains, in training order, once every candidate
+ * it draws is costed and scored (`candidates` in sampling order): the
+ * one-pass strategies' choice, which a sharded search makes again after
+ * merging its shards. Evolution chooses as it goes and has none.
+ */
+export function selectForTraining(settings: Pick<SearchSettings, 'strategy' | 'seed' | 'topK'>, candidates: readonly CandidateRecord[]): number[] {
+  const feasible = candidates.filter((r) => r.feasible);
+  switch (settings.strategy) {
+    case 'neuronas':
+      return topByScore(feasible, settings.topK).map((r) => r.index);
+    case 'snasnet':
+      // SNASNet's method walks down the score ranking of every candidate and checks the budgets only then.
+      return topByScore(candidates, candidates.length)
+        .filter((r) => r.feasible)
+        .slice(0, settings.topK)
+        .map((r) => r.index);
+    case 'random': {
+      // A second generator for the choice, so the candidates are those of every other strategy.
+      const rng = makeRng(settings.seed ^ CHOICE_SEED);
+      const pool = feasible.map((r) => r.index);
+      const chosen: number[] = [];
+      // A seeded partial Fisher–Yates shuffle: k distinct feasible candidates.
+      for (let i = 0; i < Math.min(settings.topK, pool.length); i++) {
+        const j = uniformInt(rng, i, pool.length - 1);
+        [pool[i], pool[j]] = [pool[j], pool[i]];
+        chosen.push(pool[i]);
+      }
+      return chosen;
+    }
+    case 'evolution':
+      throw new RangeError('evolution chooses what to train as it searches; it has no selection after the fact');
   }
 }
 
@@ -367,7 +412,7 @@ async function runNeuronas(run: Run): Promise<void> {
   run.stage('score', 'start', feasible.length);
   await run.score(feasible);
   run.stage('score', 'end', feasible.length);
-  await run.train(topByScore(feasible, s.topK).map((r) => r.index));
+  await run.train(selectForTraining(s, all));
 }
 
 async function runSnasnet(run: Run): Promise<void> {
@@ -380,26 +425,15 @@ async function runSnasnet(run: Run): Promise<void> {
   run.stage('score', 'start', all.length);
   await run.score(all);
   run.stage('score', 'end', all.length);
-  const ranked = topByScore(all, all.length);
-  await run.train(ranked.filter((r) => r.feasible).slice(0, s.topK).map((r) => r.index));
+  await run.train(selectForTraining(s, all));
 }
 
 async function runRandom(run: Run): Promise<void> {
   const s = run.settings;
   run.stage('cost', 'start', 0);
   const all = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
-  // A second generator for the choice, so the candidates are those of every other strategy.
-  const rng = makeRng(s.seed ^ CHOICE_SEED);
   run.stage('cost', 'end', all.length);
-  const pool = all.filter((r) => r.feasible).map((r) => r.index);
-  const chosen: number[] = [];
-  // A seeded partial Fisher–Yates shuffle: k distinct feasible candidates.
-  for (let i = 0; i < Math.min(s.topK, pool.length); i++) {
-    const j = uniformInt(rng, i, pool.length - 1);
-    [pool[i], pool[j]] = [pool[j], pool[i]];
-    chosen.push(pool[i]);
-  }
-  await run.train(chosen);
+  await run.train(selectForTraining(s, all));
 }
 
 /** Seeds the generator of choices (random picks, tournaments, mutations) apart from the sampler's. */
