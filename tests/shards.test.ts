@@ -169,6 +169,11 @@ describe('a sharded search', () => {
     expect(mergeProblems([three.search[0], three.search[2]])).toEqual(['search shard 1/3 is missing (2 of 3 given)']);
     expect(mergeProblems([three.search[0], one.search[0]])).toEqual(['the search shards were split different ways: search-0.jsonl is 0/3, search-1.jsonl is 0/1']);
     expect(mergeProblems([], three.train)).toEqual(['no search shard given: a merge needs every search shard (and, for the trained top k, every train shard)']);
+    // A train shard need not agree on the score batch (it scores nothing), but must train on the search's images.
+    expect(mergeProblems(three.search, three.train.map((t) => t.replace('"score_batch":16', '"score_batch":64')))).toEqual([]);
+    expect(mergeProblems(three.search, [three.train[0].replace('"train_samples":300', '"train_samples":500'), ...three.train.slice(1)])).toEqual([
+      'train-0.jsonl and search-0.jsonl were evaluated differently, so their results do not merge into one run: evaluation.train_samples: 500 against 300',
+    ]);
     const missingTrain = mergeProblems(three.search, three.train.slice(0, 1));
     expect(missingTrain).toEqual(['train shards 1/3, 2/3 are missing (1 of 3 given)']);
     const plan = planSearchShards({ ...WORK, seed: 12 }, 3);

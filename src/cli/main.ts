@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   estimate: async () => ({ summary: 'cost a network on the CIM hardware model', run: (await import('./estimate.ts')).runEstimate }),
   neuron: async () => ({ summary: 'simulate one LIF neuron (snnTorch or SpikingJelly convention)', run: (await import('./neuron.ts')).runNeuron }),
   train: async () => ({ summary: 'train a spiking network on MNIST/Fashion-MNIST, quantize it, report accuracy', run: (await import('./train.ts')).runTrain }),
+  merge: async () => ({ summary: 'merge the shard files of a sharded search into one run', run: (await import('./shards.ts')).runMerge }),
+  'train-top': async () => ({ summary: "train a sharded search's top k, one shard of them", run: (await import('./shards.ts')).runTrainTop }),
   score: async () => ({ summary: "SNASNet's training-free score of an untrained network on a seeded batch", run: (await import('./score.ts')).runScore }),
 };
 

@@ -7,10 +7,13 @@ import { UsageError, parseOptions, tableHelp } from './params-args.ts';
 import { BUDGETS, budgetsFromParams, searchSettingsFromParams } from '../core/settings.ts';
 import { CostInputError } from '../core/cost/errors.ts';
 import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
-import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
+import { runSearch, type Evaluators, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/files/run.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
-import { DatasetError } from '../core/data/format.ts';
+import { ShardingError, planSearchShards, runSearchShard, searchShardHeader } from '../core/search/shards.ts';
+import type { ShardSpec } from '../core/files/shard-file.ts';
+import { resolveShard, runShardToFile, shardFilePath } from './shards.ts';
+import { mkdirSync } from 'node:fs';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'];
 
@@ -66,31 +69,42 @@ export interface SearchArgs {
   scoreBatch: number;
   /** CIFAR-10 batch files (with --dataset cifar10) */
   cifarFiles: string[];
+  /** with --out: the shard this process evaluates and where its file goes */
+  shard: { spec: ShardSpec; dir: string } | null;
 }
 
-export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
+export function parseSearchArgs(argv: string[], env: Record<string, string | undefined> = process.env): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar']);
+  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar', 'shard', 'shards', 'out']);
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
   const cifarFiles = cifar ? cifar.split(',').filter((f) => f !== '') : [];
   if (values.dataset === 'cifar10' && cifarFiles.length === 0) throw new UsageError('--dataset cifar10 needs --cifar data_batch_1.bin[,data_batch_2.bin,…]: CIFAR-10 comes from your disk');
   if (values.dataset !== 'cifar10' && cifar !== undefined) throw new UsageError(`--cifar goes with --dataset cifar10 (the dataset is ${values.dataset})`);
-  if (!extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
+  const out = extra.get('out') as string | undefined;
+  if (out === undefined && (extra.has('shard') || extra.has('shards'))) throw new UsageError('--shard goes with --out DIR: a shard writes its part to a file there');
+  if (out === undefined && !extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
+  if (out !== undefined && extra.has('json')) throw new UsageError('--out DIR writes the shard to a file; --json prints a whole run: give one of them');
   // As on the page: the table's value (its default unless given), no limit at the top of the range or for `none`.
   const budgets = budgetsFromParams(values);
   if (extra.has('no-budgets')) for (const b of BUDGETS) if (!given.has(b.key)) budgets[b.key] = Infinity;
   const settings = searchSettingsFromParams(values, {}, budgets);
   compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
+  let shard: SearchArgs['shard'] = null;
+  if (out !== undefined) {
+    if (settings.strategy === 'evolution') throw new ShardingError('evolution cannot be sharded: each generation is bred from the scores of the one before, so no shard knows its candidates before the others have run. Shard neuronas, snasnet or random, or run evolution on one machine');
+    shard = { spec: resolveShard(extra.get('shard') as string | undefined, extra.get('shards') as string | undefined, env), dir: out };
+  }
   return {
     settings,
     backend,
-    json: true,
+    json: out === undefined,
     progress: extra.has('progress'),
     trainSamples: values.trainSamples,
     scoreBatch: values.scoreBatch,
     cifarFiles,
+    shard,
   };
 }
 
@@ -99,7 +113,7 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
   try {
     args = parseSearchArgs(argv);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError) {
+    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError || e instanceof ShardingError) {
       io.err(`neuronas search: ${e.message}`);
       return 2;
     }
@@ -109,25 +123,14 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
     io.out(searchHelp());
     return 0;
   }
-  const { createLocalEvaluators } = await import('./local-evaluators.ts');
-  let evaluators: Awaited<ReturnType<typeof createLocalEvaluators>>;
-  try {
-    evaluators = await createLocalEvaluators({
-      dataset: args.settings.dataset as DatasetName,
-      backend: args.backend as 'auto' | 'wasm' | 'cpu',
-      seed: args.settings.seed,
-      scoreBatch: args.scoreBatch,
-      trainSamples: args.trainSamples,
-      cifarFiles: args.cifarFiles,
-    });
-  } catch (e) {
-    // A missing or malformed batch file is bad input, said in one line.
-    if (e instanceof DatasetError || (e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'EISDIR'))) {
-      io.err(`neuronas search: --cifar: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+  const { openLocalEvaluators } = await import('./local-evaluators.ts');
+  const evaluators = await openLocalEvaluators(
+    { dataset: args.settings.dataset as DatasetName, backend: args.backend, seed: args.settings.seed, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples, cifarFiles: args.cifarFiles },
+    io,
+    'search',
+  );
+  if (typeof evaluators === 'number') return evaluators;
+  if (args.shard) return runSearchShardCommand(args as SearchArgs & { shard: NonNullable<SearchArgs['shard']> }, evaluators, io);
   const progress = args.progress
     ? (e: SearchEvent) => {
         if (e.type === 'stage') io.err(`${e.stage} ${e.state}${e.state === 'end' ? ` (${e.count} candidates, ${e.ms.toFixed(0)} ms)` : ''}`);
@@ -139,4 +142,14 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
   // The studio's run document: `Import run` on the page shows this search again.
   io.out(runJson(runDataFromSearch(run)));
   return 0;
+}
+
+/** One shard of the search into its file (resumed when it is there). */
+async function runSearchShardCommand(args: SearchArgs & { shard: NonNullable<SearchArgs['shard']> }, evaluators: Evaluators & { backend: string }, io: CliIO): Promise<number> {
+  const work = { ...args.settings, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples };
+  const { spec, dir } = args.shard;
+  const plan = planSearchShards(work, spec.count);
+  const head = searchShardHeader(work, plan, spec, evaluators.backend);
+  mkdirSync(dir, { recursive: true });
+  return runShardToFile(shardFilePath(dir, 'search', spec), head, (shardIO) => runSearchShard(plan, head, evaluators, shardIO), io, 'search');
 }

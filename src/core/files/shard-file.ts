@@ -248,7 +248,10 @@ export function mergeShards(files: readonly ShardFile[]): MergeResult {
   for (const f of files.slice(1)) {
     const d = jsonDifference(f.header.settings, ref.header.settings);
     if (d) problems.push(`${f.name} and ${ref.name} are shards of different searches: settings.${d}`);
-    const e = jsonDifference(f.header.evaluation, ref.header.evaluation);
+    // A train shard does not score: it must agree with the search on what decides its trainings only.
+    const same = f.header.phase === ref.header.phase;
+    const pick = (h: ShardHeader) => (same ? h.evaluation : { train_samples: h.evaluation.train_samples, backend: h.evaluation.backend });
+    const e = jsonDifference(pick(f.header), pick(ref.header));
     if (e) problems.push(`${f.name} and ${ref.name} were evaluated differently, so their results do not merge into one run: evaluation.${e}`);
   }
   if (problems.length) return { ok: false, problems };
