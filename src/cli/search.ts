@@ -10,7 +10,7 @@ import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type Evaluators, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/files/run.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
-import { ShardingError, planSearchShards, runSearchShard, searchShardHeader } from '../core/search/shards.ts';
+import { ShardingError, planSearchShards, runSearchShard, searchShardHeader, shardPlanSummary } from '../core/search/shards.ts';
 import type { ShardSpec } from '../core/files/shard-file.ts';
 import { resolveShard, runShardToFile, shardFilePath } from './shards.ts';
 import { mkdirSync } from 'node:fs';
@@ -69,13 +69,15 @@ export interface SearchArgs {
   scoreBatch: number;
   /** CIFAR-10 batch files (with --dataset cifar10) */
   cifarFiles: string[];
+  /** --plan: print the split of the search over --shards N and stop */
+  planOnly: boolean;
   /** with --out: the shard this process evaluates and where its file goes */
   shard: { spec: ShardSpec; dir: string } | null;
 }
 
 export function parseSearchArgs(argv: string[], env: Record<string, string | undefined> = process.env): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar', 'shard', 'shards', 'out']);
+  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets', 'plan'], ['backend', 'cifar', 'shard', 'shards', 'out']);
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
@@ -83,8 +85,10 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
   if (values.dataset === 'cifar10' && cifarFiles.length === 0) throw new UsageError('--dataset cifar10 needs --cifar data_batch_1.bin[,data_batch_2.bin,…]: CIFAR-10 comes from your disk');
   if (values.dataset !== 'cifar10' && cifar !== undefined) throw new UsageError(`--cifar goes with --dataset cifar10 (the dataset is ${values.dataset})`);
   const out = extra.get('out') as string | undefined;
-  if (out === undefined && (extra.has('shard') || extra.has('shards'))) throw new UsageError('--shard goes with --out DIR: a shard writes its part to a file there');
-  if (out === undefined && !extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
+  const planOnly = extra.has('plan');
+  if (planOnly && (!extra.has('shards') || out !== undefined || extra.has('json'))) throw new UsageError('--plan prints how --shards N would split the search: give --shards N, and neither --out nor --json');
+  if (out === undefined && !planOnly && (extra.has('shard') || extra.has('shards'))) throw new UsageError('--shard goes with --out DIR: a shard writes its part to a file there');
+  if (out === undefined && !planOnly && !extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
   if (out !== undefined && extra.has('json')) throw new UsageError('--out DIR writes the shard to a file; --json prints a whole run: give one of them');
   // As on the page: the table's value (its default unless given), no limit at the top of the range or for `none`.
   const budgets = budgetsFromParams(values);
@@ -92,14 +96,15 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
   const settings = searchSettingsFromParams(values, {}, budgets);
   compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
   let shard: SearchArgs['shard'] = null;
-  if (out !== undefined) {
+  if (out !== undefined || planOnly) {
     if (settings.strategy === 'evolution') throw new ShardingError('evolution cannot be sharded: each generation is bred from the scores of the one before, so no shard knows its candidates before the others have run. Shard neuronas, snasnet or random, or run evolution on one machine');
-    shard = { spec: resolveShard(extra.get('shard') as string | undefined, extra.get('shards') as string | undefined, env), dir: out };
+    shard = { spec: resolveShard(planOnly ? `0/${extra.get('shards')}` : (extra.get('shard') as string | undefined), extra.get('shards') as string | undefined, planOnly ? {} : env), dir: out ?? '' };
   }
   return {
     settings,
     backend,
-    json: out === undefined,
+    json: out === undefined && !planOnly,
+    planOnly,
     progress: extra.has('progress'),
     trainSamples: values.trainSamples,
     scoreBatch: values.scoreBatch,
@@ -121,6 +126,10 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
   }
   if (args === 'help') {
     io.out(searchHelp());
+    return 0;
+  }
+  if (args.planOnly && args.shard) {
+    io.out(JSON.stringify(shardPlanSummary({ ...args.settings, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples }, args.shard.spec.count)));
     return 0;
   }
   const { openLocalEvaluators } = await import('./local-evaluators.ts');

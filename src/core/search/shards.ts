@@ -128,6 +128,21 @@ export function planSearchShards(work: SearchWork, count: number): SearchShardPl
   return { candidates, archs, owner, scored };
 }
 
+/** How a search splits over `count` shards: each shard's candidates, scored candidates and estimated scoring seconds (one core). */
+export function shardPlanSummary(work: SearchWork, count: number): { shards: number; candidates: number; scored: number; per_shard: { shard: string; candidates: number; scored: number; estimated_score_s: number }[] } {
+  const plan = planSearchShards(work, count);
+  const per = Array.from({ length: count }, (_, i) => ({ shard: `${i}/${count}`, candidates: 0, scored: 0, estimated_score_s: 0 }));
+  for (const c of plan.candidates) {
+    const p = per[plan.owner[c.index]];
+    p.candidates++;
+    if (!plan.scored[c.index]) continue;
+    p.scored++;
+    p.estimated_score_s += scoreMs(imageWork(plan.archs[c.index]), work.scoreBatch) / 1000;
+  }
+  for (const p of per) p.estimated_score_s = Math.round(p.estimated_score_s * 10) / 10;
+  return { shards: count, candidates: plan.candidates.length, scored: plan.scored.filter(Boolean).length, per_shard: per };
+}
+
 /** What a shard run did this time (a resumed shard counts only the new work). */
 export interface ShardOutcome {
   header: ShardHeader;
