@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => ({ summary: 'train a spiking network on MNIST/Fashion-MNIST, quantize it, report accuracy', run: (await import('./train.ts')).runTrain }),
   merge: async () => ({ summary: 'merge the shard files of a sharded search into one run', run: (await import('./shards.ts')).runMerge }),
   'train-top': async () => ({ summary: "train a sharded search's top k, one shard of them", run: (await import('./shards.ts')).runTrainTop }),
+  deploy: async () => ({ summary: 'render a sharded search for a cluster (Kubernetes Jobs)', run: (await import('./deploy.ts')).runDeploy }),
   score: async () => ({ summary: "SNASNet's training-free score of an untrained network on a seeded batch", run: (await import('./score.ts')).runScore }),
 };
 

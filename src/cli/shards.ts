@@ -3,7 +3,7 @@
  * core/files/shard-file.ts): a shard file on disk, written line by line and
  * resumed after a kill; `neuronas merge`; `neuronas train-top`.
  */
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIO } from './io.ts';
 import { UsageError, parseOptions } from './params-args.ts';
@@ -168,7 +168,11 @@ export async function runMerge(argv: string[], io: CliIO): Promise<number> {
   for (const w of merged.warnings) io.err(`neuronas merge: ${w}`);
   const text = runJson(merged.run);
   if (out === undefined) io.out(text);
-  else writeFileSync(out, text + '\n');
+  else {
+    // Whole or not at all: a train pod waiting for the scored run must never read half of it.
+    writeFileSync(`${out}.partial`, text + '\n');
+    renameSync(`${out}.partial`, out);
+  }
   const c = merged.run.counts!;
   const phases = (phase: ShardPhase) => files.filter((f) => f.header.phase === phase).length;
   io.err(`merged ${phases('search')} search and ${phases('train')} train shards: ${c.sampled} candidates, ${c.scored} scored, ${c.trained} trained${out ? ` → ${out}` : ''}`);
