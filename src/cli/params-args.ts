@@ -10,7 +10,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const BY_CLI = new Map<string, ParamKey>(PARAM_KEYS.map((k) => [PARAMS[k].cli, k]));
+/** Table knobs by option name; the neuron view's knobs have none (params.ts `cli`). */
+const BY_CLI = new Map<string, ParamKey>(PARAM_KEYS.flatMap((k): [string, ParamKey][] => {
+  const cli = (PARAMS[k] as ParamDef).cli;
+  return cli === undefined ? [] : [[cli, k]];
+}));
 
 export interface ParsedOptions {
   values: ParamValues;
@@ -60,7 +64,7 @@ export function tableHelp(groups: readonly ParamDef['group'][]): string[] {
   const lines: string[] = [];
   for (const key of PARAM_KEYS) {
     const d = PARAMS[key] as ParamDef;
-    if (!groups.includes(d.group)) continue;
+    if (!groups.includes(d.group) || d.cli === undefined) continue;
     const range =
       d.type === 'number' ? `${d.min}–${d.max}` : d.type === 'flag' ? 'true | false' : d.type === 'set' ? `comma list of ${d.options.join(', ')}` : d.options.join(' | ');
     const def = d.type === 'set' ? d.default.join(',') : String(d.default);

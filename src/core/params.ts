@@ -9,17 +9,22 @@ import type { Metric } from './metrics.ts';
 import type { HardwareKey } from './cost/hardware.ts';
 
 /** Where the page shows a knob's control: a panel, or the Search space panel's Sampling part. */
-export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget';
+export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget' | 'neuron' | 'neuron-input';
 
 interface ParamBase {
   label: string;
   unit?: string;
   help: string;
-  group: 'search' | 'space' | 'hardware' | 'budget';
+  /** 'neuron': the neuron view's knobs, which only the page's neuron view reads (no search, costing or command line) */
+  group: 'search' | 'space' | 'hardware' | 'budget' | 'neuron';
   /** short key in the share URL */
   url: string;
-  /** long option of the command line, without the leading dashes */
-  cli: string;
+  /**
+   * long option of the command line, without the leading dashes; none for the
+   * neuron view's knobs (`neuronas neuron` takes a neuron and its input as
+   * flags of its own, src/cli/neuron.ts)
+   */
+  cli?: string;
   /** the hardware config field this knob sets (core/settings.ts `hardwareFromParams`) */
   hardware?: HardwareKey;
   /** the panel whose controls include this knob's (every knob has one: src/ui/controls/ParamControl.tsx draws it) */
@@ -231,6 +236,86 @@ export const PARAMS = {
     help: 'Most energy for one inference (NeuroNAS: 120 µJ).',
     default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
     budget: { metric: 'energyUJ', file: 'max_energy_uJ', name: 'energy' },
+  }),
+  // The neuron view (src/ui/neuron/): one LIF neuron of either convention the studio trains (src/core/snn/lif.ts),
+  // driven by an input current. In the table, so a link carries a neuron setup as it carries every other knob.
+  neuronModel: choice<'snntorch' | 'spikingjelly'>({
+    group: 'neuron', panel: 'neuron', url: 'nm', label: 'Convention',
+    help: "snnTorch Leaky: U ← β·U + I, fires when U > θ, resets at the next step. SpikingJelly LIFNode: H ← V + (I − V)/τ, fires when H ≥ θ, resets in the same step (the studio's search trains this one, τ = 4/3, hard reset).",
+    options: ['snntorch', 'spikingjelly'], default: 'snntorch',
+    optionLabels: { snntorch: 'snnTorch (Leaky, β)', spikingjelly: 'SpikingJelly (LIFNode, τ)' },
+  }),
+  neuronThreshold: num({
+    group: 'neuron', panel: 'neuron', url: 'nth', label: 'Threshold θ',
+    help: 'The membrane potential at which the neuron fires a spike (the dashed line).',
+    default: 1, min: 0.05, max: 4, step: 0.05, integer: false, scale: 'linear', control: 'slider',
+  }),
+  neuronReset: choice<'soft' | 'hard'>({
+    group: 'neuron', panel: 'neuron', url: 'nr', label: 'Reset',
+    help: "What a spike does to the membrane. Soft: θ is subtracted, so what was above θ carries over (snnTorch 'subtract', SpikingJelly v_reset=None). Hard: the membrane is set to the reset potential (snnTorch 'zero': 0).",
+    options: ['soft', 'hard'], default: 'soft',
+    optionLabels: { soft: 'Soft: subtract θ', hard: 'Hard: to the reset potential' },
+  }),
+  neuronBeta: num({
+    group: 'neuron', panel: 'neuron', url: 'nb', label: 'Decay β (snnTorch)',
+    help: 'The fraction of the membrane potential kept from one step to the next: 1 never leaks, 0 forgets everything at once.',
+    default: 0.9, min: 0, max: 1, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  neuronTau: num({
+    group: 'neuron', panel: 'neuron', url: 'ntau', label: 'Time constant τ (SpikingJelly)', unit: 'steps',
+    help: 'How slowly the membrane relaxes: each step it moves 1/τ of the way towards the input (must be above 1). 2 is SpikingJelly\'s default; the search trains τ = 4/3.',
+    default: 2, min: 1.01, max: 20, step: 0.01, integer: false, scale: 'log', control: 'slider',
+  }),
+  neuronVReset: num({
+    group: 'neuron', panel: 'neuron', url: 'nvr', label: 'Reset potential V_reset (SpikingJelly)',
+    help: 'Where a hard reset puts the membrane, and the potential it rests at without input.',
+    default: 0, min: -1, max: 1, step: 0.05, integer: false, scale: 'linear', control: 'slider',
+  }),
+  neuronDecayInput: flag({
+    group: 'neuron', panel: 'neuron', url: 'ndi', label: 'Input divided by τ (SpikingJelly decay_input)',
+    help: "On (SpikingJelly's default): H ← V + (I − (V − V_reset))/τ. Off: the input is added whole, H ← V − (V − V_reset)/τ + I.",
+    default: true,
+  }),
+  inputKind: choice<'constant' | 'step' | 'noisy' | 'poisson'>({
+    group: 'neuron', panel: 'neuron-input', url: 'ik', label: 'Input current',
+    help: 'Constant: the amplitude at every step. Step: the amplitude from its onset for its duration, 0 elsewhere. Noisy: the amplitude plus Gaussian noise. Poisson: input spikes at random, each adding the amplitude.',
+    options: ['constant', 'step', 'noisy', 'poisson'], default: 'step',
+    optionLabels: { constant: 'Constant', step: 'Step', noisy: 'Noisy (Gaussian)', poisson: 'Poisson spike train' },
+  }),
+  inputAmplitude: num({
+    group: 'neuron', panel: 'neuron-input', url: 'ia', label: 'Amplitude',
+    help: 'The input current I at each step (Poisson: the current one input spike brings). Same units as the membrane potential and θ.',
+    default: 0.3, min: -1, max: 4, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  inputOnset: num({
+    group: 'neuron', panel: 'neuron-input', url: 'ion', label: 'Step onset', unit: 'steps',
+    help: 'The timestep at which the step input switches on.',
+    default: 10, min: 0, max: 500, step: 1, integer: true, scale: 'linear', control: 'slider',
+  }),
+  inputDuration: num({
+    group: 'neuron', panel: 'neuron-input', url: 'idur', label: 'Step duration', unit: 'steps',
+    help: 'How many timesteps the step input stays on.',
+    default: 60, min: 1, max: 500, step: 1, integer: true, scale: 'linear', control: 'slider',
+  }),
+  inputNoise: num({
+    group: 'neuron', panel: 'neuron-input', url: 'isd', label: 'Noise σ',
+    help: 'Standard deviation of the Gaussian noise added to the amplitude at every step.',
+    default: 0.3, min: 0, max: 2, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  inputRate: num({
+    group: 'neuron', panel: 'neuron-input', url: 'ir', label: 'Input spike rate', unit: 'per step',
+    help: 'The chance of an input spike at each timestep (a Bernoulli draw per step: a Poisson spike train in discrete time).',
+    default: 0.2, min: 0, max: 1, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  inputSeed: num({
+    group: 'neuron', panel: 'neuron-input', url: 'iseed', label: 'Input seed',
+    help: 'Seed of the noise and of the input spikes: the same seed draws the same input.',
+    default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear', control: 'box',
+  }),
+  neuronSteps: num({
+    group: 'neuron', panel: 'neuron-input', url: 'nt', label: 'Timesteps', unit: 'steps',
+    help: 'How many timesteps are simulated.',
+    default: 100, min: 10, max: 500, step: 1, integer: true, scale: 'linear', control: 'slider',
   }),
 } as const;
 
