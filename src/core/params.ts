@@ -241,9 +241,9 @@ export const PARAMS = {
   // driven by an input current. In the table, so a link carries a neuron setup as it carries every other knob.
   neuronModel: choice<'snntorch' | 'spikingjelly'>({
     group: 'neuron', panel: 'neuron', url: 'nm', label: 'Convention',
-    help: "snnTorch Leaky: U ← β·U + I, fires when U > θ, resets at the next step. SpikingJelly LIFNode: H ← V + (I − V)/τ, fires when H ≥ θ, resets in the same step (the studio's search trains this one, τ = 4/3, hard reset).",
+    help: "Which library's LIF neuron: snnTorch's Leaky (decay β) or SpikingJelly's LIFNode (time constant τ; the one the search trains, with τ = 4/3 and a hard reset).",
     options: ['snntorch', 'spikingjelly'], default: 'snntorch',
-    optionLabels: { snntorch: 'snnTorch (Leaky, β)', spikingjelly: 'SpikingJelly (LIFNode, τ)' },
+    optionLabels: { snntorch: 'snnTorch', spikingjelly: 'SpikingJelly' },
   }),
   neuronThreshold: num({
     group: 'neuron', panel: 'neuron', url: 'nth', label: 'Threshold θ',
@@ -252,9 +252,9 @@ export const PARAMS = {
   }),
   neuronReset: choice<'soft' | 'hard'>({
     group: 'neuron', panel: 'neuron', url: 'nr', label: 'Reset',
-    help: "What a spike does to the membrane. Soft: θ is subtracted, so what was above θ carries over (snnTorch 'subtract', SpikingJelly v_reset=None). Hard: the membrane is set to the reset potential (snnTorch 'zero': 0).",
+    help: "What a spike does to the membrane. Soft: θ is subtracted, so what was above θ carries over (snnTorch 'subtract', SpikingJelly v_reset=None). Hard: the membrane is set to the reset potential (snnTorch 'zero': to 0).",
     options: ['soft', 'hard'], default: 'soft',
-    optionLabels: { soft: 'Soft: subtract θ', hard: 'Hard: to the reset potential' },
+    optionLabels: { soft: 'Soft (subtract θ)', hard: 'Hard (set to V_reset)' },
   }),
   neuronBeta: num({
     group: 'neuron', panel: 'neuron', url: 'nb', label: 'Decay β (snnTorch)',
@@ -277,10 +277,10 @@ export const PARAMS = {
     default: true,
   }),
   inputKind: choice<'constant' | 'step' | 'noisy' | 'poisson'>({
-    group: 'neuron', panel: 'neuron-input', url: 'ik', label: 'Input current',
-    help: 'Constant: the amplitude at every step. Step: the amplitude from its onset for its duration, 0 elsewhere. Noisy: the amplitude plus Gaussian noise. Poisson: input spikes at random, each adding the amplitude.',
+    group: 'neuron', panel: 'neuron-input', url: 'ik', label: 'Kind',
+    help: 'Constant: the amplitude at every step. Step: the amplitude for a while, 0 before and after. Noisy: the amplitude plus Gaussian noise. Poisson: input spikes at random, each bringing the amplitude.',
     options: ['constant', 'step', 'noisy', 'poisson'], default: 'step',
-    optionLabels: { constant: 'Constant', step: 'Step', noisy: 'Noisy (Gaussian)', poisson: 'Poisson spike train' },
+    optionLabels: { constant: 'Constant', step: 'Step', noisy: 'Noisy', poisson: 'Poisson spikes' },
   }),
   inputAmplitude: num({
     group: 'neuron', panel: 'neuron-input', url: 'ia', label: 'Amplitude',

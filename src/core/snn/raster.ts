@@ -78,6 +78,14 @@ export function countBoth(a: Uint8Array, b: Uint8Array): number {
   return c;
 }
 
+/** The neurons where exactly one of two rows spikes (what the Hamming distance counts). */
+export function xorRows(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length !== b.length) throw new RangeError('rows of different layers');
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] ^ b[i];
+  return out;
+}
+
 /** What the score's kernel sees of two images at one layer and one timestep. */
 export interface PairKernel {
   /** spikes of each image, s_a and s_b */
