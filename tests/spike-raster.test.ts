@@ -8,9 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initNodeBackend } from '../src/tf/backend-node.ts';
 import { loadDatasetNode } from '../src/tf/data-node.ts';
-import { TrainingEngine } from '../src/workers/training-engine.ts';
+import { nodeTrainingEngine } from './node-training-engine.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { makeBatch, splitDataset } from '../src/core/data/batches.ts';
 import { datasetSplit } from '../src/core/data/datasets.ts';
@@ -20,14 +19,7 @@ import { countSpikes, pairKernel } from '../src/core/snn/raster.ts';
 import { scoreArchitecture } from '../src/tf/score.ts';
 import type { SpikeRasterResult } from '../src/protocol/training.ts';
 
-function engine(): TrainingEngine {
-  return new TrainingEngine({
-    initBackend: (req) => initNodeBackend(req.backend),
-    loadDataset: (name) => loadDatasetNode(name),
-    pause: () => new Promise((r) => setImmediate(r)),
-    now: () => performance.now(),
-  });
-}
+const engine = nodeTrainingEngine;
 
 const GENOME = 'c4-h16-t2-w8-301203';
 
