@@ -77,7 +77,7 @@ export function RasterView({ result }: { result: SpikeRasterResult }) {
         {rows.map((r) => (
           <div key={r.kind} className="raster-row">
             <div className={`raster-row-title raster-row-${r.kind}`}>{r.title}</div>
-            <div className="raster-cells" style={{ gridTemplateColumns: `repeat(${result.timesteps}, minmax(0, 1fr))` }}>
+            <div className="raster-cells" style={{ gridTemplateColumns: `repeat(${result.timesteps}, minmax(0, 200px))` }}>
               {steps.map((s) => (
                 <figure key={s.t} className="raster-cell">
                   <SpikeMap row={r.row(s.t)} shape={result.shape} kind={r.kind} label={`${r.title}, t = ${s.t}`} testId={`raster-map-${r.kind}-${s.t}`} />

@@ -86,6 +86,10 @@ function Series({ series, lines }: { series: readonly TimeSeries[]; lines: reado
   const { plot } = frame;
   return (
     <g className="time-series">
+      {/* Reference lines over the series, so their labels stay on top. */}
+      {series.map((s) => (
+        <path key={s.label} className={`series ${s.className}`} d={seriesPath(s, frame)} fill="none" data-label={s.label} />
+      ))}
       {lines.map((l) => {
         const y = frame.y(l.value);
         return (
@@ -97,9 +101,6 @@ function Series({ series, lines }: { series: readonly TimeSeries[]; lines: reado
           </g>
         );
       })}
-      {series.map((s) => (
-        <path key={s.label} className={`series ${s.className}`} d={seriesPath(s, frame)} fill="none" data-label={s.label} />
-      ))}
     </g>
   );
 }
