@@ -13,6 +13,7 @@ import { spikeMapLayout, spikeMapPixels, type Rgba } from './spike-map.ts';
 /** What a map shows: image A's spikes, image B's, or where they differ. */
 export type SpikeMapKind = 'a' | 'b' | 'differ';
 
+/** The colours of the spike maps; the stylesheet's --spike-a, --spike-b and --spike-differ (src/ui/theme.css) are these. */
 export const SPIKE_COLORS: Readonly<Record<SpikeMapKind, Rgba>> = {
   a: [78, 121, 167, 255],
   b: [242, 142, 43, 255],

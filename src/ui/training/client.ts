@@ -91,7 +91,7 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
     return this.bridge.call('spike raster', (remote) => remote.spikeRaster(request), { signal });
   }
 
-  /** Training speed of the reference network on the worker's backend (cannot be cancelled: an abort replaces the worker). */
+  /** Training speed of the reference network (src/tf/reference-net.ts) on the worker's backend (cannot be cancelled: an abort replaces the worker). */
   async benchReference(request: ReferenceBenchRequest = {}, signal?: AbortSignal): Promise<ReferenceBenchReport> {
     return this.bridge.call('reference benchmark', (remote) => remote.benchReference(request), { signal });
   }
