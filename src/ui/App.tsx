@@ -1,6 +1,10 @@
-/** The studio's first page: budgets, hardware and search space on the left; the costed candidates on the right; the neuron view below. */
+/**
+ * The studio's first page: budgets (the main control, first so they are in view on a 1366×768 screen), the search,
+ * hardware and search space on the left; the costed candidates on the right; the neuron view below.
+ */
 import { ActionsContext } from './actions.ts';
 import { ThemeToggle } from './controls/ThemeToggle.tsx';
+import { ExplainAgainButton } from './explain/Explainer.tsx';
 import { ImportBanner } from './exchange/ImportBanner.tsx';
 import { CopyLinkButton, ExportMenu, ImportRunButton } from './exchange/Toolbar.tsx';
 import type { StudioActions } from './exchange/run-actions.ts';
@@ -29,6 +33,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
           </div>
           <nav className="toolbar" aria-label="Share, export and display">
             <NeuronViewLink />
+            <ExplainAgainButton />
             <CopyLinkButton />
             <ExportMenu />
             <ImportRunButton />
@@ -40,8 +45,8 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
         <ImportBanner />
         <main className="layout">
           <aside className="controls" aria-label="Settings">
-            <SearchPanel />
             <BudgetPanel />
+            <SearchPanel />
             <HardwarePanel />
             <SearchSpacePanel />
           </aside>
