@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDatasetNode } from '../src/tf/data-node.ts';
-import { nodeTrainingEngine } from './node-training-engine.ts';
+import { createNodeEngine } from '../src/tf/engine-node.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { makeBatch, splitDataset } from '../src/core/data/batches.ts';
 import { datasetSplit } from '../src/core/data/datasets.ts';
@@ -19,7 +19,7 @@ import { countSpikes, pairKernel } from '../src/core/snn/raster.ts';
 import { scoreArchitecture } from '../src/tf/score.ts';
 import type { SpikeRasterResult } from '../src/protocol/training.ts';
 
-const engine = nodeTrainingEngine;
+const engine = createNodeEngine;
 
 const GENOME = 'c4-h16-t2-w8-301203';
 

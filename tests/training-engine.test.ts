@@ -5,11 +5,11 @@
  * accuracies and spike rates, stops on cancel; nothing leaks.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeTrainingEngine } from './node-training-engine.ts';
+import { createNodeEngine } from '../src/tf/engine-node.ts';
 import type { ScoreItem, TrainProgress } from '../src/protocol/training.ts';
 import { syntheticCifarBatch } from './cifar-fixture.ts';
 
-const engine = nodeTrainingEngine;
+const engine = createNodeEngine;
 
 describe('training engine: scoring', () => {
   it('initialises the backend and reports the choice', async () => {
