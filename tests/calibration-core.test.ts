@@ -136,6 +136,12 @@ describe('statistics', () => {
     expect(q.clearly_best).toBe(false);
     expect(q.differences.find((d) => d.proxy === 'snasnet')!.tau_difference_ci[0]).toBeGreaterThan(0);
     expect(q.verdict).toMatch(/not clearly better than params/);
+    // Six perfectly ranked candidates: τ = 1 on every resample, but too few to call it reliable.
+    const few = calibrationStatistics(make().slice(6), opts).ranking.find((r) => r.target === 'quantized')!;
+    expect(few.best).toBe('params');
+    expect(few.best_tau_ci).toEqual([1, 1]);
+    expect(few.reliable).toBe(false);
+    expect(few.verdict).toMatch(/^only 6 trained candidates: too few/);
     const alone = calibrationStatistics(make(), { ...opts, proxies: ['snasnet'] });
     expect(alone.ranking[0].reliable).toBe(false);
     expect(alone.ranking[0].verdict).toMatch(/^no proxy ranks float accuracy reliably/);

@@ -5,6 +5,7 @@
  * (exit 2), not a silent change.
  */
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../core/params.ts';
+import { BUDGETS, budgetsFromParams, type Budgets } from '../core/settings.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -67,4 +68,23 @@ export function tableHelp(groups: readonly ParamDef['group'][]): string[] {
     lines.push(`  --${d.cli.padEnd(16)} ${d.label}${d.unit ? ` (${d.unit})` : ''}: ${range}; default ${def}`);
   }
   return lines;
+}
+
+/**
+ * The budgets of parsed options, as on the page: each budget knob's value
+ * (its default unless given; no limit at the top of its range or for
+ * `none`); with the flag `no-budgets`, no limit for every budget not given.
+ */
+export function budgetsFromOptions(o: ParsedOptions): Budgets {
+  const budgets = budgetsFromParams(o.values);
+  if (o.extra.has('no-budgets')) for (const b of BUDGETS) if (!o.given.has(b.key)) budgets[b.key] = Infinity;
+  return budgets;
+}
+
+/** A whole-number option in [min, max]; a UsageError naming the option otherwise. */
+export function wholeNumber(name: string, text: string, min: number, max: number): number {
+  if (!/^-?[0-9]+$/.test(text)) throw new UsageError(`--${name} must be a whole number, got '${text}'`);
+  const n = Number(text);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
 }

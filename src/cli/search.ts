@@ -3,8 +3,8 @@
  * the tfjs scorer and trainer, and prints the whole run as JSON.
  */
 import type { CliIO } from './io.ts';
-import { UsageError, parseOptions, tableHelp } from './params-args.ts';
-import { BUDGETS, budgetsFromParams, searchSettingsFromParams } from '../core/settings.ts';
+import { UsageError, budgetsFromOptions, parseOptions, tableHelp } from './params-args.ts';
+import { searchSettingsFromParams } from '../core/settings.ts';
 import { CostInputError } from '../core/cost/errors.ts';
 import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
@@ -70,7 +70,8 @@ export interface SearchArgs {
 
 export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar']);
+  const parsed = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar']);
+  const { values, extra } = parsed;
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
@@ -78,10 +79,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (values.dataset === 'cifar10' && cifarFiles.length === 0) throw new UsageError('--dataset cifar10 needs --cifar data_batch_1.bin[,data_batch_2.bin,…]: CIFAR-10 comes from your disk');
   if (values.dataset !== 'cifar10' && cifar !== undefined) throw new UsageError(`--cifar goes with --dataset cifar10 (the dataset is ${values.dataset})`);
   if (!extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
-  // As on the page: the table's value (its default unless given), no limit at the top of the range or for `none`.
-  const budgets = budgetsFromParams(values);
-  if (extra.has('no-budgets')) for (const b of BUDGETS) if (!given.has(b.key)) budgets[b.key] = Infinity;
-  const settings = searchSettingsFromParams(values, {}, budgets);
+  const settings = searchSettingsFromParams(values, {}, budgetsFromOptions(parsed));
   compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
   return {
     settings,

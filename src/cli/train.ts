@@ -10,7 +10,7 @@ import { splitDataset } from '../core/data/batches.ts';
 import { EMBEDDED_DATASET_NAMES, embeddedDatasetInfo, type EmbeddedDatasetName } from '../core/data/datasets.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
-import { UsageError } from './params-args.ts';
+import { UsageError, wholeNumber as int } from './params-args.ts';
 
 export function trainHelp(): string {
   return [
@@ -76,13 +76,6 @@ export interface TrainArgs {
 
 const VALUE_OPTIONS = ['architecture', 'dataset', 'epochs', 'timesteps', 'weight-bits', 'backend', 'seed', 'train-samples', 'test-samples', 'batch-size', 'lr', 'optimizer', 'encoding', 'qat-epochs'] as const;
 const FLAG_OPTIONS = ['json', 'progress', 'help'] as const;
-
-function int(name: string, v: string, min: number, max: number): number {
-  if (!/^-?[0-9]+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got '${v}'`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);

@@ -17,7 +17,8 @@
  *   spread (standard deviation) of the accuracies over the candidates.
  * - Ranking: the proxy with the largest τ, and whether it is clearly the
  *   best (the paired bootstrap interval of its τ minus every other proxy's
- *   lies above 0) and reliable at all (its own τ interval lies above 0).
+ *   lies above 0) and reliable at all (its own τ interval lies above 0, on
+ *   at least MIN_RELIABLE_N candidates).
  */
 import { binomialStandardError, bootstrapIndices, kendallTauB, percentileInterval, pick, sampleStd, spearman, topKOverlap } from '../stats/rank.ts';
 import { PROXIES, oriented, type ProxyName } from './proxies.ts';
@@ -138,6 +139,14 @@ function columns(candidates: readonly MeasuredCandidate[], proxies: readonly Pro
   return { rows, x, y: Float64Array.from(rows, (i) => accuracyOf(candidates[i], target)) };
 }
 
+/**
+ * Fewest ranked candidates for a verdict. A percentile bootstrap of a handful
+ * of items resamples only what it saw: 4 perfectly ordered candidates give
+ * τ = 1 on every resample, an interval [1, 1] that says nothing about the
+ * 1-in-24 chance of that order by luck.
+ */
+export const MIN_RELIABLE_N = 10;
+
 const fmt = (v: number) => (Number.isNaN(v) ? 'undefined' : v.toFixed(2));
 const fmtCi = (b: Bounds) => `[${fmt(b[0])}, ${fmt(b[1])}]`;
 
@@ -194,6 +203,10 @@ function rankProxies(candidates: readonly MeasuredCandidate[], o: StatisticsOpti
     differences.push({ proxy: other.proxy, tau_difference: diff(), tau_difference_ci: [ci.low, ci.high] });
   }
   const notSeparated = differences.filter((d) => !(d.tau_difference_ci[0] > 0)).map((d) => d.proxy);
+  if (best.n < MIN_RELIABLE_N) {
+    const verdict = `only ${best.n} trained candidates: too few to call any proxy reliable (the bootstrap cannot see beyond so small a sample; ${best.proxy} has the largest τ, ${fmt(best.kendall_tau)})`;
+    return { target, best: best.proxy, best_tau: best.kendall_tau, best_tau_ci: best.kendall_tau_ci, reliable: false, clearly_best: false, not_separated_from: notSeparated, differences, verdict };
+  }
   const reliable = best.kendall_tau_ci[0] > 0;
   const clearly = reliable && notSeparated.length === 0;
   const head = `${PROXIES[best.proxy].label} (${best.proxy}) has the largest τ against ${target} accuracy: ${fmt(best.kendall_tau)} ${fmtCi(best.kendall_tau_ci)}`;
