@@ -6,10 +6,10 @@
  * trainer of src/tf/train.ts, then quantization and the quantized test).
  */
 import type { CliIO } from './io.ts';
-import { UsageError, budgetsFromOptions, parseOptions, tableHelp, wholeNumber } from './params-args.ts';
+import { UsageError, argsOrExit, budgetsFromOptions, parseOptions, spaceAndHardwareHelp, tableHelp, wholeNumber } from './params-args.ts';
 import { searchSettingsFromParams } from '../core/settings.ts';
-import { CostInputError } from '../core/cost/errors.ts';
-import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
+import { PARAMS } from '../core/params.ts';
+import { compileSpace } from '../core/arch/sampler.ts';
 import { EMBEDDED_DATASETS, isEmbeddedDatasetName, type EmbeddedDatasetName } from '../core/data/datasets.ts';
 import { PROXIES, PROXY_NAMES, parseProxyList, type ProxyName } from '../core/calibration/proxies.ts';
 import { calibrationSplit, proxyImagePlan, type ProxyImageOptions } from '../core/calibration/plan.ts';
@@ -33,6 +33,7 @@ export const CALIBRATE_DEFAULTS = Object.freeze({
 
 export function calibrateHelp(): string {
   const d = CALIBRATE_DEFAULTS;
+  const P = PARAMS;
   return [
     'usage: neuronas calibrate [options] [--json]',
     '',
@@ -48,17 +49,17 @@ export function calibrateHelp(): string {
     'calibration options:',
     `  --dataset NAME       mnist | fashion-mnist (default mnist)`,
     `  --candidates N       candidates to score and train (default ${d.candidates}; 6–500)`,
-    '  --epochs E           training epochs per candidate (default 2)',
-    '  --train-samples M    training images per candidate (default 4000)',
+    `  --epochs E           training epochs per candidate (default ${P.epochs.default})`,
+    `  --train-samples M    training images per candidate (default ${P.trainSamples.default})`,
     `  --test-samples N     test images, from the fixed held-out split (default ${d.testSamples}, or all of a smaller split)`,
-    '  --seed S             seed of sampling, proxies and training (default 1)',
-    '  --samples N          candidates sampled and costed to stratify from (default 4000)',
+    `  --seed S             seed of sampling, proxies and training (default ${P.seed.default})`,
+    `  --samples N          candidates sampled and costed to stratify from (default ${P.samples.default})`,
     `  --seed-repeats K     candidates trained again with seed S+1 (default ${d.seedRepeats}; 0 skips)`,
     `  --bootstrap R        bootstrap resamples (default ${d.bootstrap})`,
     `  --proxies LIST       comma list of ${PROXY_NAMES.join(', ')} (default all)`,
     '',
     'proxy options:',
-    '  --score-batch B      images per SNASNet score batch (default 64; SNASNet uses 256)',
+    `  --score-batch B      images per SNASNet score batch (default ${P.scoreBatch.default}; SNASNet uses 256)`,
     `  --score-repeats R    score batches averaged (default ${d.scoreRepeats}, as SNASNet)`,
     `  --gradient-batch B   images of the snip / grad_norm gradient (default ${d.gradientBatch})`,
     `  --early-steps N      training steps of early_loss / early_accuracy (default ${d.earlySteps})`,
@@ -72,14 +73,7 @@ export function calibrateHelp(): string {
     ...tableHelp(['budget']),
     '  --no-budgets       no limit for every budget left out',
     '',
-    'search space:',
-    ...tableHelp(['space']),
-    '',
-    'hardware:',
-    ...tableHelp(['hardware']),
-    '',
-    'other:',
-    '  --backend NAME     auto | wasm | cpu (default auto)',
+    ...spaceAndHardwareHelp(),
     '  --json             print the calibration as one JSON object (format neuronas-calibration)',
     '  --progress         each step on stderr as it finishes',
     '',
@@ -204,20 +198,8 @@ function progressReporter(bits: string): (e: CalibrationEvent) => string {
 }
 
 export async function runCalibrate(argv: string[], io: CliIO): Promise<number> {
-  let args: CalibrateArgs | 'help';
-  try {
-    args = parseCalibrateArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError) {
-      io.err(`neuronas calibrate: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (args === 'help') {
-    io.out(calibrateHelp());
-    return 0;
-  }
+  const args = argsOrExit('calibrate', io, () => parseCalibrateArgs(argv), calibrateHelp);
+  if (typeof args === 'number') return args;
   const a = args;
   const s = a.settings;
   // tfjs loads only now: --help and usage errors stay fast.

@@ -3,10 +3,9 @@
  * the tfjs scorer and trainer, and prints the whole run as JSON.
  */
 import type { CliIO } from './io.ts';
-import { UsageError, budgetsFromOptions, parseOptions, tableHelp } from './params-args.ts';
+import { UsageError, argsOrExit, budgetsFromOptions, parseOptions, spaceAndHardwareHelp, tableHelp } from './params-args.ts';
 import { searchSettingsFromParams } from '../core/settings.ts';
-import { CostInputError } from '../core/cost/errors.ts';
-import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
+import { compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/export.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
@@ -30,14 +29,7 @@ export function searchHelp(): string {
     '  the range) is no limit.',
     '  --no-budgets       no limit for every budget left out (the ones given still apply)',
     '',
-    'search space:',
-    ...tableHelp(['space']),
-    '',
-    'hardware:',
-    ...tableHelp(['hardware']),
-    '',
-    'other:',
-    '  --backend NAME     auto | wasm | cpu (default auto)',
+    ...spaceAndHardwareHelp(),
     '  --cifar FILES      with --dataset cifar10: comma list of CIFAR-10 binary batch files',
     '                     (data_batch_1.bin,…,test_batch.bin, from cifar-10-binary.tar.gz)',
     '  --json             print the run as one JSON object (the only output format)',
@@ -93,20 +85,8 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
 }
 
 export async function runSearchCommand(argv: string[], io: CliIO): Promise<number> {
-  let args: SearchArgs | 'help';
-  try {
-    args = parseSearchArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError) {
-      io.err(`neuronas search: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (args === 'help') {
-    io.out(searchHelp());
-    return 0;
-  }
+  const args = argsOrExit('search', io, () => parseSearchArgs(argv), searchHelp);
+  if (typeof args === 'number') return args;
   const { createLocalEvaluators } = await import('./local-evaluators.ts');
   let evaluators: Awaited<ReturnType<typeof createLocalEvaluators>>;
   try {

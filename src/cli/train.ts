@@ -10,7 +10,7 @@ import { splitDataset } from '../core/data/batches.ts';
 import { EMBEDDED_DATASET_NAMES, embeddedDatasetInfo, type EmbeddedDatasetName } from '../core/data/datasets.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
-import { UsageError, wholeNumber as int } from './params-args.ts';
+import { UsageError, argsOrExit, wholeNumber as int } from './params-args.ts';
 
 export function trainHelp(): string {
   return [
@@ -162,20 +162,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
 const round = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 
 export async function runTrain(argv: string[], io: CliIO): Promise<number> {
-  let args: TrainArgs | 'help';
-  try {
-    args = parseTrainArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`neuronas train: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (args === 'help') {
-    io.out(trainHelp());
-    return 0;
-  }
+  const args = argsOrExit('train', io, () => parseTrainArgs(argv), trainHelp);
+  if (typeof args === 'number') return args;
   const a = args;
   const t0 = performance.now();
   // tfjs loads only now: --help and usage errors stay fast.
