@@ -15,6 +15,7 @@ const PARTS: Record<string, () => Promise<Part>> = {
   accuracy: async () => (await import('./parts/accuracy.ts')).benchAccuracy,
   search: async () => (await import('./parts/search.ts')).benchSearch,
   calibration: async () => (await import('./parts/calibration.ts')).benchCalibration,
+  files: async () => (await import('./parts/files.ts')).benchFiles,
 };
 
 function parseOnly(argv: string[]): string[] {

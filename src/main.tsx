@@ -43,7 +43,7 @@ linkRunStore.subscribe((s, prev) => {
 const actions = createStudioActions(studioStore, controller, link, async () => {
   const { run, inputs } = searchStore.getState();
   if (!run) return null;
-  const { runDataFromSearch } = await import('./core/export.ts');
+  const { runDataFromSearch } = await import('./core/files/run.ts');
   return runDataFromSearch(run, inputs);
 });
 

@@ -7,7 +7,7 @@ import { UsageError, argsOrExit, budgetsFromOptions, parseOptions, spaceAndHardw
 import { searchSettingsFromParams } from '../core/settings.ts';
 import { compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
-import { runDataFromSearch, runJson } from '../core/export.ts';
+import { runDataFromSearch, runJson } from '../core/files/run.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 

@@ -3,7 +3,8 @@
  * like the run document's, NaN and ±Infinity written as null) and as a
  * readable table.
  */
-import { STUDIO_VERSION, budgetsJson, figuresJson, spaceJson, type BudgetsJson, type CostFiguresJson, type SpaceJson } from '../export.ts';
+import { STUDIO_VERSION } from '../files/document.ts';
+import { budgetsJson, figuresJson, spaceJson, type BudgetsJson, type CostFiguresJson, type SpaceJson } from '../files/run.ts';
 import type { Stratum } from './plan.ts';
 import { PROXIES, type ProxyDef, type ProxyName } from './proxies.ts';
 import type { CalibrationStatistics, ProxyCorrelation, SeedPair, Target } from './report.ts';
