@@ -43,6 +43,9 @@ describe('neuronas calibrate', () => {
     const doc = JSON.parse(io.stdout.join('')) as CalibrationDocument;
     expect(doc.format).toBe('neuronas-calibration');
     expect(doc.candidates).toHaveLength(6);
+    // The hardware in the file spelling of run files and the estimate input (camelCase is only in memory).
+    expect(doc.settings.hardware).toMatchObject({ preset: 'spikesim-65nm-rram', pes_per_tile: 8, e_adc_pj: 2.03084, cols_per_adc: 8 });
+    expect(doc.settings.hardware).not.toHaveProperty('pesPerTile');
     // One candidate per parameter stratum, cheapest first.
     const params = doc.candidates.map((c) => c.costs.params);
     expect([...params].sort((a, b) => a - b)).toEqual(params);

@@ -3,6 +3,7 @@
  * like the run document's, NaN and ±Infinity written as null) and as a
  * readable table.
  */
+import { hardwareJson, type HardwareJson } from '../cost/hardware.ts';
 import { STUDIO_VERSION } from '../files/document.ts';
 import { budgetsJson, figuresJson, spaceJson, type BudgetsJson, type CostFiguresJson, type SpaceJson } from '../files/run.ts';
 import type { Stratum } from './plan.ts';
@@ -48,7 +49,8 @@ export interface CalibrationDocument {
     proxy_images: { score_batch: number; score_repeats: number; gradient_batch: number; early_steps: number; early_batch: number; early_held_out: number };
     budgets: BudgetsJson;
     space: SpaceJson;
-    hardware: Record<string, unknown>;
+    /** in the file spelling (snake_case), as in run files and the estimate input */
+    hardware: HardwareJson;
   };
   pool: { sampled: number; feasible: number; stratified_by: 'params'; strata: Stratum[] };
   proxies: ProxyDef[];
@@ -86,7 +88,7 @@ export function calibrationDocument(run: CalibrationRun, backend: { backend: str
       proxy_images: { score_batch: p.scoreBatch, score_repeats: p.scoreRepeats, gradient_batch: p.gradientBatch, early_steps: p.earlySteps, early_batch: p.earlyBatch, early_held_out: p.earlyHeldOut },
       budgets: budgetsJson(s.budgets),
       space: spaceJson(s.space),
-      hardware: { ...s.hardware },
+      hardware: hardwareJson(s.hardware),
     },
     pool: run.pool,
     proxies: run.proxies,
