@@ -312,12 +312,19 @@ export const FIGURE_OF_METRIC: Readonly<Record<Exclude<Metric, 'pes'>, keyof Cos
   crossbars: 'crossbars',
 };
 
-function figuresJson(c: CostFigures): CostFiguresJson {
+export function figuresJson(c: CostFigures): CostFiguresJson {
   return { params: c.params, memory_bits: c.memoryBits, area_mm2: c.areaMm2, latency_ms: c.latencyMs, energy_uJ: c.energyUJ, tiles: c.tiles, crossbars: c.crossbars };
 }
 
 function figuresFromJson(j: CostFiguresJson): CostFigures {
   return { params: j.params, memoryBits: j.memory_bits, areaMm2: j.area_mm2, latencyMs: j.latency_ms, energyUJ: j.energy_uJ, tiles: j.tiles, crossbars: j.crossbars };
+}
+
+/** Each budget under its file key; null where there is no limit. */
+export function budgetsJson(budgets: Budgets): BudgetsJson {
+  const out: BudgetsJson = {};
+  for (const b of BUDGETS) out[b.file] = finiteOrNull(budgets[b.key]);
+  return out;
 }
 
 function budgetsFromJson(j: BudgetsJson): Budgets {
@@ -326,7 +333,7 @@ function budgetsFromJson(j: BudgetsJson): Budgets {
   return out;
 }
 
-function spaceJson(s: SearchSpace): SpaceJson {
+export function spaceJson(s: SearchSpace): SpaceJson {
   return {
     ops: [...s.ops],
     require_direct_edge: s.requireDirectEdge,
@@ -394,8 +401,7 @@ export function inputsJson(inputs: StudioInputs): InputsJson {
 
 export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunDocument {
   const s = run.settings;
-  const budgets: BudgetsJson = {};
-  for (const b of BUDGETS) budgets[b.file] = finiteOrNull(s.budgets[b.key]);
+  const budgets = budgetsJson(s.budgets);
   return {
     format: RUN_FORMAT,
     format_version: RUN_FORMAT_VERSION,
