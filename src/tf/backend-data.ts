@@ -8,12 +8,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 /** The part of tfjs-backend-cpu's MathBackendCPU the kernels use. */
 export interface CpuBackendLike {
   data: { get(dataId: object): { values: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+  makeTensorInfo(shape: number[], dtype: 'float32' | 'int32', values: Float32Array | Int32Array): tf.TensorInfo;
 }
 
 /** The part of tfjs-backend-wasm's BackendWasm the kernels use. */
 export interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
   getMemoryOffset(dataId: object): number;
   disposeData(dataId: object, force?: boolean): boolean;

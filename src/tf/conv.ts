@@ -17,18 +17,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FILTER_GRAD_SMALL, IM2COL_T, transpose4, useFused } from './kernels.ts';
 import { channelSum, matMulT } from './ops.ts';
+import { packedConv2d, packedSpikeCount, spikeConvShapeOk, unpackSpikes, type ConvPads, type PackedSpikes } from './spike-kernels.ts';
 
 export type ConvPad = 'same' | 'valid';
 
-interface Pads {
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
-}
-
 /** The padding tfjs applies for `same`/`valid` at stride 1 (extra row/column at the bottom/right for even k). */
-function padsFor(kh: number, kw: number, pad: ConvPad): Pads {
+function padsFor(kh: number, kw: number, pad: ConvPad): ConvPads {
   if (pad === 'valid') return { top: 0, bottom: 0, left: 0, right: 0 };
   const ph = kh - 1;
   const pw = kw - 1;
@@ -36,6 +30,44 @@ function padsFor(kh: number, kw: number, pad: ConvPad): Pads {
 }
 
 type Explicit = [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * Whether the event-driven conv (spike-simd.ts) beats the dense one for a
+ * stride-1 kh×kw conv of Cin → Cout channels whose input fires at `rate`:
+ * a cost model of the two kernels' measured times on wasm (bench part
+ * `kernels`), in nanoseconds per output pixel:
+ *   dense   DENSE_NS_PER_MAC · k²·Cin·Cout
+ *   sparse  PIXEL_NS + kh·ROW_NS + rate·k²·Cin·(PAIR_NS + VECTOR_NS·Cout/4)
+ * (a pixel's fixed cost, one bit window per tap row, and each active (tap,
+ * input) pair adding one weight row of Cout/4 vectors). The choice depends
+ * only on the shape and the spike count, never on timing, so it is the same
+ * on every run, in Node and in the page; and either way the result is the
+ * same to the last bit (spike-simd.ts).
+ */
+export function sparseConvWins(kh: number, kw: number, cin: number, cout: number, rate: number): boolean {
+  const taps = kh * kw;
+  const dense = DENSE_NS_PER_MAC * taps * cin * cout;
+  const sparse = PIXEL_NS + kh * ROW_NS + rate * taps * cin * (PAIR_NS + (VECTOR_NS * cout) / 4);
+  return sparse < dense;
+}
+
+export type SparseConvPolicy = 'auto' | 'always' | 'never';
+let sparsePolicy: SparseConvPolicy = 'auto';
+
+/** 'auto' chooses by `sparseConvWins`; 'always' / 'never' force one path (tests and the bench compare them). */
+export function setSparseConvPolicy(p: SparseConvPolicy): void {
+  sparsePolicy = p;
+}
+
+function useSparse(kh: number, kw: number, cin: number, cout: number, rate: number): boolean {
+  return sparsePolicy === 'always' || (sparsePolicy === 'auto' && sparseConvWins(kh, kw, cin, cout, rate));
+}
+
+const DENSE_NS_PER_MAC = 0.054;
+const PIXEL_NS = 8;
+const ROW_NS = 2;
+const PAIR_NS = 0.9;
+const VECTOR_NS = 0.15;
 
 /** dx of a stride-1 conv: dy convolved with the spatially flipped, channel-swapped kernel. */
 export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad): tf.Tensor4D {
@@ -76,6 +108,21 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: 
     const g = tf.conv2d(xt, dyt, 1, [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]]); // [Cin, kh, kw, Cout]
     return transpose4(g, [1, 2, 0, 3]);
   });
+}
+
+/**
+ * The conv (stride 1) of a packed binary spike map, for the score (no
+ * gradient): event-driven when `sparseConvWins` at the map's spike rate,
+ * else the map unpacked and the dense tf.conv2d. Both give the same bits.
+ */
+export function packedSpikeConv(s: PackedSpikes, w: tf.Tensor4D, pad: ConvPad = 'same'): tf.Tensor4D {
+  const [kh, kw, cin, cout] = w.shape;
+  const size = s.shape.reduce((a, d) => a * d, 1);
+  if (spikeConvShapeOk(s.shape, cout) && useSparse(kh, kw, cin, cout, packedSpikeCount(s) / size)) {
+    const p = padsFor(kh, kw, pad);
+    return packedConv2d(s, w, p);
+  }
+  return tf.tidy(() => tf.conv2d(unpackSpikes(s) as tf.Tensor4D, w, 1, pad));
 }
 
 type ConvFn = (x: tf.Tensor4D, w: tf.Tensor4D, b?: tf.Tensor1D) => tf.Tensor4D;
