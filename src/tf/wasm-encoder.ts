@@ -274,8 +274,11 @@ export function instantiateOnMemory<Exports>(bytes: Uint8Array<ArrayBuffer>, mem
   if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return null;
   if (!WebAssembly.validate(bytes)) return null;
   try {
-    // Synchronous compile: these modules are a few kilobytes at most, below
-    // the size browsers allow for synchronous compilation on the main thread.
+    // Synchronous compile: kernels run synchronously. The studio runs them in
+    // workers (and Node), where any size may compile synchronously; a page's
+    // main thread allows only small modules (a few kilobytes: the LIF and
+    // training modules fit, the spike module does not, and then returns null
+    // here, so its callers take the dense path).
     return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Exports;
   } catch {
     return null;
