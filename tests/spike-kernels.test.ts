@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { rescaledSumFromSpikes } from '../src/core/snn/score.ts';
-import { convFilterGrad, setSparseConvPolicy } from '../src/tf/conv.ts';
+import { convFilterGrad } from '../src/tf/conv.ts';
+import { setSparsePolicy } from '../src/tf/sparse-choice.ts';
 import { buildModel } from '../src/tf/model.ts';
 import { scoreArchitecture } from '../src/tf/score.ts';
 import { packedConv2d, packedHammingTerm, packedSpikeCount, spikeConv2d, spikeFilterGrad, unpackSpikes, type ConvPads } from '../src/tf/spike-kernels.ts';
@@ -82,7 +83,7 @@ function padsOf(k: number, pad: 'same' | 'valid'): ConvPads {
   return { top: p, bottom: p, left: p, right: p };
 }
 
-afterAll(() => setSparseConvPolicy('auto'));
+afterAll(() => setSparsePolicy('auto'));
 
 describe('event-driven conv on wasm equals the dense conv bit for bit', () => {
   for (const c of CASES) {
@@ -196,7 +197,7 @@ describe('a whole candidate with packed spikes', () => {
     for (const g of GENOMES) {
       const model = buildModel(parseGenome(g), { seed: 1 });
       for (const policy of ['always', 'never', 'auto'] as const) {
-        setSparseConvPolicy(policy);
+        setSparsePolicy(policy);
         tf.tidy(() => {
           const f = model.forward(x, { training: true, freezeStats: true, collectSpikes: true });
           const p = model.forward(x, { training: true, freezeStats: true, collectSpikes: true, packedSpikes: true });
@@ -210,7 +211,7 @@ describe('a whole candidate with packed spikes', () => {
       }
       model.dispose();
     }
-    setSparseConvPolicy('auto');
+    setSparsePolicy('auto');
     x.dispose();
   });
 
@@ -224,7 +225,7 @@ describe('a whole candidate with packed spikes', () => {
         const float = await scoreArchitecture(arch, x, { seed: 3, spikeForm: 'float' });
         expect(float.form).toBe('float');
         for (const policy of ['always', 'never', 'auto'] as const) {
-          setSparseConvPolicy(policy);
+          setSparsePolicy(policy);
           const packed = await scoreArchitecture(arch, x, { seed: 3, spikeForm: 'packed' });
           expect(packed.form).toBe('packed');
           expect(packed.score, `${g} ${policy}`).toBe(float.score);
@@ -232,7 +233,7 @@ describe('a whole candidate with packed spikes', () => {
           expect(packed.kernels).toBe(float.kernels);
         }
       }
-      setSparseConvPolicy('auto');
+      setSparsePolicy('auto');
       expect(tf.memory().numTensors).toBe(before);
       x.dispose();
     });

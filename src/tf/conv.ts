@@ -17,7 +17,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FILTER_GRAD_SMALL, IM2COL_T, transpose4, useFused } from './kernels.ts';
 import { channelSum, matMulT } from './ops.ts';
-import { packedConv2d, packedSpikeCount, spikeConvShapeOk, unpackSpikes, type ConvPads, type PackedSpikes } from './spike-kernels.ts';
+import { packedConv2d, packedSpikeCount, spikeConv2d, spikeConvShapeOk, spikeFilterGrad, spikeKernelsReady, unpackSpikes, type ConvPads, type PackedSpikes } from './spike-kernels.ts';
+import { sparseMaxRate, useSparse } from './sparse-choice.ts';
 
 export type ConvPad = 'same' | 'valid';
 
@@ -31,43 +32,6 @@ function padsFor(kh: number, kw: number, pad: ConvPad): ConvPads {
 
 type Explicit = [[number, number], [number, number], [number, number], [number, number]];
 
-/**
- * Whether the event-driven conv (spike-simd.ts) beats the dense one for a
- * stride-1 kh×kw conv of Cin → Cout channels whose input fires at `rate`:
- * a cost model of the two kernels' measured times on wasm (bench part
- * `kernels`), in nanoseconds per output pixel:
- *   dense   DENSE_NS_PER_MAC · k²·Cin·Cout
- *   sparse  PIXEL_NS + kh·ROW_NS + rate·k²·Cin·(PAIR_NS + VECTOR_NS·Cout/4)
- * (a pixel's fixed cost, one bit window per tap row, and each active (tap,
- * input) pair adding one weight row of Cout/4 vectors). The choice depends
- * only on the shape and the spike count, never on timing, so it is the same
- * on every run, in Node and in the page; and either way the result is the
- * same to the last bit (spike-simd.ts).
- */
-export function sparseConvWins(kh: number, kw: number, cin: number, cout: number, rate: number): boolean {
-  const taps = kh * kw;
-  const dense = DENSE_NS_PER_MAC * taps * cin * cout;
-  const sparse = PIXEL_NS + kh * ROW_NS + rate * taps * cin * (PAIR_NS + (VECTOR_NS * cout) / 4);
-  return sparse < dense;
-}
-
-export type SparseConvPolicy = 'auto' | 'always' | 'never';
-let sparsePolicy: SparseConvPolicy = 'auto';
-
-/** 'auto' chooses by `sparseConvWins`; 'always' / 'never' force one path (tests and the bench compare them). */
-export function setSparseConvPolicy(p: SparseConvPolicy): void {
-  sparsePolicy = p;
-}
-
-function useSparse(kh: number, kw: number, cin: number, cout: number, rate: number): boolean {
-  return sparsePolicy === 'always' || (sparsePolicy === 'auto' && sparseConvWins(kh, kw, cin, cout, rate));
-}
-
-const DENSE_NS_PER_MAC = 0.054;
-const PIXEL_NS = 8;
-const ROW_NS = 2;
-const PAIR_NS = 0.9;
-const VECTOR_NS = 0.15;
 
 /** dx of a stride-1 conv: dy convolved with the spatially flipped, channel-swapped kernel. */
 export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad): tf.Tensor4D {
@@ -112,13 +76,14 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: 
 
 /**
  * The conv (stride 1) of a packed binary spike map, for the score (no
- * gradient): event-driven when `sparseConvWins` at the map's spike rate,
+ * gradient): event-driven when that is the faster at the map's spike rate
+ * (sparse-choice.ts),
  * else the map unpacked and the dense tf.conv2d. Both give the same bits.
  */
 export function packedSpikeConv(s: PackedSpikes, w: tf.Tensor4D, pad: ConvPad = 'same'): tf.Tensor4D {
   const [kh, kw, cin, cout] = w.shape;
   const size = s.shape.reduce((a, d) => a * d, 1);
-  if (spikeConvShapeOk(s.shape, cout) && useSparse(kh, kw, cin, cout, packedSpikeCount(s) / size)) {
+  if (spikeConvShapeOk(s.shape, cout) && useSparse('forward', kh, kw, cin, cout, packedSpikeCount(s) / size)) {
     const p = padsFor(kh, kw, pad);
     return packedConv2d(s, w, p);
   }
@@ -128,21 +93,53 @@ export function packedSpikeConv(s: PackedSpikes, w: tf.Tensor4D, pad: ConvPad = 
 type ConvFn = (x: tf.Tensor4D, w: tf.Tensor4D, b?: tf.Tensor1D) => tf.Tensor4D;
 const convCache = new Map<string, ConvFn>();
 
-function makeConv(pad: ConvPad, inputGrad: boolean, withBias: boolean): ConvFn {
+/**
+ * What a conv reads: 'dense' data (the image), 'spikes' (0/1: a LIF's
+ * output) or 'pooledSpikes' (sparse non-negative values such as avg-pooled
+ * spikes). For spike maps on cpu and wasm the forward pass and the filter
+ * gradient run event-driven (spike-kernels.ts) when that is the faster at
+ * the batch's measured spike rate (sparse-choice.ts); the forward result is
+ * the same to the last bit either way, the filter gradient the same to
+ * float32 rounding. The input gradient is always the dense conv (dy is
+ * dense).
+ */
+export type ConvInput = 'dense' | 'spikes' | 'pooledSpikes';
+
+function makeConv(pad: ConvPad, inputGrad: boolean, withBias: boolean, input: ConvInput): ConvFn {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x4 = args[0] as tf.Tensor4D;
     const w4 = args[1] as tf.Tensor4D;
     const bias = withBias ? (args[2] as tf.Tensor1D) : undefined;
     const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [kh, kw, cin, cout] = w4.shape;
+    const grads = (dw: tf.Tensor4D, dy4: tf.Tensor4D, sx: tf.Tensor4D, sw: tf.Tensor4D): tf.Tensor[] => {
+      const dx = inputGrad ? convInputGrad(dy4, sw, pad) : tf.zerosLike(sx);
+      return withBias ? [dx, dw, channelSum(dy4)] : [dx, dw];
+    };
+    if (input !== 'dense' && spikeKernelsReady() && spikeConvShapeOk(x4.shape, cout)) {
+      const p = padsFor(kh, kw, pad);
+      const weighted = input === 'pooledSpikes';
+      // Packs x (kept for the filter gradient) and runs event-driven or dense by its spike count.
+      const r = spikeConv2d(x4, w4, p, weighted, sparseMaxRate('forward', kh, kw, cin, cout), bias);
+      save([x4, w4, r.bits, r.active]);
+      return {
+        value: r.y,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sx, sw, bits, active] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+          const dy4 = dy as tf.Tensor4D;
+          const rate = active.dataSync()[0] / sx.size;
+          const dw = useSparse('filterGrad', kh, kw, cin, cout, rate) ? spikeFilterGrad(bits, sx, dy4, kh, kw, p, weighted) : convFilterGrad(sx, dy4, kh, kw, pad);
+          return grads(dw, dy4, sx, sw);
+        },
+      };
+    }
     save([x4, w4]);
     return {
       value: bias ? tf.fused.conv2d({ x: x4, filter: w4, strides: 1, pad, bias }) : tf.conv2d(x4, w4, 1, pad),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        const dw = convFilterGrad(sx, dy4, sw.shape[0], sw.shape[1], pad);
-        const dx = inputGrad ? convInputGrad(dy4, sw, pad) : tf.zerosLike(sx);
-        return withBias ? [dx, dw, channelSum(dy4)] : [dx, dw];
+        return grads(convFilterGrad(sx, dy4, kh, kw, pad), dy4, sx, sw);
       },
     };
   });
@@ -151,15 +148,16 @@ function makeConv(pad: ConvPad, inputGrad: boolean, withBias: boolean): ConvFn {
 
 /**
  * Stride-1 conv2d, x [N, H, W, Cin] ⊛ w [k, k, Cin, Cout] (+ bias [Cout]),
- * whose gradient needs only Conv2D, MatMul and the fused transpose.
+ * whose gradient needs only Conv2D, MatMul and the fused transpose (and the
+ * spike kernels for spike inputs: `input`).
  * `inputGrad: false` skips dx (returns zeros) for a conv whose input is data,
  * like the stem on the image.
  */
-export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad = 'same', inputGrad = true, bias?: tf.Tensor1D): tf.Tensor4D {
-  const key = `${pad}:${inputGrad ? 1 : 0}:${bias ? 1 : 0}`;
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad = 'same', inputGrad = true, bias?: tf.Tensor1D, input: ConvInput = 'dense'): tf.Tensor4D {
+  const key = `${pad}:${inputGrad ? 1 : 0}:${bias ? 1 : 0}:${input}`;
   let f = convCache.get(key);
   if (!f) {
-    f = makeConv(pad, inputGrad, bias !== undefined);
+    f = makeConv(pad, inputGrad, bias !== undefined, input);
     convCache.set(key, f);
   }
   return bias ? f(x, w, bias) : f(x, w);

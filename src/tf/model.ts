@@ -40,7 +40,7 @@ import { layerList, stageSizes, type Architecture } from '../core/arch/architect
 import type { Layer } from '../core/layers.ts';
 import { DEFAULT_LIF, type LifConfig } from '../core/snn/lif.ts';
 import { lifMultiStep, lifMultiStepPacked } from './lif.ts';
-import { conv2d, packedSpikeConv } from './conv.ts';
+import { conv2d, packedSpikeConv, type ConvInput } from './conv.ts';
 import { packedSpikeCount, unpackSpikes, type PackedSpikes } from './spike-kernels.ts';
 import { avgPool2, dense, meanAll, repeatTime, timeMean } from './ops.ts';
 import { batchNorm, makeBatchNorm, type BatchNormParams } from './batchnorm.ts';
@@ -255,13 +255,13 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
       };
       /** 0/1 floats of a LIF's output */
       const floats = (s: Spikes): tf.Tensor => (isPacked(s) ? unpackSpikes(s) : s);
-      const conv = (t: Spikes, name: string, inputGrad = true): tf.Tensor4D =>
-        isPacked(t) ? packedSpikeConv(t, w(name) as tf.Tensor4D, 'same') : conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad);
+      const conv = (t: Spikes, name: string, inputGrad = true, input: ConvInput = 'spikes'): tf.Tensor4D =>
+        isPacked(t) ? packedSpikeConv(t, w(name) as tf.Tensor4D, 'same') : conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad, undefined, input);
 
       // Stem.
       let h: tf.Tensor4D;
       if (encoding === 'direct') {
-        const stem = bn(conv(x, 'stem', false), 'stem');
+        const stem = bn(conv(x, 'stem', false, 'dense'), 'stem');
         h = repeatTime(stem, T) as tf.Tensor4D;
         inRate[layerIndex.get('stem')!] = tf.scalar(1);
       } else {
@@ -269,7 +269,7 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         const xs = T === 1 ? x : tf.concat(new Array<tf.Tensor>(T).fill(x), 0);
         const input = tf.cast(tf.less(u, xs), 'float32') as tf.Tensor4D;
         inRate[layerIndex.get('stem')!] = meanAll(input);
-        h = bn(conv(input, 'stem', false), 'stem');
+        h = bn(conv(input, 'stem', false, 'spikes'), 'stem');
       }
 
       const runCell = (ci: number, input: tf.Tensor4D): tf.Tensor4D => {

@@ -51,10 +51,12 @@ export interface ScoreOptions {
    * On the host path, the form of the spikes (default 'auto'): 'packed'
    * (bit-packed by the LIF kernels, event-driven convolutions, the popcount
    * Gram in wasm: see `scoreArchitecture`) where the spike kernels run,
-   * 'float' the earlier form (0/1 floats, dense convolutions, the Gram
-   * counted in JS from a copy of the spikes). Both give the same score to
-   * the last bit (tests/spike-kernels.test.ts); 'float' is kept for that
-   * comparison, the bench's before/after and backends without wasm SIMD.
+   * 'float' the earlier form (0/1 floats, the Gram counted in JS from a copy
+   * of the spikes; its convolutions follow the same rate rule, and with
+   * sparse-choice.ts's policy 'never' it is the score as it ran before the
+   * spike kernels). Both give the same score to the last bit
+   * (tests/spike-kernels.test.ts); 'float' is kept for that comparison, the
+   * bench's before/after and backends without wasm SIMD.
    */
   spikeForm?: SpikeForm;
 }
