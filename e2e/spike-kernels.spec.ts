@@ -9,9 +9,9 @@
  * Like e2e/lif-webgl.spec.ts, this spec serves its fixture from its own Vite
  * dev server.
  */
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
+import { startFixtureServer } from './fixture-server.ts';
 import { initNodeBackend } from '../src/tf/backend-node.ts';
 import { runSpikeChecks, type SpikeChecks } from './fixtures/spike-checks.ts';
 
@@ -19,17 +19,7 @@ let server: ViteDevServer;
 let base: string;
 
 test.beforeAll(async () => {
-  server = await createServer({
-    configFile: false,
-    root: fileURLToPath(new URL('..', import.meta.url)),
-    logLevel: 'error',
-    cacheDir: 'node_modules/.vite-e2e-spike-kernels',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-    worker: { format: 'es' },
-    optimizeDeps: { entries: ['e2e/fixtures/spike-kernels.ts', 'e2e/fixtures/spike-kernels.worker.ts'] },
-  });
-  await server.listen();
-  base = server.resolvedUrls!.local[0];
+  ({ server, base } = await startFixtureServer('spike-kernels', ['e2e/fixtures/spike-kernels.ts', 'e2e/fixtures/spike-kernels.worker.ts']));
 });
 
 test.afterAll(async () => {

@@ -18,29 +18,18 @@ import { buildModel } from '../src/tf/model.ts';
 import { scoreArchitecture } from '../src/tf/score.ts';
 import { packedConv2d, packedHammingTerm, packedSpikeCount, spikeConv2d, spikeFilterGrad, unpackSpikes, type ConvPads } from '../src/tf/spike-kernels.ts';
 import { useBackend } from './tf-helpers.ts';
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './lif-inputs.ts';
 
 /** A spike map firing at `rate`: 0/1, or with `levels` > 1 the values k/levels (pooled spikes). */
 function spikeMap(shape: readonly number[], rate: number, seed: number, levels = 1): tf.Tensor4D {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < v.length; i++) v[i] = r() < rate ? Math.ceil(r() * levels) / levels || 1 / levels : 0;
   return tf.tensor4d(v, shape as [number, number, number, number]);
 }
 
 function normal(shape: number[], seed: number): tf.Tensor {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < v.length; i++) v[i] = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   return tf.tensor(v, shape);

@@ -64,7 +64,7 @@ import {
   countUp, f32Const, f32x4Add, f32x4Mul, f32x4Ne, f32x4Splat, f64Add, f64Const, f64ConvertI32U, f64Div, f64Load, f64Mul, f64Store, f64Sub,
   frame, get, i32Add, i32And, i32Const, i32Eqz, i32GtS, i32Load, i32Load8U, i32LtS, i32Mul, i32Ne, i32Or, i32Popcnt, i32Shl, i32ShrU, i32Store, i32Store8, i32Sub,
   i32WrapI64, i32x4Bitmask, i32x4Ne, i32x4Splat, i64And, i64Const, i64Ctz, i64Eqz, i64ExtendI32U, i64Load, i64Popcnt, i64Shl, i64ShrU, i64Sub, i64Add, ifElse, ifElseF64, ifThen,
-  instantiateOnMemory, memoryFill, moduleBytes, select, set, tee, v128And, v128ConstI32, v128Load32Splat, v128LoadOff, v128StoreOff,
+  instancesPerMemory, memoryFill, moduleBytes, select, set, tee, v128And, v128ConstI32, v128Load32Splat, v128LoadOff, v128StoreOff,
   whileTrue, type Code, type WasmFunction,
 } from './wasm-encoder.ts';
 import { KERNEL_EPS } from '../core/snn/score.ts';
@@ -369,17 +369,8 @@ export function spikeModuleBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-const instances = new WeakMap<WebAssembly.Memory, SpikeSimdKernels | null>();
-
 /** The kernels on `memory`, or null (no wasm SIMD, a shared memory, or compilation refused). */
-export function spikeSimdKernels(memory: WebAssembly.Memory): SpikeSimdKernels | null {
-  let k = instances.get(memory);
-  if (k === undefined) {
-    k = instantiateOnMemory<SpikeSimdKernels>(spikeModuleBytes(), memory);
-    instances.set(memory, k);
-  }
-  return k;
-}
+export const spikeSimdKernels = instancesPerMemory<SpikeSimdKernels>(spikeModuleBytes);
 
 /** Bytes of a bit-packed map of `count` elements, with the 8 bytes of padding 64-bit loads may touch. */
 export function packedBytes(count: number): number {

@@ -286,6 +286,22 @@ export function instantiateOnMemory<Exports>(bytes: Uint8Array<ArrayBuffer>, mem
 }
 
 /**
+ * One module's instances, one per memory, made on first use: the returned
+ * function gives the exports on `memory`, or null (see instantiateOnMemory).
+ */
+export function instancesPerMemory<Exports>(bytes: () => Uint8Array<ArrayBuffer>): (memory: WebAssembly.Memory) => Exports | null {
+  const instances = new WeakMap<WebAssembly.Memory, Exports | null>();
+  return (memory) => {
+    let k = instances.get(memory);
+    if (k === undefined) {
+      k = instantiateOnMemory<Exports>(bytes(), memory);
+      instances.set(memory, k);
+    }
+    return k;
+  };
+}
+
+/**
  * Names a function's parameters and locals in the encoder's numbering
  * (parameters, then i32, i64, f64 and v128 locals): `at.name` is the local
  * index, `shape` the counts a WasmFunction takes.
