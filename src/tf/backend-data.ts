@@ -21,9 +21,15 @@ export interface WasmBackendLike {
   wasm: { asm?: { memory?: WebAssembly.Memory } };
 }
 
-/** A cpu tensor's values; `kernel` names the caller in the error when they are not float32. */
+/**
+ * A cpu tensor's values as float32. tfjs-backend-cpu keeps some float32
+ * tensors in other typed arrays (a bool tensor cast to float32 keeps its
+ * Uint8Array), which are converted; `kernel` names the caller in the error
+ * when the values are not numbers at all.
+ */
 export function cpuFloat32(backend: CpuBackendLike, info: tf.TensorInfo, kernel: string): Float32Array {
   const v = backend.data.get(info.dataId).values;
-  if (!(v instanceof Float32Array)) throw new Error(`${kernel}: cpu tensor values are not a Float32Array`);
-  return v;
+  if (v instanceof Float32Array) return v;
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Float32Array.from(v as unknown as ArrayLike<number>);
+  throw new Error(`${kernel}: cpu tensor values of dtype ${info.dtype} are not a typed array`);
 }

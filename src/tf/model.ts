@@ -332,14 +332,15 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
       const flat = tf.reshape(pooled, [T * B, h3 * h3 * 2 * arch.channels]) as tf.Tensor2D;
       let z1: tf.Tensor2D;
       if (fo.onTensor) {
-        const pre1 = dense(flat, w('fc1') as tf.Tensor2D);
+        const pre1 = dense(flat, w('fc1') as tf.Tensor2D, undefined, 'pooledSpikes');
         fo.onTensor('fc1.pre', pre1);
         z1 = tf.add(pre1, biases.get('fc1')!);
-      } else z1 = dense(flat, w('fc1') as tf.Tensor2D, biases.get('fc1')! as unknown as tf.Tensor1D);
+      } else z1 = dense(flat, w('fc1') as tf.Tensor2D, biases.get('fc1')! as unknown as tf.Tensor1D, 'pooledSpikes');
       const s1 = spike(z1, 'fc1.lif');
       inRate[layerIndex.get('fc2')!] = lifRate.get('fc1.lif')!;
       const meanS1 = timeMean(floats(s1), T);
-      const logits = dense(meanS1 as tf.Tensor2D, w('fc2') as tf.Tensor2D, biases.get('fc2')! as unknown as tf.Tensor1D);
+      // (fc1's spikes averaged over T: a pooled spike map too)
+      const logits = dense(meanS1 as tf.Tensor2D, w('fc2') as tf.Tensor2D, biases.get('fc2')! as unknown as tf.Tensor1D, 'pooledSpikes');
 
       for (let i = 0; i < inRate.length; i++) if (!inRate[i]) throw new ModelError(`layer ${layers[i].name} was not used by the forward pass`);
       const result: ForwardResult = {

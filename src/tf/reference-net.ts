@@ -76,7 +76,7 @@ export function buildReferenceNet(opts: ReferenceNetOptions = {}): ReferenceNet 
         const s2 = lifMultiStep(c2, T, lif) as tf.Tensor4D;
         const p2 = avgPool2(s2); // [T·B, 7, 7, 32]
         const feat = timeMean(tf.reshape(p2, [T * B, 1568]), T) as tf.Tensor2D; // [B, 1568]
-        return dense(feat, w3 as tf.Tensor2D, b3 as tf.Tensor1D);
+        return dense(feat, w3 as tf.Tensor2D, b3 as tf.Tensor1D, 'pooledSpikes');
       });
     },
     dispose() {

@@ -26,7 +26,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { gatherAll, packedBytes, spikeSimdKernels, type SpikeSimdKernels } from './spike-simd.ts';
-import { type CpuBackendLike, type WasmBackendLike } from './backend-data.ts';
+import { cpuFloat32, type CpuBackendLike, type WasmBackendLike } from './backend-data.ts';
 
 export const SPIKE_CONV = 'NeuronasSpikeConv2D';
 export const SPIKE_FILTER_GRAD = 'NeuronasSpikeFilterGrad';
@@ -122,8 +122,10 @@ class CpuHeap implements Heap {
     return off;
   }
   input(t: tf.TensorInfo): number {
-    const v = this.b.data.get(t.dataId).values;
-    if (!(v instanceof Float32Array || v instanceof Int32Array)) throw new Error(`spike kernel: cpu tensor of dtype ${t.dtype} is not float32 or int32`);
+    const raw = this.b.data.get(t.dataId).values;
+    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`spike kernel: cpu tensor of dtype ${t.dtype} is not float32 or int32`);
+    // (a bool tensor cast to float32 keeps its Uint8Array values on cpu)
+    const v = t.dtype === 'float32' ? cpuFloat32(this.b, t, 'spike kernel') : raw instanceof Int32Array ? raw : Int32Array.from(raw as ArrayLike<number>);
     const off = this.reserve(v.byteLength);
     new Uint8Array(this.memory.buffer, off, v.byteLength).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     return off;
