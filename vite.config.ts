@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { embeddedData } from './scripts/vite-embedded-data.ts';
+import { contentSecurityPolicy, cspMetaTag, devNonce } from './scripts/vite-csp.ts';
 
 // Cross-origin isolation lets the tfjs wasm backend use its threaded build (SharedArrayBuffer).
 const isolationHeaders = {
@@ -9,8 +10,12 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
-  plugins: [react(), embeddedData()],
+// Only the dev server puts a nonce on inline tags (React Refresh's preamble, Vite's injected styles); a built page has none.
+const nonce = devNonce();
+
+export default defineConfig(({ command, isPreview }) => ({
+  plugins: [react(), embeddedData(), cspMetaTag()],
+  ...(command === 'serve' && !isPreview ? { html: { cspNonce: nonce } } : {}),
   worker: {
     format: 'es',
     // Worker bundles are not minified: tfjs-backend-wasm starts the threaded
@@ -19,13 +24,19 @@ export default defineConfig({
     // free names get renamed out from under it).
     rolldownOptions: { output: { minify: false } },
   },
-  server: { headers: isolationHeaders, port: 5173 },
-  preview: { headers: isolationHeaders, port: 4173 },
+  // The dev server's dependency optimizer crawls index.html by default, which reaches the workers only through
+  // `new Worker(new URL(...))`, a reference it does not follow: the tfjs backends the workers import (some through
+  // dynamic import()) were found only when the first search started a worker, and the optimizer then reloaded the
+  // page mid-search. Crawling the worker entries too pre-bundles everything before the page first loads.
+  optimizeDeps: { entries: ['index.html', 'src/workers/*.worker.ts'] },
+  // Workers take their policy from their own response, not from the page's meta tag: both servers send it as a header.
+  server: { headers: { ...isolationHeaders, 'Content-Security-Policy': contentSecurityPolicy({ header: true, nonce }) }, port: 5173 },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': contentSecurityPolicy({ header: true }) }, port: 4173 },
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 60_000,
     // Dataset builds and backend set-up run in beforeAll hooks; 2 loaded cores need more than the 10 s default.
     hookTimeout: 120_000,
   },
-});
+}));

@@ -1,16 +1,16 @@
 /** What the page must show, computed in Node from the same core modules (sampler, estimator, feasibility). */
 import { sampleArchitectures } from '../src/core/arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../src/core/cost/estimator.ts';
-import { resolveHardware } from '../src/core/cost/hardware.ts';
 import { computeFeasibility } from '../src/core/feasibility.ts';
 import { METRICS, allocateColumns } from '../src/core/metrics.ts';
 import { defaultParams, type ParamValues } from '../src/core/params.ts';
-import { budgetsFromParams, searchSpaceFromParams } from '../src/core/settings.ts';
+import type { HardwareEdits } from '../src/core/inputs.ts';
+import { budgetsFromParams, hardwareFromParams, searchSpaceFromParams } from '../src/core/settings.ts';
 
-export function expectedCounts(over: Partial<ParamValues> = {}, constants: Record<string, number | string> = {}) {
+export function expectedCounts(over: Partial<ParamValues> = {}, constants: HardwareEdits = {}) {
   const p = { ...defaultParams(), ...over };
   const archs = sampleArchitectures(searchSpaceFromParams(p), p.samples, p.seed);
-  const hw = compileHardware(resolveHardware({ ...constants, preset: p.preset, mode: p.costMode, xbar: p.xbar, cell_bits: p.cellBits }));
+  const hw = compileHardware(hardwareFromParams(p, constants));
   const cols = allocateColumns(archs.length);
   const t = createTotals();
   archs.forEach((a, i) => {

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { traceMainThread } from './measure.ts';
+import { mainThreadTaskProblems, traceMainThread } from './measure.ts';
 
 // 30 samples of a small space (C = 8, T = 2, hidden 64) under a 2.5 mm² area budget (some rejected), train the best 1 for 1 epoch on 500 images.
 const SMALL = '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
@@ -52,15 +52,13 @@ test('a small search runs to completion, and a budget move re-judges it without 
   console.log('long tasks during the search:', longTasks.length, 'longest ms:', longest.toFixed(0), '| most CPU in one main-thread task ms:', mostCpu.toFixed(1));
   test.info().annotations.push({ type: 'longest-task-ms', description: longest.toFixed(0) });
   test.info().annotations.push({ type: 'most-task-cpu-ms', description: mostCpu.toFixed(1) });
-  // The requirement is no task over 50 ms. The gate is the tasks' CPU time (thread time), not their wall time, which
-  // other processes' load stretches without bound (a 13 ms-CPU task took 127 ms of wall time with two CPU hogs
-  // running). Measured on the 2-core machine: the page's heaviest tasks during a search (the Start click, the
-  // results' first layout and paint) use 11-26 ms of CPU (once 41), and the search shows no long task unless the
-  // machine is loaded; before the fix every search had 2-6 tasks of over 30 ms of CPU (37-55 ms: recharts
-  // re-rendering the Pareto frame whenever its domain moved) and 3-10 long tasks of up to 73-178 ms.
-  expect(tasks.length).toBeGreaterThan(0);
-  expect(tasks.filter((t) => t.cpuMs > 30).length).toBeLessThanOrEqual(1);
-  expect(mostCpu).toBeLessThanOrEqual(50);
+  // The requirement is no task over 50 ms. The gate is the tasks' CPU time, not their wall time, which other
+  // processes' load (and the search's own workers, on two cores) stretch without bound: a 13 ms-CPU task took 127 ms
+  // of wall time with two CPU hogs running. What the measure relies on, and its own test (an injected 120 ms task is
+  // caught): e2e/main-thread-measure.spec.ts. Measured on the 2-core machine: the page's heaviest tasks during a
+  // search (the Start click, the results' first layout and paint) use 11-26 ms of CPU (once 41); before the fix that
+  // brought this in, every search had 2-6 tasks of over 30 ms of CPU (recharts re-rendering the Pareto frame).
+  expect(mainThreadTaskProblems(tasks)).toEqual([]);
   const s = await search(page);
   console.log('search:', JSON.stringify({ wallS, counts: s.counts, feasible: s.feasible, acc: s.trainedAccuracy }));
   test.info().annotations.push({ type: 'search-wall-s', description: wallS.toFixed(1) });
@@ -92,6 +90,15 @@ test('a small search runs to completion, and a budget move re-judges it without 
     await page.getByTestId('theme-toggle').getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await page.waitForTimeout(150);
+    // Both plots draw on one frame: tick labels and axis titles look the same in each theme.
+    const axisText = (plot: string) =>
+      page.evaluate(
+        (root) => ['.plot-tick-value', '.axis-title'].map((c) => getComputedStyle(document.querySelector(`${root} ${c}`)!)).map((s) => `${s.fill} ${s.fontSize}`),
+        plot,
+      );
+    const scatterText = await axisText('[data-testid=scatter]');
+    expect(scatterText).toEqual(await axisText('[data-testid=pareto]'));
+    expect(new Set(scatterText).size).toBe(2);
     await page.getByTestId('search-results').screenshot({ path: `test-results/search-shots/search-results-${theme}.png` });
     await page.locator('aside.controls').screenshot({ path: `test-results/search-shots/search-panel-${theme}.png` });
   }
@@ -159,6 +166,7 @@ test('Stop during scoring keeps the rows already scored, and Export writes the s
   await page.goto('/#v=1&n=400&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2');
   await page.getByTestId('search-start').click();
   await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  expect(page.url()).toContain('&run=1');
   await page.getByTestId('search-stop').click();
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
   const s = await search(page);
@@ -169,6 +177,10 @@ test('Stop during scoring keeps the rows already scored, and Export writes the s
   const later = await search(page);
   expect(later.counts.scored).toBe(s.counts.scored);
   expect(later.counts.trained).toBe(0);
+  // A stopped search has nothing left to wait for: no stage shows an ETA, and the link no longer starts a search.
+  for (const stage of ['stage-costed', 'stage-scored', 'stage-trained']) await expect(page.getByTestId(`${stage}-count`)).not.toContainText('left');
+  await expect.poll(() => page.url()).not.toContain('run=1');
+  await page.getByTestId('search-status').screenshot({ path: 'test-results/search-shots/search-stopped.png' });
 
   // Export writes the search as far as it got, marked stopped, not the costed set.
   await page.getByTestId('export-menu').click();

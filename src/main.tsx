@@ -17,6 +17,7 @@ import { readLinkIntoStore, startLinkSync, type LinkSync } from './ui/url/link-s
 import { encodeInputs } from './core/url.ts';
 import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { ROW_STATES } from './ui/search/model.ts';
+import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
 import './ui/styles.css';
 
 startTheme();
@@ -26,15 +27,23 @@ const opened = readLinkIntoStore(studioStore, linkNoticeStore, window);
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
 let link: LinkSync | null = null;
-const search = startSearchController(studioStore, { pushLink: () => link?.push() });
-// A link that shares a search (run=1) starts the same seeded search; its inputs were validated and clamped above.
-// It starts before the link sync's first write, so the address keeps run=1.
-if (opened.run) search.start('link');
-link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase));
+const search = startSearchController(studioStore, { pushLink: () => link?.push(), replaceLink: () => link?.replace() });
+// A link that shares a search (run=1) starts the same seeded search, at once when it is small, else once the person
+// says so (ui/search/link-run.ts); its inputs were validated and clamped above. This happens before the link sync's
+// first write, so the address keeps run=1, and keeps it while the page asks.
+if (opened.run) openLinkRun(studioStore, search, navigator.hardwareConcurrency);
+link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase) || linkRunStore.getState().asking !== null);
+// Any start answers the question; "Not now" leaves the page idle, and the address then drops run=1.
+searchStore.subscribe((s) => {
+  if (s.phase === 'starting' && linkRunStore.getState().asking) linkRunStore.setState({ asking: null });
+});
+linkRunStore.subscribe((s, prev) => {
+  if (prev.asking && !s.asking) link?.replace();
+});
 const actions = createStudioActions(studioStore, controller, link, async () => {
   const { run, inputs } = searchStore.getState();
   if (!run) return null;
-  const { runDataFromSearch } = await import('./core/export.ts');
+  const { runDataFromSearch } = await import('./core/files/run.ts');
   return runDataFromSearch(run, inputs);
 });
 
@@ -51,8 +60,10 @@ declare global {
       /** opens the detail of candidate i (as a click on its point does) */
       select(i: number | null): void;
       /** the search's phase, counts and row states */
-      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; trainedAccuracy: number[]; trainedGenomes: string[] };
+      search(): { phase: string; counts: Record<string, number>; feasible: number; states: string[]; scores: number[]; trainedAccuracy: number[]; trainedGenomes: string[] };
       crashSearchWorker(which: 'trainer' | 'scorer'): void;
+      /** a search worker closes itself without an error event */
+      closeSearchWorker(which: 'trainer' | 'scorer'): void;
     };
   }
 }
@@ -70,11 +81,13 @@ window.__neuronasTest = {
       counts: m ? { ...m.counts } : {},
       feasible: s.counts.feasible,
       states: m ? Array.from(m.state.subarray(0, m.count), (v) => ROW_STATES[v]) : [],
+      scores: m ? Array.from(m.scores.subarray(0, m.count)) : [],
       trainedAccuracy: m ? [...m.trained.values()].map((t) => t.result.accuracyQuantized) : [],
       trainedGenomes: m ? [...m.trained.keys()].map((i) => m.genomes[i]) : [],
     };
   },
   crashSearchWorker: (which) => search.crashForTest(which),
+  closeSearchWorker: (which) => search.closeForTest(which),
 };
 
 createRoot(document.getElementById('root')!).render(

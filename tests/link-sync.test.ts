@@ -5,6 +5,7 @@ import { createLinkNoticeStore } from '../src/ui/url/link-notice.ts';
 import { readLinkIntoStore, startLinkSync, type LinkWindow } from '../src/ui/url/link-sync.ts';
 import { defaultInputs } from '../src/core/inputs.ts';
 import { PARAMS } from '../src/core/params.ts';
+import { searchShared, type SearchPhase } from '../src/ui/search/controller.ts';
 
 function fakeWindow(hash = '') {
   const listeners = new Map<string, Set<() => void>>();
@@ -122,6 +123,41 @@ describe('link sync', () => {
     sync.push();
     expect(win.calls).toEqual([{ mode: 'push', url: '/studio/?x=1#v=1&s=77&run=1' }]);
     expect(sync.currentLink()).toBe('https://example.org/studio/?x=1#v=1&s=77&run=1');
+    sync.stop();
+  });
+
+  it('drops run=1 from the address, in place, once the search is stopped', () => {
+    const store = createStudioStore();
+    const win = fakeWindow();
+    let phase: SearchPhase = 'running';
+    const sync = startLinkSync(store, createLinkNoticeStore(), win, undefined, () => searchShared(phase));
+    store.getState().setParam('seed', 77);
+    sync.push();
+    phase = 'stopped';
+    sync.replace();
+    expect(win.calls).toEqual([
+      { mode: 'replace', url: '/studio/?x=1#v=1&run=1' },
+      { mode: 'push', url: '/studio/?x=1#v=1&s=77&run=1' },
+      { mode: 'replace', url: '/studio/?x=1#v=1&s=77' },
+    ]);
+    expect(sync.currentLink()).toBe('https://example.org/studio/?x=1#v=1&s=77');
+    // A finished search is still worth sharing; a failed one is not.
+    expect(searchShared('done')).toBe(true);
+    expect(searchShared('error')).toBe(false);
+    sync.stop();
+  });
+
+  it('drops run=1 in place once the page no longer shares a search (a long link answered "Not now")', () => {
+    const store = createStudioStore();
+    const win = fakeWindow('#v=1&s=9&run=1');
+    readLinkIntoStore(store, createLinkNoticeStore(), win);
+    let asking = true;
+    const sync = startLinkSync(store, createLinkNoticeStore(), win, undefined, () => asking);
+    // While the page asks, the address keeps run=1 (a reload asks again).
+    expect(win.calls).toEqual([]);
+    asking = false;
+    sync.replace();
+    expect(win.calls).toEqual([{ mode: 'replace', url: '/studio/?x=1#v=1&s=9' }]);
     sync.stop();
   });
 

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticCifarBatch } from './cifar-fixture.ts';
+import { PARAMS } from '../src/core/params.ts';
 
 // A small corner of the space so the real scorer and trainer finish quickly.
 const SMALL = ['--channels-min', '8', '--channels-max', '16', '--timesteps-min', '2', '--timesteps-max', '3', '--hidden', '64', '--backend', 'wasm'];
@@ -98,5 +99,58 @@ describe('neuronas search', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  // The studio's default budgets, as the run document writes them.
+  const DEFAULT_BUDGETS = { max_params: PARAMS.maxParams.default, max_area_mm2: PARAMS.maxAreaMm2.default, max_latency_ms: PARAMS.maxLatencyMs.default, max_energy_uJ: PARAMS.maxEnergyUJ.default };
+  type Candidate = { params: number; area_mm2: number; latency_ms: number; energy_uJ: number; feasible: boolean; score: number | null };
+  const within = (c: Candidate, b: Partial<typeof DEFAULT_BUDGETS>) => c.params <= (b.max_params ?? Infinity) && c.area_mm2 <= (b.max_area_mm2 ?? Infinity) && c.latency_ms <= (b.max_latency_ms ?? Infinity) && c.energy_uJ <= (b.max_energy_uJ ?? Infinity);
+
+  async function searchWith(args: string[]) {
+    const io = fakeIO();
+    const code = await runSearchCommand([...args, '--backend', 'wasm', '--json'], io);
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    return JSON.parse(io.stdout.join('')) as { settings: { budgets: Record<string, number | null> }; candidates: Candidate[]; counts: Record<string, number> };
+  }
+
+  it('applies the studio\'s default budgets when no budget is given, so NeuroNAS rejects before scoring', async () => {
+    const r = await searchWith(['--samples', '10', '--seed', '4', '--top-k', '0', '--score-batch', '8']);
+    expect(r.settings.budgets).toEqual(DEFAULT_BUDGETS);
+    for (const c of r.candidates) {
+      expect(c.feasible).toBe(within(c, DEFAULT_BUDGETS));
+      expect(c.score === null).toBe(!c.feasible);
+    }
+    expect(r.counts.rejected_before_scoring).toBeGreaterThan(0);
+    expect(r.counts.rejected_before_scoring + r.counts.scored).toBe(10);
+  });
+
+  it('--no-budgets lifts every budget not given, and none lifts one', async () => {
+    // The random strategy with top-k 0 only samples and costs: the budgets decide feasibility alone.
+    const common = ['--strategy', 'random', '--top-k', '0', '--samples', '20', '--seed', '4'];
+    const open = await searchWith([...common, '--no-budgets']);
+    expect(open.settings.budgets).toEqual({ max_params: null, max_area_mm2: null, max_latency_ms: null, max_energy_uJ: null });
+    expect(open.candidates.every((c) => c.feasible)).toBe(true);
+    const onlyParams = await searchWith([...common, '--no-budgets', '--max-params', '300000']);
+    expect(onlyParams.settings.budgets).toEqual({ max_params: 300000, max_area_mm2: null, max_latency_ms: null, max_energy_uJ: null });
+    for (const c of onlyParams.candidates) expect(c.feasible).toBe(c.params <= 300000);
+    expect(onlyParams.candidates.some((c) => !c.feasible)).toBe(true);
+    const noEnergy = await searchWith([...common, '--max-energy-uj', 'none']);
+    const rest = { ...DEFAULT_BUDGETS, max_energy_uJ: null };
+    expect(noEnergy.settings.budgets).toEqual(rest);
+    for (const c of noEnergy.candidates) expect(c.feasible).toBe(within(c, { ...DEFAULT_BUDGETS, max_energy_uJ: Infinity }));
+    // The top of a budget's range means no limit, as on the page's slider.
+    const top = await searchWith([...common, '--max-params', String(PARAMS.maxParams.max)]);
+    expect(top.settings.budgets.max_params).toBeNull();
+  });
+
+  it('--help says what a budget left out does', async () => {
+    const io = fakeIO();
+    expect(await runSearchCommand(['--help'], io)).toBe(0);
+    const help = io.stdout.join('\n');
+    expect(help).not.toMatch(/left out = no limit/);
+    expect(help).toMatch(/Each budget left out is the studio's default above\. VALUE none \(or the top of\s+the range\) is no limit\./);
+    expect(help).toMatch(/--no-budgets\s+no limit for every budget left out \(the ones given still apply\)/);
+    expect(help).toContain(`--max-params       ${PARAMS.maxParams.label} (${PARAMS.maxParams.unit}): ${PARAMS.maxParams.min}–${PARAMS.maxParams.max}; default ${PARAMS.maxParams.default}`);
   });
 });

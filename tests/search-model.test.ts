@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateRecord, TrainedRecord } from '../src/core/search/pipeline.ts';
-import { applyEvent, bestIndex, createModel, ROW, stageProgress } from '../src/ui/search/model.ts';
+import { applyEvent, bestIndex, createModel, ROW, settleAfterStop, stageProgress } from '../src/ui/search/model.ts';
 import { front2d, paretoData } from '../src/ui/search/pareto-data.ts';
 
 const costs = (p: number) => ({ params: p, memoryBits: p * 8, areaMm2: p / 1000, latencyMs: 1, energyUJ: 2, tiles: 1, crossbars: 4 });
@@ -39,6 +39,24 @@ describe('search model reducer', () => {
     expect(m.counts.trained).toBe(1);
     applyEvent(m, { type: 'train-failed', index: 0, genome: 'g0', message: 'boom' }, 2500);
     expect(m.state[0]).toBe(ROW.failed);
+  });
+
+  it('after a stop, a stage cut off mid-way is no longer running and has no ETA', () => {
+    const m = createModel('neuronas', 4);
+    applyEvent(m, { type: 'stage', stage: 'cost', state: 'start', ms: 0, count: 0 }, 0);
+    applyEvent(m, { type: 'costed', records: [rec(0, 100, true), rec(1, 200, true), rec(2, 300, true), rec(3, 400, true)] }, 10);
+    applyEvent(m, { type: 'stage', stage: 'cost', state: 'end', ms: 10, count: 4 }, 10);
+    applyEvent(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 4 }, 1000);
+    applyEvent(m, { type: 'scored', index: 0, score: 5 }, 2000);
+    expect(stageProgress(m, 'score', 3000, 4)).toMatchObject({ done: 1, expected: 4, running: true, etaS: 6 });
+    settleAfterStop(m);
+    // Later renders (the clock moving on) neither show it running nor count down to anything.
+    for (const now of [3000, 60_000]) {
+      expect(stageProgress(m, 'score', now, 4)).toEqual({ done: 1, expected: 4, etaS: null, running: false });
+      expect(stageProgress(m, 'train', now, 4)).toMatchObject({ etaS: null, running: false });
+    }
+    // The stage that did finish still says so.
+    expect(stageProgress(m, 'cost', 60_000, 4)).toMatchObject({ done: 4, etaS: 0, running: false });
   });
 
   it('picks the best trained feasible, else the best-scored feasible', () => {

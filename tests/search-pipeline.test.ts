@@ -3,7 +3,8 @@ import { DEFAULT_SEARCH_SPACE } from '../src/core/arch/sampler.ts';
 import { layerList } from '../src/core/arch/architecture.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { DEFAULT_HARDWARE } from '../src/core/cost/hardware.ts';
-import { budgetViolation, runSearch, SearchCancelled, type Evaluators, type SearchEvent, type SearchSettings } from '../src/core/search/pipeline.ts';
+import { runSearch, SearchCancelled, type Evaluators, type SearchEvent, type SearchSettings } from '../src/core/search/pipeline.ts';
+import { budgetViolation } from '../src/core/feasibility.ts';
 
 // Orchestration tests: the scorer and trainer here are deterministic functions
 // of the genome (the real tfjs ones are exercised by the CLI tests), so the

@@ -1,9 +1,15 @@
-/** `neuronas train`: usage errors exit 2 with one line; a tiny real run prints the documented JSON. */
+/**
+ * `neuronas train`: usage errors exit 2 with one line; a tiny real run prints
+ * the documented JSON; a candidate as wide and long as the default space
+ * allows trains and evaluates in memory-sized passes.
+ */
 import { describe, expect, it } from 'vitest';
 import { fakeIO } from './cli-io.ts';
 import { runTrain } from '../src/cli/train.ts';
 import { layerList } from '../src/core/arch/architecture.ts';
-import { parseGenome } from '../src/core/arch/genome.ts';
+import { formatGenome, parseGenome } from '../src/core/arch/genome.ts';
+import { activationMemory, batchForMemory } from '../src/core/arch/activation-memory.ts';
+import { largestDefaultCandidate } from './largest-candidate.ts';
 
 describe('neuronas train', () => {
   const bad: [string[], RegExp][] = [
@@ -75,5 +81,43 @@ describe('neuronas train', () => {
     for (const v of Object.values(r.spike_rates) as number[]) expect(v).toBeGreaterThanOrEqual(0);
     expect(r.samples_per_s).toBeGreaterThan(0);
     expect(r.timesteps).toBe(2);
+  });
+
+  it('trains and tests a candidate of the default space\'s largest width, hidden layer and timesteps in passes that fit the memory budget', async () => {
+    // C = 64, hidden 256, T = 8 with skip edges in the cells, so the run stays affordable (~50 s on
+    // 2 loaded cores; the all-conv3×3 cell runs ~8× slower). Before the passes were sized, its first
+    // test batch of 250 images needed ~4.6 GiB and the run died with "memory access out of bounds".
+    const arch = largestDefaultCandidate('skip');
+    const genome = formatGenome(arch);
+    expect(genome).toBe('c64-h256-t8-w8-111111');
+    const m = activationMemory(arch);
+    expect(250 * m.evalPerImage).toBeGreaterThan(4 * 1024 ** 3);
+    const io = fakeIO();
+    const code = await runTrain(['--architecture', genome, '--epochs', '1', '--train-samples', '40', '--batch-size', '40', '--test-samples', '250', '--backend', 'wasm', '--json'], io);
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    const r = JSON.parse(io.stdout[0]);
+    expect(r.architecture).toBe(genome);
+    expect(r.train_samples).toBe(40);
+    expect(r.test_samples).toBe(250);
+    expect(r.eval_batch).toBe(batchForMemory(m.evalPerImage, 250));
+    expect(r.eval_batch).toBeLessThan(250);
+    expect(r.micro_batch).toBe(batchForMemory(m.trainPerImage, 40, undefined, m.trainFixed));
+    expect(r.micro_batch).toBeLessThan(40);
+    for (const k of ['test_accuracy_float', 'test_accuracy_quantized']) {
+      expect(r[k]).toBeGreaterThanOrEqual(0);
+      expect(r[k]).toBeLessThanOrEqual(1);
+    }
+    expect(Number.isFinite(r.epochs[0].loss)).toBe(true);
+  }, 300_000);
+
+  it('refuses a network of which one training image does not fit the memory budget, in one line with exit 2', async () => {
+    // The largest the knobs allow (256 channels, hidden 1024, 16 timesteps): refused before any training step.
+    const genome = 'c256-h1024-t16-w8-333333';
+    const m = activationMemory(parseGenome(genome));
+    const io = fakeIO();
+    expect(await runTrain(['--architecture', genome, '--epochs', '1', '--train-samples', '32', '--test-samples', '32', '--backend', 'wasm', '--json'], io)).toBe(2);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr).toEqual([`neuronas train: ${genome} cannot be trained here: one training image needs ${Math.round((m.trainPerImage + m.trainFixed) / 2 ** 20)} MiB of tensors, more than the 1024 MiB a pass may use (fewer channels, timesteps or hidden units fit)`]);
   });
 });

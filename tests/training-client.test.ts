@@ -62,6 +62,10 @@ class FakeWorker extends EventTarget {
       crashForTest() {
         setTimeout(() => self.crash('simulated crash'), 0);
       },
+      closeForTest() {
+        // Silent, as a closed worker is: no event, the port just stops answering.
+        setTimeout(() => port1.close(), 0);
+      },
     };
     Comlink.expose(api, port1 as unknown as Comlink.Endpoint);
     this.port = port2;

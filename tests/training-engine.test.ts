@@ -119,6 +119,37 @@ describe('training engine: training', () => {
     expect(progress.filter((p) => p.kind === 'batch')).toHaveLength(2);
   });
 
+  it('reports each evaluation pass, and a cancel stops an evaluation between passes', async () => {
+    const e = engine();
+    await e.init({ backend: 'wasm' });
+    const request = { genome: 'c4-h16-t2-w8-301203', dataset: 'mnist', epochs: 1, trainSamples: 64, testSamples: 600, batchSize: 32, seed: 1 } as const;
+    const evals: string[] = [];
+    const r = await e.train({ ...request, jobId: 11 }, (p) => {
+      if (p.kind === 'eval') evals.push(`${p.phase}:${p.images}/${p.total}`);
+    });
+    // 600 test images in passes of 250 (this small network's passes are not memory-bound), after the epoch and quantized.
+    expect(r.evalBatch).toBe(250);
+    expect(r.microBatch).toBe(32);
+    expect(evals).toEqual(['train:250/600', 'train:500/600', 'train:600/600', 'quantized:250/600', 'quantized:500/600', 'quantized:600/600']);
+    expect(r.completed).toBe(true);
+
+    // Cancelled during the epoch's evaluation: no epoch is reported.
+    const before = e.numTensors();
+    const inEpoch = await e.train({ ...request, jobId: 12 }, (p) => {
+      if (p.kind === 'eval') e.cancel(12);
+    });
+    expect(inEpoch.completed).toBe(false);
+    expect(inEpoch.epochs).toHaveLength(0);
+    // Cancelled during the quantized evaluation: the epoch stays, the quantized accuracy is not measured.
+    const inQuantized = await e.train({ ...request, jobId: 13 }, (p) => {
+      if (p.kind === 'eval' && p.phase === 'quantized') e.cancel(13);
+    });
+    expect(inQuantized.completed).toBe(false);
+    expect(inQuantized.epochs).toHaveLength(1);
+    expect(Number.isNaN(inQuantized.testAccuracyQuantized)).toBe(true);
+    expect(e.numTensors()).toBe(before);
+  });
+
   it('rejects a bad request with a clear message', async () => {
     const e = engine();
     await e.init({ backend: 'cpu' });

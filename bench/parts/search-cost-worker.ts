@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseGenome } from '../../src/core/arch/genome.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../../src/core/cost/estimator.ts';
-import { budgetViolation } from '../../src/core/search/pipeline.ts';
+import { budgetViolation } from '../../src/core/feasibility.ts';
 import type { Budgets } from '../../src/core/settings.ts';
 import type { HardwareConfig } from '../../src/core/cost/hardware.ts';
 

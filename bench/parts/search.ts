@@ -18,10 +18,10 @@ import { Worker } from 'node:worker_threads';
 import { formatGenome, parseGenome } from '../../src/core/arch/genome.ts';
 import { sampleArchitectures } from '../../src/core/arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../../src/core/cost/estimator.ts';
-import { resolveHardware } from '../../src/core/cost/hardware.ts';
 import { defaultParams } from '../../src/core/params.ts';
-import { budgetsFromParams, searchSpaceFromParams } from '../../src/core/settings.ts';
-import { budgetViolation, runSearch, topByScore, type SearchSettings } from '../../src/core/search/pipeline.ts';
+import { budgetViolation } from '../../src/core/feasibility.ts';
+import { searchSettingsFromParams } from '../../src/core/settings.ts';
+import { runSearch, topByScore, type SearchSettings } from '../../src/core/search/pipeline.ts';
 import { createLocalEvaluators } from '../../src/cli/local-evaluators.ts';
 
 const COMPARE_SAMPLES = Number(process.env.NEURONAS_BENCH_SEARCH_SAMPLES ?? 30);
@@ -33,18 +33,7 @@ function round(x: number, d = 3): number {
 }
 
 function defaultSettings(): SearchSettings {
-  const v = defaultParams();
-  return {
-    strategy: 'neuronas',
-    samples: v.samples,
-    seed: v.seed,
-    space: searchSpaceFromParams(v),
-    hardware: resolveHardware({ preset: v.preset, mode: v.costMode, xbar: v.xbar, cell_bits: v.cellBits }),
-    budgets: budgetsFromParams(v),
-    topK: 0,
-    epochs: v.epochs,
-    dataset: v.dataset,
-  };
+  return { ...searchSettingsFromParams(defaultParams()), strategy: 'neuronas', topK: 0 };
 }
 
 async function costCheck(settings: SearchSettings): Promise<Record<string, unknown>> {

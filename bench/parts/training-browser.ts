@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { BrowserBenchRequest, BrowserBenchResult } from '../browser/main.ts';
+import { contentSecurityPolicy } from '../../scripts/vite-csp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -42,10 +43,18 @@ async function runOnce(page: Page, url: string, request: BrowserBenchRequest, ti
   await page.goto(url);
   await page.waitForFunction('document.body.dataset.ready === "1"', null, { timeout: 30_000 });
   // Page-side code goes as source text (tsx, the bench's loader, would inject helpers the page lacks).
-  return (await Promise.race([
-    page.evaluate(`window.__trainingBench(${JSON.stringify(request)})`),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs)),
-  ])) as BrowserBenchResult;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return (await Promise.race([
+      page.evaluate(`window.__trainingBench(${JSON.stringify(request)})`),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
+    ])) as BrowserBenchResult;
+  } finally {
+    // A pending timer keeps Node's event loop alive: left running, each run held the finished bench open for its full 300 s.
+    clearTimeout(timer);
+  }
 }
 
 function summary(r: BrowserBenchResult): Record<string, unknown> {
@@ -78,7 +87,9 @@ export async function benchTrainingBrowser(opts: { steps?: number } = {}): Promi
     const tb = performance.now();
     await build({ root, configFile, logLevel: 'error', publicDir: false, build: { outDir, emptyOutDir: true } });
     if (process.env.NEURONAS_BENCH_VERBOSE) process.stderr.write(`training-browser: build ${((performance.now() - tb) / 1000).toFixed(1)} s\n`);
-    server = await preview({ root, configFile, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+    // The threaded run starts tfjs's pthread workers from blob: URLs, which the studio's policy refuses.
+    const headers = { 'Content-Security-Policy': contentSecurityPolicy({ header: true, threadedWasm: true }) };
+    server = await preview({ root, configFile, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false, headers } });
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error('vite preview did not report a URL');
     const page = await browser.newPage();

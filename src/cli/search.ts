@@ -4,13 +4,11 @@
  */
 import type { CliIO } from './io.ts';
 import { UsageError, parseOptions, tableHelp } from './params-args.ts';
-import { searchSpaceFromParams, type Budgets } from '../core/settings.ts';
-import { resolveHardware } from '../core/cost/hardware.ts';
+import { BUDGETS, budgetsFromParams, searchSettingsFromParams } from '../core/settings.ts';
 import { CostInputError } from '../core/cost/errors.ts';
 import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
-import { runDataFromSearch, runJson } from '../core/export.ts';
-import type { ParamKey } from '../core/params.ts';
+import { runDataFromSearch, runJson } from '../core/files/run.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 
@@ -26,8 +24,11 @@ export function searchHelp(): string {
     'search options:',
     ...tableHelp(['search']),
     '',
-    'budgets (left out = no limit):',
+    'budgets (a candidate over any of them is infeasible; NeuroNAS rejects it before scoring):',
     ...tableHelp(['budget']),
+    '  Each budget left out is the studio\'s default above. VALUE none (or the top of',
+    '  the range) is no limit.',
+    '  --no-budgets       no limit for every budget left out (the ones given still apply)',
     '',
     'search space:',
     ...tableHelp(['space']),
@@ -55,12 +56,6 @@ export function searchHelp(): string {
   ].join('\n');
 }
 
-const BUDGET_KEYS: [ParamKey, keyof Budgets][] = [
-  ['maxParams', 'maxParams'],
-  ['maxAreaMm2', 'maxAreaMm2'],
-  ['maxLatencyMs', 'maxLatencyMs'],
-  ['maxEnergyUJ', 'maxEnergyUJ'],
-];
 
 export interface SearchArgs {
   settings: SearchSettings;
@@ -75,7 +70,7 @@ export interface SearchArgs {
 
 export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { values, given, extra } = parseOptions(argv, ['json', 'progress'], ['backend', 'cifar']);
+  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar']);
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
@@ -83,23 +78,13 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (values.dataset === 'cifar10' && cifarFiles.length === 0) throw new UsageError('--dataset cifar10 needs --cifar data_batch_1.bin[,data_batch_2.bin,…]: CIFAR-10 comes from your disk');
   if (values.dataset !== 'cifar10' && cifar !== undefined) throw new UsageError(`--cifar goes with --dataset cifar10 (the dataset is ${values.dataset})`);
   if (!extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
-  const budgets: Budgets = { maxParams: Infinity, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: Infinity };
-  for (const [param, budget] of BUDGET_KEYS) if (given.has(param)) budgets[budget] = values[param] as number;
-  const space = searchSpaceFromParams(values);
-  compileSpace(space); // a space with no valid cell is a usage error, said before any work
-  const hardware = resolveHardware({ preset: values.preset, mode: values.costMode, xbar: values.xbar, cell_bits: values.cellBits });
+  // As on the page: the table's value (its default unless given), no limit at the top of the range or for `none`.
+  const budgets = budgetsFromParams(values);
+  if (extra.has('no-budgets')) for (const b of BUDGETS) if (!given.has(b.key)) budgets[b.key] = Infinity;
+  const settings = searchSettingsFromParams(values, {}, budgets);
+  compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
   return {
-    settings: {
-      strategy: values.strategy,
-      samples: values.samples,
-      seed: values.seed,
-      space,
-      hardware,
-      budgets,
-      topK: values.topK,
-      epochs: values.epochs,
-      dataset: values.dataset,
-    },
+    settings,
     backend,
     json: true,
     progress: extra.has('progress'),

@@ -44,9 +44,15 @@ export function trainHelp(): string {
     '  test_accuracy_quantized (fractions 0–1), weight_bits, quant_scales, spike_rates',
     '  (input spike rate of each weight layer, keyed by layer-list name, in layer-list',
     '  order: what the cost model reads as input_rates), lif_rates, samples_per_s,',
-    '  train_samples, test_samples, timesteps, seconds',
+    '  train_samples, test_samples, timesteps, micro_batch, eval_batch, seconds',
     '',
-    'exit status: 0 ok; 2 bad input (one line on stderr)',
+    'Memory: a pass holds every map of the unrolled network at once, so the images per',
+    'pass are sized to fit a fixed budget: evaluation runs in test batches of up to',
+    '250 images (fewer for a wide, long network: eval_batch), and a training batch that',
+    'does not fit is split into micro-batches whose gradients are summed before the',
+    'one update (micro_batch; the batch norms then see each micro-batch alone).',
+    '',
+    'exit status: 0 ok; 2 bad input, or a network too large to train (one line on stderr)',
   ].join('\n');
 }
 
@@ -185,7 +191,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const { initNodeBackend } = await import('../tf/backend-node.ts');
   const { loadDatasetNode } = await import('../tf/data-node.ts');
   const { buildModel } = await import('../tf/model.ts');
-  const { trainModel, evaluateDetailed } = await import('../tf/train.ts');
+  const { trainModel, evaluateDetailed, MemoryBudgetError } = await import('../tf/train.ts');
   const { quantizeModelWeights } = await import('../tf/quantize.ts');
 
   const choice = await initNodeBackend(a.backend);
@@ -245,6 +251,8 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       train_samples: split.train.length,
       test_samples: split.test.length,
       timesteps: a.arch.timesteps,
+      micro_batch: result.microBatch,
+      eval_batch: result.evalBatch,
       encoding: a.encoding,
       optimizer: a.optimizer,
       batch_size: a.batchSize,
@@ -260,12 +268,20 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
           ...out.epochs.map((e) => `epoch ${e.epoch}        loss ${e.loss}  train ${e.train_accuracy}  test ${e.test_accuracy}`),
           `test accuracy  float ${(100 * floatAcc).toFixed(2)}%   ${a.weightBits}-bit ${(100 * qEval.accuracy).toFixed(2)}%`,
           `throughput     ${out.samples_per_s} samples/s (training steps)`,
+          `passes         training batch ${a.batchSize}${result.microBatch < a.batchSize ? ` in micro-batches of ${result.microBatch}` : ''}, test batches of ${result.evalBatch} (sized to the memory budget)`,
           `spike rates    ${qEval.inputRates.map((r) => `${r.name} ${r.rate.toFixed(3)}`).join(', ')}`,
           `time           ${out.seconds} s`,
         ].join('\n'),
       );
     }
     return 0;
+  } catch (e) {
+    // A network too large for the memory budget is said in one line, like bad input.
+    if (e instanceof MemoryBudgetError) {
+      io.err(`neuronas train: ${formatGenome(a.arch)} cannot be trained here: ${e.message}`);
+      return 2;
+    }
+    throw e;
   } finally {
     model.dispose();
     void tf;

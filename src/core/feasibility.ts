@@ -1,24 +1,18 @@
 /**
- * Feasibility of costed candidates under the four NeuroNAS budgets, from the
- * typed-array columns. O(n), no allocation per candidate: it fills a caller's
- * Uint8Array mask (bit b set = candidate breaks budget b) and counts, for each
- * budget, how many candidates break it and how many break it alone (would be
- * feasible if that budget were lifted).
+ * Feasibility of costed candidates under the budgets (core/settings.ts
+ * `BUDGETS`, read off the parameter table), from the typed-array columns.
+ * O(n · budgets), no allocation per candidate: it fills a caller's
+ * Uint8Array mask (bit b set = candidate breaks budget b) and counts, for
+ * each budget, how many candidates break it and how many break it alone
+ * (would be feasible if that budget were lifted).
  */
-import type { Budgets } from './settings.ts';
-import type { Columns, Metric } from './metrics.ts';
+import type { Columns } from './metrics.ts';
+import { BUDGETS, type BudgetKey, type Budgets } from './settings.ts';
 
-export type BudgetKey = keyof Budgets;
+export { BUDGETS, type BudgetKey };
 
-/** The budgets in bit order, with the column each one limits. */
-export const BUDGETS: readonly { key: BudgetKey; metric: Metric }[] = Object.freeze([
-  { key: 'maxParams', metric: 'params' },
-  { key: 'maxAreaMm2', metric: 'areaMm2' },
-  { key: 'maxLatencyMs', metric: 'latencyMs' },
-  { key: 'maxEnergyUJ', metric: 'energyUJ' },
-]);
-
-export const BUDGET_BIT: Readonly<Record<BudgetKey, number>> = Object.freeze({ maxParams: 1, maxAreaMm2: 2, maxLatencyMs: 4, maxEnergyUJ: 8 });
+// A mask entry is a Uint8Array byte: one bit per budget.
+if (BUDGETS.length > 8) throw new Error(`${BUDGETS.length} budgets do not fit the feasibility mask's 8 bits`);
 
 export interface FeasibilityCounts {
   /** candidates examined */
@@ -26,17 +20,18 @@ export interface FeasibilityCounts {
   /** candidates within every budget */
   feasible: number;
   /** per budget (BUDGETS order): candidates above it */
-  over: [number, number, number, number];
+  over: number[];
   /** per budget: candidates above it and within every other budget */
-  only: [number, number, number, number];
+  only: number[];
 }
 
 export function emptyCounts(): FeasibilityCounts {
-  return { total: 0, feasible: 0, over: [0, 0, 0, 0], only: [0, 0, 0, 0] };
+  return { total: 0, feasible: 0, over: BUDGETS.map(() => 0), only: BUDGETS.map(() => 0) };
 }
 
-// One histogram of the 16 mask values, reused: counting per pattern keeps the loop branch-light.
-const histogram = new Int32Array(16);
+// One histogram of the mask values, reused: counting per pattern keeps the loops branch-light.
+const histogram = new Int32Array(1 << BUDGETS.length);
+
 
 /**
  * Fills mask[0..n) and returns the counts. A value is within its budget when
@@ -46,33 +41,45 @@ const histogram = new Int32Array(16);
  */
 export function computeFeasibility(columns: Columns, n: number, budgets: Budgets, mask: Uint8Array, out: FeasibilityCounts = emptyCounts()): FeasibilityCounts {
   if (mask.length < n) throw new RangeError(`mask holds ${mask.length} entries, need ${n}`);
-  const p = columns.params;
-  const a = columns.areaMm2;
-  const l = columns.latencyMs;
-  const e = columns.energyUJ;
-  const bp = budgets.maxParams;
-  const ba = budgets.maxAreaMm2;
-  const bl = budgets.maxLatencyMs;
-  const be = budgets.maxEnergyUJ;
-  const ip = bp === Infinity;
-  const ia = ba === Infinity;
-  const il = bl === Infinity;
-  const ie = be === Infinity;
-  histogram.fill(0);
-  for (let i = 0; i < n; i++) {
-    // !(v <= b) is true for NaN as well as for v > b.
-    const m = (ip || p[i] <= bp ? 0 : 1) | (ia || a[i] <= ba ? 0 : 2) | (il || l[i] <= bl ? 0 : 4) | (ie || e[i] <= be ? 0 : 8);
-    mask[i] = m;
-    histogram[m]++;
+  // One pass per budget over its column (a tight loop the JIT keeps in registers), skipped where there is no limit;
+  // the first writes the mask, the others add their bit.
+  let first = true;
+  for (const { key, metric, bit } of BUDGETS) {
+    const limit = budgets[key];
+    if (limit === Infinity) continue;
+    const col = columns[metric];
+    // !(v <= limit) is true for NaN as well as for v > limit.
+    if (first) for (let i = 0; i < n; i++) mask[i] = col[i] <= limit ? 0 : bit;
+    else for (let i = 0; i < n; i++) if (!(col[i] <= limit)) mask[i] |= bit;
+    first = false;
   }
+  if (first) mask.fill(0, 0, n);
+  histogram.fill(0);
+  for (let i = 0; i < n; i++) histogram[mask[i]]++;
   out.total = n;
   out.feasible = histogram[0];
-  for (let b = 0; b < 4; b++) {
-    const bit = 1 << b;
+  for (let b = 0; b < BUDGETS.length; b++) {
+    const bit = BUDGETS[b].bit;
     let over = 0;
-    for (let m = 0; m < 16; m++) if (m & bit) over += histogram[m];
+    for (let m = 0; m < histogram.length; m++) if (m & bit) over += histogram[m];
     out.over[b] = over;
     out.only[b] = histogram[bit];
   }
   return out;
+}
+
+/** How far one candidate's costs are over the budgets: Σ (value / budget − 1) over the broken ones; 0 when feasible. */
+export function budgetViolation(costs: Readonly<Record<(typeof BUDGETS)[number]['metric'], number>>, budgets: Budgets): number {
+  let v = 0;
+  for (const { key, metric } of BUDGETS) {
+    const limit = budgets[key];
+    const x = costs[metric];
+    if (!(x <= limit)) v += Number.isFinite(x) ? x / limit - 1 : Infinity;
+  }
+  return v;
+}
+
+/** The names of the budgets the costs break ("area; energy"), for tables and tooltips. */
+export function brokenBudgetNames(costs: Readonly<Record<(typeof BUDGETS)[number]['metric'], number>>, budgets: Budgets): string[] {
+  return BUDGETS.filter(({ key, metric }) => !(costs[metric] <= budgets[key])).map((b) => b.name);
 }

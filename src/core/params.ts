@@ -5,6 +5,11 @@
  * (Modelled on TensorFlow Playground's state table.) No imports from the UI.
  */
 import { OPS, type Op } from './arch/cell.ts';
+import type { Metric } from './metrics.ts';
+import type { HardwareKey } from './cost/hardware.ts';
+
+/** Where the page shows a knob's control: a panel, or the Search space panel's Sampling part. */
+export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget';
 
 interface ParamBase {
   label: string;
@@ -15,6 +20,10 @@ interface ParamBase {
   url: string;
   /** long option of the command line, without the leading dashes */
   cli: string;
+  /** the hardware config field this knob sets (core/settings.ts `hardwareFromParams`) */
+  hardware?: HardwareKey;
+  /** the panel whose controls include this knob's (every knob has one: src/ui/controls/ParamControl.tsx draws it) */
+  panel: ParamPanel;
 }
 
 export interface NumberParam extends ParamBase {
@@ -28,6 +37,23 @@ export interface NumberParam extends ParamBase {
   scale: 'linear' | 'log';
   /** the top of the range means "no limit" (budgets) */
   unboundedAtMax?: boolean;
+  /** a budget: the cost it limits (core/settings.ts derives every budget rule from this) */
+  budget?: BudgetSpec;
+  /**
+   * Its control: a slider, a slider with a text box for exact values, or a
+   * text box alone (a range far too wide for a slider, like the seed's).
+   */
+  control: 'slider' | 'slider+box' | 'box';
+}
+
+/** What a budget knob limits and how it is named outside the page. */
+export interface BudgetSpec {
+  /** the cost column (and CostFigures field) the budget limits */
+  metric: Exclude<Metric, 'pes'>;
+  /** its key in run files (snake_case, like the cost report's) */
+  file: string;
+  /** its name in messages and legends ("over the area budget") */
+  name: string;
 }
 
 export interface ChoiceParam<T extends string | number = string | number> extends ParamBase {
@@ -51,7 +77,8 @@ export interface FlagParam extends ParamBase {
 
 export type ParamDef = NumberParam | ChoiceParam | SetParam | FlagParam;
 
-function num(p: Omit<NumberParam, 'type'>): NumberParam {
+// The group stays a literal in each entry's type, so that types can be read off the table (settings.ts `BudgetKey`).
+function num<G extends ParamBase['group']>(p: Omit<NumberParam, 'type'> & { group: G }): NumberParam & { group: G } {
   return { type: 'number', ...p };
 }
 function choice<T extends string | number>(p: Omit<ChoiceParam<T>, 'type'>): ChoiceParam<T> {
@@ -69,136 +96,141 @@ function flag(p: Omit<FlagParam, 'type'>): FlagParam {
 // reject (measured: 1 635 of 4 000 at seed 1).
 export const PARAMS = {
   samples: num({
-    group: 'search', url: 'n', cli: 'samples', label: 'Samples', unit: 'architectures',
+    group: 'search', panel: 'sampling', url: 'n', cli: 'samples', label: 'Samples', unit: 'architectures',
     help: 'How many distinct architectures the search samples and costs.',
-    default: 4000, min: 10, max: 20000, step: 10, integer: true, scale: 'linear',
+    default: 4000, min: 10, max: 20000, step: 10, integer: true, scale: 'linear', control: 'slider+box',
   }),
   seed: num({
-    group: 'search', url: 's', cli: 'seed', label: 'Seed',
+    group: 'search', panel: 'sampling', url: 's', cli: 'seed', label: 'Seed',
     help: 'Seed of the sampler: the same seed and settings give the same candidates.',
-    default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear',
+    default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear', control: 'box',
   }),
   strategy: choice<'neuronas' | 'snasnet' | 'random' | 'evolution'>({
-    group: 'search', url: 'st', cli: 'strategy', label: 'Strategy',
+    group: 'search', panel: 'search', url: 'st', cli: 'strategy', label: 'Strategy',
     help: 'neuronas: reject over-budget candidates before scoring. snasnet: score all, check budgets at the end. random: train a random feasible sample. evolution: NSGA-II under the budgets.',
     options: ['neuronas', 'snasnet', 'random', 'evolution'], default: 'neuronas',
     optionLabels: { neuronas: 'NeuroNAS', snasnet: 'SNASNet', random: 'Random', evolution: 'Evolution (NSGA-II)' },
   }),
   dataset: choice<'mnist' | 'fashion-mnist' | 'cifar10'>({
-    group: 'search', url: 'ds', cli: 'dataset', label: 'Dataset',
+    group: 'search', panel: 'search', url: 'ds', cli: 'dataset', label: 'Dataset',
     help: 'What the candidates are scored and trained on. CIFAR-10 comes from a data_batch_N.bin file on your disk.',
     options: ['mnist', 'fashion-mnist', 'cifar10'], default: 'mnist',
     optionLabels: { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST', cifar10: 'CIFAR-10 (your files)' },
   }),
   topK: num({
-    group: 'search', url: 'k', cli: 'top-k', label: 'Train the best', unit: 'candidates',
+    group: 'search', panel: 'search', url: 'k', cli: 'top-k', label: 'Train the best', unit: 'candidates',
     help: 'How many of the best-scored feasible candidates are trained for real; 0 stops after scoring.',
-    default: 3, min: 0, max: 16, step: 1, integer: true, scale: 'linear',
+    default: 3, min: 0, max: 16, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
   epochs: num({
-    group: 'search', url: 'ep', cli: 'epochs', label: 'Epochs',
+    group: 'search', panel: 'search', url: 'ep', cli: 'epochs', label: 'Epochs',
     help: 'Training epochs per trained candidate (surrogate gradients through time).',
-    default: 2, min: 1, max: 20, step: 1, integer: true, scale: 'linear',
+    default: 2, min: 1, max: 20, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
   trainSamples: num({
-    group: 'search', url: 'tr', cli: 'train-samples', label: 'Training images',
+    group: 'search', panel: 'search', url: 'tr', cli: 'train-samples', label: 'Training images',
     help: 'Images each trained candidate learns from (the test split is fixed per dataset).',
-    default: 4000, min: 500, max: 60000, step: 500, integer: true, scale: 'linear',
+    default: 4000, min: 500, max: 60000, step: 500, integer: true, scale: 'linear', control: 'slider+box',
   }),
   scoreBatch: num({
-    group: 'search', url: 'sb', cli: 'score-batch', label: 'Score batch',
+    group: 'search', panel: 'search', url: 'sb', cli: 'score-batch', label: 'Score batch', unit: 'images',
     help: 'Images in the training-free score: the kernel is batch × batch (SNASNet uses 256; 64 is much faster).',
-    default: 64, min: 8, max: 256, step: 8, integer: true, scale: 'linear',
+    default: 64, min: 8, max: 256, step: 8, integer: true, scale: 'linear', control: 'slider+box',
   }),
   ops: set<Op>({
-    group: 'space', url: 'ops', cli: 'ops', label: 'Operations',
+    group: 'space', panel: 'space', url: 'ops', cli: 'ops', label: 'Operations',
     help: 'Operations a cell edge may carry. NeuroNAS drops avgpool3x3, which hurts spiking cells.',
     options: OPS, default: ['zero', 'skip', 'conv1x1', 'conv3x3'],
   }),
   requireDirectEdge: flag({
-    group: 'space', url: 'de', cli: 'direct-edge', label: 'Direct edge 0→3',
+    group: 'space', panel: 'space', url: 'de', cli: 'direct-edge', label: 'Direct edge 0→3',
     help: 'Keep only cells whose input feeds their output directly (SNASNet and NeuroNAS require it; it helps cells learn).',
     default: true,
   }),
   sharedCell: flag({
-    group: 'space', url: 'sc', cli: 'shared-cell', label: 'Same cell twice',
+    group: 'space', panel: 'space', url: 'sc', cli: 'shared-cell', label: 'Same cell twice',
     help: 'Use one cell at both stages (SNASNet). Off: the two cells are searched independently.',
     default: true,
   }),
   channelsMin: num({
-    group: 'space', url: 'cmin', cli: 'channels-min', label: 'Base width C, from', unit: 'channels',
+    group: 'space', panel: 'space', url: 'cmin', cli: 'channels-min', label: 'Base width C, from', unit: 'channels',
     help: 'Smallest base width. Cell 1 runs at C channels, cell 2 at 2C.',
-    default: 8, min: 4, max: 256, step: 4, integer: true, scale: 'linear',
+    default: 8, min: 4, max: 256, step: 4, integer: true, scale: 'linear', control: 'slider',
   }),
   channelsMax: num({
-    group: 'space', url: 'cmax', cli: 'channels-max', label: 'Base width C, to', unit: 'channels',
+    group: 'space', panel: 'space', url: 'cmax', cli: 'channels-max', label: 'Base width C, to', unit: 'channels',
     help: 'Largest base width (SNASNet uses 128 to 256 on CIFAR; 8 to 64 trains well in a browser).',
-    default: 64, min: 4, max: 256, step: 4, integer: true, scale: 'linear',
+    default: 64, min: 4, max: 256, step: 4, integer: true, scale: 'linear', control: 'slider',
   }),
   channelsStep: num({
-    group: 'space', url: 'cst', cli: 'channels-step', label: 'Base width step', unit: 'channels',
+    group: 'space', panel: 'space', url: 'cst', cli: 'channels-step', label: 'Base width step', unit: 'channels',
     help: 'Spacing of the base widths between the two ends.',
-    default: 8, min: 4, max: 64, step: 4, integer: true, scale: 'linear',
+    default: 8, min: 4, max: 64, step: 4, integer: true, scale: 'linear', control: 'slider',
   }),
   hidden: set<number>({
-    group: 'space', url: 'hid', cli: 'hidden', label: 'Hidden width',
+    group: 'space', panel: 'space', url: 'hid', cli: 'hidden', label: 'Hidden width',
     help: 'Widths the hidden fully-connected layer may take.',
     options: [32, 64, 128, 256, 512, 1024], default: [64, 128, 256],
   }),
   timestepsMin: num({
-    group: 'space', url: 'tmin', cli: 'timesteps-min', label: 'Timesteps T, from',
+    group: 'space', panel: 'space', url: 'tmin', cli: 'timesteps-min', label: 'Timesteps T, from',
     help: 'Fewest timesteps. Energy and latency grow linearly with T.',
-    default: 2, min: 1, max: 16, step: 1, integer: true, scale: 'linear',
+    default: 2, min: 1, max: 16, step: 1, integer: true, scale: 'linear', control: 'slider',
   }),
   timestepsMax: num({
-    group: 'space', url: 'tmax', cli: 'timesteps-max', label: 'Timesteps T, to',
+    group: 'space', panel: 'space', url: 'tmax', cli: 'timesteps-max', label: 'Timesteps T, to',
     help: 'Most timesteps.',
-    default: 8, min: 1, max: 16, step: 1, integer: true, scale: 'linear',
+    default: 8, min: 1, max: 16, step: 1, integer: true, scale: 'linear', control: 'slider',
   }),
   weightBits: set<number>({
-    group: 'space', url: 'wb', cli: 'weight-bits', label: 'Weight bits',
+    group: 'space', panel: 'space', url: 'wb', cli: 'weight-bits', label: 'Weight bits',
     help: 'Weight precisions to search. NeuroNAS quantizes to 8 bits; each weight takes ceil(bits / bits per cell) crossbar columns.',
     options: [4, 8, 16], default: [8],
   }),
   preset: choice<string>({
-    group: 'hardware', url: 'hw', cli: 'preset', label: 'Hardware preset',
+    group: 'hardware', panel: 'hardware', hardware: 'preset', url: 'hw', cli: 'preset', label: 'Hardware preset',
     help: 'The accelerator whose constants the cost model uses.',
     options: ['spikesim-65nm-rram'], default: 'spikesim-65nm-rram',
   }),
   costMode: choice<'neuronas' | 'spikesim'>({
-    group: 'hardware', url: 'cm', cli: 'cost-mode', label: 'Cost model',
+    group: 'hardware', panel: 'hardware', hardware: 'mode', url: 'cm', cli: 'cost-mode', label: 'Cost model',
     help: 'neuronas: bit slicing, every neuron counted, activity-aware energy. spikesim: SpikeSim ELA numbers exactly.',
     options: ['neuronas', 'spikesim'], default: 'neuronas',
   }),
   xbar: choice<number>({
-    group: 'hardware', url: 'x', cli: 'xbar', label: 'Crossbar size', unit: 'rows = columns',
+    group: 'hardware', panel: 'hardware', hardware: 'xbar', url: 'x', cli: 'xbar', label: 'Crossbar size', unit: 'rows = columns',
     help: 'Rows and columns of one RRAM crossbar.',
     options: [32, 64, 128, 256], default: 64,
   }),
   cellBits: choice<number>({
-    group: 'hardware', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
+    group: 'hardware', panel: 'hardware', hardware: 'cellBits', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
     help: 'Bits one RRAM cell stores; an 8-bit weight on 2-bit cells takes 4 columns.',
     options: [1, 2, 4, 8], default: 2,
   }),
+  // NeuroNAS calls this its memory budget, but it counts weights (parameters), not bits: named for what it counts.
   maxParams: num({
-    group: 'budget', url: 'bp', cli: 'max-params', label: 'Memory', unit: 'parameters',
-    help: 'Most weights the chip may store (NeuroNAS budgets 4·10⁶ on CIFAR).',
-    default: 600000, min: 10000, max: 50000000, step: 1, integer: true, scale: 'log', unboundedAtMax: true,
+    group: 'budget', panel: 'budget', url: 'bp', cli: 'max-params', label: 'Parameters', unit: 'weights',
+    help: 'Most weights the chip may store: the memory budget of NeuroNAS, which counts parameters (4·10⁶ on CIFAR).',
+    default: 600000, min: 10000, max: 50000000, step: 1, integer: true, scale: 'log', control: 'slider+box', unboundedAtMax: true,
+    budget: { metric: 'params', file: 'max_params', name: 'parameters' },
   }),
   maxAreaMm2: num({
-    group: 'budget', url: 'ba', cli: 'max-area-mm2', label: 'Area', unit: 'mm²',
+    group: 'budget', panel: 'budget', url: 'ba', cli: 'max-area-mm2', label: 'Area', unit: 'mm²',
     help: 'Largest chip area: tiles plus input and membrane buffers (NeuroNAS: 100 mm²).',
-    default: 15, min: 0.5, max: 1000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    default: 15, min: 0.5, max: 1000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
+    budget: { metric: 'areaMm2', file: 'max_area_mm2', name: 'area' },
   }),
   maxLatencyMs: num({
-    group: 'budget', url: 'bl', cli: 'max-latency-ms', label: 'Latency', unit: 'ms',
+    group: 'budget', panel: 'budget', url: 'bl', cli: 'max-latency-ms', label: 'Latency', unit: 'ms',
     help: 'Longest time for one inference over all timesteps (NeuroNAS: 400 ms).',
-    default: 50, min: 0.1, max: 2000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    default: 50, min: 0.1, max: 2000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
+    budget: { metric: 'latencyMs', file: 'max_latency_ms', name: 'latency' },
   }),
   maxEnergyUJ: num({
-    group: 'budget', url: 'be', cli: 'max-energy-uj', label: 'Energy', unit: 'µJ',
+    group: 'budget', panel: 'budget', url: 'be', cli: 'max-energy-uj', label: 'Energy', unit: 'µJ',
     help: 'Most energy for one inference (NeuroNAS: 120 µJ).',
-    default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', unboundedAtMax: true,
+    default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
+    budget: { metric: 'energyUJ', file: 'max_energy_uJ', name: 'energy' },
   }),
 } as const;
 
@@ -207,6 +239,11 @@ type ValueOf<D> = D extends SetParam<infer T> ? T[] : D extends ChoiceParam<infe
 export type ParamValues = { -readonly [K in ParamKey]: ValueOf<(typeof PARAMS)[K]> };
 
 export const PARAM_KEYS = Object.keys(PARAMS) as ParamKey[];
+
+/** The knobs a panel shows, in table order. */
+export function panelParams(panel: ParamPanel): ParamKey[] {
+  return PARAM_KEYS.filter((k) => (PARAMS[k] as ParamDef).panel === panel);
+}
 
 export function defaultParams(): ParamValues {
   const out = {} as Record<string, unknown>;
@@ -277,6 +314,49 @@ export function parseParamText(key: ParamKey, text: string): ParsedParam<ParamVa
       return { value: d.default, problem: `${d.label}: '${text}' is not true/false (1/0); using ${d.default}` };
     }
   }
+}
+
+/** Words a person (or a link, or the command line) may write for "no limit" on a budget. */
+const NO_LIMIT_WORDS = new Set(['none', 'no limit', 'inf', 'infinity', '∞', 'unlimited']);
+
+/** A number as people write it: digits with at most one point, an optional exponent; no hex, no "Infinity". */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** Thousands grouped with commas (1,000 or 12,500.5), the only place a comma may stand. */
+const GROUPED_THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+
+export type NumberEntry = { value: number; problem?: undefined } | { value?: undefined; problem: string };
+
+/**
+ * Reads what a person typed into a number box of the table. Unlike
+ * parseParamText (links and the command line, which clamp and report), it
+ * never changes a value on its own: text that is not a number, out of the
+ * range, not whole where the knob is whole, or finer than the knob's step
+ * gives a problem to show at the field, and the knob keeps its last good
+ * value. Spaces and underscores between digits and thousands commas are
+ * read as grouping; a decimal comma is refused rather than read as grouping
+ * ("2,5" is not 25). On a budget, "none" (or "no limit", "inf") is its top,
+ * which means no limit.
+ */
+export function readNumberEntry(d: NumberParam, text: string): NumberEntry {
+  const t = text.trim().toLowerCase();
+  const unit = d.unit ? ` ${d.unit}` : '';
+  const shown = text.trim().length > 24 ? `${text.trim().slice(0, 24)}…` : text.trim();
+  if (d.unboundedAtMax && NO_LIMIT_WORDS.has(t)) return { value: d.max };
+  if (t === '') return { problem: `Type a number${d.unboundedAtMax ? ', or none for no limit' : ''}.` };
+  let digits = t.replace(/(?<=\d)[\s_](?=\d)/g, '');
+  if (GROUPED_THOUSANDS.test(digits)) digits = digits.replace(/,/g, '');
+  if (!PLAIN_NUMBER.test(digits)) {
+    const comma = /^[+-]?\d*,\d+$/.test(digits) ? ` (write decimals with a point: ${digits.replace(',', '.')})` : '';
+    return { problem: `'${shown}' is not a number${comma}.` };
+  }
+  const v = Number(digits);
+  if (!Number.isFinite(v)) return { problem: `'${shown}' is too large to be a number here.` };
+  if (v < d.min) return { problem: `${v} is below the least, ${d.min}${unit}.` };
+  if (v > d.max) return { problem: `${v} is above the most, ${d.max}${unit}${d.unboundedAtMax ? '; for no limit, type none' : ''}.` };
+  if (d.integer && !Number.isInteger(v)) return { problem: `${v} is not a whole number.` };
+  // A value off the knob's grid would be rounded on the way in: say so instead of rounding it.
+  if (!d.integer && Math.abs(clampNumber(d, v) - v) > 1e-9 * Math.max(1, Math.abs(v))) return { problem: `${v} is finer than the steps of ${d.step}${unit}.` };
+  return { value: d.integer ? v : clampNumber(d, v) };
 }
 
 export function formatParamText(key: ParamKey, value: ParamValues[ParamKey]): string {

@@ -8,6 +8,8 @@
  * already arrived is lost when a scorer crashes or the search is cancelled.
  * A chunk interrupted by a crash is retried once on the same (respawned)
  * endpoint; candidates that fail twice get a NaN score and are never selected.
+ * A training cut off by a crashed worker is started again once; one that
+ * fails for any other reason (the candidate's own error) is not.
  */
 import type { Evaluators, TrainProgress as PipelineProgress, TrainResult as PipelineResult } from '../core/search/pipeline.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
@@ -36,6 +38,11 @@ export class TrainingCancelled extends Error {
 
 function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e instanceof Error && e.name === 'AbortError');
+}
+
+/** The worker under the call crashed or ended (the page's WorkerCrashedError, src/ui/workers/bridge.ts). */
+function isWorkerCrash(e: unknown): boolean {
+  return e instanceof Error && e.name === 'WorkerCrashedError';
 }
 
 export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer: TrainingEndpoint, opts: EvaluatorOptions): Evaluators {
@@ -84,16 +91,25 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
 
     async train(genome, epochs, signal, onProgress): Promise<PipelineResult> {
       let lastLoss = NaN;
-      const r = await trainer.train(
-        { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed },
-        (p) => {
-          if (p.kind !== 'batch' || p.phase !== 'train') return;
-          if (p.loss !== undefined) lastLoss = p.loss;
-          const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
-          onProgress(progress);
-        },
-        signal,
-      );
+      const attempt = () =>
+        trainer.train(
+          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed },
+          (p) => {
+            if (p.kind !== 'batch' || p.phase !== 'train') return;
+            if (p.loss !== undefined) lastLoss = p.loss;
+            const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
+            onProgress(progress);
+          },
+          signal,
+        );
+      let r: TrainResult;
+      try {
+        r = await attempt();
+      } catch (e) {
+        if (isAbort(e, signal) || !isWorkerCrash(e)) throw e;
+        // The client respawns the worker for this call; the same seed trains the same model from its start.
+        r = await attempt();
+      }
       if (!r.completed) throw new TrainingCancelled();
       return {
         accuracyFloat: r.testAccuracyFloat,

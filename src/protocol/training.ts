@@ -136,12 +136,32 @@ export interface EpochProgressMessage extends EpochSummary {
   lifRates: LayerRate[];
 }
 
-export type TrainProgress = BatchProgressMessage | EpochProgressMessage;
+/**
+ * A pass of a test evaluation done: after each epoch (phase 'train' or
+ * 'qat', with its epoch) and of the quantized network at the end (phase
+ * 'quantized'). A wide, long network spends minutes there between batch messages.
+ */
+export interface EvalProgressMessage {
+  kind: 'eval';
+  jobId: number;
+  phase: TrainPhase | 'quantized';
+  /** 0-based, for the per-epoch evaluations */
+  epoch?: number;
+  /** test images evaluated so far */
+  images: number;
+  total: number;
+}
+
+export type TrainProgress = BatchProgressMessage | EpochProgressMessage | EvalProgressMessage;
 
 export interface TrainResult {
   jobId: number;
   /** false when cancelled: the epochs so far are reported, no quantized accuracy */
   completed: boolean;
+  /** images per training pass: the batch size, or the micro-batch that fits the memory budget (src/tf/train.ts) */
+  microBatch: number;
+  /** images per evaluation pass */
+  evalBatch: number;
   genome: string;
   dataset: DatasetName;
   backend: string;
@@ -190,4 +210,6 @@ export interface TrainingApi {
   cancel(jobId: number): void;
   /** Throws from a timer in the worker's global scope, to exercise the page's crash handling. */
   crashForTest(): void;
+  /** Ends the worker from a timer with `self.close()`: no error event, as when the browser ends a worker. */
+  closeForTest(): void;
 }

@@ -18,6 +18,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_LIF } from '../core/snn/lif.ts';
 import { lifMultiStep } from './lif.ts';
+import { guardWasmHeap } from './wasm-heap.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -194,6 +195,8 @@ async function activate(name: BackendName): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`${name} failed to initialise`);
   await tf.ready();
+  // A full heap must fail the job that asked, not corrupt every tensor (wasm-heap.ts).
+  if (name === 'wasm') guardWasmHeap();
 }
 
 const SLOW_WARMUP_MS = 100;

@@ -15,9 +15,20 @@
  * the abort message).
  *
  * Memory: every step runs inside tf.tidy or disposes what it made; the live
- * tensor count after a step equals the count before it (tested).
+ * tensor count after a step equals the count before it (tested). A pass
+ * holds every map of the unroll at once (src/core/arch/activation-memory.ts
+ * counts them per image), so its batch is sized to fit PASS_MEMORY_BUDGET:
+ * evaluation runs in batches of at most that many images, and a training
+ * batch that does not fit is split into micro-batches whose gradients are
+ * summed before the one optimizer step (the batch, the learning rate and the
+ * number of steps stay as asked; the batch norms then normalise each
+ * micro-batch with its own statistics and update their running statistics
+ * once per micro-batch, as "ghost" batch norm does). A candidate of which
+ * not even one image fits is refused with a MemoryBudgetError before any
+ * work.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { activationMemory, batchForMemory, PASS_MEMORY_BUDGET } from '../core/arch/activation-memory.ts';
 import { epochBatches, makeBatch, UNIT, type Normalisation } from '../core/data/batches.ts';
 import type { Dataset } from '../core/data/format.ts';
 import type { SpikingModel } from './model.ts';
@@ -49,8 +60,10 @@ export interface TrainOptions {
   warmupSteps?: number;
   /** seed of the batch order and of the rate-encoding draws (default 0) */
   seed?: number;
-  /** test batch size (default 250) */
+  /** test batch size (default DEFAULT_EVAL_BATCH, or fewer where the candidate's pass would not fit `memoryBudget`) */
   evalBatchSize?: number;
+  /** bytes one pass may hold (default PASS_MEMORY_BUDGET): sizes the evaluation batches and the training micro-batches */
+  memoryBudget?: number;
   /** quantization-aware training: fake-quantize the layer weights to this many bits (straight-through gradient) */
   qatBits?: number;
   /** scale fc1 on the first batch so the hidden layer fires (SpikingModel.calibrate; default true) */
@@ -60,7 +73,10 @@ export interface TrainOptions {
   /** read the running loss for the progress callback every this many batches (default 10; 0 = never) */
   progressLossEvery?: number;
   onBatch?: (p: BatchProgress) => void;
+  /** after each pass of an epoch's test evaluation */
+  onEvalBatch?: (p: EvalProgress & { epoch: number }) => void;
   onEpoch?: (e: EpochStats) => void;
+  /** checked between batches and between evaluation passes */
   signal?: AbortSignal;
 }
 
@@ -101,6 +117,10 @@ export interface EpochStats {
 
 export interface TrainResult {
   epochs: EpochStats[];
+  /** images per forward/backward pass: the batch size, or less where the batch did not fit the memory budget */
+  microBatch: number;
+  /** images per evaluation pass */
+  evalBatch: number;
   /** test accuracy after the last completed epoch (NaN if none) */
   testAccuracy: number;
   inputRates: LayerRate[];
@@ -143,13 +163,9 @@ export interface TrainStepResult {
   lifRates: tf.Tensor1D;
 }
 
-/**
- * One optimisation step on a batch: forward (training mode), loss, gradients
- * through the unroll, update. Returns kept scalars the caller disposes.
- */
-export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, labels: tf.Tensor1D, lr: number, opts: { encodingSeed?: number; qatBits?: number } = {}): TrainStepResult {
+/** Forward (training mode), loss and gradients of one pass; every returned tensor is kept, for the caller to dispose. */
+function passGradients(model: SpikingModel, vars: tf.Variable[], x: tf.Tensor4D, labels: tf.Tensor1D, opts: { encodingSeed?: number; qatBits?: number }): TrainStepResult & { grads: tf.Tensor[] } {
   let kept: Omit<TrainStepResult, 'loss'> | null = null;
-  const vars = model.trainable as tf.Variable[];
   const weightTransform = opts.qatBits ? (w: tf.Tensor) => fakeQuantize(w, opts.qatBits!) : undefined;
   const { value, grads } = tf.variableGrads(() => {
     const out = model.forward(x, { training: true, encodingSeed: opts.encodingSeed, weightTransform });
@@ -159,30 +175,133 @@ export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, l
     kept = { correct: tf.keep(correct), inputRates: tf.keep(out.inputRates), lifRates: tf.keep(out.lifRates) };
     return loss;
   }, vars);
-  opt.step(
-    vars,
-    vars.map((v) => grads[v.name]),
-    lr,
-  );
+  return { loss: value, ...kept!, grads: vars.map((v) => grads[v.name]) };
+}
+
+/**
+ * One optimisation step on a batch: forward (training mode), loss, gradients
+ * through the unroll, update. Returns kept scalars the caller disposes.
+ *
+ * `microBatch` (default: the whole batch): a batch larger than this runs as
+ * consecutive passes of at most `microBatch` images, each pass's mean loss
+ * weighted by its share of the batch, so the summed gradient is the batch's
+ * mean-loss gradient (exactly so when every micro-batch has the batch's
+ * statistics in its batch norms; see the file comment); then one update.
+ * The returned loss and rates are the batch's, weighted the same way.
+ */
+export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, labels: tf.Tensor1D, lr: number, opts: { encodingSeed?: number; qatBits?: number; microBatch?: number } = {}): TrainStepResult {
+  const vars = model.trainable as tf.Variable[];
+  const B = x.shape[0];
+  const micro = Math.max(1, Math.min(B, Math.floor(opts.microBatch ?? B)));
+  if (micro >= B) {
+    const { grads, ...r } = passGradients(model, vars, x, labels, opts);
+    opt.step(vars, grads, lr);
+    tf.dispose(grads);
+    return r;
+  }
+  // Running sums over the micro-batches: loss, correct, input rates, LIF rates, then one gradient per variable.
+  let sums: tf.Tensor[] | null = null;
+  for (let start = 0, part = 0; start < B; start += micro, part++) {
+    const n = Math.min(micro, B - start);
+    const share = n / B;
+    const xs = tf.slice(x, [start, 0, 0, 0], [n, -1, -1, -1]);
+    const ls = tf.slice(labels, [start], [n]);
+    // Part 0 draws what a whole-batch step would (rate encoding); later parts draw afresh.
+    const r = passGradients(model, vars, xs, ls, { ...opts, encodingSeed: (opts.encodingSeed ?? 0) + part * 7919 });
+    const parts = [r.loss, r.correct, r.inputRates, r.lifRates, ...r.grads];
+    const prev: tf.Tensor[] | null = sums;
+    // Means (loss, rates, gradients of the mean loss) count by the micro-batch's share of the batch; `correct` is a count.
+    sums = tf.tidy(() =>
+      parts.map((t, i): tf.Tensor => {
+        const weighted = i === 1 ? t : tf.mul(t, share);
+        return prev ? tf.add(prev[i], weighted) : i === 1 ? tf.clone(t) : weighted;
+      }),
+    );
+    tf.dispose([xs, ls, ...parts, ...(prev ?? [])]);
+  }
+  const [loss, correct, inputRates, lifRates, ...grads] = sums!;
+  opt.step(vars, grads, lr);
   tf.dispose(grads);
-  return { loss: value, ...kept! };
+  return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, inputRates: inputRates as tf.Tensor1D, lifRates: lifRates as tf.Tensor1D };
+}
+
+/** The error of a candidate whose pass does not fit the memory budget even with one image (the message does not name it: the caller does). */
+export class MemoryBudgetError extends Error {
+  override name = 'MemoryBudgetError';
+}
+
+const MIB = 1024 * 1024;
+
+/** Images per training pass for `model` with batches of `batchSize`: the batch, or the micro-batch that fits `budget`. */
+export function trainingMicroBatch(model: SpikingModel, batchSize: number, budget: number = PASS_MEMORY_BUDGET): number {
+  const m = activationMemory(model.arch, model.encoding);
+  const n = batchForMemory(m.trainPerImage, batchSize, budget, m.trainFixed);
+  if (n === 0) {
+    throw new MemoryBudgetError(`one training image needs ${Math.round((m.trainPerImage + m.trainFixed) / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`);
+  }
+  return n;
+}
+
+/** Default images per evaluation pass, for candidates small enough. */
+export const DEFAULT_EVAL_BATCH = 250;
+
+/** Images per evaluation pass for `model`: `wanted` (default DEFAULT_EVAL_BATCH) or fewer, to fit `budget`. */
+export function evaluationBatch(model: SpikingModel, wanted: number = DEFAULT_EVAL_BATCH, budget: number = PASS_MEMORY_BUDGET): number {
+  const m = activationMemory(model.arch, model.encoding);
+  const n = batchForMemory(m.evalPerImage, wanted, budget);
+  if (n === 0) {
+    throw new MemoryBudgetError(`one test image needs ${Math.round(m.evalPerImage / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`);
+  }
+  return n;
 }
 
 export interface EvalResult {
+  /** NaN when cancelled */
   accuracy: number;
+  /** the signal stopped the evaluation between two passes */
+  cancelled: boolean;
   /** mean input spike rate of each weight layer over the evaluated images (eval mode), layer-list order */
   inputRates: LayerRate[];
   /** mean output spike rate of each LIF */
   lifRates: LayerRate[];
 }
 
-/** Accuracy and spike rates on `indices` in eval mode (batch-norm running statistics); one read at the end. */
-export async function evaluateDetailed(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: { batchSize?: number; norm?: Normalisation; seed?: number; weightTransform?: (w: tf.Tensor, name: string) => tf.Tensor } = {}): Promise<EvalResult> {
-  const bs = opts.batchSize ?? 250;
+export interface EvalOptions {
+  /** images per pass (default DEFAULT_EVAL_BATCH); fewer where the pass would not fit `memoryBudget` */
+  batchSize?: number;
+  /** bytes one pass may hold (default PASS_MEMORY_BUDGET) */
+  memoryBudget?: number;
+  norm?: Normalisation;
+  seed?: number;
+  weightTransform?: (w: tf.Tensor, name: string) => tf.Tensor;
+  /** checked between passes: a wide, long network can take minutes over a test split */
+  signal?: AbortSignal;
+  /** after each pass */
+  onBatch?: (p: EvalProgress) => void;
+}
+
+export interface EvalProgress {
+  /** images evaluated so far */
+  images: number;
+  total: number;
+}
+
+/**
+ * Accuracy and spike rates on `indices` in eval mode (batch-norm running
+ * statistics), in passes sized by `evaluationBatch`; one read at the end.
+ * Between passes it reports progress, yields to the event loop (so an abort
+ * message can arrive) and stops when the signal is aborted.
+ */
+export async function evaluateDetailed(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions = {}): Promise<EvalResult> {
+  const bs = evaluationBatch(model, opts.batchSize, opts.memoryBudget);
   let correct: tf.Tensor | null = null;
   let inSum: tf.Tensor | null = null;
   let lifSum: tf.Tensor | null = null;
   for (let i = 0, k = 0; i < indices.length; i += bs, k++) {
+    if (opts.signal?.aborted) {
+      tf.dispose([correct, inSum, lifSum].filter((t): t is tf.Tensor => t !== null));
+      return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+    }
     const idx = Array.prototype.slice.call(indices, i, Math.min(i + bs, indices.length)) as number[];
     const b = makeBatch(data, idx, opts.norm ?? UNIT);
     const [c, ir, lr] = tf.tidy(() => {
@@ -195,22 +314,35 @@ export async function evaluateDetailed(model: SpikingModel, data: Dataset, indic
     inSum = accumulate(inSum, ir);
     lifSum = accumulate(lifSum, lr);
     tf.dispose([c, ir, lr]);
+    opts.onBatch?.({ images: i + idx.length, total: indices.length });
+    await yieldToLoop();
   }
   const names = model.layers.map((l, i) => l.name ?? `layer${i}`);
-  if (!correct) return { accuracy: NaN, inputRates: [], lifRates: [] };
+  if (!correct) return { accuracy: NaN, cancelled: false, inputRates: [], lifRates: [] };
   const [cv, iv, lv] = await Promise.all([correct.data(), inSum!.data(), lifSum!.data()]);
   tf.dispose([correct, inSum!, lifSum!]);
   const n = indices.length;
-  return { accuracy: cv[0] / n, inputRates: named(names, iv, n), lifRates: named(model.lifNames, lv, n) };
+  return { accuracy: cv[0] / n, cancelled: false, inputRates: named(names, iv, n), lifRates: named(model.lifNames, lv, n) };
 }
 
-/** Fraction of `indices` the model classifies correctly (eval mode). */
-export async function evaluate(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: { batchSize?: number; norm?: Normalisation; seed?: number; weightTransform?: (w: tf.Tensor, name: string) => tf.Tensor } = {}): Promise<number> {
+/** Fraction of `indices` the model classifies correctly (eval mode; NaN when cancelled). */
+export async function evaluate(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions = {}): Promise<number> {
   return (await evaluateDetailed(model, data, indices, opts)).accuracy;
 }
 
 function named(names: readonly string[], values: ArrayLike<number>, div: number): LayerRate[] {
   return names.map((name, i) => ({ name, rate: values[i] / div }));
+}
+
+/** `model.calibrate` on the first `images` of `x` (a forward pass over more would not fit the memory budget). */
+function calibrateOn(model: SpikingModel, x: tf.Tensor4D, images: number): void {
+  if (images >= x.shape[0]) {
+    model.calibrate(x);
+    return;
+  }
+  const part = tf.slice(x, [0, 0, 0, 0], [images, -1, -1, -1]);
+  model.calibrate(part);
+  part.dispose();
 }
 
 /** Trains `model` on `data`; see the file comment. */
@@ -224,8 +356,11 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
   const batchesPerEpoch = Math.ceil(data.train.length / bs);
   const totalSteps = batchesPerEpoch * opts.epochs;
   const layerNames = model.layers.map((l, i) => l.name ?? `layer${i}`);
+  // Both throw a MemoryBudgetError for a candidate too large to run at all, before any work.
+  const microBatch = trainingMicroBatch(model, bs, opts.memoryBudget);
+  const evalBatch = evaluationBatch(model, opts.evalBatchSize, opts.memoryBudget);
   const opt = makeOptimizer(optimizer, { momentum: opts.momentum, weightDecay: opts.weightDecay });
-  const result: TrainResult = { epochs: [], testAccuracy: NaN, inputRates: [], lifRates: [], samplesPerS: 0, steps: 0, cancelled: false };
+  const result: TrainResult = { epochs: [], microBatch, evalBatch, testAccuracy: NaN, inputRates: [], lifRates: [], samplesPerS: 0, steps: 0, cancelled: false };
   let trainSeconds = 0;
   let trainSamples = 0;
   let step = 0;
@@ -249,8 +384,8 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
         const b = makeBatch(data.dataset, batches[bi], norm);
         const x = tf.tensor4d(b.x, b.shape);
         const labels = tf.tensor1d(b.labels, 'int32');
-        if (step === 0 && opts.calibrate !== false) model.calibrate(x);
-        const r = trainStep(model, opt, x, labels, lr, { encodingSeed: seed * 100003 + step, qatBits: opts.qatBits });
+        if (step === 0 && opts.calibrate !== false) calibrateOn(model, x, microBatch);
+        const r = trainStep(model, opt, x, labels, lr, { encodingSeed: seed * 100003 + step, qatBits: opts.qatBits, microBatch });
         tf.dispose([x, labels]);
         const n = b.labels.length;
         const weighted = tf.mul(r.loss, n);
@@ -278,8 +413,14 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
       tf.dispose([lossSum!, correctSum!, inSum!, lifSum!]);
       trainSeconds += epochSeconds;
       trainSamples += seen;
-      const partial = result.cancelled;
-      const testAccuracy = opts.skipEval || partial ? NaN : await evaluate(model, data.dataset, data.test, { batchSize: opts.evalBatchSize, norm, seed });
+      let partial = result.cancelled;
+      let testAccuracy = NaN;
+      if (!opts.skipEval && !partial) {
+        const onEval = opts.onEvalBatch;
+        const ev = await evaluateDetailed(model, data.dataset, data.test, { batchSize: evalBatch, memoryBudget: opts.memoryBudget, norm, seed, signal: opts.signal, onBatch: onEval && ((p) => onEval({ ...p, epoch })) });
+        testAccuracy = ev.accuracy;
+        if (ev.cancelled) partial = result.cancelled = true;
+      }
       const stats: EpochStats = {
         epoch,
         loss: lossV[0] / seen,

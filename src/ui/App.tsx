@@ -14,6 +14,7 @@ import { SearchPanel } from './panels/SearchPanel.tsx';
 import { SearchContext } from './search/context.ts';
 import type { SearchController } from './search/controller.ts';
 import { SearchResults } from './search/SearchResults.tsx';
+import { LinkRunPrompt } from './search/LinkRunPrompt.tsx';
 
 export function App({ actions, search }: { actions: StudioActions; search: SearchController }) {
   return (
@@ -33,6 +34,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
           </nav>
         </header>
         <LinkNoticeBanner />
+        <LinkRunPrompt />
         <ImportBanner />
         <main className="layout">
           <aside className="controls" aria-label="Settings">

@@ -2,7 +2,7 @@
  * Light, dark or the system's choice (prefers-color-scheme). The choice is
  * kept in localStorage and applied as `data-theme="light|dark"` (the
  * resolved theme, which the stylesheet keys on) and `data-theme-choice` on
- * <html>. index.html applies the stored choice before the first paint, so
+ * <html>. public/theme-init.js applies the stored choice before the first paint, so
  * the page never flashes the other theme. Canvas colours (which CSS cannot
  * reach) are re-read whenever the resolved theme changes.
  */
@@ -15,7 +15,7 @@ export const THEME_CHOICES = ['light', 'dark', 'system'] as const;
 export type ThemeChoice = (typeof THEME_CHOICES)[number];
 export type Theme = 'light' | 'dark';
 
-/** Also read by the inline script in index.html: keep the two in step. */
+/** Also read by public/theme-init.js (which index.html runs before the first paint): keep the two in step. */
 export const THEME_STORAGE_KEY = 'neuronas-studio:theme';
 
 export function isThemeChoice(v: unknown): v is ThemeChoice {

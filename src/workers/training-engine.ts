@@ -178,6 +178,7 @@ export class TrainingEngine {
           ...(request.lr !== undefined ? { lr: request.lr } : {}),
           seed: request.seed,
           onBatch: (p) => send(onProgress, { kind: 'batch', jobId, phase: 'train', ...p }),
+          onEvalBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'train', ...p }),
           onEpoch: (e) => send(onProgress, { kind: 'epoch', jobId, phase: 'train', ...summary(e), lifRates: e.lifRates }),
         });
         let qat: EpochStats[] = [];
@@ -192,6 +193,7 @@ export class TrainingEngine {
             qatBits: weightBits,
             calibrate: false,
             onBatch: (p) => send(onProgress, { kind: 'batch', jobId, phase: 'qat', ...p }),
+            onEvalBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'qat', ...p }),
             onEpoch: (e) => send(onProgress, { kind: 'epoch', jobId, phase: 'qat', ...summary(e), lifRates: e.lifRates }),
           });
           qat = q.epochs;
@@ -203,10 +205,13 @@ export class TrainingEngine {
         if (!cancelled) {
           const quant = quantizeModelWeights(model, weightBits);
           try {
-            const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed });
-            testAccuracyQuantized = q.accuracy;
-            spikeRates = q.inputRates;
-            lifRates = q.lifRates;
+            const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed, signal, onBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'quantized', ...p }) });
+            if (q.cancelled) cancelled = true;
+            else {
+              testAccuracyQuantized = q.accuracy;
+              spikeRates = q.inputRates;
+              lifRates = q.lifRates;
+            }
           } finally {
             quant.restore();
           }
@@ -214,6 +219,8 @@ export class TrainingEngine {
         return {
           jobId,
           completed: !cancelled,
+          microBatch: result.microBatch,
+          evalBatch: result.evalBatch,
           genome: formatGenome(arch),
           dataset: request.dataset,
           backend: choice.backend,

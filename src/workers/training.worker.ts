@@ -18,6 +18,7 @@ import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend
 import { initBackend } from '../tf/backend.ts';
 import { loadDatasetBrowser } from '../tf/data-browser.ts';
 import { TrainingEngine } from './training-engine.ts';
+import { exposeWorkerApi } from './lifeline.ts';
 import type { TrainingApi } from '../protocol/training.ts';
 
 /** Same-origin URLs of the wasm binaries, absolute (a worker resolves relative URLs against its own script). */
@@ -75,6 +76,9 @@ const api: TrainingApi = {
       throw new Error('simulated crash of the training worker');
     });
   },
+  closeForTest() {
+    setTimeout(() => self.close());
+  },
 };
 
-Comlink.expose(api);
+exposeWorkerApi(api);

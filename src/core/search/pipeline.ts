@@ -23,6 +23,7 @@ import { formatGenome } from '../arch/genome.ts';
 import { CandidateStream, compileSpace, makeRng, type CompiledSpace, type SearchSpace } from '../arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture, type CompiledHardware, type CostTotals } from '../cost/estimator.ts';
 import type { HardwareConfig } from '../cost/hardware.ts';
+import { budgetViolation } from '../feasibility.ts';
 import type { Budgets } from '../settings.ts';
 import { crowdingDistance, nonDominated, nonDominatedSort, type Direction } from './pareto.ts';
 import { mutate } from './mutate.ts';
@@ -182,24 +183,6 @@ export class SearchCancelled extends Error {
   constructor() {
     super('the search was cancelled');
   }
-}
-
-const BUDGET_FIELDS: readonly [keyof Budgets, keyof CostFigures][] = [
-  ['maxParams', 'params'],
-  ['maxAreaMm2', 'areaMm2'],
-  ['maxLatencyMs', 'latencyMs'],
-  ['maxEnergyUJ', 'energyUJ'],
-];
-
-/** How far a candidate is over its budgets: Σ (value / budget − 1) over the broken ones. */
-export function budgetViolation(c: CostFigures, b: Budgets): number {
-  let v = 0;
-  for (const [budget, field] of BUDGET_FIELDS) {
-    const limit = b[budget];
-    const x = c[field];
-    if (!(x <= limit)) v += Number.isFinite(x) ? x / limit - 1 : Infinity;
-  }
-  return v;
 }
 
 function figures(t: CostTotals): CostFigures {

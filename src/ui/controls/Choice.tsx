@@ -1,12 +1,12 @@
 /** Select, checkbox group and checkbox for the choice, set and flag knobs of the parameter table. */
 import { useId } from 'react';
-import type { ChoiceParam, FlagParam, SetParam } from '../../core/params.ts';
+import type { ChoiceParam, FlagParam, ParamKey, SetParam } from '../../core/params.ts';
 
-export function ChoiceSelect<T extends string | number>({ def, value, options, onChange, testId }: { def: ChoiceParam<T>; value: T; options?: readonly T[]; onChange(v: T): void; testId?: string }) {
+export function ChoiceSelect<T extends string | number>({ paramKey, def, value, options, onChange, testId }: { paramKey?: ParamKey; def: ChoiceParam<T>; value: T; options?: readonly T[]; onChange(v: T): void; testId?: string }) {
   const id = useId();
   const opts = options ?? def.options;
   return (
-    <div className="knob knob-inline">
+    <div className="knob knob-inline" data-param={paramKey}>
       <label htmlFor={id}>{def.label}</label>
       <select
         id={id}
@@ -32,10 +32,10 @@ export function ChoiceSelect<T extends string | number>({ def, value, options, o
   );
 }
 
-export function SetCheckboxes<T extends string | number>({ def, value, onChange, format }: { def: SetParam<T>; value: readonly T[]; onChange(v: T[]): void; format?: (o: T) => string }) {
+export function SetCheckboxes<T extends string | number>({ paramKey, def, value, onChange, format }: { paramKey?: ParamKey; def: SetParam<T>; value: readonly T[]; onChange(v: T[]): void; format?: (o: T) => string }) {
   const id = useId();
   return (
-    <fieldset className="knob set" aria-describedby={`${id}-help`}>
+    <fieldset className="knob set" aria-describedby={`${id}-help`} data-param={paramKey}>
       <legend>{def.label}</legend>
       <div className="set-options">
         {def.options.map((o) => {
@@ -64,10 +64,10 @@ export function SetCheckboxes<T extends string | number>({ def, value, onChange,
   );
 }
 
-export function FlagCheckbox({ def, value, onChange }: { def: FlagParam; value: boolean; onChange(v: boolean): void }) {
+export function FlagCheckbox({ paramKey, def, value, onChange }: { paramKey?: ParamKey; def: FlagParam; value: boolean; onChange(v: boolean): void }) {
   const id = useId();
   return (
-    <div className="knob">
+    <div className="knob" data-param={paramKey}>
       <label className="check">
         <input type="checkbox" checked={value} aria-describedby={`${id}-help`} onChange={(e) => onChange(e.currentTarget.checked)} />
         <span>{def.label}</span>

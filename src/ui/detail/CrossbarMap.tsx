@@ -8,7 +8,8 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CostReport } from '../../core/cost/report.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { useCssColors } from '../theme.ts';
-import { crossbarMapLayout, describeSquare, mappingOf, squareAt } from './crossbar-map.ts';
+import { crossbarMapLayout, describeSquare, drawCrossbarMap, mappingOf, squareAt } from './crossbar-map.ts';
+import { devicePixelRatio, fitCanvas } from '../plot/canvas.ts';
 import { layerColor } from './palette.ts';
 
 const THEME_COLORS = { tile: '--border', pe: '--grid', empty: '--grid' } as const;
@@ -39,31 +40,8 @@ export function CrossbarMap({ report }: { report: CostReport }) {
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || !layout) return;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(layout.width * dpr);
-    canvas.height = Math.round(Math.max(1, layout.height) * dpr);
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, layout.width, layout.height);
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = colors.tile || '#888';
-    for (const r of layout.tileRects) ctx.strokeRect(r.x, r.y, r.w, r.h);
-    ctx.strokeStyle = colors.pe || '#ccc';
-    for (const r of layout.peRects) ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-    const s = layout.size;
-    for (let i = 0; i < layout.count; i++) {
-      const color = layerColor(layout.layer[i]);
-      const f = layout.fill[i];
-      ctx.globalAlpha = 0.22;
-      ctx.fillStyle = color;
-      ctx.fillRect(layout.x[i], layout.y[i], s, s);
-      if (f > 0) {
-        ctx.globalAlpha = 1;
-        const h = Math.max(1, Math.round(f * s * 4) / 4);
-        ctx.fillRect(layout.x[i], layout.y[i] + s - h, s, h);
-      }
-    }
-    ctx.globalAlpha = 1;
+    const ctx = fitCanvas(canvas, layout.width, Math.max(1, layout.height), devicePixelRatio());
+    if (ctx) drawCrossbarMap(ctx, layout, colors, layerColor);
   }, [layout, colors]);
 
   const label = `Crossbar mapping: ${formatCount(mapping.tiles)} tiles, ${formatCount(mapping.totalPes)} PEs, ${formatCount(mapping.totalCrossbars)} crossbars of ${mapping.xbar}×${mapping.xbar} cells; ${(report.utilisation * 100).toFixed(1)} % of the mapped cells hold a weight.`;

@@ -257,3 +257,37 @@ export function describeSquare(m: Mapping, layout: MapLayout, i: number): string
 function fmt(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+/** Colours of the picture's frame lines (from the theme): tile outlines and PE outlines. */
+export interface MapColors {
+  tile: string;
+  pe: string;
+}
+
+/**
+ * Draws the layout on a context in CSS pixels: tile and PE outlines, then
+ * each square faintly in its layer's colour with the filled part (its share
+ * of cells holding a weight, from the bottom) solid.
+ */
+export function drawCrossbarMap(ctx: CanvasRenderingContext2D, layout: MapLayout, colors: MapColors, colorOfLayer: (layer: number) => string): void {
+  ctx.clearRect(0, 0, layout.width, layout.height);
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = colors.tile || '#888';
+  for (const r of layout.tileRects) ctx.strokeRect(r.x, r.y, r.w, r.h);
+  ctx.strokeStyle = colors.pe || '#ccc';
+  for (const r of layout.peRects) ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+  const s = layout.size;
+  for (let i = 0; i < layout.count; i++) {
+    const f = layout.fill[i];
+    ctx.globalAlpha = 0.22;
+    ctx.fillStyle = colorOfLayer(layout.layer[i]);
+    ctx.fillRect(layout.x[i], layout.y[i], s, s);
+    if (f > 0) {
+      ctx.globalAlpha = 1;
+      // Quarter-pixel steps, at least one pixel: a nearly empty crossbar still shows.
+      const h = Math.max(1, Math.round(f * s * 4) / 4);
+      ctx.fillRect(layout.x[i], layout.y[i] + s - h, s, h);
+    }
+  }
+  ctx.globalAlpha = 1;
+}

@@ -3,30 +3,23 @@
  * main thread (no worker round trip); each slider says how many candidates
  * exceed it and how many it alone rules out.
  */
-import { PARAMS } from '../../core/params.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { BUDGETS } from '../../core/feasibility.ts';
 import { useStudio } from '../state/store.ts';
-import { NumberSlider } from '../controls/NumberSlider.tsx';
+import { ParamControl } from '../controls/ParamControl.tsx';
 
 const fmt = formatCount;
 
 export function BudgetPanel() {
-  const params = useStudio((s) => s.params);
-  const setParam = useStudio((s) => s.setParam);
   const counts = useStudio((s) => s.feasibility.counts);
   return (
     <section className="panel" aria-labelledby="budgets-title">
       <h2 id="budgets-title">Budgets</h2>
       <p className="panel-note">Candidates above any budget are greyed out. The top of a slider means no limit.</p>
       {BUDGETS.map(({ key }, b) => (
-        <NumberSlider
+        <ParamControl
           key={key}
           paramKey={key}
-          def={PARAMS[key]}
-          value={params[key]}
-          entry
-          onChange={(v) => setParam(key, v)}
           footer={
             <p className="rules-out" title={`${fmt(counts.over[b])} candidates exceed this budget; ${fmt(counts.only[b])} of them meet every other budget, so this one alone rules them out.`}>
               over budget <strong data-testid={`over-${key}`}>{fmt(counts.over[b])}</strong>

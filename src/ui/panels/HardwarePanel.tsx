@@ -3,12 +3,13 @@
  * the parameter table, and a table of every constant of the preset (built
  * from the cost module's field descriptors) to copy the preset and edit it.
  */
-import { useEffect, useId, useState } from 'react';
-import { PARAMS } from '../../core/params.ts';
+import { useId } from 'react';
+import { panelParams } from '../../core/params.ts';
 import { HARDWARE_FIELDS, PRESET_NAMES, describeRange, fieldProblem, type FieldGroup, type HardwareField } from '../../core/cost/hardware.ts';
 import { useStudio } from '../state/store.ts';
 import { KNOB_FIELDS, PER_ARCHITECTURE_FIELDS, presetValue, studioHardware } from '../state/hardware.ts';
-import { ChoiceSelect } from '../controls/Choice.tsx';
+import { ParamControl } from '../controls/ParamControl.tsx';
+import { useEntry } from '../controls/entry.ts';
 
 const GROUP_TITLES: Record<FieldGroup, string> = {
   model: 'Model',
@@ -21,16 +22,14 @@ const GROUP_TITLES: Record<FieldGroup, string> = {
 
 export function HardwarePanel() {
   const p = useStudio((s) => s.params);
-  const setParam = useStudio((s) => s.setParam);
   const edits = useStudio((s) => s.hwEdits);
   const resolution = studioHardware(p, edits);
   return (
     <section className="panel" aria-labelledby="hw-title">
       <h2 id="hw-title">Hardware</h2>
-      <ChoiceSelect def={PARAMS.preset} value={p.preset} options={PRESET_NAMES} onChange={(v) => setParam('preset', v)} testId="select-preset" />
-      <ChoiceSelect def={PARAMS.costMode} value={p.costMode} onChange={(v) => setParam('costMode', v)} testId="select-costMode" />
-      <ChoiceSelect def={PARAMS.xbar} value={p.xbar} onChange={(v) => setParam('xbar', v)} testId="select-xbar" />
-      <ChoiceSelect def={PARAMS.cellBits} value={p.cellBits} onChange={(v) => setParam('cellBits', v)} testId="select-cellBits" />
+      {panelParams('hardware').map((key) => (
+        <ParamControl key={key} paramKey={key} options={key === 'preset' ? PRESET_NAMES : undefined} />
+      ))}
       {p.costMode === 'spikesim' ? <p className="panel-note">SpikeSim mode stores one weight per cell: bits per cell and weight bits do not change the mapping.</p> : null}
       {resolution.error ? (
         <p className="field-error" role="alert">
@@ -114,29 +113,26 @@ function ConstantRow({ field, preset }: { field: HardwareField; preset: string }
   const setHwEdit = useStudio((s) => s.setHwEdit);
   const base = presetValue(preset, field.key);
   const value = edit ?? base;
-  const [draft, setDraft] = useState(String(value));
-  const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    setDraft(String(value));
-    setProblem(null);
-  }, [value]);
-  const commit = (text: string) => {
-    const v = field.type === 'enum' ? text : Number(text.trim());
-    const bad = text.trim() === '' ? 'enter a value' : fieldProblem(field, v);
-    setProblem(bad);
-    if (bad) return;
-    setHwEdit(field.key, v === base ? undefined : v);
-  };
+  const entry = useEntry<number | string>(
+    String(value),
+    (text) => {
+      const v = field.type === 'enum' ? text : Number(text.trim());
+      const bad = text.trim() === '' ? 'enter a value' : fieldProblem(field, v);
+      return bad ? { problem: bad } : { value: v };
+    },
+    (v) => setHwEdit(field.key, v === base ? undefined : v),
+  );
+  const problem = entry.problem;
   return (
     <tr className={edit !== undefined ? 'edited' : undefined}>
       <th scope="row">
         <label htmlFor={id}>
-          <code>{field.key}</code>
+          <code>{field.file}</code>
         </label>
       </th>
       <td>
         {field.type === 'enum' ? (
-          <select id={id} value={String(value)} aria-describedby={`${id}-help`} onChange={(e) => commit(e.currentTarget.value)}>
+          <select id={id} value={String(value)} aria-describedby={`${id}-help`} onChange={(e) => entry.commit(e.currentTarget.value)}>
             {field.allowed!.map((o) => (
               <option key={String(o)}>{String(o)}</option>
             ))}
@@ -146,15 +142,15 @@ function ConstantRow({ field, preset }: { field: HardwareField; preset: string }
             id={id}
             type="text"
             inputMode="decimal"
-            value={draft}
+            value={entry.draft}
             aria-describedby={`${id}-help${problem ? ` ${id}-err` : ''}`}
             aria-invalid={problem ? true : undefined}
             title={describeRange(field)}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-            onBlur={() => commit(draft)}
+            onChange={(e) => entry.edit(e.currentTarget.value)}
+            onBlur={() => entry.commit()}
             onKeyDown={(e) => {
-              if (e.key === 'Enter') commit(draft);
-              if (e.key === 'Escape') setDraft(String(value));
+              if (e.key === 'Enter') entry.commit();
+              if (e.key === 'Escape') entry.revert();
             }}
           />
         )}

@@ -1,34 +1,32 @@
 /**
- * The search knobs (dataset, strategy, samples, top-k, epochs, training
- * images, seed: all from the parameter table), Start / Stop, a progress bar
- * per stage with counts and ETA, and the backend badge.
+ * The search knobs (the parameter table's `search` panel: strategy, data
+ * set, top-k, epochs, training images, score batch), Start / Stop, a
+ * progress bar per stage with counts and ETA, and the backend badge.
  */
-import { useEffect, useState } from 'react';
-import { PARAMS } from '../../core/params.ts';
+import { Fragment, useEffect, useState } from 'react';
+import { panelParams } from '../../core/params.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
-import { NumberSlider } from '../controls/NumberSlider.tsx';
-import { ChoiceSelect } from '../controls/Choice.tsx';
+import { ParamControl } from '../controls/ParamControl.tsx';
 import { useSearch } from '../search/controller.ts';
 import { useSearchController } from '../search/context.ts';
 import { stageProgress, type StageProgress } from '../search/model.ts';
 import { CifarUploadField } from '../dataset/CifarUploadField.tsx';
 
 export function SearchPanel() {
-  const p = useStudio((s) => s.params);
-  const setParam = useStudio((s) => s.setParam);
+  const dataset = useStudio((s) => s.params.dataset);
   const ctl = useSearchController();
   const phase = useSearch((s) => s.phase);
   const busy = phase === 'running' || phase === 'starting';
   return (
     <section className="panel" aria-labelledby="search-title">
       <h2 id="search-title">Search</h2>
-      <ChoiceSelect def={PARAMS.dataset} value={p.dataset} onChange={(v) => setParam('dataset', v)} testId="select-dataset" />
-      {p.dataset === 'cifar10' ? <CifarUploadField /> : null}
-      <ChoiceSelect def={PARAMS.strategy} value={p.strategy} onChange={(v) => setParam('strategy', v)} testId="select-strategy" />
-      <NumberSlider paramKey="topK" def={PARAMS.topK} value={p.topK} entry onChange={(v) => setParam('topK', v)} />
-      <NumberSlider paramKey="epochs" def={PARAMS.epochs} value={p.epochs} entry onChange={(v) => setParam('epochs', v)} />
-      <NumberSlider paramKey="trainSamples" def={PARAMS.trainSamples} value={p.trainSamples} entry onChange={(v) => setParam('trainSamples', v)} />
+      {panelParams('search').map((key) => (
+        <Fragment key={key}>
+          <ParamControl paramKey={key} />
+          {key === 'dataset' && dataset === 'cifar10' ? <CifarUploadField /> : null}
+        </Fragment>
+      ))}
       <p className="panel-note">Samples and seed are under Search space → Sampling; the budgets below apply.</p>
       <div className="search-buttons">
         <button type="button" className="primary" data-testid="search-start" onClick={() => ctl.start()}>
@@ -110,6 +108,18 @@ export function SearchProgress() {
       <Bar label="Rejected before scoring" testId="stage-rejected" value={c.rejected} max={Math.max(1, c.costed)} text={formatCount(c.rejected)} />
       <Bar label="Scored" testId="stage-scored" value={score.done} max={score.expected} text={fmtStage(score)} />
       <Bar label="Trained" testId="stage-trained" value={train.done} max={train.expected} text={`${c.trained} / ${train.expected}${train.running && train.etaS !== null ? ` · ${eta(train.etaS)}` : ''}`} note={trainNote} />
+      {model.failures.length ? (
+        <ul className="train-failures" data-testid="train-failures" aria-label="Candidates that could not be trained">
+          {model.failures.map((f) => (
+            <li key={f.index} data-index={f.index}>
+              <span className="genome">
+                #{f.index + 1} {f.genome}
+              </span>{' '}
+              could not be trained: {f.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p className="panel-note" aria-live="polite" data-testid="search-phase">
         {phase === 'starting'
           ? 'Starting the workers…'

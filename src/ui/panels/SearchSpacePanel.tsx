@@ -1,63 +1,30 @@
-/** Search-space and sampling knobs; any change re-samples and re-costs in the worker. */
-import { useId } from 'react';
-import { PARAMS, clampNumber } from '../../core/params.ts';
+/** Search-space and sampling knobs (the table's `space` and `sampling` panels); any change re-samples and re-costs in the worker. */
+import { PARAMS, clampNumber, panelParams } from '../../core/params.ts';
 import { useStudio } from '../state/store.ts';
-import { NumberSlider } from '../controls/NumberSlider.tsx';
-import { FlagCheckbox, SetCheckboxes } from '../controls/Choice.tsx';
+import { ParamControl } from '../controls/ParamControl.tsx';
 
 export function SearchSpacePanel() {
-  const p = useStudio((s) => s.params);
   const setParam = useStudio((s) => s.setParam);
   return (
     <section className="panel" aria-labelledby="space-title">
       <h2 id="space-title">Search space</h2>
-      <SetCheckboxes def={PARAMS.ops} value={p.ops} onChange={(v) => setParam('ops', v)} />
-      <FlagCheckbox def={PARAMS.requireDirectEdge} value={p.requireDirectEdge} onChange={(v) => setParam('requireDirectEdge', v)} />
-      <FlagCheckbox def={PARAMS.sharedCell} value={p.sharedCell} onChange={(v) => setParam('sharedCell', v)} />
-      <NumberSlider paramKey="channelsMin" def={PARAMS.channelsMin} value={p.channelsMin} onChange={(v) => setParam('channelsMin', v)} />
-      <NumberSlider paramKey="channelsMax" def={PARAMS.channelsMax} value={p.channelsMax} onChange={(v) => setParam('channelsMax', v)} />
-      <NumberSlider paramKey="channelsStep" def={PARAMS.channelsStep} value={p.channelsStep} onChange={(v) => setParam('channelsStep', v)} />
-      <SetCheckboxes def={PARAMS.hidden} value={p.hidden} onChange={(v) => setParam('hidden', v)} />
-      <NumberSlider paramKey="timestepsMin" def={PARAMS.timestepsMin} value={p.timestepsMin} onChange={(v) => setParam('timestepsMin', v)} />
-      <NumberSlider paramKey="timestepsMax" def={PARAMS.timestepsMax} value={p.timestepsMax} onChange={(v) => setParam('timestepsMax', v)} />
-      <SetCheckboxes def={PARAMS.weightBits} value={p.weightBits} onChange={(v) => setParam('weightBits', v)} format={(b) => `${b}-bit`} />
+      {panelParams('space').map((key) => (
+        <ParamControl key={key} paramKey={key} format={key === 'weightBits' ? (b) => `${b}-bit` : undefined} />
+      ))}
       <h3>Sampling</h3>
-      <NumberSlider paramKey="samples" def={PARAMS.samples} value={p.samples} entry onChange={(v) => setParam('samples', v)} />
-      <SeedInput value={p.seed} onChange={(v) => setParam('seed', v)} />
+      {panelParams('sampling').map((key) => (
+        <ParamControl
+          key={key}
+          paramKey={key}
+          action={
+            key === 'seed' ? (
+              <button type="button" onClick={() => setParam('seed', clampNumber(PARAMS.seed, Math.floor(Math.random() * 100000)))}>
+                New seed
+              </button>
+            ) : undefined
+          }
+        />
+      ))}
     </section>
-  );
-}
-
-function SeedInput({ value, onChange }: { value: number; onChange(v: number): void }) {
-  const id = useId();
-  const d = PARAMS.seed;
-  return (
-    <div className="knob">
-      <div className="knob-head">
-        <label htmlFor={id}>{d.label}</label>
-        <span className="seed">
-          <input
-            id={id}
-            type="number"
-            min={d.min}
-            max={d.max}
-            step={1}
-            value={value}
-            aria-describedby={`${id}-help`}
-            data-testid="input-seed"
-            onChange={(e) => {
-              const v = e.currentTarget.valueAsNumber;
-              if (Number.isFinite(v)) onChange(clampNumber(d, v));
-            }}
-          />
-          <button type="button" onClick={() => onChange(clampNumber(d, Math.floor(Math.random() * 100000)))}>
-            New seed
-          </button>
-        </span>
-      </div>
-      <p id={`${id}-help`} className="help">
-        {d.help}
-      </p>
-    </div>
   );
 }

@@ -2,15 +2,14 @@
  * Scatter of costed candidates on two cost axes. A pure component: columns,
  * feasibility mask, axes and budgets come in through props.
  *
- * Recharts draws the axes, grid and budget lines; the points themselves go
- * on a canvas inside the chart (recharts' own axis scales place them), since
- * thousands of SVG circles cannot be recoloured within a frame. Pixel
- * positions are memoized on the data and axes, so a budget change only
- * repaints colours: O(n), no allocation.
+ * The SVG frame (PlotFrame.tsx, shared with the search's Pareto view) draws
+ * the axes, grid and budget lines; the points go on its canvas layer.
+ * Pixel positions are memoized on the data and the frame, so a budget
+ * change only repaints colours: O(n), no allocation.
  */
-import { createContext, memo, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
-import { ScatterFrame } from './ScatterFrame.tsx';
+import { createContext, memo, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { PlotFrame, useFrame } from './PlotFrame.tsx';
+import { CanvasLayer, usePlacedPoints } from './CanvasLayer.tsx';
 import { BUDGETS } from '../../core/feasibility.ts';
 import type { Budgets } from '../../core/settings.ts';
 import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
@@ -40,10 +39,7 @@ export interface CostScatterProps {
 
 const POINT_RADIUS = 2.5;
 const HOVER_DISTANCE = 10;
-const BUDGET_OF_METRIC: Partial<Record<Metric, { key: keyof Budgets; bit: number }>> = Object.fromEntries(
-  BUDGETS.map((b, i) => [b.metric, { key: b.key, bit: 1 << i }]),
-);
-const BUDGET_LABEL: Record<keyof Budgets, string> = { maxParams: 'memory', maxAreaMm2: 'area', maxLatencyMs: 'latency', maxEnergyUJ: 'energy' };
+const BUDGET_OF_METRIC: Partial<Record<Metric, (typeof BUDGETS)[number]>> = Object.fromEntries(BUDGETS.map((b) => [b.metric, b]));
 
 /**
  * What changes while a budget slider moves: passed by context so the memoized
@@ -140,47 +136,46 @@ interface BodyProps {
 
 const ChartBody = memo(function ChartBody(p: BodyProps) {
   return (
-    <ScatterFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={axisTitle(p.y, p.ySpec.scale)} xTickFormat={tickFormat} yTickFormat={tickFormat}>
+    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={axisTitle(p.y, p.ySpec.scale)} xTickFormat={tickFormat} yTickFormat={tickFormat}>
       <PointsLayer {...p} />
       <BudgetLines x={p.x} y={p.y} xSpec={p.xSpec} ySpec={p.ySpec} />
-    </ScatterFrame>
+    </PlotFrame>
   );
 });
 
 /**
  * Dashed lines at the budgets of the metrics on the axes (when the budget is
- * finite and in view), placed with recharts' scales but drawn as plain SVG so
- * moving a budget does not touch recharts' state.
+ * finite and in view). They read the budgets from the paint context, so a
+ * budget move re-renders them and the points, never the frame.
  */
 function BudgetLines({ x, y, xSpec, ySpec }: { x: Metric; y: Metric; xSpec: AxisSpec; ySpec: AxisSpec }) {
   const { budgets } = useContext(PaintContext)!;
-  const plot = usePlotArea();
-  const xScale = useXAxisScale(0);
-  const yScale = useYAxisScale(0);
-  if (!plot || !xScale || !yScale) return null;
+  const frame = useFrame();
+  if (!frame) return null;
+  const { plot } = frame;
   const xBudget = budgetLine(x, budgets, xSpec);
   const yBudget = budgetLine(y, budgets, ySpec);
   const left = plot.x;
   const right = plot.x + plot.width;
   const top = plot.y;
   const bottom = plot.y + plot.height;
-  const bx = xBudget === null ? undefined : xScale(xBudget);
-  const by = yBudget === null ? undefined : yScale(yBudget);
+  const bx = xBudget === null ? NaN : frame.x(xBudget);
+  const by = yBudget === null ? NaN : frame.y(yBudget);
   return (
     <g className="budget-lines" pointerEvents="none">
-      {bx !== undefined ? (
-        <g data-testid="budget-line-x">
+      {Number.isFinite(bx) ? (
+        <g data-testid="budget-line-x" data-at={bx}>
           <line x1={bx} x2={bx} y1={top} y2={bottom} className="budget-line" strokeDasharray="6 4" />
           <text x={bx - 4} y={top + 12} textAnchor="end" className="budget-label">
-            {BUDGET_LABEL[BUDGET_OF_METRIC[x]!.key]} budget
+            {BUDGET_OF_METRIC[x]!.name} budget
           </text>
         </g>
       ) : null}
-      {by !== undefined ? (
-        <g data-testid="budget-line-y">
+      {Number.isFinite(by) ? (
+        <g data-testid="budget-line-y" data-at={by}>
           <line x1={left} x2={right} y1={by} y2={by} className="budget-line" strokeDasharray="6 4" />
           <text x={right - 4} y={by - 5} textAnchor="end" className="budget-label">
-            {BUDGET_LABEL[BUDGET_OF_METRIC[y]!.key]} budget
+            {BUDGET_OF_METRIC[y]!.name} budget
           </text>
         </g>
       ) : null}
@@ -195,47 +190,24 @@ function budgetLine(m: Metric, budgets: Budgets, spec: AxisSpec): number | null 
   return Number.isFinite(v) && v >= spec.domain[0] && v <= spec.domain[1] ? v : null;
 }
 
-/** The canvas of points, sized to recharts' plot area and placed with its axis scales. */
+/** The canvas of points over the frame's plot area, with the keyboard cursor and pointer picking. */
 function PointsLayer(p: BodyProps) {
   const { mask, maskVersion, colors } = useContext(PaintContext)!;
-  const plot = usePlotArea();
-  const xScale = useXAxisScale(0);
-  const yScale = useYAxisScale(0);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
-  const px0 = plot?.x ?? 0;
-  const py0 = plot?.y ?? 0;
-  const width = Math.max(0, Math.round(plot?.width ?? 0));
-  const height = Math.max(0, Math.round(plot?.height ?? 0));
-  const xs = p.columns[p.x];
-  const ys = p.columns[p.y];
-  const points = useMemo<PixelPoints | null>(() => {
-    if (!xScale || !yScale || width === 0) return null;
-    const n = p.count;
-    const px = new Float32Array(n);
-    const py = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const sx = xScale(xs[i]);
-      const sy = yScale(ys[i]);
-      px[i] = sx === undefined ? NaN : sx - px0;
-      py[i] = sy === undefined ? NaN : sy - py0;
-    }
-    return { px, py, n };
-    // dataVersion: the columns are filled in place while a job streams.
-  }, [xs, ys, p.count, p.dataVersion, xScale, yScale, px0, py0, width, height]);
-
-  useLayoutEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || !points) return;
-    const w = Math.round(width * dpr);
-    const h = Math.round(height * dpr);
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
-    const ms = drawPoints(canvas, dpr, points, mask, colors, POINT_RADIUS);
-    performance.mark('neuronas:points-drawn', { detail: { n: points.n, drawMs: ms } });
-  }, [points, mask, maskVersion, colors, width, height, dpr]);
+  const frame = useFrame();
+  const points = usePlacedPoints(p.columns[p.x], p.columns[p.y], p.count, p.dataVersion);
+  const paint = useCallback(
+    (ctx: CanvasRenderingContext2D, _w: number, _h: number, dpr: number) => {
+      if (!points) return;
+      const ms = drawPoints(ctx, dpr, points, mask, colors, POINT_RADIUS);
+      performance.mark('neuronas:points-drawn', { detail: { n: points.n, drawMs: ms } });
+    },
+    // maskVersion: the mask is rewritten in place when a budget moves.
+    [points, mask, maskVersion, colors],
+  );
 
   const { onHover, onPick } = p;
+  const px0 = frame?.plot.x ?? 0;
+  const py0 = frame?.plot.y ?? 0;
   // Keyboard cursor: the arrow keys step through the points in x order (then y), Enter opens the one under it.
   const order = useRef<{ points: PixelPoints; byX: Int32Array } | null>(null);
   const cursor = useRef(-1);
@@ -272,38 +244,28 @@ function PointsLayer(p: BodyProps) {
     const i = byX[next];
     onHover({ index: i, left: px0 + points.px[i], top: py0 + points.py[i], keyboard: true });
   };
-  const find = (e: React.MouseEvent<HTMLCanvasElement>): number => {
-    if (!points) return -1;
-    const r = e.currentTarget.getBoundingClientRect();
-    return nearestPoint(points, e.clientX - r.left, e.clientY - r.top, HOVER_DISTANCE, mask);
-  };
-  if (!plot) return null;
+  const find = (x: number, y: number): number => (points ? nearestPoint(points, x, y, HOVER_DISTANCE, (i) => mask[i] === 0) : -1);
   return (
-    <foreignObject x={px0} y={py0} width={width} height={height} className="points-layer">
-      <canvas
-        ref={canvasRef}
-        style={{ width, height, display: 'block' }}
-        data-testid="points-canvas"
-        data-points={points?.n ?? 0}
-        tabIndex={0}
-        role="img"
-        aria-label="Candidate points. Arrow keys step through them in order of the x axis, Page Up and Page Down jump, Enter opens the one shown."
-        onKeyDown={onKeyDown}
-        onBlur={() => {
-          if (cursor.current >= 0) onHover(null);
-          cursor.current = -1;
-        }}
-        onPointerMove={(e) => {
-          const i = find(e);
-          onHover(i < 0 || !points ? null : { index: i, left: px0 + points.px[i], top: py0 + points.py[i] });
-        }}
-        onPointerLeave={() => onHover(null)}
-        onClick={(e) => {
-          const i = find(e);
-          onPick(i < 0 ? null : i);
-        }}
-      />
-    </foreignObject>
+    <CanvasLayer
+      paint={paint}
+      testId="points-canvas"
+      data={{ 'data-points': points?.n ?? 0 }}
+      focusable
+      label="Candidate points. Arrow keys step through them in order of the x axis, Page Up and Page Down jump, Enter opens the one shown."
+      onKeyDown={onKeyDown}
+      onBlur={() => {
+        if (cursor.current >= 0) onHover(null);
+        cursor.current = -1;
+      }}
+      onPointerAt={(at) => {
+        const i = at && points ? find(at.x, at.y) : -1;
+        onHover(i < 0 || !points ? null : { index: i, left: px0 + points.px[i], top: py0 + points.py[i] });
+      }}
+      onClickAt={(x, y) => {
+        const i = find(x, y);
+        onPick(i < 0 ? null : i);
+      }}
+    />
   );
 }
 
@@ -313,7 +275,7 @@ function figures(columns: Columns, i: number) {
 
 /** "within every budget" or "over the area, energy budgets", from a feasibility mask entry. */
 export function brokenBudgets(mask: number): string {
-  const names = BUDGETS.filter((_, b) => mask & (1 << b)).map((b) => BUDGET_LABEL[b.key]);
+  const names = BUDGETS.filter((b) => mask & b.bit).map((b) => b.name);
   return names.length ? `over the ${names.join(', ')} budget${names.length > 1 ? 's' : ''}` : 'within every budget';
 }
 

@@ -1,21 +1,22 @@
 /**
- * A light SVG frame for a point plot that changes while it is watched (the
- * live Pareto view): grid, numeric axes with the AxisSpec's ticks, axis
- * titles, and the plot area and scales its children (canvas layers) read
- * with `useFrame()`. It looks like ScatterFrame (same margins, axis sizes
- * and CSS classes' styles) but is plain React: a new domain is one render of
- * a few dozen SVG elements, with no chart store and no DOM text measurement.
+ * The SVG frame of the studio's point plots (the cost scatter and the live
+ * Pareto view): grid, numeric axes with the AxisSpec's ticks, axis titles,
+ * and the plot area and scales its children (canvas layers, budget lines)
+ * read with `useFrame()`. Plain React: a new domain is one render of a few
+ * dozen SVG elements, with no chart store and no DOM text measurement.
  *
- * Why not recharts here: measured in Chromium on a 2-core machine, one
- * recharts frame re-render with a new axis domain costs 20–30 ms of
- * main-thread CPU (a cascade of store dispatches — axis settings, chart
- * options, rendered ticks — each re-rendering the chart synchronously, and
- * tick labels measured in the DOM with forced layouts) and its first mount
- * 50–90 ms; during a search the domain moves whenever a scored candidate
- * lands outside it, so each of those was a main-thread task well over 50 ms
- * once the scoring workers took their share of the cores. With this frame,
- * switching the Pareto view's cost axis (new domain, new title, every point
- * re-placed) takes 3–6 ms of script, against 11–37 ms with recharts.
+ * Why not recharts: measured in Chromium on a 2-core machine, one recharts
+ * frame re-render with a new axis domain costs 20–30 ms of main-thread CPU
+ * (a cascade of store dispatches — axis settings, chart options, rendered
+ * ticks — each re-rendering the chart synchronously, and labels measured in
+ * the DOM with forced layouts) and its first mount 50–90 ms; during a search
+ * the domain moves whenever a scored candidate lands outside it. With this
+ * frame, switching a cost axis (new domain, new title, every point
+ * re-placed) takes 2–8 ms of main-thread CPU, against 5–31 ms with recharts
+ * (both plots, measured per task from the kernel's count). Mounting the
+ * recharts frame before Start and moving its domains in coarse steps was
+ * tried: its heaviest task during a small search was 29–35 ms of CPU
+ * against 15–20 here (see the commit that reverted it).
  *
  * Its size comes from a ResizeObserver (no forced synchronous layout at
  * mount); nothing is drawn until the first size is known.
@@ -23,10 +24,10 @@
 import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AxisSpec } from '../../core/metrics.ts';
 
-/** The layout both point frames share (this one and ScatterFrame's recharts chart): margins, y-axis width, x-axis height. */
-export const FRAME_MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };
-export const Y_AXIS_WIDTH = 72;
-export const X_AXIS_HEIGHT = 44;
+/** Room around the plot area: margins, the y axis's width (ticks and title) and the x axis's height. */
+const FRAME_MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };
+const Y_AXIS_WIDTH = 72;
+const X_AXIS_HEIGHT = 44;
 const TICK_SIZE = 6;
 const TICK_MARGIN = 2;
 /** Tick labels are 12 px: an estimate of their extent, to drop labels that would overlap (as recharts' default interval does). */

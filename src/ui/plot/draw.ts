@@ -1,10 +1,14 @@
 /**
- * Canvas drawing of the scatter points. Points are stamped straight into one
- * reused ImageData buffer (a pre-computed anti-aliased disc, alpha-blended in
- * JS) and put on the canvas in one call: no per-point canvas API calls, which
- * without a GPU cost ~10 µs each. Infeasible (grey) points go first, feasible
- * on top. Nothing is allocated per point or per redraw.
+ * Points on the plots' canvas layers: placing them with a frame's scales,
+ * finding the one under the pointer, and drawing the cost scatter's.
+ *
+ * The cost scatter's points are stamped straight into one reused ImageData
+ * buffer (a pre-computed anti-aliased disc, alpha-blended in JS) and put on
+ * the canvas in one call: no per-point canvas API calls, which without a GPU
+ * cost ~10 µs each. Infeasible (grey) points go first, feasible on top.
+ * Nothing is allocated per point or per redraw.
  */
+import type { FrameScales } from './PlotFrame.tsx';
 
 export interface PointColors {
   feasible: string;
@@ -19,7 +23,7 @@ export interface PixelPoints {
   n: number;
 }
 
-interface Rgba {
+export interface Rgba {
   r: number;
   g: number;
   b: number;
@@ -29,8 +33,24 @@ interface Rgba {
 
 const colorCache = new Map<string, Rgba>();
 
+/**
+ * Each point's position in CSS pixels relative to the plot area (the canvas
+ * layer's origin), through the frame's scales; NaN where a scale has no
+ * place for the value (≤ 0 on a log axis, NaN data).
+ */
+export function placePoints(xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, frame: FrameScales): PixelPoints {
+  const px = new Float32Array(n);
+  const py = new Float32Array(n);
+  const { x: x0, y: y0 } = frame.plot;
+  for (let i = 0; i < n; i++) {
+    px[i] = frame.x(xs[i]) - x0;
+    py[i] = frame.y(ys[i]) - y0;
+  }
+  return { px, py, n };
+}
+
 /** Any CSS colour as RGBA, via a 1×1 canvas (cached). */
-function parseColor(css: string): Rgba {
+export function parseColor(css: string): Rgba {
   let c = colorCache.get(css);
   if (c) return c;
   const canvas = document.createElement('canvas');
@@ -82,6 +102,13 @@ function stampFor(radius: number): Stamp {
 
 let image: ImageData | null = null;
 
+/** Pixels to stamp into: an ImageData, or anything laid out like one (RGBA, row-major). */
+export interface PixelBuffer {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
 function blendPass(data: Uint8ClampedArray, w: number, h: number, points: PixelPoints, dpr: number, mask: Uint8Array, wantFeasible: boolean, color: Rgba, stamp: Stamp): void {
   const { px, py, n } = points;
   const { size, offset, dx, dy, cover } = stamp;
@@ -124,29 +151,37 @@ function blendPass(data: Uint8ClampedArray, w: number, h: number, points: PixelP
   }
 }
 
-/** Draws the points; mask[i] === 0 means feasible. Returns the time taken, ms. */
-export function drawPoints(canvas: HTMLCanvasElement, dpr: number, points: PixelPoints, mask: Uint8Array, colors: PointColors, radius: number): number {
-  const t0 = performance.now();
-  const ctx = canvas.getContext('2d');
-  const w = canvas.width;
-  const h = canvas.height;
-  if (!ctx || w === 0 || h === 0) return 0;
-  if (image === null || image.width !== w || image.height !== h) image = ctx.createImageData(w, h);
-  const data = image.data;
+/**
+ * Clears `pixels` and stamps the points (positions in CSS px, scaled by
+ * `dpr` to device pixels), discs of `radius` CSS px: infeasible ones
+ * (mask[i] !== 0) first, feasible (mask[i] === 0) on top.
+ */
+export function stampPoints(pixels: PixelBuffer, dpr: number, points: PixelPoints, mask: Uint8Array, colors: { feasible: Rgba; infeasible: Rgba }, radius: number): void {
+  const { data, width: w, height: h } = pixels;
   data.fill(0);
   const stamp = stampFor(radius * dpr);
-  blendPass(data, w, h, points, dpr, mask, false, parseColor(colors.infeasible), stamp);
-  blendPass(data, w, h, points, dpr, mask, true, parseColor(colors.feasible), stamp);
+  blendPass(data, w, h, points, dpr, mask, false, colors.infeasible, stamp);
+  blendPass(data, w, h, points, dpr, mask, true, colors.feasible, stamp);
+}
+
+/** Draws the points on the canvas (whose backing store is its CSS size × dpr); mask[i] === 0 means feasible. Returns the time taken, ms. */
+export function drawPoints(ctx: CanvasRenderingContext2D, dpr: number, points: PixelPoints, mask: Uint8Array, colors: PointColors, radius: number): number {
+  const t0 = performance.now();
+  const w = ctx.canvas.width;
+  const h = ctx.canvas.height;
+  if (w === 0 || h === 0) return 0;
+  if (image === null || image.width !== w || image.height !== h) image = ctx.createImageData(w, h);
+  stampPoints(image, dpr, points, mask, { feasible: parseColor(colors.feasible), infeasible: parseColor(colors.infeasible) }, radius);
   ctx.putImageData(image, 0, 0);
   return performance.now() - t0;
 }
 
 /**
- * Index of the point under (x, y): the nearest feasible point within
- * `onTop` CSS pixels (feasible dots are drawn over grey ones), else the
+ * Index of the point under (x, y): the nearest `drawnOnTop` point within
+ * `onTop` CSS pixels (feasible marks are drawn over grey ones), else the
  * nearest of any within `maxDist`; -1 when none is that close.
  */
-export function nearestPoint(points: PixelPoints, x: number, y: number, maxDist: number, mask?: Uint8Array, onTop = 4): number {
+export function nearestPoint(points: PixelPoints, x: number, y: number, maxDist: number, drawnOnTop?: (i: number) => boolean, onTop = 4): number {
   let best = -1;
   let bestD = maxDist * maxDist;
   let bestTop = -1;
@@ -160,7 +195,7 @@ export function nearestPoint(points: PixelPoints, x: number, y: number, maxDist:
       bestD = d;
       best = i;
     }
-    if (mask !== undefined && mask[i] === 0 && d <= bestTopD) {
+    if (drawnOnTop !== undefined && d <= bestTopD && drawnOnTop(i)) {
       bestTopD = d;
       bestTop = i;
     }

@@ -42,6 +42,13 @@ export function rowStateText(m: SearchModel, i: number): string {
   return ROW_STATES[s];
 }
 
+/** The row's tooltip: its genome, and why it could not be trained when it failed. */
+function rowTitle(m: SearchModel, i: number): string {
+  if (m.state[i] !== ROW.failed) return m.genomes[i];
+  const failure = m.failures.find((f) => f.index === i);
+  return failure ? `${m.genomes[i]} could not be trained: ${failure.message}` : m.genomes[i];
+}
+
 export const CandidateTable = memo(function CandidateTable({ model: m, version, mask, front, onSelect }: CandidateTableProps) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
   const [filter, setFilter] = useState<TableFilter>('all');
@@ -104,7 +111,7 @@ export const CandidateTable = memo(function CandidateTable({ model: m, version, 
         onKeyDown={(e) => {
           if (e.key === 'Enter') onSelect?.(i);
         }}
-        title={m.genomes[i]}
+        title={rowTitle(m, i)}
       >
         <span role="cell">{i + 1}</span>
         <span role="cell" className={`state state-${ROW_STATES[m.state[i]]}`}>

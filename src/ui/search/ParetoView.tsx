@@ -1,26 +1,17 @@
 /**
  * The live Pareto view, a pure component: the plotted points come in through
- * props (pareto-data.ts). A light SVG frame (plot/PlotFrame.tsx; not
- * recharts, whose re-render on every moved domain was a long main-thread
- * task while a search ran) draws the axes and grid; the points go on a
- * canvas placed with the frame's scales, one batched path per class, so
- * thousands of points redraw within a frame. Infeasible points are grey
- * circles (never hidden), feasible ones coloured circles, front members
- * diamonds, trained points ringed squares, the best under the budgets a
- * star. Hover shows the figures; click opens the detail.
+ * props (pareto-data.ts). The plots' SVG frame (plot/PlotFrame.tsx, shared
+ * with the cost scatter) draws the axes and grid; the marks
+ * (pareto-marks.ts) go on its canvas layer. Hover shows the figures; click
+ * opens the detail.
  */
-import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { createContext, memo, useCallback, useContext, useMemo, useState } from 'react';
 import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
+import { CanvasLayer, usePlacedPoints } from '../plot/CanvasLayer.tsx';
+import { nearestPoint } from '../plot/draw.ts';
 import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
-
-export interface ParetoColors {
-  feasible: string;
-  infeasible: string;
-  front: string;
-  trained: string;
-  best: string;
-}
+import { drawParetoMarks, type ParetoColors } from './pareto-marks.ts';
 
 export interface ParetoViewProps {
   data: ParetoData;
@@ -125,127 +116,37 @@ const Body = memo(function Body(p: BodyProps) {
   );
 });
 
+/** Within this many CSS px of the pointer a point is hovered (a feasible one within 4 px wins: it is drawn on top). */
+const HOVER_DISTANCE = 12;
+
 function Points() {
   const { data, version, colors, onHover, onSelect } = useContext(PaintContext)!;
   const frame = useFrame();
-  const plot = frame?.plot;
-  const xScale = frame?.x;
-  const yScale = frame?.y;
-  const ref = useRef<HTMLCanvasElement>(null);
-  const dpr = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
-  const x0 = plot?.x ?? 0;
-  const y0 = plot?.y ?? 0;
-  const width = Math.max(0, Math.round(plot?.width ?? 0));
-  const height = Math.max(0, Math.round(plot?.height ?? 0));
-  const px = useMemo(() => {
-    const out = { x: new Float32Array(data.n), y: new Float32Array(data.n) };
-    if (!xScale || !yScale) return out;
-    for (let k = 0; k < data.n; k++) {
-      out.x[k] = xScale(data.xs[k]) - x0;
-      out.y[k] = yScale(data.ys[k]) - y0;
-    }
-    return out;
-  }, [data, version, xScale, yScale, x0, y0, width, height]);
-
-  useLayoutEffect(() => {
-    const canvas = ref.current;
-    if (!canvas) return;
-    const w = Math.round(width * dpr);
-    const h = Math.round(height * dpr);
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    const ok = (k: number) => Number.isFinite(px.x[k]) && Number.isFinite(px.y[k]);
-    // Infeasible first (grey), then feasible, then front diamonds, trained squares, the best's star on top.
-    const layer = (want: (k: number) => boolean, shape: (x: number, y: number) => void, fill: string | null, stroke: string | null, lw = 1.5) => {
-      ctx.beginPath();
-      for (let k = 0; k < data.n; k++) if (ok(k) && want(k)) shape(px.x[k], px.y[k]);
-      if (fill) {
-        ctx.fillStyle = fill;
-        ctx.fill();
-      }
-      if (stroke) {
-        ctx.lineWidth = lw;
-        ctx.strokeStyle = stroke;
-        ctx.stroke();
-      }
-    };
-    const circle = (r: number) => (x: number, y: number) => {
-      ctx.moveTo(x + r, y);
-      ctx.arc(x, y, r, 0, 2 * Math.PI);
-    };
-    const diamond = (r: number) => (x: number, y: number) => {
-      ctx.moveTo(x, y - r);
-      ctx.lineTo(x + r, y);
-      ctx.lineTo(x, y + r);
-      ctx.lineTo(x - r, y);
-      ctx.closePath();
-    };
-    const square = (r: number) => (x: number, y: number) => ctx.rect(x - r, y - r, 2 * r, 2 * r);
-    ctx.globalAlpha = 0.55;
-    layer((k) => !data.feasible[k], circle(3), colors.infeasible, null);
-    ctx.globalAlpha = 0.85;
-    layer((k) => data.feasible[k] === 1 && !data.front[k], circle(3), colors.feasible, null);
-    ctx.globalAlpha = 1;
-    layer((k) => data.front[k] === 1, diamond(5.5), colors.front, null);
-    layer((k) => data.trained[k] === 1, square(6.5), null, colors.trained, 2);
-    if (data.best >= 0 && ok(data.best)) {
-      const x = px.x[data.best];
-      const y = px.y[data.best];
-      ctx.beginPath();
-      for (let i = 0; i < 10; i++) {
-        const r = i % 2 ? 4.5 : 11;
-        const a = -Math.PI / 2 + (i * Math.PI) / 5;
-        if (i === 0) ctx.moveTo(x + r * Math.cos(a), y + r * Math.sin(a));
-        else ctx.lineTo(x + r * Math.cos(a), y + r * Math.sin(a));
-      }
-      ctx.closePath();
-      ctx.fillStyle = colors.best;
-      ctx.fill();
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = colors.trained;
-      ctx.stroke();
-    }
-  }, [px, data, colors, width, height, dpr]);
-
-  const find = (e: React.MouseEvent<HTMLCanvasElement>): number => {
-    const r = e.currentTarget.getBoundingClientRect();
-    const mx = e.clientX - r.left;
-    const my = e.clientY - r.top;
-    let best = -1;
-    let bd = 12 * 12;
-    for (let k = 0; k < data.n; k++) {
-      const d = (px.x[k] - mx) ** 2 + (px.y[k] - my) ** 2;
-      // Prefer feasible points over infeasible ones under the cursor.
-      if (d < bd || (d === bd && data.feasible[k])) {
-        bd = d;
-        best = k;
-      }
-    }
-    return best;
-  };
-  if (!plot) return null;
+  const points = usePlacedPoints(data.xs, data.ys, data.n, version);
+  const paint = useCallback(
+    (ctx: CanvasRenderingContext2D, width: number, height: number) => {
+      if (points) drawParetoMarks(ctx, width, height, points, data, colors);
+    },
+    [points, data, colors],
+  );
+  const x0 = frame?.plot.x ?? 0;
+  const y0 = frame?.plot.y ?? 0;
+  const find = (x: number, y: number) => (points ? nearestPoint(points, x, y, HOVER_DISTANCE, (k) => data.feasible[k] === 1) : -1);
   return (
-    <foreignObject x={x0} y={y0} width={width} height={height} className="points-layer">
-      <canvas
-        ref={ref}
-        style={{ width, height, display: 'block', cursor: onSelect ? 'pointer' : undefined }}
-        data-testid="pareto-canvas"
-        role="img"
-        aria-label="Candidate points of the Pareto view; the candidate table below lists the same candidates."
-        onPointerMove={(e) => {
-          const k = find(e);
-          onHover(k < 0 ? null : { k, left: x0 + px.x[k], top: y0 + px.y[k] });
-        }}
-        onPointerLeave={() => onHover(null)}
-        onClick={(e) => {
-          const k = find(e);
-          if (k >= 0) onSelect?.(data.index[k]);
-        }}
-      />
-    </foreignObject>
+    <CanvasLayer
+      paint={paint}
+      testId="pareto-canvas"
+      data={{ 'data-points': points?.n ?? 0 }}
+      cursor={onSelect ? 'pointer' : undefined}
+      label="Candidate points of the Pareto view; the candidate table below lists the same candidates."
+      onPointerAt={(at) => {
+        const k = at ? find(at.x, at.y) : -1;
+        onHover(k < 0 || !points ? null : { k, left: x0 + points.px[k], top: y0 + points.py[k] });
+      }}
+      onClickAt={(x, y) => {
+        const k = find(x, y);
+        if (k >= 0) onSelect?.(data.index[k]);
+      }}
+    />
   );
 }

@@ -12,7 +12,8 @@ import { brokenBudgets } from '../plot/CostScatter.tsx';
 import { DetailDrawer } from '../detail/DetailDrawer.tsx';
 import { useSearch } from './controller.ts';
 import { CandidateTable } from './CandidateTable.tsx';
-import { ParetoView, type ParetoColors } from './ParetoView.tsx';
+import { ParetoView } from './ParetoView.tsx';
+import type { ParetoColors } from './pareto-marks.ts';
 import { paretoData, type ParetoY } from './pareto-data.ts';
 
 const DetailContent = lazy(() => import('../detail/DetailContent.tsx'));

@@ -13,8 +13,9 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
-import { budgetViolation, runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
-import { searchSpaceFromParams, type Budgets } from '../../core/settings.ts';
+import { runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
+import { budgetViolation } from '../../core/feasibility.ts';
+import { searchSettingsFromParams, type Budgets } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
 import { trainingEvaluators } from '../../protocol/training-evaluators.ts';
 import type { InitResult } from '../../protocol/training.ts';
@@ -29,9 +30,12 @@ export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' |
 /** Who started the search: the Start button, or a shared link opened with run=1. */
 export type SearchOrigin = 'user' | 'link';
 
-/** The page has a search to share: its link carries run=1. */
+/**
+ * The page has a search to share: its link carries run=1. A stopped search is not one: its link would start, in
+ * whoever opens it, the work its sender chose to stop.
+ */
 export function searchShared(phase: SearchPhase): boolean {
-  return phase === 'starting' || phase === 'running' || phase === 'done' || phase === 'stopped';
+  return phase === 'starting' || phase === 'running' || phase === 'done';
 }
 
 export interface BackendInfo {
@@ -144,6 +148,8 @@ export interface SearchController {
   stop(): void;
   /** for tests: crash the trainer or scorer 0 */
   crashForTest(which: 'trainer' | 'scorer'): void;
+  /** for tests: make the trainer or scorer 0 close itself without an error event */
+  closeForTest(which: 'trainer' | 'scorer'): void;
   dispose(): void;
 }
 
@@ -153,7 +159,23 @@ interface Pool {
   ready: Promise<InitResult>;
 }
 
-export function startSearchController(studio: StudioStore, hooks: { pushLink(): void }): SearchController {
+export interface SearchLinkHooks {
+  /** a search started: the link, now sharing it, becomes a new history entry */
+  pushLink(): void;
+  /** the search stopped or failed: the link, no longer sharing it, is rewritten in place */
+  replaceLink(): void;
+}
+
+/** Rejects with an AbortError when `signal` aborts (for racing a wait that takes no signal). */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(new DOMException('the search was stopped', 'AbortError'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+export function startSearchController(studio: StudioStore, hooks: SearchLinkHooks): SearchController {
   let pool: Pool | null = null;
   let abort: AbortController | null = null;
   let framePending = false;
@@ -219,24 +241,16 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
         phase: 'error',
         error: 'CIFAR-10 searches run on batch files from your disk, which a link cannot carry: choose data_batch_1.bin (or more) under Search → CIFAR-10 batch files, then Start.',
       });
+      hooks.replaceLink();
       return;
     }
     const hw = studioHardware(p, st.hwEdits);
     if (!hw.config) {
       searchStore.setState({ phase: 'error', error: `The hardware settings are invalid: ${hw.error.message}` });
+      hooks.replaceLink();
       return;
     }
-    const settings: SearchSettings = {
-      strategy: p.strategy,
-      samples: p.samples,
-      seed: p.seed,
-      space: searchSpaceFromParams(p),
-      hardware: hw.config,
-      budgets: st.budgets,
-      topK: p.topK,
-      epochs: p.epochs,
-      dataset: p.dataset,
-    };
+    const settings: SearchSettings = { ...searchSettingsFromParams(p, st.hwEdits, st.budgets), hardware: hw.config };
     const model = createModel(settings.strategy, settings.samples);
     const t0 = performance.now();
     searchStore.setState({
@@ -273,7 +287,10 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     const live = () => abort === ctl;
     void (async () => {
       try {
-        const init = await pl.ready;
+        // Stop while the workers start ends the search now, not when they are ready.
+        const stopped = whenAborted(ctl.signal);
+        stopped.catch(() => {});
+        const init = await Promise.race([pl.ready, stopped]);
         if (!live()) return;
         // Workers parse the batches themselves; ones that already hold these files are skipped.
         if (upload) await Promise.all([pl.trainer, ...pl.scorers].filter((c) => c.upload !== upload).map((c) => c.provideDataset(upload, ctl.signal)));
@@ -299,6 +316,8 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
         // A stopped search exports what had finished (scores and trained results so far).
         if (e instanceof SearchCancelled || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', run: e instanceof SearchCancelled ? e.partial : null, wallMs: performance.now() - t0 });
         else searchStore.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e), wallMs: performance.now() - t0 });
+        // The link no longer shares a search (searchShared): it drops run=1.
+        hooks.replaceLink();
       }
     })();
   };
@@ -311,6 +330,10 @@ export function startSearchController(studio: StudioStore, hooks: { pushLink(): 
     crashForTest(which) {
       const p = ensurePool();
       (which === 'trainer' ? p.trainer : p.scorers[0]).crashForTest();
+    },
+    closeForTest(which) {
+      const p = ensurePool();
+      (which === 'trainer' ? p.trainer : p.scorers[0]).closeForTest();
     },
     dispose() {
       abort?.abort();

@@ -42,6 +42,8 @@ export interface SearchModel {
   failures: TrainFailure[];
   counts: { costed: number; rejected: number; scored: number; trained: number; failed: number };
   stages: Record<Stage, StageClock>;
+  /** the run was stopped (or failed): a stage it cut off will not finish */
+  stopped: boolean;
 }
 
 export function createModel(strategy: Strategy, capacity: number): SearchModel {
@@ -63,6 +65,7 @@ export function createModel(strategy: Strategy, capacity: number): SearchModel {
     failures: [],
     counts: { costed: 0, rejected: 0, scored: 0, trained: 0, failed: 0 },
     stages: { cost: clock(), score: clock(), train: clock() },
+    stopped: false,
   };
 }
 
@@ -167,7 +170,7 @@ export interface StageProgress {
 /** Progress of a stage with an ETA from its measured rate. */
 export function stageProgress(m: SearchModel, stage: Stage, now: number, target: number): StageProgress {
   const s = m.stages[stage];
-  const running = Number.isFinite(s.start) && !Number.isFinite(s.end);
+  const running = !m.stopped && Number.isFinite(s.start) && !Number.isFinite(s.end);
   let done: number;
   let expected: number;
   if (stage === 'cost') {
@@ -184,7 +187,7 @@ export function stageProgress(m: SearchModel, stage: Stage, now: number, target:
   if (running && done > 0 && expected > done) {
     const rate = done / ((now - s.start) / 1000);
     etaS = rate > 0 ? (expected - done) / rate : null;
-  } else if (!running && Number.isFinite(s.end)) etaS = 0;
+  } else if (Number.isFinite(s.end)) etaS = 0;
   return { done, expected, etaS, running };
 }
 
@@ -212,8 +215,12 @@ export function bestIndex(m: SearchModel, mask: Uint8Array): number {
   return best;
 }
 
-/** After a stop: a candidate whose training was cut off goes back to queued (its partial epochs are not a result). */
+/**
+ * After a stop (or a failure): a candidate whose training was cut off goes back to queued (its partial epochs are
+ * not a result), and the stages it cut off stop running, so none shows an ETA that would only grow.
+ */
 export function settleAfterStop(m: SearchModel): void {
+  m.stopped = true;
   if (m.trainingIndex >= 0 && m.state[m.trainingIndex] === ROW.training) m.state[m.trainingIndex] = ROW.queued;
   m.trainingIndex = -1;
 }

@@ -4,7 +4,8 @@
  * and the user's edited constants applied on top.
  */
 import { CostInputError } from '../../core/cost/errors.ts';
-import { HARDWARE_PRESETS, resolveHardware, type HardwareConfig, type HardwareKey } from '../../core/cost/hardware.ts';
+import { HARDWARE_PRESETS, type HardwareConfig, type HardwareKey } from '../../core/cost/hardware.ts';
+import { hardwareFromParams } from '../../core/settings.ts';
 import type { ParamValues } from '../../core/params.ts';
 import type { HardwareEdits } from '../../core/inputs.ts';
 
@@ -14,8 +15,7 @@ export type HardwareResolution = { config: HardwareConfig; error: null } | { con
 
 export function studioHardware(params: ParamValues, edits: HardwareEdits): HardwareResolution {
   try {
-    const config = resolveHardware({ ...edits, preset: params.preset, mode: params.costMode, xbar: params.xbar, cell_bits: params.cellBits });
-    return { config, error: null };
+    return { config: hardwareFromParams(params, edits), error: null };
   } catch (e) {
     if (e instanceof CostInputError) return { config: null, error: e };
     throw e;

@@ -8,8 +8,8 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { defaultParams, normalizeParams, type ParamKey, type ParamValues } from '../../core/params.ts';
 import { DEFAULT_AXES, canonicalInputs, type Axes, type HardwareEdits, type StudioInputs } from '../../core/inputs.ts';
-import type { RunData } from '../../core/export.ts';
-import { budgetsFromParams, type Budgets } from '../../core/settings.ts';
+import type { RunData } from '../../core/files/run.ts';
+import { BUDGETS, budgetsFromParams, type Budgets } from '../../core/settings.ts';
 import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
 import { allocateColumns, type Columns, type Metric } from '../../core/metrics.ts';
 import type { HardwareKey } from '../../core/cost/hardware.ts';
@@ -90,7 +90,7 @@ export interface StudioState {
   select(index: number | null): void;
 }
 
-const BUDGET_KEYS = new Set<ParamKey>(['maxParams', 'maxAreaMm2', 'maxLatencyMs', 'maxEnergyUJ']);
+const BUDGET_KEYS = new Set<ParamKey>(BUDGETS.map((b) => b.key));
 
 export function emptyResults(): Results {
   return { jobId: 0, columns: allocateColumns(0), genomes: [], count: 0, target: 0, complete: false, version: 0, origin: COSTING_ORIGIN };

@@ -10,7 +10,8 @@
  * - A discrete action (pressing Start) calls `push()`: a new history entry,
  *   so Back returns to the inputs before it. Once a search has started, the
  *   link carries `run=1` (`sharesSearch`): whoever opens it gets the same
- *   seeded search started, not only its inputs.
+ *   seeded search started, not only its inputs. Once that search is stopped
+ *   the controller calls `replace()`, and the address drops `run=1`.
  * - Back/Forward and a hand-edited fragment (popstate, hashchange) are read
  *   back into the store, with the notice shown when the link had problems.
  */
@@ -38,6 +39,8 @@ export interface LinkSync {
   push(): void;
   /** Writes a pending change now (replaceState). */
   flush(): void;
+  /** Writes the address now, in place (replaceState): after what it says beside the inputs changed (a search stopped, run=1 dropped). */
+  replace(): void;
   /** The share link of the current inputs, absolute. */
   currentLink(): string;
   stop(): void;
@@ -119,6 +122,7 @@ export function startLinkSync(store: StudioStore, notices: LinkNoticeStore, win:
 
   return {
     push: () => write('push'),
+    replace: () => write('replace'),
     flush: () => {
       if (timer !== null) write('replace');
     },

@@ -1,0 +1,25 @@
+/**
+ * The worker's end of its lifeline (src/protocol/lifeline.ts): a Web Lock
+ * held for the worker's whole life, its name sent to the page once held.
+ * Without Web Locks (an insecure context) there is no lifeline, and the
+ * page cannot tell a silently ended worker from a busy one.
+ */
+import * as Comlink from 'comlink';
+import { lifelineHello } from '../protocol/lifeline.ts';
+
+export function holdLifeline(post: (message: unknown) => void = (message) => self.postMessage(message)): void {
+  if (typeof navigator === 'undefined' || !navigator.locks) return;
+  // Unique per worker: every tab and worker of the origin shares one lock namespace.
+  const lock = `neuronas-worker-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  void navigator.locks.request(lock, () => {
+    post(lifelineHello(lock));
+    // Never settles: the lock goes only when the worker does.
+    return new Promise<never>(() => {});
+  });
+}
+
+/** Exposes `api` to the page through comlink, with the worker's lifeline. */
+export function exposeWorkerApi(api: object): void {
+  Comlink.expose(api);
+  holdLifeline();
+}

@@ -1,0 +1,90 @@
+/**
+ * The estimate a run=1 link is judged by (core/search/estimate.ts): small
+ * searches stay under the "ask first" line and the defaults are far over
+ * it; every setting moves it the way the work moves; and per candidate it
+ * reproduces the timings measured on this machine that its constants were
+ * fitted to.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseGenome } from '../src/core/arch/genome.ts';
+import { defaultInputs } from '../src/core/inputs.ts';
+import { decodeInputs } from '../src/core/url.ts';
+import { LONG_SEARCH_S, describeDuration, estimateSearch, imageWork, scoreMs, searchWorkFromInputs, trainMs, trainingImages, type SearchWork } from '../src/core/search/estimate.ts';
+
+const fromLink = (fragment: string): SearchWork => searchWorkFromInputs(decodeInputs(fragment).inputs);
+const withParams = (patch: Partial<ReturnType<typeof defaultInputs>['params']>): SearchWork => {
+  const inputs = defaultInputs();
+  Object.assign(inputs.params, patch);
+  return searchWorkFromInputs(inputs);
+};
+
+describe('search estimate', () => {
+  it('keeps the small searches of the e2e links under the line, and puts the defaults far over it', () => {
+    for (const link of ['#v=1&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&s=5', '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5']) {
+      const e = estimateSearch(fromLink(link), 1);
+      expect(e.seconds, link).toBeLessThan(LONG_SEARCH_S);
+      expect(e.seconds, link).toBeGreaterThan(5);
+    }
+    const defaults = estimateSearch(withParams({}), 1);
+    // 4,000 samples, about 40 % within the default budgets scored, 3 trained for 2 epochs on 4,000 images.
+    expect(defaults.scored).toBeGreaterThan(1200);
+    expect(defaults.scored).toBeLessThan(2000);
+    expect(defaults.trained).toBe(3);
+    expect(defaults.seconds).toBeGreaterThan(20 * LONG_SEARCH_S);
+  });
+
+  it('moves with every setting the way the work does', () => {
+    const base = withParams({ samples: 400 });
+    const e = estimateSearch(base, 1);
+    const more = (patch: Partial<SearchWork>) => estimateSearch({ ...base, ...patch }, 1);
+    expect(more({ samples: 800 }).scoreSeconds).toBeCloseTo(2 * e.scoreSeconds, 0);
+    expect(more({ scoreBatch: 256 }).scoreSeconds).toBeGreaterThan(2 * e.scoreSeconds);
+    expect(more({ epochs: 4 }).trainSeconds).toBeGreaterThan(1.5 * e.trainSeconds);
+    expect(more({ trainSamples: 8000 }).trainSeconds).toBeGreaterThan(e.trainSeconds);
+    expect(more({ topK: 6 }).trainSeconds).toBeCloseTo(2 * e.trainSeconds, 0);
+    expect(more({ topK: 0 })).toMatchObject({ trained: 0, trainSeconds: 0 });
+    expect(more({ strategy: 'random' })).toMatchObject({ scored: 0, scoreSeconds: 0 });
+    // SNASNet's method scores every sample, NeuroNAS only those within the budgets.
+    expect(more({ strategy: 'snasnet' }).scored).toBe(400);
+    expect(e.scored).toBeLessThan(400);
+    // Two scoring workers halve the scoring.
+    expect(estimateSearch(base, 2).scoreSeconds).toBeCloseTo(e.scoreSeconds / 2, 3);
+    // Narrower, shorter candidates score faster (the default budgets already favour the small ones).
+    const small = estimateSearch(withParams({ samples: 400, channelsMax: 16, timestepsMax: 3 }), 1);
+    expect(small.scoreSeconds / small.scored).toBeLessThan(e.scoreSeconds / e.scored / 1.5);
+    // Fashion-MNIST's larger test split makes each trained candidate longer.
+    expect(more({ dataset: 'fashion-mnist' }).trainSeconds).toBeGreaterThan(2 * e.trainSeconds);
+  });
+
+  it('caps training images at what the data set holds beside its test split', () => {
+    expect(trainingImages('mnist', 60000)).toEqual({ train: 8000, test: 2000 });
+    expect(trainingImages('fashion-mnist', 4000)).toEqual({ train: 4000, test: 10000 });
+    expect(trainingImages('cifar10', 4000)).toEqual({ train: 4000, test: 2000 });
+  });
+
+  it('reproduces the per-candidate timings measured in the page that it was fitted to', () => {
+    // Measured on this 2-core machine (one scoring worker, wasm, the built studio): the first candidates of seed 1 at
+    // fixed C and T scored in 7.5 s each (C=64, T=8, batch 64), 1.7 s (C=32, T=4), 5.4 s (C=32, T=4, batch 256).
+    const scoreEach = (c: number, t: number, batch: number) =>
+      estimateSearch(withParams({ samples: 11, strategy: 'snasnet', topK: 0, scoreBatch: batch, channelsMin: c, channelsMax: c, timestepsMin: t, timestepsMax: t }), 1).scoreSeconds / 11;
+    const within = (estimate: number, measured: number) => expect(Math.abs(estimate / measured - 1)).toBeLessThan(0.3);
+    within(scoreEach(64, 8, 64), 7.5);
+    within(scoreEach(32, 4, 64), 1.69);
+    within(scoreEach(32, 4, 256), 5.4);
+    // One epoch on MNIST (2,000 test images): c32-h256-t4-w8-021311 on 500 images took 49.6 s,
+    // c32-h256-t2-w8-021311 on 1,500 took 30.5 s, c8-h256-t2-w8-021311 on 2,000 took 7.7 s.
+    const train = (genome: string, images: number) => trainMs(imageWork(parseGenome(genome)), 1, trainingImages('mnist', images)) / 1000;
+    within(train('c32-h256-t4-w8-021311', 500), 49.6);
+    within(train('c32-h256-t2-w8-021311', 1500), 30.5);
+    within(train('c8-h256-t2-w8-021311', 2000), 7.7);
+    expect(scoreMs(0, 64)).toBeGreaterThan(0);
+  });
+
+  it('says a duration in words a person reads at a glance', () => {
+    expect(describeDuration(3)).toBe('about 10 seconds');
+    expect(describeDuration(44)).toBe('about 40 seconds');
+    expect(describeDuration(89)).toBe('about 90 seconds');
+    expect(describeDuration(1624)).toBe('about 27 minutes');
+    expect(describeDuration(9000)).toBe('about 2.5 hours');
+  });
+});
