@@ -43,7 +43,8 @@ export async function layerSpikes(arch: Architecture, batch: tf.Tensor4D, keep: 
     // forward runs in its own tf.tidy and keeps only what it returns.
     const r = model.forward(batch, { training: true, freezeStats: true, collectSpikes: true });
     try {
-      const spikes = r.spikes ?? [];
+      // Without packedSpikes the forward collects 0/1 float spikes, never the packed form.
+      const spikes = (r.spikes ?? []).map((s) => ({ name: s.name, spikes: s.spikes! }));
       const layers = spikes.map((s) => ({ name: s.name, shape: s.spikes.shape.slice(1) }));
       const name = opts.layer ?? layers[0]?.name;
       const chosen = spikes.find((s) => s.name === name);
@@ -54,7 +55,7 @@ export async function layerSpikes(arch: Architecture, batch: tf.Tensor4D, keep: 
       const packed = packTimeMajor(data, T, b, neurons, Array.from({ length: keep }, (_, i) => i));
       return { layers, layer: chosen.name, shape, packed };
     } finally {
-      tf.dispose([r.logits, r.inputRates, r.lifRates, ...(r.spikes ?? []).map((s) => s.spikes)]);
+      tf.dispose([r.logits, r.inputRates, r.lifRates, ...(r.spikes ?? []).map((s) => s.spikes ?? s.packed!.bits)]);
     }
   } finally {
     model.dispose();
