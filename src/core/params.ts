@@ -24,6 +24,11 @@ interface ParamBase {
   hardware?: HardwareKey;
   /** the panel whose controls include this knob's (every knob has one: src/ui/controls/ParamControl.tsx draws it) */
   panel: ParamPanel;
+  /**
+   * The knob came after run files were first written, and its default is what
+   * such a file meant: a file without it reads with no warning.
+   */
+  optionalInFiles?: true;
 }
 
 export interface NumberParam extends ParamBase {
@@ -141,6 +146,12 @@ export const PARAMS = {
     group: 'space', panel: 'space', url: 'ops', cli: 'ops', label: 'Operations',
     help: 'Operations a cell edge may carry. NeuroNAS drops avgpool3x3, which hurts spiking cells.',
     options: OPS, default: ['zero', 'skip', 'conv1x1', 'conv3x3'],
+  }),
+  cellType: choice<'forward' | 'backward'>({
+    group: 'space', panel: 'space', url: 'ct', cli: 'cell-type', label: 'Cells',
+    help: 'forward: edges within a timestep. backward (SNASNet): each node pair carries either a forward edge or a backward one, which feeds a node the previous timestep’s value of a later node.',
+    options: ['forward', 'backward'], default: 'forward', optionalInFiles: true,
+    optionLabels: { forward: 'Forward', backward: 'Backward (SNASNet)' },
   }),
   requireDirectEdge: flag({
     group: 'space', panel: 'space', url: 'de', cli: 'direct-edge', label: 'Direct edge 0→3',
