@@ -37,7 +37,8 @@
 // which the unfused path's autodiff needs (tfjs-core registers none).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_LIF, validateLifConfig, type LifConfig, type Surrogate } from '../core/snn/lif.ts';
-import { LIF_BACKWARD, LIF_FORWARD, ensureLifKernels, hasFusedLif, lifKernelAttrs } from './lif-kernels.ts';
+import { LIF_BACKWARD, LIF_FORWARD, LIF_FORWARD_PACKED, ensureLifKernels, hasFusedLif, lifKernelAttrs, packedLifReady } from './lif-kernels.ts';
+import type { PackedSpikes } from './spike-kernels.ts';
 
 export { DEFAULT_LIF, REFERENCE_NET_LIF, validateLifConfig, LifConfigError } from '../core/snn/lif.ts';
 export type { LifConfig, SnnTorchLif, SpikingJellyLif, Surrogate } from '../core/snn/lif.ts';
@@ -99,6 +100,21 @@ export function lifMultiStep(x: tf.Tensor, timesteps: number, cfg: LifConfig = D
     if (effectiveLifImpl(opts) === 'fused') return tf.reshape(fusedSpikes(x2, cfg), x.shape);
     return tf.reshape(unfusedSteps(x2, cfg, false).spikes, x.shape);
   });
+}
+
+/**
+ * The score's form of `lifMultiStep`: the same spikes (bit for bit), stored
+ * bit-packed by a kernel that keeps each neuron's state in registers over
+ * the T steps (lif-simd.ts forwardBits). No gradient. Null where that kernel
+ * cannot run (see packedLifReady): then use `lifMultiStep`.
+ */
+export function lifMultiStepPacked(x: tf.Tensor, timesteps: number, cfg: LifConfig = DEFAULT_LIF): PackedSpikes | null {
+  validateLifConfig(cfg);
+  const [T, N] = asTimeMajor(x, timesteps);
+  if (!packedLifReady(N)) return null;
+  const attrs = lifKernelAttrs(cfg) as unknown as tf.NamedAttrMap;
+  const bits = tf.tidy(() => tf.engine().runKernel(LIF_FORWARD_PACKED, { x: tf.reshape(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), [T, N]) }, attrs) as tf.Tensor1D);
+  return { bits, shape: x.shape };
 }
 
 /**

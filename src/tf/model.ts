@@ -39,8 +39,9 @@ import { EDGES, EDGE_FROM, EDGE_TO, forwardEdgeActive, liveNodes, opHasWeights, 
 import { layerList, stageSizes, type Architecture } from '../core/arch/architecture.ts';
 import type { Layer } from '../core/layers.ts';
 import { DEFAULT_LIF, type LifConfig } from '../core/snn/lif.ts';
-import { lifMultiStep } from './lif.ts';
-import { conv2d } from './conv.ts';
+import { lifMultiStep, lifMultiStepPacked } from './lif.ts';
+import { conv2d, packedSpikeConv, type ConvInput } from './conv.ts';
+import { packedSpikeCount, unpackSpikes, type PackedSpikes } from './spike-kernels.ts';
 import { avgPool2, dense, meanAll, repeatTime, timeMean } from './ops.ts';
 import { batchNorm, makeBatchNorm, type BatchNormParams } from './batchnorm.ts';
 
@@ -78,6 +79,22 @@ export interface ForwardOptions {
   collectSpikes?: boolean;
   /** sees fc1's pre-activation (without bias) as 'fc1.pre'; for calibration and inspection */
   onTensor?: (name: string, t: tf.Tensor) => void;
+  /**
+   * The score's form (no gradient): each LIF writes its spikes bit-packed
+   * (lifMultiStepPacked) where the backend can, the convolutions that read
+   * them run event-driven or dense by the layer's spike rate
+   * (packedSpikeConv), and collected spikes come back packed. The values
+   * (spikes, rates, logits) are those of the ordinary forward, bit for bit.
+   * Default false.
+   */
+  packedSpikes?: boolean;
+}
+
+/** One LIF's collected spikes: 0/1 floats, or bit-packed (ForwardOptions.packedSpikes). */
+export interface CollectedSpikes {
+  name: string;
+  spikes?: tf.Tensor;
+  packed?: PackedSpikes;
 }
 
 export interface ForwardResult {
@@ -88,7 +105,7 @@ export interface ForwardResult {
   /** [lifNames.length]: each LIF's output spike rate */
   lifRates: tf.Tensor1D;
   /** with `collectSpikes`: each LIF's spikes, [T·B, ...] time-major, in `lifNames` order */
-  spikes?: { name: string; spikes: tf.Tensor }[];
+  spikes?: CollectedSpikes[];
 }
 
 export interface SpikingModel {
@@ -210,9 +227,10 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
       throw new ModelError(`input must be [B, ${arch.input.size}, ${arch.input.size}, ${arch.input.channels}], got [${x.shape.join(', ')}]`);
     }
     const B = x.shape[0];
-    return tf.tidy(() => {
+    // (tf.tidy keeps every tensor the result holds, nested ones included: the packed spikes' bits too.)
+    return tf.tidy((): tf.TensorContainer => {
       const lifRate = new Map<string, tf.Scalar>();
-      const lifSpikes = new Map<string, tf.Tensor>();
+      const lifSpikes = new Map<string, CollectedSpikes>();
       const inRate: tf.Scalar[] = new Array(layers.length);
       const w = (name: string): tf.Tensor => {
         const v = weights.get(name);
@@ -220,18 +238,30 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         return fo.weightTransform ? fo.weightTransform(v, name) : v;
       };
       const bn = <R extends tf.Tensor>(t: R, name: string): R => batchNorm(t, bns.get(name)!, training, { momentum, updateRunning: !fo.freezeStats });
-      const spike = (t: tf.Tensor, name: string): tf.Tensor => {
+      // A LIF's output: 0/1 floats, or in the score's form bit-packed where the backend allows.
+      type Spikes = tf.Tensor | PackedSpikes;
+      const isPacked = (s: Spikes): s is PackedSpikes => !(s instanceof tf.Tensor);
+      const spike = (t: tf.Tensor, name: string): Spikes => {
+        const p = fo.packedSpikes ? lifMultiStepPacked(t, T, lif) : null;
+        if (p) {
+          lifRate.set(name, tf.scalar(packedSpikeCount(p) / t.size));
+          if (fo.collectSpikes) lifSpikes.set(name, { name, packed: p });
+          return p;
+        }
         const s = lifMultiStep(t, T, lif);
         lifRate.set(name, meanAll(s));
-        if (fo.collectSpikes) lifSpikes.set(name, s);
+        if (fo.collectSpikes) lifSpikes.set(name, { name, spikes: s });
         return s;
       };
-      const conv = (t: tf.Tensor, name: string, inputGrad = true): tf.Tensor4D => conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad);
+      /** 0/1 floats of a LIF's output */
+      const floats = (s: Spikes): tf.Tensor => (isPacked(s) ? unpackSpikes(s) : s);
+      const conv = (t: Spikes, name: string, inputGrad = true, input: ConvInput = 'spikes'): tf.Tensor4D =>
+        isPacked(t) ? packedSpikeConv(t, w(name) as tf.Tensor4D, 'same') : conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad, undefined, input);
 
       // Stem.
       let h: tf.Tensor4D;
       if (encoding === 'direct') {
-        const stem = bn(conv(x, 'stem', false), 'stem');
+        const stem = bn(conv(x, 'stem', false, 'dense'), 'stem');
         h = repeatTime(stem, T) as tf.Tensor4D;
         inRate[layerIndex.get('stem')!] = tf.scalar(1);
       } else {
@@ -239,15 +269,15 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         const xs = T === 1 ? x : tf.concat(new Array<tf.Tensor>(T).fill(x), 0);
         const input = tf.cast(tf.less(u, xs), 'float32') as tf.Tensor4D;
         inRate[layerIndex.get('stem')!] = meanAll(input);
-        h = bn(conv(input, 'stem', false), 'stem');
+        h = bn(conv(input, 'stem', false, 'spikes'), 'stem');
       }
 
       const runCell = (ci: number, input: tf.Tensor4D): tf.Tensor4D => {
         const prefix = `cell${ci + 1}`;
         const cell = arch.cells[ci];
         const nodes: (tf.Tensor4D | null)[] = [input, null, null, null];
-        const lifs = new Map<number, tf.Tensor>();
-        const nodeSpikes = (n: number): tf.Tensor => {
+        const lifs = new Map<number, Spikes>();
+        const nodeSpikes = (n: number): Spikes => {
           let s = lifs.get(n);
           if (!s) {
             s = spike(nodes[n]!, `${prefix}.lif${n}`);
@@ -297,28 +327,30 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
       h = runCell(1, h);
       // Head: BN → LIF → avg-pool 2 → flatten → fc1 → LIF → fc2, mean over T.
       const s = spike(bn(h, 'head.bn'), 'head.lif');
-      const pooled = avgPool2(s as tf.Tensor4D);
+      const pooled = avgPool2(floats(s) as tf.Tensor4D);
       inRate[layerIndex.get('fc1')!] = meanAll(pooled);
       const flat = tf.reshape(pooled, [T * B, h3 * h3 * 2 * arch.channels]) as tf.Tensor2D;
       let z1: tf.Tensor2D;
       if (fo.onTensor) {
-        const pre1 = dense(flat, w('fc1') as tf.Tensor2D);
+        const pre1 = dense(flat, w('fc1') as tf.Tensor2D, undefined, 'pooledSpikes');
         fo.onTensor('fc1.pre', pre1);
         z1 = tf.add(pre1, biases.get('fc1')!);
-      } else z1 = dense(flat, w('fc1') as tf.Tensor2D, biases.get('fc1')! as unknown as tf.Tensor1D);
+      } else z1 = dense(flat, w('fc1') as tf.Tensor2D, biases.get('fc1')! as unknown as tf.Tensor1D, 'pooledSpikes');
       const s1 = spike(z1, 'fc1.lif');
       inRate[layerIndex.get('fc2')!] = lifRate.get('fc1.lif')!;
-      const meanS1 = timeMean(s1, T);
-      const logits = dense(meanS1 as tf.Tensor2D, w('fc2') as tf.Tensor2D, biases.get('fc2')! as unknown as tf.Tensor1D);
+      const meanS1 = timeMean(floats(s1), T);
+      // (fc1's spikes averaged over T: a pooled spike map too)
+      const logits = dense(meanS1 as tf.Tensor2D, w('fc2') as tf.Tensor2D, biases.get('fc2')! as unknown as tf.Tensor1D, 'pooledSpikes');
 
       for (let i = 0; i < inRate.length; i++) if (!inRate[i]) throw new ModelError(`layer ${layers[i].name} was not used by the forward pass`);
-      return {
+      const result: ForwardResult = {
         logits,
         inputRates: tf.stack(inRate) as tf.Tensor1D,
         lifRates: tf.stack(lifNames.map((n) => lifRate.get(n)!)) as tf.Tensor1D,
-        ...(fo.collectSpikes ? { spikes: lifNames.map((name) => ({ name, spikes: lifSpikes.get(name)! })) } : {}),
+        ...(fo.collectSpikes ? { spikes: lifNames.map((name) => lifSpikes.get(name)!) } : {}),
       };
-    });
+      return result as unknown as tf.TensorContainer;
+    }) as unknown as ForwardResult;
   }
 
   function calibrate(x: tf.Tensor4D, targetStd = 1): number {
