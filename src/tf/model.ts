@@ -19,6 +19,18 @@
  *                      conv1x1 / conv3x3: LIF(node i) → conv → BN
  *                      (node i's LIF is computed once and shared by all its edges)
  *                      skip: node i;  avgpool3x3: avg-pool 3×3, stride 1, pad 1
+ *   backward cell:   SNASNet's temporal cell (snn-search.md): node i reads
+ *                    v_i = x_i + s_i, where the state s_i is the sum of the
+ *                    backward edges j→i applied to v_j at t − 1 (s_3 = 0,
+ *                    every s = 0 at t = 0). Its output at t depends on its
+ *                    output at t − 1, so it runs one timestep at a time: each
+ *                    node's LIF is a stepper (lifStepper) whose membrane and
+ *                    gradient carry across t, and each batch norm sees one
+ *                    timestep's B samples (its running statistics move T
+ *                    times a batch), as in SNASNet, where every layer runs per
+ *                    timestep. In eval mode (running statistics) a backward
+ *                    cell without backward edges computes what the multi-step
+ *                    cell does.
  *   down:            BN → LIF → conv3×3 (C → 2C) → BN → avg-pool 2
  *   head:            BN → LIF → avg-pool 2 → flatten → FC(hidden) → LIF → FC(classes)
  *   logits:          mean over T of the last FC's output (computed as the FC of
@@ -35,11 +47,11 @@
  *   fc2    fc1's LIF
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EDGES, EDGE_FROM, EDGE_TO, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from '../core/arch/cell.ts';
+import { EDGES, EDGE_FROM, EDGE_TO, backwardEdgeActive, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from '../core/arch/cell.ts';
 import { layerList, stageSizes, type Architecture } from '../core/arch/architecture.ts';
 import type { Layer } from '../core/layers.ts';
 import { DEFAULT_LIF, type LifConfig } from '../core/snn/lif.ts';
-import { lifMultiStep, lifMultiStepPacked } from './lif.ts';
+import { lifMultiStep, lifMultiStepPacked, lifStepper } from './lif.ts';
 import { conv2d, packedSpikeConv, type ConvInput } from './conv.ts';
 import { packedSpikeCount, unpackSpikes, type PackedSpikes } from './spike-kernels.ts';
 import { avgPool2, dense, meanAll, repeatTime, timeMean } from './ops.ts';
@@ -146,25 +158,51 @@ function initWeight(shape: number[], fanIn: number, seed: number): tf.Tensor {
 }
 
 function checkArchitecture(arch: Architecture): void {
-  for (const [i, cell] of arch.cells.entries()) {
-    if (cell.backward.some((c) => c !== 0)) {
-      throw new ModelError(`cell ${i + 1} has backward (previous-timestep) edges; the model builder supports forward cells only (the cost model can still estimate it)`);
-    }
-  }
   if (arch.input.size < 4) throw new ModelError(`input size ${arch.input.size} is too small: two 2× poolings need at least 4×4`);
 }
 
+interface CellEdge {
+  e: number;
+  from: number;
+  to: number;
+  code: number;
+  /** its layer-list name (weighted ops) or what it would be called */
+  name: string;
+}
+
 /** Walks one cell's forward edges in the layer list's execution order. */
-function cellEdges(cell: Cell): { e: number; from: number; to: number; code: number }[] {
+function cellEdges(cell: Cell, prefix: string): CellEdge[] {
   const live = liveNodes(cell.forward);
-  const out: { e: number; from: number; to: number; code: number }[] = [];
+  const out: CellEdge[] = [];
   for (let node = 1; node < 4; node++) {
     for (let e = 0; e < EDGES; e++) {
       if (EDGE_TO[e] !== node || !forwardEdgeActive(cell, e, live)) continue;
-      out.push({ e, from: EDGE_FROM[e], to: node, code: cell.forward[e] });
+      out.push({ e, from: EDGE_FROM[e], to: node, code: cell.forward[e], name: `${prefix}.e${EDGE_FROM[e]}${node}` });
     }
   }
   return out;
+}
+
+/** One cell's active backward edges: from node `from` at t − 1 (its EDGE_TO end) into node `to`. */
+function backwardCellEdges(cell: Cell, prefix: string): CellEdge[] {
+  const live = liveNodes(cell.forward);
+  const out: CellEdge[] = [];
+  for (let e = 0; e < EDGES; e++) {
+    if (!backwardEdgeActive(cell, e, live)) continue;
+    out.push({ e, from: EDGE_TO[e], to: EDGE_FROM[e], code: cell.backward[e], name: `${prefix}.b${EDGE_TO[e]}${EDGE_FROM[e]}` });
+  }
+  return out;
+}
+
+function isTemporal(cell: Cell): boolean {
+  return backwardCellEdges(cell, '').length > 0;
+}
+
+/** The nodes whose LIF some weighted edge reads, ascending. */
+function lifNodes(cell: Cell): number[] {
+  const nodes = new Set<number>();
+  for (const ed of [...cellEdges(cell, ''), ...backwardCellEdges(cell, '')]) if (opHasWeights(ed.code)) nodes.add(ed.from);
+  return [...nodes].sort((a, b) => a - b);
 }
 
 export function buildModel(arch: Architecture, opts: BuildOptions = {}): SpikingModel {
@@ -206,9 +244,7 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
   // The LIFs, in forward order (the order of lifRates).
   const lifNames: string[] = [];
   for (const [ci, cell] of arch.cells.entries()) {
-    const nodes = new Set<number>();
-    for (const ed of cellEdges(cell)) if (opHasWeights(ed.code)) nodes.add(ed.from);
-    const sorted = [...nodes].sort((a, b) => a - b);
+    const sorted = lifNodes(cell);
     if (ci === 0) {
       for (const n of sorted) lifNames.push(`cell1.lif${n}`);
       lifNames.push('down.lif');
@@ -285,14 +321,14 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
           }
           return s;
         };
-        const edges = cellEdges(cell);
+        const edges = cellEdges(cell, prefix);
         for (let node = 1; node < 4; node++) {
           const parts: tf.Tensor4D[] = [];
           for (const ed of edges) {
             if (ed.to !== node) continue;
             const src = nodes[ed.from];
             if (!src) throw new ModelError(`${prefix}: node ${ed.from} is used before it is computed`);
-            const name = `${prefix}.e${ed.from}${ed.to}`;
+            const name = ed.name;
             switch (ed.code) {
               case 1:
                 parts.push(src);
@@ -317,14 +353,75 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         return nodes[3];
       };
 
-      h = runCell(0, h);
+      /** A backward cell, one timestep at a time (see the file comment). */
+      const runTemporalCell = (ci: number, input: tf.Tensor4D): tf.Tensor4D => {
+        const prefix = `cell${ci + 1}`;
+        const cell = arch.cells[ci];
+        const forwardEdges = cellEdges(cell, prefix);
+        const backwardEdges = backwardCellEdges(cell, prefix);
+        const [, H, W, C] = input.shape;
+        const steppers = new Map(lifNodes(cell).map((n) => [n, lifStepper(lif, [B, H, W, C])]));
+        const nodeSpikes = new Map<number, tf.Tensor[]>([...steppers.keys()].map((n) => [n, []]));
+        const inputs = T === 1 ? [input] : (tf.split(input, T, 0) as tf.Tensor4D[]);
+        let state: (tf.Tensor4D | null)[] = [null, null, null];
+        const outputs: tf.Tensor4D[] = [];
+        for (let t = 0; t < T; t++) {
+          // v[n] = x_n + s_n: what node n's outgoing edges (forward now, backward at t + 1) read.
+          const v: (tf.Tensor4D | null)[] = [null, null, null, null];
+          const spikesNow = new Map<number, tf.Tensor4D>();
+          const apply = (ed: CellEdge): tf.Tensor4D => {
+            const src = v[ed.from];
+            if (!src) throw new ModelError(`${prefix}: node ${ed.from} is used before it is computed`);
+            switch (ed.code) {
+              case 1:
+                return src;
+              case 2:
+              case 3: {
+                let s = spikesNow.get(ed.from);
+                if (!s) {
+                  s = steppers.get(ed.from)!(src).spikes as tf.Tensor4D;
+                  spikesNow.set(ed.from, s);
+                  nodeSpikes.get(ed.from)!.push(s);
+                }
+                return bn(conv(s, ed.name), ed.name);
+              }
+              case 4:
+                return tf.avgPool(src, 3, 1, 'same');
+              default:
+                throw new ModelError(`${prefix}: edge ${ed.from}→${ed.to} has unknown op code ${ed.code}`);
+            }
+          };
+          const withState = (x: tf.Tensor4D, n: number): tf.Tensor4D => (n < 3 && state[n] ? tf.add(x, state[n]!) : x);
+          v[0] = withState(inputs[t], 0);
+          for (let node = 1; node < 4; node++) {
+            const parts = forwardEdges.filter((ed) => ed.to === node).map(apply);
+            if (parts.length > 0) v[node] = withState(parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D), node);
+          }
+          if (!v[3]) throw new ModelError(`${prefix}: the output node is not reachable`);
+          outputs.push(v[3]);
+          const next: tf.Tensor4D[][] = [[], [], []];
+          for (const ed of backwardEdges) next[ed.to].push(apply(ed));
+          state = next.map((parts) => (parts.length === 0 ? null : parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D)));
+        }
+        for (const [n, perStep] of nodeSpikes) {
+          const name = `${prefix}.lif${n}`;
+          const all = T === 1 ? perStep[0] : tf.concat(perStep, 0);
+          lifRate.set(name, meanAll(all));
+          if (fo.collectSpikes) lifSpikes.set(name, { name, spikes: all });
+        }
+        for (const ed of [...forwardEdges, ...backwardEdges]) if (opHasWeights(ed.code)) inRate[layerIndex.get(ed.name)!] = lifRate.get(`${prefix}.lif${ed.from}`)!;
+        return T === 1 ? outputs[0] : (tf.concat(outputs, 0) as tf.Tensor4D);
+      };
+      const cellAt = (ci: number, input: tf.Tensor4D) => (isTemporal(arch.cells[ci]) ? runTemporalCell(ci, input) : runCell(ci, input));
+
+      h = cellAt(0, h);
       // Down: BN → LIF → conv3×3 → BN → avg-pool 2.
       {
         const s = spike(bn(h, 'down.bn_in'), 'down.lif');
         inRate[layerIndex.get('down')!] = lifRate.get('down.lif')!;
         h = avgPool2(bn(conv(s, 'down'), 'down'));
       }
-      h = runCell(1, h);
+      h = cellAt(1, h);
       // Head: BN → LIF → avg-pool 2 → flatten → fc1 → LIF → fc2, mean over T.
       const s = spike(bn(h, 'head.bn'), 'head.lif');
       const pooled = avgPool2(floats(s) as tf.Tensor4D);
