@@ -5,7 +5,7 @@
  * The worker takes a Web Lock of its own (src/workers/lifeline.ts) and holds
  * it for as long as it lives; the browser releases a lock only when its
  * holder lets go or ends. Once held, the worker tells the page the lock's
- * name in a hello message; the page (src/ui/workers/bridge.ts) asks for the
+ * name in a hello message; the page (src/worker-host/bridge.ts) asks for the
  * same lock, and is granted it exactly when the worker has ended.
  */
 

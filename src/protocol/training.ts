@@ -1,7 +1,7 @@
 /**
  * The training worker's protocol: the one file both ends import. The worker
  * (src/workers/training.worker.ts) exposes a `TrainingApi` through comlink;
- * the page drives it through src/ui/training/client.ts, which adds
+ * the page drives it through src/worker-host/training-client.ts, which adds
  * AbortSignals, crash handling and respawning.
  *
  * Jobs:

@@ -1,6 +1,6 @@
 /**
  * The page's end of the costing worker: typed, cancellable jobs over the
- * worker bridge (src/ui/workers/bridge.ts), which spawns, cancels,
+ * worker bridge (src/worker-host/bridge.ts), which spawns, cancels,
  * terminates and respawns.
  *
  * - Every `run` carries an AbortSignal. Aborting rejects the call at once
@@ -17,9 +17,9 @@
  */
 import * as Comlink from 'comlink';
 import type { CostingApi, CostingChunk, CostingRequest, CostingResult } from '../../protocol/costing.ts';
-import { WorkerClient, type WorkerLike } from '../workers/bridge.ts';
+import { WorkerClient, type WorkerLike } from '../../worker-host/bridge.ts';
 
-export { WorkerCrashedError, isAbortError } from '../workers/bridge.ts';
+export { WorkerCrashedError, isAbortError } from '../../worker-host/bridge.ts';
 
 /** How long an aborted job may take to stop before its worker is replaced. */
 const STOP_GRACE_MS = 250;

@@ -17,9 +17,9 @@ import { runSearch, SearchCancelled, type Evaluators, type SearchRun, type Searc
 import { budgetViolation } from '../../core/feasibility.ts';
 import { searchSettingsFromParams, type Budgets } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
-import { trainingEvaluators } from '../../protocol/training-evaluators.ts';
+import { trainingEvaluators } from '../../worker-host/training-evaluators.ts';
 import type { InitResult } from '../../protocol/training.ts';
-import { TrainingClient } from '../training/client.ts';
+import { TrainingClient } from '../../worker-host/training-client.ts';
 import { studioHardware } from '../state/hardware.ts';
 import { selectInputs, type StudioStore } from '../state/store.ts';
 import { cifarUploadStore } from '../dataset/cifar-upload.ts';

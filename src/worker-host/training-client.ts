@@ -1,8 +1,8 @@
 /**
- * The page's end of the training worker (src/workers/training.worker.ts):
- * typed, abortable calls over the worker bridge (src/ui/workers/bridge.ts),
- * which spawns, cancels, terminates and respawns. Main-thread code, so it
- * lives under src/ui/; it has no React in it.
+ * The owner's end of a training worker (src/workers/training.worker.ts):
+ * typed, abortable calls over the worker bridge (src/worker-host/bridge.ts),
+ * which spawns, cancels, terminates and respawns. It runs on whichever
+ * thread owns training workers (see src/worker-host/bridge.ts).
  *
  * - `init` chooses the backend; the client remembers the request and replays
  *   it on every fresh worker before the next job, so a respawn is invisible
@@ -19,13 +19,13 @@
  *   worker.
  */
 import * as Comlink from 'comlink';
-import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../../protocol/training.ts';
-import { WorkerClient, type WorkerLike } from '../workers/bridge.ts';
+import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+import { WorkerClient, type WorkerLike } from './bridge.ts';
 
-export { WorkerCrashedError, isAbortError } from '../workers/bridge.ts';
+export { WorkerCrashedError, isAbortError } from './bridge.ts';
 
 export function createTrainingWorker(): Worker {
-  return new Worker(new URL('../../workers/training.worker.ts', import.meta.url), { type: 'module', name: 'neuronas-training' });
+  return new Worker(new URL('../workers/training.worker.ts', import.meta.url), { type: 'module', name: 'neuronas-training' });
 }
 
 export interface TrainingClientOptions {

@@ -13,7 +13,7 @@
  */
 import type { Evaluators, TrainProgress as PipelineProgress, TrainResult as PipelineResult } from '../core/search/pipeline.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
-import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from './training.ts';
+import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
 export interface TrainingEndpoint {
   score(request: Omit<ScoreRequest, 'jobId'>, onItem: (item: ScoreItem) => void, signal?: AbortSignal): Promise<ScoreResult>;
@@ -40,7 +40,7 @@ function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e instanceof Error && e.name === 'AbortError');
 }
 
-/** The worker under the call crashed or ended (the page's WorkerCrashedError, src/ui/workers/bridge.ts). */
+/** The worker under the call crashed or ended (the page's WorkerCrashedError, src/worker-host/bridge.ts). */
 function isWorkerCrash(e: unknown): boolean {
   return e instanceof Error && e.name === 'WorkerCrashedError';
 }

@@ -1,7 +1,9 @@
 /**
- * The page's end of a comlink worker (after squoosh's abortable worker
+ * The owner's end of a comlink worker (after squoosh's abortable worker
  * bridge): one spawn / crash / cancel-then-terminate policy for every worker
- * client (src/ui/costing/client.ts, src/ui/training/client.ts).
+ * client (src/ui/costing/client.ts, src/worker-host/training-client.ts).
+ * Everything in src/worker-host/ runs on a thread that owns workers, the
+ * page or a worker with workers of its own; none of it touches the DOM.
  *
  * - The worker is spawned on the first call. Every call may carry an
  *   AbortSignal: aborting rejects the call at once with an AbortError and
@@ -23,7 +25,7 @@
  *   aborts, cancels and answers of an ended worker are ignored.
  */
 import * as Comlink from 'comlink';
-import { isLifelineHello, LIFELINE_KEY } from '../../protocol/lifeline.ts';
+import { isLifelineHello, LIFELINE_KEY } from '../protocol/lifeline.ts';
 
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
