@@ -49,36 +49,43 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
   if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
   const chunkSize = opts.chunk ?? 4;
   return {
-    async score(genomes, signal, onScore) {
+    async score(genomes, signal, onScore, wanted) {
       let next = 0;
       const done = new Uint8Array(genomes.length);
-      const scoreChunk = async (endpoint: TrainingEndpoint, from: number, to: number): Promise<void> => {
-        await endpoint.score({ genomes: genomes.slice(from, to) as string[], dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, (item) => {
-          const i = from + item.index;
-          if (i >= to || done[i]) return;
+      const scoreChunk = async (endpoint: TrainingEndpoint, chunk: readonly number[]): Promise<void> => {
+        await endpoint.score({ genomes: chunk.map((i) => genomes[i]), dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, (item) => {
+          const i = chunk[item.index];
+          if (i === undefined || done[i]) return;
           done[i] = 1;
           onScore(i, item.score ?? NaN);
         }, signal);
       };
+      /** The next few genomes still wanted, as their turn comes (a budget may have moved since they were queued). */
+      const takeChunk = (): number[] => {
+        const chunk: number[] = [];
+        while (chunk.length < chunkSize && next < genomes.length) {
+          const i = next++;
+          if (!wanted || wanted(i)) chunk.push(i);
+        }
+        return chunk;
+      };
       const worker = async (endpoint: TrainingEndpoint): Promise<void> => {
         while (next < genomes.length && !signal.aborted) {
-          const from = next;
-          const to = Math.min(genomes.length, from + chunkSize);
-          next = to;
+          const chunk = takeChunk();
+          if (chunk.length === 0) continue;
           try {
-            await scoreChunk(endpoint, from, to);
+            await scoreChunk(endpoint, chunk);
           } catch (e) {
             if (isAbort(e, signal)) return;
             // A crashed worker: the client respawns it on the next call; retry what is missing once.
-            let first = from;
-            while (first < to && done[first]) first++;
+            const missing = chunk.filter((i) => !done[i]);
             try {
-              if (first < to) await scoreChunk(endpoint, first, to);
+              if (missing.length) await scoreChunk(endpoint, missing);
             } catch (again) {
               if (isAbort(again, signal)) return;
             }
           }
-          for (let i = from; i < to; i++) {
+          for (const i of chunk) {
             if (!done[i] && !signal.aborted) {
               done[i] = 1;
               onScore(i, NaN);

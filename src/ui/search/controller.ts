@@ -14,7 +14,6 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
 import { runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
-import { budgetViolation } from '../../core/feasibility.ts';
 import { searchSettingsFromParams, type Budgets } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
 import { trainingEvaluators } from '../../worker-host/training-evaluators.ts';
@@ -23,7 +22,7 @@ import { TrainingClient } from '../../worker-host/training-client.ts';
 import { studioHardware } from '../state/hardware.ts';
 import { selectInputs, type StudioStore } from '../state/store.ts';
 import { cifarUploadStore } from '../dataset/cifar-upload.ts';
-import { applyEvent, createModel, markDropped, settleAfterStop, type SearchModel } from './model.ts';
+import { applyEvent, createModel, settleAfterStop, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -276,13 +275,6 @@ export function startSearchController(studio: StudioStore, hooks: SearchLinkHook
       ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
       pause: nextMacrotask,
       settle: () => whenIdle(300),
-      stillWanted(index) {
-        if (settings.strategy !== 'neuronas' && settings.strategy !== 'evolution') return true;
-        const c = model.columns;
-        const ok = budgetViolation({ params: c.params[index], memoryBits: 0, areaMm2: c.areaMm2[index], latencyMs: c.latencyMs[index], energyUJ: c.energyUJ[index], tiles: 0, crossbars: 0 }, studio.getState().budgets) === 0;
-        if (!ok) markDropped(model);
-        return ok;
-      },
     };
     const live = () => abort === ctl;
     void (async () => {
@@ -305,6 +297,7 @@ export function startSearchController(studio: StudioStore, hooks: SearchLinkHook
             schedule();
           },
           ctl.signal,
+          { budgets: () => studio.getState().budgets },
         );
         if (!live()) return;
         commit();

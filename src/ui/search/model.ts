@@ -111,6 +111,9 @@ export function applyEvent(m: SearchModel, e: SearchEvent, now: number): void {
     case 'costed':
       addRecords(m, e.records);
       break;
+    case 'dropped':
+      m.counts.rejected++;
+      break;
     case 'scored':
       m.scores[e.index] = e.score;
       if (m.state[e.index] === ROW.costed) m.state[e.index] = ROW.scored;
@@ -152,11 +155,6 @@ export function applyEvent(m: SearchModel, e: SearchEvent, now: number): void {
       if (m.trainingIndex === e.index) m.trainingIndex = -1;
       break;
   }
-}
-
-/** A candidate dropped before scoring (a budget tightened after it was costed). */
-export function markDropped(m: SearchModel): void {
-  m.counts.rejected++;
 }
 
 export interface StageProgress {
