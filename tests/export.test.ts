@@ -107,6 +107,7 @@ function costedRun(inputs: StudioInputs): RunData {
     timings: null,
     counts: null,
     stopped: false,
+    budgetsFrom: 'export',
   };
 }
 

@@ -177,44 +177,6 @@ describe('search pipeline', () => {
     expect(r.trained.map((t) => t.index)).not.toContain(r.failures[0].index);
   });
 
-  it('awaits the caller’s settle before candidates go to the scorer, and costs the same candidates in time slices when it pauses', async () => {
-    const open = { maxParams: Infinity, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: Infinity };
-    const ev = evaluators({ scored: [], trained: [] });
-    const order: string[] = [];
-    let release!: () => void;
-    const settled = new Promise<void>((r) => (release = r));
-    const chunks: number[] = [];
-    const running = runSearch(
-      { ...base, samples: 300, topK: 0, budgets: open },
-      {
-        ...ev,
-        pause: () => new Promise((r) => setTimeout(r, 0)),
-        settle: async () => {
-          order.push('settle');
-          await settled;
-          order.push('settled');
-        },
-        score: (g, signal, onScore) => {
-          order.push('score');
-          return ev.score(g, signal, onScore);
-        },
-      },
-      (e) => {
-        if (e.type === 'costed') chunks.push(e.records.length);
-      },
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    expect(order).toEqual(['settle']);
-    release();
-    const paused = await running;
-    expect(order).toEqual(['settle', 'settled', 'score']);
-    // Sliced (a first small chunk, then sized by time), but the same candidates as one go without pauses.
-    expect(chunks[0]).toBe(50);
-    expect(chunks.reduce((a, b) => a + b, 0)).toBe(300);
-    const whole = await runSearch({ ...base, samples: 300, topK: 0, budgets: open }, evaluators({ scored: [], trained: [] }));
-    expect(paused.candidates.map((c) => c.genome)).toEqual(whole.candidates.map((c) => c.genome));
-  });
-
   it('measures budget violation as the relative excess over broken budgets', () => {
     const c = { params: 200, memoryBits: 0, areaMm2: 1, latencyMs: 3, energyUJ: 4, tiles: 1, crossbars: 1 };
     expect(budgetViolation(c, { maxParams: 100, maxAreaMm2: 2, maxLatencyMs: 2, maxEnergyUJ: Infinity })).toBeCloseTo(1 + 0.5, 12);

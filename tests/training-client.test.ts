@@ -59,12 +59,14 @@ class FakeWorker extends EventTarget {
         self.cancels.push(jobId);
         cancelled.add(jobId);
       },
-      crashForTest() {
-        setTimeout(() => self.crash('simulated crash'), 0);
-      },
-      closeForTest() {
-        // Silent, as a closed worker is: no event, the port just stops answering.
-        setTimeout(() => port1.close(), 0);
+      test: {
+        crash() {
+          setTimeout(() => self.crash('simulated crash'), 0);
+        },
+        close() {
+          // Silent, as a closed worker is: no event, the port just stops answering.
+          setTimeout(() => port1.close(), 0);
+        },
       },
     };
     Comlink.expose(api, port1 as unknown as Comlink.Endpoint);

@@ -34,7 +34,7 @@ import { DEFAULT_AXES, canonicalInputs, hardwareEditProblem, isAxisMetric, type 
 import type { Layer } from './layers.ts';
 import { METRICS, METRIC_INFO, type Columns, type Metric } from './metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from './params.ts';
-import { STRATEGIES, type SearchSettings, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchTimings, type Strategy, type TrainEpoch, type TrainedRecord } from './search/pipeline.ts';
+import { STRATEGIES, trainedFront, type SearchSettings, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchTimings, type Strategy, type TrainEpoch, type TrainedRecord } from './search/pipeline.ts';
 import { HARDWARE_KNOBS, searchSettingsFromParams, type Budgets } from './settings.ts';
 
 export const STUDIO_VERSION: string = packageJson.version;
@@ -70,6 +70,21 @@ export interface RunData {
   counts: SearchCounts | null;
   /** a search stopped before its end: what had finished (scores so far, trained so far) */
   stopped: boolean;
+  /**
+   * Whose budgets `settings.budgets` are, by which feasibility, violations and the front are judged: the search's
+   * own (the command line), or those on the page's screen when the file was exported (a page's budgets move after
+   * its candidates are costed, and re-judge them).
+   */
+  budgetsFrom: BudgetsFrom;
+}
+
+export type BudgetsFrom = 'search' | 'export';
+
+/** The run file's words for `budgets_from` (its `note`). */
+export function budgetsNote(from: BudgetsFrom): string {
+  return from === 'export'
+    ? 'feasible, violation, trained[].feasible and front are judged by settings.budgets: the budgets on screen when this file was exported'
+    : 'feasible, violation, trained[].feasible and front are judged by settings.budgets: the budgets the search ran under';
 }
 
 // ---------------------------------------------------------------- the run as JSON
@@ -165,6 +180,10 @@ export interface RunDocument {
   counts: Record<string, number> | null;
   /** true for a search stopped before its end (absent in files from before it was written: false) */
   stopped?: boolean;
+  /** whose budgets settings.budgets are (absent in files from before it was written: the search's) */
+  budgets_from?: BudgetsFrom;
+  /** budgets_from in words */
+  note?: string;
 }
 
 
@@ -262,6 +281,8 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     timings: run.timings ? { ...run.timings } : null,
     counts: run.counts ? { ...run.counts } : null,
     stopped: run.stopped,
+    budgets_from: run.budgetsFrom,
+    note: budgetsNote(run.budgetsFrom),
   };
 }
 
@@ -281,6 +302,42 @@ export function runDataFromSearch(run: SearchRun, inputs: StudioInputs | null = 
     timings: run.timings,
     counts: run.counts,
     stopped: run.stopped,
+    budgetsFrom: 'search',
+  };
+}
+
+/** A search as a page shows it: the results' columns with the search's scores, its trained candidates and tallies. */
+export interface ShownSearch {
+  /** the page's inputs (their budget knobs: those on screen) */
+  inputs: StudioInputs | null;
+  /** the search's settings (their budgets are replaced by the screen's) */
+  settings: SearchSettings;
+  candidates: CostedColumns;
+  trained: readonly TrainedRecord[];
+  timings: SearchTimings;
+  counts: Omit<SearchCounts, 'feasible'>;
+  stopped: boolean;
+}
+
+/**
+ * A search shown on a page as a run, judged by the budgets on screen now
+ * (`budgets`): every candidate's feasibility and violation, each trained
+ * candidate's feasibility by its measured costs, and the front.
+ */
+export function runDataFromScreen(shown: ShownSearch, budgets: Budgets): RunData {
+  const candidates = candidatesFromColumns(shown.candidates, budgets);
+  const trained = shown.trained.map((t) => ({ ...t, feasible: budgetViolation(t.measuredCosts, budgets) === 0 }));
+  return {
+    source: 'search',
+    inputs: shown.inputs,
+    settings: { ...shown.settings, budgets },
+    candidates,
+    trained,
+    front: trainedFront(trained, budgets),
+    timings: { ...shown.timings },
+    counts: { ...shown.counts, feasible: candidates.reduce((n, c) => n + (c.feasible ? 1 : 0), 0) },
+    stopped: shown.stopped,
+    budgetsFrom: 'export',
   };
 }
 
@@ -864,6 +921,7 @@ export function readRunDocument(doc: unknown): RunImport {
   const timings = readNumberRecord(p, 'timings', doc.timings, false);
   const counts = readNumberRecord(p, 'counts', doc.counts, true);
   if (doc.stopped !== undefined && typeof doc.stopped !== 'boolean') p.add('stopped', `expected true or false, got ${describe(doc.stopped)}`);
+  if (doc.budgets_from !== undefined && doc.budgets_from !== 'search' && doc.budgets_from !== 'export') p.add('budgets_from', `expected "search" or "export", got ${describe(doc.budgets_from)}`);
   if (p.count > 0 || inputs === undefined || !settings || !candidates || !trained || !front || timings === undefined || counts === undefined) {
     return { ok: false, problems: p.count ? p.summary() : ['The run is incomplete.'] };
   }
@@ -880,6 +938,7 @@ export function readRunDocument(doc: unknown): RunImport {
       timings: timings as SearchTimings | null,
       counts: counts as SearchCounts | null,
       stopped: doc.stopped === true,
+      budgetsFrom: doc.budgets_from === 'export' ? 'export' : 'search',
     },
   };
 }

@@ -90,14 +90,4 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
   async benchReference(request: ReferenceBenchRequest = {}, signal?: AbortSignal): Promise<ReferenceBenchReport> {
     return this.bridge.call('reference benchmark', (remote) => remote.benchReference(request), { signal });
   }
-
-  /** Makes the worker throw from a timer (for the crash test). */
-  crashForTest(): void {
-    this.bridge.notify((remote) => remote.crashForTest());
-  }
-
-  /** Makes the worker close itself without an error event (for the silent-end test). */
-  closeForTest(): void {
-    this.bridge.notify((remote) => remote.closeForTest());
-  }
 }

@@ -2,7 +2,8 @@
  * The search pipeline's scorer and trainer (core/search/pipeline.ts
  * `Evaluators`) on top of the training protocol: one trainer, and a pool of
  * scorers that share a queue of small chunks of genomes. The same adapter
- * serves the page (worker clients) and Node (in-process engines).
+ * serves the studio's search worker (training worker clients) and Node
+ * (in-process engines).
  *
  * Results are handed to the pipeline as each one arrives, so nothing that
  * already arrived is lost when a scorer crashes or the search is cancelled.
@@ -40,7 +41,7 @@ function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e instanceof Error && e.name === 'AbortError');
 }
 
-/** The worker under the call crashed or ended (the page's WorkerCrashedError, src/worker-host/bridge.ts). */
+/** The worker under the call crashed or ended (the bridge's WorkerCrashedError, src/worker-host/bridge.ts). */
 function isWorkerCrash(e: unknown): boolean {
   return e instanceof Error && e.name === 'WorkerCrashedError';
 }

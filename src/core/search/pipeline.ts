@@ -12,10 +12,13 @@
  *              infeasible of two infeasible ones wins; infeasible children are
  *              never scored.
  *
- * Pure compute: scoring and training are injected (`Evaluators`), so the same
- * code runs with tfjs in Node, behind a worker pool in the browser, and in
- * tests. Every stage streams events as it goes; the same settings and seed
- * give the same candidates, costs and (given a deterministic scorer) scores.
+ * Pure compute, with no notion of whose thread it runs on: the candidates
+ * come from a source (sources.ts: a costed stream in Node, or the set the
+ * studio's worker already costed), scoring and training are injected
+ * (`Evaluators`), so the same code runs with tfjs in Node, in the studio's
+ * worker behind a pool of training workers, and in tests. Every stage
+ * streams events as it goes; the same settings and seed give the same
+ * candidates, costs and (given a deterministic scorer) scores.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { Architecture } from '../arch/architecture.ts';
@@ -103,20 +106,6 @@ export interface Evaluators {
    */
   score(genomes: readonly string[], signal: AbortSignal, onScore: (i: number, score: number) => void, wanted?: (i: number) => boolean): Promise<void>;
   train(genome: string, epochs: number, signal: AbortSignal, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
-  /**
-   * Called between chunks of costing; a page resolves it on the next
-   * macrotask so costing thousands of candidates never blocks its thread.
-   * With it, chunks are sized to take about COST_SLICE_MS each (without
-   * it, 1000 candidates at a time).
-   */
-  pause?(): Promise<void>;
-  /**
-   * Awaited before candidates go to the scorer. A page resolves it once its
-   * thread is idle, so that the scoring workers do not start their heavy
-   * work while it still lays out and paints what was just costed (on two
-   * cores they take the page's core: its frames were long tasks then).
-   */
-  settle?(): Promise<void>;
 }
 
 export interface SearchOptions {
@@ -191,16 +180,8 @@ export class SearchCancelled extends Error {
 
 const now = (): number => performance.now();
 
-/** Candidates costed per chunk where nothing waits on the thread (Node, a worker). */
+/** Candidates drawn per 'costed' event. */
 const COST_CHUNK = 1000;
-/**
- * Where the run pauses between chunks (a page's main thread): the time one
- * chunk aims to take, and the first chunk's size. Measured on a 2-core
- * machine, a chunk of 1000 took 20–45 ms of the page's thread (the first,
- * on cold code, the most): too long a task next to the page's rendering.
- */
-const COST_SLICE_MS = 8;
-const FIRST_SLICE = 50;
 
 /** Objectives of the final front: quantized accuracy up, every cost down. */
 export const FRONT_DIRECTIONS: readonly Direction[] = ['max', 'min', 'min', 'min', 'min'];
@@ -275,21 +256,15 @@ class Run {
   }
 
   /** Draws up to `count` further candidates from the source, emitting them in chunks. */
-  async draw(count: number): Promise<CandidateRecord[]> {
+  draw(count: number): CandidateRecord[] {
     const out: CandidateRecord[] = [];
-    const sliced = this.evaluators.pause !== undefined;
-    // The source yields the same candidates in the same order whatever the chunk sizes.
-    let size = sliced ? FIRST_SLICE : COST_CHUNK;
     while (out.length < count && !this.source.done) {
-      if (this.evaluators.pause) await this.evaluators.pause();
       this.check();
       const t0 = now();
-      const chunk = this.source.next(Math.min(size, count - out.length)).map((c) => this.add(this.drawn++, c));
+      const chunk = this.source.next(Math.min(COST_CHUNK, count - out.length)).map((c) => this.add(this.drawn++, c));
       out.push(...chunk);
       this.timings.cost_ms += now() - t0;
       if (chunk.length) this.emit({ type: 'costed', records: chunk });
-      // Next chunk sized from this one's rate (its event included), within [FIRST_SLICE, COST_CHUNK].
-      if (sliced) size = Math.max(FIRST_SLICE, Math.min(COST_CHUNK, Math.round((size * COST_SLICE_MS) / Math.max(now() - t0, 0.5))));
     }
     return out;
   }
@@ -321,10 +296,6 @@ class Run {
   }
 
   async score(candidates: CandidateRecord[]): Promise<void> {
-    if (candidates.length > 0 && this.evaluators.settle) {
-      await this.evaluators.settle();
-      this.check();
-    }
     if (candidates.length === 0) return;
     this.check();
     const wanted = this.dropsOnBudgets
@@ -412,7 +383,7 @@ export function topByScore(records: readonly CandidateRecord[], k: number, order
 async function runNeuronas(run: Run): Promise<void> {
   const s = run.settings;
   run.stage('cost', 'start', 0);
-  const all = await run.draw(s.samples);
+  const all = run.draw(s.samples);
   run.stage('cost', 'end', all.length);
   const feasible = all.filter((r) => r.feasible);
   run.stage('score', 'start', feasible.length);
@@ -426,7 +397,7 @@ async function runSnasnet(run: Run): Promise<void> {
   run.stage('cost', 'start', 0);
   // Costs are computed here only so the run can report them; SNASNet's method
   // does not look at them until every candidate is scored.
-  const all = await run.draw(s.samples);
+  const all = run.draw(s.samples);
   run.stage('cost', 'end', all.length);
   run.stage('score', 'start', all.length);
   await run.score(all);
@@ -438,7 +409,7 @@ async function runSnasnet(run: Run): Promise<void> {
 async function runRandom(run: Run): Promise<void> {
   const s = run.settings;
   run.stage('cost', 'start', 0);
-  const all = await run.draw(s.samples);
+  const all = run.draw(s.samples);
   // A second generator for the choice, so the candidates are those of every other strategy.
   const rng = makeRng(s.seed ^ CHOICE_SEED);
   run.stage('cost', 'end', all.length);
@@ -491,7 +462,7 @@ async function runEvolution(run: Run): Promise<void> {
   const popSize = Math.max(4, Math.min(64, Math.floor(s.samples / 8)));
   run.stage('cost', 'start', 0);
   // The initial population is the first candidates every other strategy sees.
-  let pop = await run.draw(Math.min(popSize, s.samples));
+  let pop = run.draw(Math.min(popSize, s.samples));
   run.stage('score', 'start', 0);
   await run.score(pop.filter((r) => r.feasible));
   // Ties go by the order candidates were examined, not by index: a child that is a candidate of a precomputed set

@@ -14,9 +14,14 @@
  * - A crashed worker (an error event, or one that ended without one)
  *   rejects the running job with WorkerCrashedError and is replaced on the
  *   next run; the page keeps its last results.
+ * - The same worker runs searches (`search`, `setBudgets`); a data set
+ *   provided for them is remembered and handed to every fresh worker.
  */
 import * as Comlink from 'comlink';
+import type { Budgets } from '../../core/settings.ts';
 import type { CostingApi, CostingChunk, CostingRequest, CostingResult } from '../../protocol/costing.ts';
+import type { SearchBatch, SearchRequest, SearchSummary } from '../../protocol/search.ts';
+import type { DatasetUpload } from '../../protocol/training.ts';
 import { WorkerClient, type WorkerLike } from '../../worker-host/bridge.ts';
 
 export { WorkerCrashedError, isAbortError } from '../../worker-host/bridge.ts';
@@ -26,6 +31,8 @@ const STOP_GRACE_MS = 250;
 
 export class CostingClient extends WorkerClient<CostingApi> {
   private nextJobId = 1;
+  private nextSearchId = 1;
+  private lastUpload: DatasetUpload | null = null;
 
   constructor(createWorker: () => WorkerLike) {
     super(createWorker, { label: 'costing worker', stopGraceMs: STOP_GRACE_MS });
@@ -65,8 +72,56 @@ export class CostingClient extends WorkerClient<CostingApi> {
     );
   }
 
-  /** Makes the worker throw from a timer (for the crash test). */
-  crashForTest(): void {
-    this.bridge.notify((remote) => remote.crashForTest());
+  /** A fresh worker gets the data set the last one was given. */
+  protected override prepare(remote: Comlink.Remote<CostingApi>): Promise<unknown> | null {
+    return this.lastUpload ? remote.provideDataset(this.lastUpload) : null;
+  }
+
+  /** The data set the worker holds for searches (the last one provided). */
+  get upload(): DatasetUpload | null {
+    return this.lastUpload;
+  }
+
+  /** Hands the worker a user's data set for searches that name it (remembered: replayed on every fresh worker). */
+  async provideDataset(upload: DatasetUpload, signal?: AbortSignal): Promise<void> {
+    this.lastUpload = upload;
+    await this.bridge.call('data set upload', (remote) => remote.provideDataset(upload), { signal });
+  }
+
+  /**
+   * Runs a search in the worker. `onBatch` sees its batches of updates while
+   * it is not aborted. Resolves with the summary when it ends; rejects with an
+   * AbortError when `signal` aborts (the worker stops it), WorkerCrashedError
+   * on a crash, or the worker's own error.
+   */
+  async search(request: Omit<SearchRequest, 'searchId'>, onBatch: (batch: SearchBatch) => void, signal: AbortSignal): Promise<SearchSummary> {
+    const searchId = this.nextSearchId++;
+    // As with costing chunks: batches travel on the callback's port, the summary on the worker's, so the summary
+    // waits until every batch it counts has arrived.
+    let received = 0;
+    let expected = Infinity;
+    let allReceived!: () => void;
+    const complete = new Promise<void>((resolve) => (allReceived = resolve));
+    const callback = Comlink.proxy((batch: SearchBatch) => {
+      if (batch.searchId !== searchId) return;
+      received++;
+      if (!signal.aborted) onBatch(batch);
+      if (received >= expected) allReceived();
+    });
+    return this.bridge.call(
+      'search',
+      async (remote) => {
+        const summary = await remote.search({ ...request, searchId }, callback);
+        expected = summary.batches;
+        if (received < expected) await complete;
+        return summary;
+      },
+      { signal, cancel: (remote) => remote.cancelSearch(searchId) },
+    );
+  }
+
+  /** The budgets on the page now, for the running search (one-way). */
+  setBudgets(budgets: Budgets): void {
+    this.bridge.notify((remote) => remote.setBudgets(budgets));
   }
 }
