@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { architectureDocument } from '../src/core/export.ts';
+import { architectureDocument } from '../src/core/files/architecture.ts';
 import { formatCompact } from '../src/core/metrics.ts';
 import { makeSearchRun, makeSearchRunJson } from './search-run.ts';
 

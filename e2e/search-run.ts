@@ -5,7 +5,7 @@
  */
 import { layerList } from '../src/core/arch/architecture.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
-import { costingSettings, runDataFromSearch, runJson, type RunData } from '../src/core/export.ts';
+import { costingSettings, runDataFromSearch, runJson, type RunData } from '../src/core/files/run.ts';
 import { defaultInputs } from '../src/core/inputs.ts';
 import { runSearch, type Evaluators } from '../src/core/search/pipeline.ts';
 

@@ -11,7 +11,7 @@ import { describeCell } from '../src/core/arch/describe.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { resolveHardware } from '../src/core/cost/hardware.ts';
 import { COMPONENTS, buildArchitectureReport } from '../src/core/cost/report.ts';
-import type { TrainingView } from '../src/core/export.ts';
+import type { TrainingView } from '../src/core/files/architecture.ts';
 import { formatCompact } from '../src/core/metrics.ts';
 import { CellGraph } from '../src/ui/detail/CellGraph.tsx';
 import { CostCharts } from '../src/ui/detail/CostCharts.tsx';

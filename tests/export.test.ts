@@ -1,26 +1,26 @@
 /** Run JSON, candidate CSV and architecture JSON: round trips with real numbers, and corrupt files refused with named problems. */
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { layerList } from '../src/core/arch/architecture.ts';
 import { formatGenome, parseGenome } from '../src/core/arch/genome.ts';
 import { sampleArchitectures } from '../src/core/arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../src/core/cost/estimator.ts';
+import { architectureDocument } from '../src/core/files/architecture.ts';
+import { ARCHITECTURE_DOCUMENT_SCHEMA } from '../src/core/files/architecture-schema.ts';
+import { STUDIO_VERSION } from '../src/core/files/document.ts';
 import {
   RUN_FORMAT_VERSION,
-  STUDIO_VERSION,
-  architectureDocument,
-  candidatesCsv,
   candidatesFromColumns,
   columnsFromCandidates,
   costingSettings,
-  csvField,
   inputsFromSettings,
-  metricHeader,
   parseRunJson,
   runDataFromSearch,
   runJson,
   toRunDocument,
   type RunData,
-} from '../src/core/export.ts';
+} from '../src/core/files/run.ts';
+import { candidatesCsv, csvField, metricHeader } from '../src/core/files/run-csv.ts';
 import { defaultInputs, type StudioInputs } from '../src/core/inputs.ts';
 import { METRICS, allocateColumns } from '../src/core/metrics.ts';
 import { PARAMS } from '../src/core/params.ts';
@@ -330,6 +330,47 @@ describe('run import refuses corrupt files, naming the problem', () => {
     });
   }
 
+  it('lists every problem of the hardware, not only the first', () => {
+    const d = good();
+    d.settings.hardware.xbar = 100;
+    d.settings.hardware.kernel = 'a';
+    d.settings.hardware.clock_mhz = 0;
+    const r = parseRunJson(JSON.stringify(d));
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.problems).toEqual([
+        'settings.hardware.xbar: 100 is not one of 32, 64, 128, 256',
+        'settings.hardware.kernel: expected a whole number from 1 to 15, got "a"',
+        'settings.hardware.clock_mhz: 0 is out of range: expected a number greater than 0 and at most 100000',
+      ]);
+  });
+
+  it('refuses numbers JSON turns into Infinity, and a candidate that is not an object', () => {
+    const d = good();
+    d.candidates[2] = [1, 2];
+    const text = JSON.stringify(d).replace(`"area_mm2":${d.candidates[1].area_mm2},`, '"area_mm2":1e999,');
+    const r = parseRunJson(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toEqual(['candidates[1].area_mm2: expected a finite number, got Infinity', 'candidates[2]: expected an object, got an array']);
+  });
+
+  it('names a missing field with what it should hold, and still judges the fields that are there', () => {
+    const d = good();
+    delete d.candidates[6].memory_bits;
+    d.candidates[6].score = 'high';
+    d.candidates[9].feasible = !d.candidates[9].feasible;
+    d.candidates[9].pes = 2.5;
+    const r = parseRunJson(JSON.stringify(d));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problems).toContain('candidates[6].memory_bits: expected a finite number, got nothing');
+      expect(r.problems).toContain('candidates[6].score: expected a finite number or null, got "high"');
+      expect(r.problems).toContain('candidates[9].pes: 2.5 is not a whole number');
+      expect(r.problems.join('\n')).toMatch(/candidates\[9\]\.feasible: is (true|false), but its costs are/);
+      expect(r.problems).toHaveLength(4);
+    }
+  });
+
   it('refuses text that is not JSON, and lists at most twenty problems', () => {
     const r = parseRunJson('{"format": "neuronas-run", ');
     expect(r.ok || r.problems[0]).toMatch(/^The file is not JSON/);
@@ -394,6 +435,27 @@ describe('architecture JSON', () => {
     expect(doc.cost.energy_uJ).toBe(t.energyUJ);
     expect(doc.layers.reduce((s, l) => s + l.k * l.k * l.cin * l.cout, 0)).toBe(t.params);
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+
+  it('is what its schema describes: the written document reads back equal, its layers as the estimate input takes them', () => {
+    const genome = 'c16-h128-t4-w8-301203-331000';
+    const layers = layerList(parseGenome(genome));
+    const training = { epochs: [{ epoch: 1, loss: NaN, trainAccuracy: 0.9, testAccuracy: 0.88 }], spikeRates: layers.map(() => 0.3), accuracyFloat: 0.9, accuracyQuantized: 0.89 };
+    for (const doc of [architectureDocument(genome, hardware, null, new Date(0)), architectureDocument(genome, hardware, training, new Date(0))]) {
+      const written = JSON.parse(JSON.stringify(doc));
+      const back = v.safeParse(ARCHITECTURE_DOCUMENT_SCHEMA, written);
+      if (!back.success) throw new Error(back.issues.map((i) => i.message).join('\n'));
+      expect(back.output).toEqual(written);
+    }
+    const broken = JSON.parse(JSON.stringify(architectureDocument(genome, hardware)));
+    broken.layers[1].hout = broken.layers[1].hin + 1;
+    broken.architecture.cells[0].edges[0].op = 'conv5x5';
+    const r = v.safeParse(ARCHITECTURE_DOCUMENT_SCHEMA, broken);
+    expect(r.success).toBe(false);
+    expect(r.issues!.map((i) => `${v.getDotPath(i)}: ${i.message}`)).toEqual([
+      'architecture.cells.0.edges.0.op: "conv5x5" is not an operation (zero, skip, conv1x1, conv3x3, avgpool3x3)',
+      `layers.1.hout: ${broken.layers[1].hout} is larger than hin ${broken.layers[1].hin}`,
+    ]);
   });
 
   it('costs energy with the measured spike rates when training gave them', () => {

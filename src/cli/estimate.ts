@@ -4,14 +4,11 @@
  * stderr naming the field; nothing is written to stdout then.
  */
 import type { CliIO } from './io.ts';
-import { layerList } from '../core/arch/architecture.ts';
-import { GenomeError, parseGenome } from '../core/arch/genome.ts';
-import { CostInputError, describeValue, isPlainObject, unknownFieldDetail } from '../core/cost/errors.ts';
-import { DEFAULT_HARDWARE, DEFAULT_PRESET, HARDWARE_FIELDS, describeRange, resolveHardware, type FieldGroup } from '../core/cost/hardware.ts';
+import { CostInputError } from '../core/cost/errors.ts';
+import { DEFAULT_HARDWARE, DEFAULT_PRESET, HARDWARE_FIELDS, describeRange, type FieldGroup } from '../core/cost/hardware.ts';
 import { buildArchitectureReport, buildReport, type CostReport } from '../core/cost/report.ts';
-import { LAYER_FIELDS, validateInputRates, validateLayers } from '../core/cost/validate.ts';
-
-const INPUT_KEYS = ['layers', 'architecture', 'hardware', 'input_rates'] as const;
+import { LAYER_FIELDS } from '../core/cost/validate.ts';
+import { readEstimateInput } from '../core/files/estimate-input.ts';
 
 const GROUP_TITLES: Record<FieldGroup, string> = {
   model: 'model',
@@ -79,33 +76,9 @@ export function estimateHelp(): string {
 
 /** Costs one parsed input object; throws CostInputError naming the field. */
 export function costInput(json: unknown): CostReport {
-  if (!isPlainObject(json)) throw new CostInputError('input', `expected a JSON object with "layers" or "architecture", got ${describeValue(json)}`);
-  for (const key of Object.keys(json)) {
-    if (!(INPUT_KEYS as readonly string[]).includes(key)) throw new CostInputError(key, unknownFieldDetail(key, INPUT_KEYS));
-  }
-  const hw = resolveHardware(json.hardware, 'hardware');
-  if (json.layers !== undefined && json.architecture !== undefined) {
-    throw new CostInputError('architecture', 'give either "layers" or "architecture", not both');
-  }
-  if (json.architecture !== undefined) {
-    if (typeof json.architecture !== 'string') throw new CostInputError('architecture', `expected a genome string like "c16-h128-t4-w8-301203", got ${describeValue(json.architecture)}`);
-    let arch;
-    try {
-      arch = parseGenome(json.architecture);
-    } catch (e) {
-      if (e instanceof GenomeError) throw new CostInputError('architecture', e.message);
-      throw e;
-    }
-    const n = layerList(arch).length;
-    const rates = json.input_rates === undefined ? undefined : validateInputRates(json.input_rates, n);
-    // The architecture's T and w must also be valid hardware values.
-    resolveHardware({ ...hw, timesteps: arch.timesteps, weight_bits: arch.weightBits }, 'architecture');
-    return buildArchitectureReport(arch, hw, { inputRates: rates });
-  }
-  if (json.layers === undefined) throw new CostInputError('layers', 'missing (give "layers", an array of layers, or "architecture", a genome)');
-  const layers = validateLayers(json.layers, 'layers');
-  const rates = json.input_rates === undefined ? undefined : validateInputRates(json.input_rates, layers.length);
-  return buildReport(layers, hw, { inputRates: rates });
+  const input = readEstimateInput(json);
+  const options = { inputRates: input.inputRates };
+  return input.architecture ? buildArchitectureReport(input.architecture, input.hardware, options) : buildReport(input.layers, input.hardware, options);
 }
 
 function parseJson(text: string, where: string): unknown {

@@ -8,7 +8,7 @@ import { BUDGETS, budgetsFromParams, searchSettingsFromParams } from '../core/se
 import { CostInputError } from '../core/cost/errors.ts';
 import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
-import { runDataFromSearch, runJson } from '../core/export.ts';
+import { runDataFromSearch, runJson } from '../core/files/run.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The studio's inputs: everything a user sets on the page and nothing it
- * computes. The share link (url.ts) and exported runs (export.ts) carry
+ * computes. The share link (url.ts) and exported runs (files/run.ts) carry
  * exactly this, so opening either restores the page's knobs.
  *
  *   params    every knob of the parameter table (params.ts)

@@ -11,7 +11,9 @@
  * Computing Lab; 65 nm CMOS, RRAM crossbars), whose constants come from
  * DNN+NeuroSim. See /work/shared/docs/cost-model.md for the formulas.
  */
-import { CostInputError, describeValue, isPlainObject, unknownFieldDetail } from './errors.ts';
+import { nullish, optional, pipe, safeParse, transform } from 'valibot';
+import { describeValue } from './errors.ts';
+import { num, obj, oneOf, parseOrThrow, type Schema } from '../files/schema.ts';
 
 export { CostInputError } from './errors.ts';
 
@@ -234,12 +236,6 @@ export const HARDWARE_FIELDS: readonly HardwareField[] = Object.freeze([
     help: 'area of one stored activation or membrane (input buffers, neuron membranes)' },
 ] satisfies HardwareField[]);
 
-export const HARDWARE_FIELD_BY_KEY: Readonly<Record<string, HardwareField>> = Object.freeze(
-  Object.fromEntries(HARDWARE_FIELDS.map((f) => [f.key, f])),
-);
-
-const FIELD_NAMES: readonly string[] = HARDWARE_FIELDS.map((f) => f.key);
-
 /** One-line description of a field's valid values, e.g. `a whole number from 1 to 1024`. */
 export function describeRange(f: HardwareField): string {
   if (f.allowed) return `one of ${f.allowed.join(', ')}`;
@@ -252,52 +248,65 @@ export function describeRange(f: HardwareField): string {
   return what;
 }
 
+/** The wording of a field's problems: `48 is not one of 32, 64, 128, 256`, `0 is out of range: expected a whole number from 1 to 4096`. */
+function fieldMessages(f: HardwareField) {
+  const range = describeRange(f);
+  return {
+    type: (x: unknown) => `expected ${range}, got ${describeValue(x)}`,
+    allowed: (x: number) => `${x} is not ${range}`,
+    range: (x: number) => `${x} is out of range: expected ${range}`,
+  };
+}
+
+/** The schema of one field, from its descriptor (the descriptor is the rule; this only reads it). */
+function fieldSchema(f: HardwareField): Schema<number | string> {
+  const say = fieldMessages(f);
+  if (f.type === 'enum') {
+    const allowed = f.allowed as readonly string[];
+    const notOne = f.key === 'preset' ? (x: unknown) => `${describeValue(x)} is not a known preset; known: ${allowed.join(', ')}` : (x: unknown) => `${describeValue(x)} is not ${describeRange(f)}`;
+    return oneOf(allowed, (x) => (typeof x === 'string' ? notOne(x) : say.type(x)));
+  }
+  return num({ integer: f.type === 'int', min: f.min, minExclusive: f.minExclusive, max: f.max, allowed: f.allowed as readonly number[] | undefined }, say);
+}
+
+const FIELD_SCHEMAS: ReadonlyMap<HardwareField, Schema<number | string>> = new Map(HARDWARE_FIELDS.map((f) => [f, fieldSchema(f)]));
+
 /** Checks one value against its field descriptor; returns the problem or null. */
 export function fieldProblem(f: HardwareField, v: unknown): string | null {
-  if (f.type === 'enum') {
-    if (typeof v !== 'string') return `expected ${describeRange(f)}, got ${describeValue(v)}`;
-    if (!f.allowed!.includes(v)) return `${describeValue(v)} is not ${describeRange(f)}`;
-    return null;
-  }
-  if (typeof v !== 'number' || !Number.isFinite(v)) return `expected ${describeRange(f)}, got ${describeValue(v)}`;
-  if (f.type === 'int' && !Number.isInteger(v)) return `${v} is not a whole number`;
-  if (f.allowed && !f.allowed.includes(v)) return `${v} is not ${describeRange(f)}`;
-  if (f.min !== undefined && (f.minExclusive ? v <= f.min : v < f.min)) return `${v} is out of range: expected ${describeRange(f)}`;
-  if (f.max !== undefined && v > f.max) return `${v} is out of range: expected ${describeRange(f)}`;
-  return null;
+  const r = safeParse(FIELD_SCHEMAS.get(f) ?? fieldSchema(f), v);
+  return r.success ? null : r.issues[0].message;
 }
 
 /**
- * Resolves a JSON hardware description: start from `preset` (default
+ * A JSON hardware description: start from `preset` (default
  * `spikesim-65nm-rram`) and apply every other given field as an override.
  * `undefined`/`null` gives the default preset; fields whose value is
- * `undefined` count as absent. A complete config (e.g. a
- * UI-edited copy of a preset) round-trips unchanged.
- * Throws CostInputError naming the field (`${path}.xbar`) on unknown preset,
+ * `undefined` count as absent. A complete config (e.g. a UI-edited copy of a
+ * preset) round-trips unchanged. Unknown fields are refused, named with the
+ * closest known one.
+ */
+export const HARDWARE_SCHEMA: Schema<HardwareConfig> = nullish(
+  pipe(
+    obj(Object.fromEntries(HARDWARE_FIELDS.map((f) => [f.key, optional(FIELD_SCHEMAS.get(f)!)])), {
+      strict: true,
+      say: (x) => `expected an object of hardware fields, got ${describeValue(x)}`,
+    }),
+    transform((fields): HardwareConfig => {
+      const hw = { ...HARDWARE_PRESETS[(fields.preset as string | undefined) ?? DEFAULT_PRESET] } as Record<string, unknown>;
+      for (const [key, value] of Object.entries(fields)) if (value !== undefined) hw[key] = value;
+      return hw as unknown as HardwareConfig;
+    }),
+  ),
+  () => ({ ...DEFAULT_HARDWARE }),
+);
+
+/**
+ * Resolves a JSON hardware description (HARDWARE_SCHEMA). Throws
+ * CostInputError naming the field (`${path}.xbar`) on unknown preset,
  * unknown field, wrong type or out-of-range value.
  */
 export function resolveHardware(json: unknown, path = 'hardware'): HardwareConfig {
-  if (json === undefined || json === null) return { ...DEFAULT_HARDWARE };
-  if (!isPlainObject(json)) throw new CostInputError(path, `expected an object of hardware fields, got ${describeValue(json)}`);
-  let presetName = DEFAULT_PRESET;
-  if (json.preset !== undefined) {
-    const problem = fieldProblem(HARDWARE_FIELD_BY_KEY.preset, json.preset);
-    if (problem) throw new CostInputError(`${path}.preset`, problem.replace('is not one of', 'is not a known preset; known:'));
-    presetName = json.preset as string;
-  }
-  const hw: HardwareConfig = { ...HARDWARE_PRESETS[presetName] };
-  for (const key of Object.keys(json)) {
-    const f = HARDWARE_FIELD_BY_KEY[key];
-    if (!Object.prototype.hasOwnProperty.call(HARDWARE_FIELD_BY_KEY, key) || !f) {
-      throw new CostInputError(`${path}.${key}`, unknownFieldDetail(key, FIELD_NAMES));
-    }
-    const v = json[key];
-    if (v === undefined) continue; // absent (JS callers spreading optional edits); JSON never holds undefined
-    const problem = fieldProblem(f, v);
-    if (problem) throw new CostInputError(`${path}.${key}`, problem);
-    (hw as unknown as Record<string, unknown>)[key] = v;
-  }
-  return hw;
+  return parseOrThrow(HARDWARE_SCHEMA, json, path);
 }
 
 /** Re-validates an already typed config (e.g. edited in the UI); throws CostInputError. */

@@ -5,7 +5,9 @@
  * Errors are CostInputError naming the field, e.g. `layers[2].hout`.
  */
 import type { Layer, LayerKind } from '../layers.ts';
-import { CostInputError, describeValue, isPlainObject, unknownFieldDetail } from './errors.ts';
+import { array, check, custom, optional, pipe, rawTransform, transform } from 'valibot';
+import { describeValue } from './errors.ts';
+import { list, num, obj, oneOf, parseOrThrow, pathTo, str, type Schema } from '../files/schema.ts';
 
 export { CostInputError } from './errors.ts';
 
@@ -25,66 +27,69 @@ export const LAYER_FIELDS: readonly { key: string; help: string }[] = Object.fre
   { key: 'name', help: 'label shown in reports (optional string)' },
 ]);
 
-const LAYER_KEYS = LAYER_FIELDS.map((f) => f.key);
+const MISSING_WHOLE = 'missing (a whole number is required)';
 
-function intField(o: Record<string, unknown>, key: string, path: string, min: number, max: number, fcDefault?: number): number {
-  const v = o[key];
-  if (v === undefined) {
-    if (fcDefault !== undefined) return fcDefault;
-    throw new CostInputError(`${path}.${key}`, 'missing (a whole number is required)');
-  }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CostInputError(`${path}.${key}`, `expected a whole number, got ${describeValue(v)}`);
-  if (!Number.isInteger(v)) throw new CostInputError(`${path}.${key}`, `${v} is not a whole number`);
-  if (v < min) throw new CostInputError(`${path}.${key}`, v < 0 ? `${v} is negative` : `${v} is less than ${min}`);
-  if (v > max) throw new CostInputError(`${path}.${key}`, `${v} is larger than the limit ${max}`);
-  return v;
+/** A whole-number layer field in [min, max], worded as the estimate input always was (`-3 is negative`, `0 is less than 1`). */
+function wholeField(min: number, max: number): Schema<number> {
+  return num(
+    { integer: true, min, max },
+    {
+      type: (x) => (x === undefined ? MISSING_WHOLE : `expected a whole number, got ${describeValue(x)}`),
+      range: (x) => (x < min ? (x < 0 ? `${x} is negative` : `${x} is less than ${min}`) : `${x} is larger than the limit ${max}`),
+    },
+  );
 }
+
+const SIZE_FIELDS = ['k', 'hin', 'hout'] as const;
+
+/**
+ * One layer. Its fields are checked alone first; then the rules that tie
+ * them to the kind: a conv layer needs k, hin and hout with hout ≤ hin; an
+ * fc layer has them all 1 (and may omit them).
+ */
+export const LAYER_SCHEMA: Schema<Layer> = pipe(
+  obj(
+    {
+    kind: oneOf(LAYER_KINDS, (x) => (x === undefined ? 'missing ("conv" or "fc")' : `${describeValue(x)} is not a known layer kind ("conv" or "fc")`)),
+    cin: wholeField(1, LAYER_LIMITS.channels),
+    cout: wholeField(1, LAYER_LIMITS.channels),
+    k: optional(wholeField(1, LAYER_LIMITS.kernel)),
+    hin: optional(wholeField(1, LAYER_LIMITS.size)),
+    hout: optional(wholeField(1, LAYER_LIMITS.size)),
+    name: optional(str()),
+    },
+    { strict: true, say: (x) => `expected a layer object like {"kind":"conv","cin":3,"cout":16,"k":3,"hin":28,"hout":28}, got ${describeValue(x)}` },
+  ),
+  rawTransform(({ dataset: { value: l }, addIssue, NEVER }) => {
+    let problem = false;
+    for (const key of SIZE_FIELDS) {
+      if (l.kind === 'fc' && l[key] !== undefined && l[key] !== 1) addIssue({ message: `an fc layer has ${key} = 1, got ${l[key]}`, path: pathTo(key) });
+      else if (l.kind === 'conv' && l[key] === undefined) addIssue({ message: MISSING_WHOLE, path: pathTo(key) });
+      else continue;
+      problem = true;
+    }
+    if (!problem && l.hout! > l.hin!) addIssue({ message: `${l.hout} is larger than hin ${l.hin}`, path: pathTo('hout') });
+    if (problem || l.hout! > l.hin!) return NEVER;
+    const layer: Layer = { kind: l.kind, cin: l.cin, cout: l.cout, k: l.k ?? 1, hin: l.hin ?? 1, hout: l.hout ?? 1 };
+    if (l.name !== undefined) layer.name = l.name;
+    return layer;
+  }),
+);
+
+/** A network: a non-empty array of layers. */
+export const LAYERS_SCHEMA: Schema<Layer[]> = list(LAYER_SCHEMA, {
+  nonEmpty: true,
+  say: { type: (x) => (x === undefined ? 'missing (an array of layers)' : `expected an array of layers, got ${describeValue(x)}`), empty: 'the network has no layer (at least one is needed)' },
+});
 
 /** Validates one layer from JSON; `path` names it in errors (e.g. `layers[2]`). */
 export function validateLayer(json: unknown, path: string): Layer {
-  if (!isPlainObject(json)) throw new CostInputError(path, `expected a layer object like {"kind":"conv","cin":3,"cout":16,"k":3,"hin":28,"hout":28}, got ${describeValue(json)}`);
-  for (const key of Object.keys(json)) {
-    if (!LAYER_KEYS.includes(key)) throw new CostInputError(`${path}.${key}`, unknownFieldDetail(key, LAYER_KEYS));
-  }
-  const kind = json.kind;
-  if (kind === undefined) throw new CostInputError(`${path}.kind`, 'missing ("conv" or "fc")');
-  if (typeof kind !== 'string' || !(LAYER_KINDS as readonly string[]).includes(kind)) {
-    throw new CostInputError(`${path}.kind`, `${describeValue(kind)} is not a known layer kind ("conv" or "fc")`);
-  }
-  const cin = intField(json, 'cin', path, 1, LAYER_LIMITS.channels);
-  const cout = intField(json, 'cout', path, 1, LAYER_LIMITS.channels);
-  let k: number;
-  let hin: number;
-  let hout: number;
-  if (kind === 'fc') {
-    k = intField(json, 'k', path, 1, LAYER_LIMITS.kernel, 1);
-    hin = intField(json, 'hin', path, 1, LAYER_LIMITS.size, 1);
-    hout = intField(json, 'hout', path, 1, LAYER_LIMITS.size, 1);
-    if (k !== 1) throw new CostInputError(`${path}.k`, `an fc layer has k = 1, got ${k}`);
-    if (hin !== 1) throw new CostInputError(`${path}.hin`, `an fc layer has hin = 1, got ${hin}`);
-    if (hout !== 1) throw new CostInputError(`${path}.hout`, `an fc layer has hout = 1, got ${hout}`);
-  } else {
-    k = intField(json, 'k', path, 1, LAYER_LIMITS.kernel);
-    hin = intField(json, 'hin', path, 1, LAYER_LIMITS.size);
-    hout = intField(json, 'hout', path, 1, LAYER_LIMITS.size);
-    if (hout > hin) throw new CostInputError(`${path}.hout`, `${hout} is larger than hin ${hin}`);
-  }
-  const layer: Layer = { kind: kind as LayerKind, cin, cout, k, hin, hout };
-  if (json.name !== undefined) {
-    if (typeof json.name !== 'string') throw new CostInputError(`${path}.name`, `expected a string, got ${describeValue(json.name)}`);
-    layer.name = json.name;
-  }
-  return layer;
+  return parseOrThrow(LAYER_SCHEMA, json, path);
 }
 
 /** Validates a JSON layer list (non-empty array of layers). */
 export function validateLayers(json: unknown, path = 'layers'): Layer[] {
-  if (json === undefined) throw new CostInputError(path, 'missing (an array of layers)');
-  if (!Array.isArray(json)) throw new CostInputError(path, `expected an array of layers, got ${describeValue(json)}`);
-  if (json.length === 0) throw new CostInputError(path, 'the network has no layer (at least one is needed)');
-  const out = new Array<Layer>(json.length);
-  for (let i = 0; i < json.length; i++) out[i] = validateLayer(json[i], `${path}[${i}]`);
-  return out;
+  return parseOrThrow(LAYERS_SCHEMA, json, path);
 }
 
 /** Checks an already typed layer list (e.g. built in the UI); throws CostInputError. */
@@ -98,20 +103,23 @@ function stripUndefined(l: Layer): Record<string, unknown> {
   return o;
 }
 
+/** Per-layer input spike rates of a network of `layerCount` layers: one number in [0, 1] per layer, packed for `estimateTotals`. */
+export function inputRatesSchema(layerCount: number): Schema<Float64Array> {
+  return pipe(
+    custom<ArrayLike<unknown>>((x) => Array.isArray(x) || x instanceof Float64Array, (issue) => `expected an array of ${layerCount} spike rates in [0, 1], got ${describeValue(issue.input)}`),
+    check((a) => a.length === layerCount, (issue) => `has ${(issue.input as ArrayLike<unknown>).length} rates but the network has ${layerCount} layers`),
+    transform((a) => Array.from(a)),
+    array(
+      num({ min: 0, max: 1 }, { type: (x) => `expected a spike rate in [0, 1], got ${describeValue(x)}`, range: (x) => `${x} is outside [0, 1]` }),
+    ),
+    transform((rates) => Float64Array.from(rates)),
+  );
+}
+
 /**
  * Validates per-layer input spike rates: one number in [0, 1] per layer.
  * Returns them packed for `estimateTotals`.
  */
 export function validateInputRates(json: unknown, layerCount: number, path = 'input_rates'): Float64Array {
-  if (!Array.isArray(json) && !(json instanceof Float64Array)) throw new CostInputError(path, `expected an array of ${layerCount} spike rates in [0, 1], got ${describeValue(json)}`);
-  const arr = json as ArrayLike<unknown>;
-  if (arr.length !== layerCount) throw new CostInputError(path, `has ${arr.length} rates but the network has ${layerCount} layers`);
-  const out = new Float64Array(layerCount);
-  for (let i = 0; i < layerCount; i++) {
-    const v = arr[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new CostInputError(`${path}[${i}]`, `expected a spike rate in [0, 1], got ${describeValue(v)}`);
-    if (v < 0 || v > 1) throw new CostInputError(`${path}[${i}]`, `${v} is outside [0, 1]`);
-    out[i] = v;
-  }
-  return out;
+  return parseOrThrow(inputRatesSchema(layerCount), json, path);
 }

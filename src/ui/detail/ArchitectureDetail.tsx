@@ -4,7 +4,7 @@
  * measured once it exists).
  */
 import { formatCompact, formatCount } from '../../core/metrics.ts';
-import type { TrainingView } from '../../core/export.ts';
+import type { TrainingView } from '../../core/files/architecture.ts';
 import { CellGraph } from './CellGraph.tsx';
 import { CostCharts } from './CostCharts.tsx';
 import { CrossbarMap } from './CrossbarMap.tsx';

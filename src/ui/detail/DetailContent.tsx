@@ -4,7 +4,7 @@
  * from the genome and renders the pure detail component.
  */
 import { useMemo } from 'react';
-import { architectureDocument, type TrainingView } from '../../core/export.ts';
+import { architectureDocument, type TrainingView } from '../../core/files/architecture.ts';
 import type { HardwareConfig } from '../../core/cost/hardware.ts';
 import { downloadText, safeFileName } from '../exchange/download.ts';
 import { ArchitectureDetail, type CandidateVerdict } from './ArchitectureDetail.tsx';

@@ -5,7 +5,7 @@
  * measured when the run holds it. The content loads on first use.
  */
 import { Suspense, lazy, useId, useMemo } from 'react';
-import type { TrainingView } from '../../core/export.ts';
+import type { TrainingView } from '../../core/files/architecture.ts';
 import { useStudio } from '../state/store.ts';
 import { studioHardware } from '../state/hardware.ts';
 import { brokenBudgets } from '../plot/CostScatter.tsx';

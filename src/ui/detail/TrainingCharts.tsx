@@ -1,6 +1,6 @@
 /** What training measured: accuracy before and after quantization, curves per epoch, and each layer's input spike rate. */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TrainingView } from '../../core/export.ts';
+import type { TrainingView } from '../../core/files/architecture.ts';
 import type { CostReport } from '../../core/cost/report.ts';
 
 const TOOLTIP_STYLE = {

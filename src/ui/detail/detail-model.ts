@@ -5,7 +5,7 @@ import { GenomeError, parseGenome } from '../../core/arch/genome.ts';
 import { CostInputError } from '../../core/cost/errors.ts';
 import type { HardwareConfig } from '../../core/cost/hardware.ts';
 import { buildArchitectureReport, type CostReport } from '../../core/cost/report.ts';
-import { usableSpikeRates, type TrainingView } from '../../core/export.ts';
+import { usableSpikeRates, type TrainingView } from '../../core/files/architecture.ts';
 import type { Layer } from '../../core/layers.ts';
 
 export interface DetailModel {

@@ -4,12 +4,12 @@
  * The import goes through the costing controller's `adopt`, so the imported
  * results are not replaced by a costing of the same inputs; any later
  * change of the search space, sampling or hardware costs afresh.
- * The file formats (core/export.ts) load on first use: the page does not
+ * The file formats (core/files/) load on first use: the page does not
  * need them to start.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { RunData } from '../../core/export.ts';
+import type { RunData } from '../../core/files/run.ts';
 import { allocateColumns } from '../../core/metrics.ts';
 import type { CostingController } from '../costing/controller.ts';
 import { selectInputs, type Results, type StudioState, type StudioStore } from '../state/store.ts';
@@ -33,7 +33,8 @@ export function useImportStatus<T>(selector: (s: ImportStatusState) => T): T {
   return useStore(importStatusStore, selector);
 }
 
-const exportFormats = () => import('../../core/export.ts');
+const runFormat = () => import('../../core/files/run.ts');
+const csvFormat = () => import('../../core/files/run-csv.ts');
 
 export interface StudioActions {
   retry(): void;
@@ -50,7 +51,7 @@ export interface StudioActions {
 export async function currentRun(s: StudioState): Promise<RunData | null> {
   if (s.results.origin.kind === 'import') return s.results.origin.run;
   if (s.results.count === 0) return null;
-  const { candidatesFromColumns, costingSettings } = await exportFormats();
+  const { candidatesFromColumns, costingSettings } = await runFormat();
   const inputs = selectInputs(s);
   const settings = costingSettings(inputs);
   return {
@@ -73,7 +74,7 @@ function baseName(run: RunData): string {
 
 /** Results for the store from an imported run. */
 export async function resultsFromRun(run: RunData, fileName: string, warnings: string[], version: number): Promise<Results> {
-  const { columnsFromCandidates } = await exportFormats();
+  const { columnsFromCandidates } = await runFormat();
   const n = run.candidates.length;
   const columns = allocateColumns(n);
   columnsFromCandidates(run.candidates, columns);
@@ -113,18 +114,18 @@ export function createStudioActions(
     retry: () => controller.retry(),
     async exportCandidatesCsv() {
       const run = await shownRun();
-      const { candidatesCsv } = await exportFormats();
+      const { candidatesCsv } = await csvFormat();
       if (run) downloadText(`${baseName(run)}-candidates.csv`, candidatesCsv(run), 'text/csv;charset=utf-8');
     },
     async exportRunJson() {
       const run = await shownRun();
-      const { runJson } = await exportFormats();
+      const { runJson } = await runFormat();
       if (run) downloadText(`${baseName(run)}.json`, runJson(run), 'application/json');
     },
     async importRunFile(file) {
       let status: ImportStatus;
       try {
-        const { MAX_RUN_FILE_BYTES, inputsFromSettings, parseRunJson } = await exportFormats();
+        const { MAX_RUN_FILE_BYTES, inputsFromSettings, parseRunJson } = await runFormat();
         const parsed = parseRunJson(await readFileText(file, MAX_RUN_FILE_BYTES));
         if (!parsed.ok) status = { kind: 'refused', fileName: file.name, problems: parsed.problems };
         else {

@@ -25,7 +25,7 @@ import { METRICS, allocateColumns } from '../../core/metrics.ts';
 import type { SearchSettings, SearchTimings } from '../../core/search/pipeline.ts';
 import { BUDGETS, searchSettingsFromParams } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
-import type { RunData } from '../../core/export.ts';
+import type { RunData } from '../../core/files/run.ts';
 import type { SearchBatch, SearchPoolInfo, SearchSummary } from '../../protocol/search.ts';
 import type { CostingClient } from '../costing/client.ts';
 import { isAbortError } from '../costing/client.ts';
@@ -315,7 +315,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
       const st = studio.getState();
       if (!shown || !s.model || !s.settings || st.results.origin !== shown.origin) return null;
       const m = s.model;
-      const { runDataFromScreen } = await import('../../core/export.ts');
+      const { runDataFromScreen } = await import('../../core/files/run.ts');
       // The inputs that started the search, with the budget knobs on screen now: the file's budgets.
       const inputs = s.inputs ? { ...s.inputs, params: { ...s.inputs.params, ...Object.fromEntries(BUDGETS.map((b) => [b.key, st.params[b.key]])) } } : null;
       const now = performance.now();

@@ -8,7 +8,7 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { defaultParams, normalizeParams, type ParamKey, type ParamValues } from '../../core/params.ts';
 import { DEFAULT_AXES, canonicalInputs, type Axes, type HardwareEdits, type StudioInputs } from '../../core/inputs.ts';
-import type { RunData } from '../../core/export.ts';
+import type { RunData } from '../../core/files/run.ts';
 import { BUDGETS, budgetsFromParams, type Budgets } from '../../core/settings.ts';
 import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
 import { allocateColumns, type Columns, type Metric } from '../../core/metrics.ts';
