@@ -15,7 +15,7 @@
  * fast scores arrive the page handles a few messages per frame.
  */
 import type { Columns } from '../core/metrics.ts';
-import type { SearchSettings, SearchTimings, Stage, TrainedRecord, TrainProgress } from '../core/search/pipeline.ts';
+import type { SearchEvent, SearchSettings, SearchTimings } from '../core/search/pipeline.ts';
 
 /** The longest an update waits in the worker before its batch goes to the page. */
 export const SEARCH_BATCH_MS = 16;
@@ -41,7 +41,12 @@ export interface SearchPoolInfo {
   scorers: number;
 }
 
+/**
+ * The pipeline's events as they are (core/search/pipeline.ts), but for `costed`, whose records become counts (the
+ * page has their costs in its results already), and the worker's own news.
+ */
 export type SearchUpdate =
+  | Exclude<SearchEvent, { type: 'costed' }>
   /** the training workers are ready: the search proper starts */
   | ({ type: 'pool' } & SearchPoolInfo)
   /**
@@ -51,15 +56,6 @@ export type SearchUpdate =
   | { type: 'candidates'; start: number; count: number; columns: Columns; genomes: string[]; sampled: number }
   /** candidates the search examined (drew or made), and how many of them a budget rejected before any scoring */
   | { type: 'costed'; count: number; rejected: number }
-  /** a candidate not scored after all: the budgets in force when its turn came rule it out */
-  | { type: 'dropped'; index: number }
-  | { type: 'scored'; index: number; score: number }
-  | { type: 'stage'; stage: Stage; state: 'start' | 'end'; ms: number; count: number }
-  | { type: 'selected'; indices: number[] }
-  /** the latest progress of the candidate in training (a batch keeps only the last of these) */
-  | { type: 'training'; index: number; progress: TrainProgress }
-  | { type: 'trained'; record: TrainedRecord }
-  | { type: 'train-failed'; index: number; genome: string; message: string }
   /** a training worker crashed or ended; it was replaced and what it had not finished is done again */
   | { type: 'worker-crashed'; message: string };
 

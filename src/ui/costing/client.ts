@@ -47,25 +47,17 @@ export class CostingClient extends WorkerClient<CostingApi> {
    */
   async run(request: Omit<CostingRequest, 'jobId'>, onChunk: (chunk: CostingChunk) => void, signal: AbortSignal): Promise<CostingResult> {
     const jobId = this.nextJobId++;
-    // Chunks travel on the callback's own port, the result on the worker's: they can arrive in either
-    // order, so the result waits until every chunk it counts has arrived. Chunks of an aborted job are
-    // counted but not handed on, so the job still comes back and its worker can be kept.
-    let received = 0;
-    let expected = Infinity;
-    let allReceived!: () => void;
-    const complete = new Promise<void>((resolve) => (allReceived = resolve));
-    const callback = Comlink.proxy((chunk: CostingChunk) => {
-      if (chunk.jobId !== jobId) return;
-      received += chunk.count;
-      if (!signal.aborted) onChunk(chunk);
-      if (received >= expected) allReceived();
-    });
+    const stream = streamCallback(
+      (chunk: CostingChunk) => chunk.jobId === jobId,
+      (chunk) => chunk.count,
+      onChunk,
+      signal,
+    );
     return this.bridge.call(
       'costing job',
       async (remote) => {
-        const result = await remote.run({ ...request, jobId }, callback);
-        expected = result.count;
-        if (received < expected) await complete;
+        const result = await remote.run({ ...request, jobId }, stream.callback);
+        await stream.until(result.count);
         return result;
       },
       { signal, cancel: (remote) => remote.cancel(jobId) },
@@ -96,24 +88,17 @@ export class CostingClient extends WorkerClient<CostingApi> {
    */
   async search(request: Omit<SearchRequest, 'searchId'>, onBatch: (batch: SearchBatch) => void, signal: AbortSignal): Promise<SearchSummary> {
     const searchId = this.nextSearchId++;
-    // As with costing chunks: batches travel on the callback's port, the summary on the worker's, so the summary
-    // waits until every batch it counts has arrived.
-    let received = 0;
-    let expected = Infinity;
-    let allReceived!: () => void;
-    const complete = new Promise<void>((resolve) => (allReceived = resolve));
-    const callback = Comlink.proxy((batch: SearchBatch) => {
-      if (batch.searchId !== searchId) return;
-      received++;
-      if (!signal.aborted) onBatch(batch);
-      if (received >= expected) allReceived();
-    });
+    const stream = streamCallback(
+      (batch: SearchBatch) => batch.searchId === searchId,
+      () => 1,
+      onBatch,
+      signal,
+    );
     return this.bridge.call(
       'search',
       async (remote) => {
-        const summary = await remote.search({ ...request, searchId }, callback);
-        expected = summary.batches;
-        if (received < expected) await complete;
+        const summary = await remote.search({ ...request, searchId }, stream.callback);
+        await stream.until(summary.batches);
         return summary;
       },
       { signal, cancel: (remote) => remote.cancelSearch(searchId) },
@@ -124,4 +109,30 @@ export class CostingClient extends WorkerClient<CostingApi> {
   setBudgets(budgets: Budgets): void {
     this.bridge.notify((remote) => remote.setBudgets(budgets));
   }
+}
+
+/**
+ * The callback a worker streams a call's items through. Items travel on the callback's own port, the call's answer
+ * on the worker's: they can arrive in either order, so `until(n)` waits until the n units the answer counts have
+ * arrived. Items of other calls are ignored; items of an aborted call are counted but not handed on, so the call
+ * still comes back and its worker can be kept.
+ */
+function streamCallback<T>(mine: (item: T) => boolean, units: (item: T) => number, deliver: (item: T) => void, signal: AbortSignal) {
+  let received = 0;
+  let expected = Infinity;
+  let allReceived!: () => void;
+  const complete = new Promise<void>((resolve) => (allReceived = resolve));
+  const callback = Comlink.proxy((item: T) => {
+    if (!mine(item)) return;
+    received += units(item);
+    if (!signal.aborted) deliver(item);
+    if (received >= expected) allReceived();
+  });
+  return {
+    callback,
+    async until(n: number): Promise<void> {
+      expected = n;
+      if (received < n) await complete;
+    },
+  };
 }
