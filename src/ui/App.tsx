@@ -1,5 +1,5 @@
 /** The studio's first page: budgets, hardware and search space on the left; the costed candidates on the right. */
-import { ActionsContext } from './actions.ts';
+import { ActionsContext } from './exchange/actions-context.ts';
 import { ThemeToggle } from './controls/ThemeToggle.tsx';
 import { ImportBanner } from './exchange/ImportBanner.tsx';
 import { CopyLinkButton, ExportMenu, ImportRunButton } from './exchange/Toolbar.tsx';

@@ -1,6 +1,6 @@
 /** The header's actions: copy the share link, export (candidates CSV, run JSON), import a run. */
 import { useEffect, useId, useRef, useState } from 'react';
-import { useActions } from '../actions.ts';
+import { useActions } from './actions-context.ts';
 import { useStudio } from '../state/store.ts';
 
 export function CopyLinkButton() {
