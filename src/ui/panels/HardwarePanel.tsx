@@ -127,7 +127,7 @@ function ConstantRow({ field, preset }: { field: HardwareField; preset: string }
     <tr className={edit !== undefined ? 'edited' : undefined}>
       <th scope="row">
         <label htmlFor={id}>
-          <code>{field.key}</code>
+          <code>{field.file}</code>
         </label>
       </th>
       <td>
