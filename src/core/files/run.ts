@@ -62,9 +62,10 @@ export interface RunData {
   /**
    * Whose budgets `settings.budgets` are, by which feasibility, violations and the front are judged: the search's
    * own (the command line), or those on the page's screen when the file was exported (a page's budgets move after
-   * its candidates are costed, and re-judge them).
+   * its candidates are costed, and re-judge them). Absent in a file written before the field: such a file is
+   * judged by the search's budgets, and is written again without it, as it was read.
    */
-  budgetsFrom: BudgetsFrom;
+  budgetsFrom?: BudgetsFrom;
 }
 
 export const BUDGETS_FROM = ['search', 'export'] as const;
@@ -256,7 +257,7 @@ const RUN_BODY_SCHEMA = obj({
   /** a search stopped before its end (absent in files from before it was written: false) */
   stopped: optional(bool(), false),
   /** whose budgets settings.budgets are (absent in files from before it was written: the search's) */
-  budgets_from: optional(oneOf(BUDGETS_FROM, (x) => `expected "search" or "export", got ${describeValue(x)}`), 'search'),
+  budgets_from: optional(oneOf(BUDGETS_FROM, (x) => `expected "search" or "export", got ${describeValue(x)}`)),
   /** budgets_from in words (read, not trusted: budgets_from decides) */
   note: optional(str()),
 });
@@ -395,7 +396,7 @@ function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
       timings: doc.timings as SearchTimings | null,
       counts: doc.counts as SearchCounts | null,
       stopped: doc.stopped,
-      budgetsFrom: doc.budgets_from,
+      ...(doc.budgets_from ? { budgetsFrom: doc.budgets_from } : {}),
     },
   };
 }
@@ -461,8 +462,7 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     timings: run.timings ? { ...run.timings } : null,
     counts: run.counts ? { ...run.counts } : null,
     stopped: run.stopped,
-    budgets_from: run.budgetsFrom,
-    note: budgetsNote(run.budgetsFrom),
+    ...(run.budgetsFrom ? { budgets_from: run.budgetsFrom, note: budgetsNote(run.budgetsFrom) } : {}),
   };
 }
 
