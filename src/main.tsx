@@ -5,6 +5,9 @@
  * when the link shares one), the test hooks (test builds only), and the
  * React tree.
  */
+// The theme's tokens and the page's shared rules come first, before any component's sheet (feature rules win ties).
+import './ui/theme.css';
+import './ui/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
@@ -18,7 +21,6 @@ import { readLinkIntoStore, startLinkSync, type LinkSync } from './ui/url/link-s
 import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { installTestHooks } from './ui/test-hooks.ts';
 import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
-import './ui/styles.css';
 
 startTheme();
 // Before the first job: a shared link re-runs the same seeded costing.

@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useActions } from './actions-context.ts';
 import { useStudio } from '../state/store.ts';
+import './exchange.css';
 
 export function CopyLinkButton() {
   const actions = useActions();
