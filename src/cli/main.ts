@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   neuron: async () => ({ summary: 'simulate one LIF neuron (snnTorch or SpikingJelly convention)', run: (await import('./neuron.ts')).runNeuron }),
   train: async () => ({ summary: 'train a spiking network on MNIST/Fashion-MNIST, quantize it, report accuracy', run: (await import('./train.ts')).runTrain }),
   score: async () => ({ summary: "SNASNet's training-free score of an untrained network on a seeded batch", run: (await import('./score.ts')).runScore }),
+  calibrate: async () => ({ summary: 'measure how well each proxy (score, parameters, …) predicts trained accuracy', run: (await import('./calibrate.ts')).runCalibrate }),
 };
 
 async function readStdin(): Promise<string> {
