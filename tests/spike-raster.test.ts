@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDatasetNode } from '../src/tf/data-node.ts';
-import { createNodeEngine } from '../src/tf/engine-node.ts';
+import { createNodeEngine } from '../src/cli/engine-node.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { makeBatch, splitDataset } from '../src/core/data/batches.ts';
 import { datasetSplit } from '../src/core/data/datasets.ts';

@@ -5,7 +5,7 @@
  * accuracies and spike rates, stops on cancel; nothing leaks.
  */
 import { describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../src/tf/engine-node.ts';
+import { createNodeEngine } from '../src/cli/engine-node.ts';
 import type { ScoreItem, TrainProgress } from '../src/protocol/training.ts';
 import { syntheticCifarBatch } from './cifar-fixture.ts';
 

@@ -2,7 +2,7 @@
  * `neuronas calibrate`: how well does each proxy predict trained accuracy
  * on a data set and search space? Runs core/calibration/run.ts in this
  * process: the network-running proxies of src/tf/proxies.ts and the
- * training engine the search uses in Node (src/tf/engine-node.ts: the
+ * training engine the search uses in Node (src/cli/engine-node.ts: the
  * trainer of src/tf/train.ts, then quantization and the quantized test).
  */
 import type { CliIO } from './io.ts';
@@ -205,7 +205,7 @@ export async function runCalibrate(argv: string[], io: CliIO): Promise<number> {
   // tfjs loads only now: --help and usage errors stay fast.
   const tf = await import('@tensorflow/tfjs-core');
   tf.env().set('PROD', true);
-  const [{ createNodeEngine, engineEndpoint }, { loadDatasetNode }, { measureNetworkProxies }] = await Promise.all([import('../tf/engine-node.ts'), import('../tf/data-node.ts'), import('../tf/proxies.ts')]);
+  const [{ createNodeEngine, engineEndpoint }, { loadDatasetNode }, { measureNetworkProxies }] = await Promise.all([import('./engine-node.ts'), import('../tf/data-node.ts'), import('../tf/proxies.ts')]);
   const engine = createNodeEngine();
   const choice = await engine.init({ backend: a.backend });
   const endpoint = engineEndpoint(engine);

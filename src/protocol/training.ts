@@ -1,8 +1,9 @@
 /**
  * The training worker's protocol: the one file both ends import. The worker
  * (src/workers/training.worker.ts) exposes a `TrainingApi` through comlink;
- * the page drives it through src/ui/training/client.ts, which adds
- * AbortSignals, crash handling and respawning.
+ * its owner (the costing worker, for searches; the bench's page) drives it
+ * through src/worker-host/training-client.ts, which adds AbortSignals,
+ * crash handling and respawning.
  *
  * Jobs:
  *  - init: choose and initialise the tfjs backend (report: which and why).
@@ -27,6 +28,7 @@ import type { BatchProgress, EpochStats, LayerRate } from '../tf/train.ts';
 
 export type { LayerRate };
 import type { ReferenceBenchResult } from '../tf/reference-net.ts';
+import type { TrainingTestHooks } from './test-hooks.ts';
 
 export type { BackendChoice, BackendName, BackendPreference, ProbeResult } from '../tf/backend.ts';
 
@@ -264,8 +266,6 @@ export interface TrainingApi {
   benchReference(request: ReferenceBenchRequest): Promise<ReferenceBenchReport>;
   /** Stops a job at its next candidate or batch boundary; unknown or finished ids are ignored. */
   cancel(jobId: number): void;
-  /** Throws from a timer in the worker's global scope, to exercise the page's crash handling. */
-  crashForTest(): void;
-  /** Ends the worker from a timer with `self.close()`: no error event, as when the browser ends a worker. */
-  closeForTest(): void;
+  /** Test builds only (undefined otherwise): protocol/test-hooks.ts. */
+  test?: TrainingTestHooks;
 }

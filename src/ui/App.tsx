@@ -2,7 +2,7 @@
  * The studio's first page: budgets (the main control, first so they are in view on a 1366×768 screen), the search,
  * hardware and search space on the left; the costed candidates on the right; the neuron view below.
  */
-import { ActionsContext } from './actions.ts';
+import { ActionsContext } from './exchange/actions-context.ts';
 import { ThemeToggle } from './controls/ThemeToggle.tsx';
 import { ExplainAgainButton } from './explain/Explainer.tsx';
 import { ImportBanner } from './exchange/ImportBanner.tsx';

@@ -1,6 +1,6 @@
 /** The header's actions: copy the share link, export (candidates CSV, run JSON), import a run. */
 import { useEffect, useId, useRef, useState } from 'react';
-import { useActions } from '../actions.ts';
+import { useActions } from './actions-context.ts';
 import { useStudio } from '../state/store.ts';
 import './exchange.css';
 
@@ -50,8 +50,18 @@ export function ExportMenu() {
   const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const menuId = useId();
   const items: MenuItem[] = [
-    { label: 'Candidates as CSV', hint: 'the table of every candidate with its costs and feasibility', testId: 'export-csv', run: actions.exportCandidatesCsv },
-    { label: 'Run as JSON', hint: imported ? 'the imported run, as it was read' : 'settings and every costed candidate; import it to show it again', testId: 'export-run', run: actions.exportRunJson },
+    {
+      label: 'Candidates as CSV',
+      hint: imported ? 'the table of the imported run, as it was read' : 'every candidate with its costs, and its feasibility under the budgets on screen now',
+      testId: 'export-csv',
+      run: actions.exportCandidatesCsv,
+    },
+    {
+      label: 'Run as JSON',
+      hint: imported ? 'the imported run, as it was read' : 'settings and every candidate (a search’s scores and training too), judged by the budgets on screen now; import it to show it again',
+      testId: 'export-run',
+      run: actions.exportRunJson,
+    },
   ];
   const close = (refocus: boolean) => {
     setOpen(false);

@@ -12,7 +12,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { SpikeRasterRequest, SpikeRasterResult } from '../../protocol/training.ts';
-import { TrainingClient } from '../training/client.ts';
+import { TrainingClient } from '../../worker-host/training-client.ts';
 
 export interface RasterState {
   phase: 'idle' | 'running' | 'done' | 'error';
