@@ -24,7 +24,7 @@ import type { Dataset } from '../src/core/data/format.ts';
 import { makeBatch } from '../src/core/data/batches.ts';
 import { estimateLayers } from '../src/core/cost/estimator.ts';
 import { DEFAULT_PRESET, HARDWARE_PRESETS } from '../src/core/cost/hardware.ts';
-import { decodeWeightsFile } from '../src/core/export/pytorch-weights.ts';
+import { decodeWeightsFile, measuredSpikeRates } from '../src/core/export/pytorch-weights.ts';
 import { encodeSafetensors } from '../src/core/export/safetensors.ts';
 import { runExport } from '../src/cli/export.ts';
 import { runTrain } from '../src/cli/train.ts';
@@ -55,6 +55,7 @@ with torch.no_grad():
     out["logits"] = net(batch["images"], uniform=batch.get("uniform")).tolist()
     out["spikes"] = {k: v.tolist() for k, v in net.spike_counts().items()}
     net.record_spikes(False)
+    out["rates"] = net.measure_spike_rates(batch["images"], uniform=batch.get("uniform"))
     net.quantize_weights_(scales=json.loads(meta["quant_scales"]))
     out["logits_quantized"] = net(batch["images"], uniform=batch.get("uniform")).tolist()
 print(json.dumps(out))
@@ -145,6 +146,8 @@ describe('neuronas export --format pytorch', () => {
       const encodingSeed = 1234;
       const out = model.forward(x, { training: false, collectSpikes: true, encodingSeed });
       const logits = out.logits.arraySync() as number[][];
+      const layerNames = model.layers.map((l) => l.name!);
+      const inputRates = Array.from(out.inputRates.dataSync());
       const spikes = Object.fromEntries(out.spikes!.map((s) => [s.name, perTimestep(s.spikes, T)]));
       const quant = quantizeModelWeights(model, arch.weightBits);
       const qOut = model.forward(x, { training: false, encodingSeed });
@@ -164,13 +167,16 @@ describe('neuronas export --format pytorch', () => {
 
       const scriptPath = join(work, 'compare.py');
       writeFileSync(scriptPath, COMPARE_PY);
-      const py = JSON.parse(python([scriptPath, dir, batchPath])) as { crossbar_weights: number; parameters: number; lif_names: string[]; logits: number[][]; logits_quantized: number[][]; spikes: Record<string, number[]> };
+      const py = JSON.parse(python([scriptPath, dir, batchPath])) as { crossbar_weights: number; parameters: number; lif_names: string[]; logits: number[][]; logits_quantized: number[][]; spikes: Record<string, number[]>; rates: Record<string, number> };
 
       expect([...py.lif_names].sort()).toEqual(Object.keys(spikes).sort());
       expect(py.spikes).toEqual(spikes);
       // Not a silent network: spikes reach the classifier.
       expect(spikes['fc1.lif'].reduce((a, v) => a + v, 0)).toBeGreaterThan(0);
       expectClose(py.logits, logits, 'float logits');
+      // The input spike rate of every weight layer, as the cost model reads it: same layers, same order, same values.
+      expect(Object.keys(py.rates)).toEqual(layerNames);
+      layerNames.forEach((name, i) => expect(py.rates[name], name).toBeCloseTo(inputRates[i], 6));
       expectClose(py.logits_quantized, logitsQuantized, `${arch.weightBits}-bit logits`);
       const costParams = estimateLayers(layerList(arch), HARDWARE_PRESETS[DEFAULT_PRESET]).params;
       expect(py.crossbar_weights).toBe(costParams);
@@ -212,5 +218,14 @@ describe('neuronas export --format pytorch', () => {
     const saved = decodeWeightsFile(new Uint8Array(readFileSync(join(work, 'trained.safetensors'))));
     expect(saved.meta.genome).toBe(genome);
     expect(saved.weights.weights.get('fc2')!.length).toBe(32 * 10);
+    // …with the spike rates it measured, which re-cost the energy below the rate-1 worst case.
+    const measured = measuredSpikeRates(saved);
+    expect(measured.problem).toBeNull();
+    const layers = layerList(saved.arch);
+    const hw = HARDWARE_PRESETS[DEFAULT_PRESET];
+    const busy = estimateLayers(layers, hw).energyUJ;
+    const quiet = estimateLayers(layers, hw, measured.rates!).energyUJ;
+    expect(measured.rates!.every((r) => r >= 0 && r <= 1)).toBe(true);
+    expect(quiet).toBeLessThan(busy);
   }, 180_000);
 });

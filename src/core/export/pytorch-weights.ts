@@ -286,3 +286,17 @@ export function decodeWeightsFile(bytes: Uint8Array): WeightsFile {
   };
   return { arch, meta, weights: studioWeightsFromTorch(arch, file.tensors) };
 }
+
+/** The file's measured input spike rates in layer-list order (what the cost model takes), or why there are none to use. */
+export function measuredSpikeRates(file: WeightsFile): { rates: number[]; problem: null } | { rates: null; problem: string } {
+  const given = file.meta.spikeRates;
+  if (!given) return { rates: null, problem: 'the file carries no measured spike rates (train.py writes them when it saves; so does neuronas train --save-weights)' };
+  const rates: number[] = [];
+  for (const l of layerList(file.arch)) {
+    const r = given[l.name!];
+    if (r === undefined) return { rates: null, problem: `the file's spike rates lack layer ${l.name}` };
+    if (!(r >= 0 && r <= 1)) return { rates: null, problem: `the file's spike rate of layer ${l.name} is ${r}, outside [0, 1]` };
+    rates.push(r);
+  }
+  return { rates, problem: null };
+}

@@ -116,6 +116,7 @@ function lifSource(lif: LifConfig): string[] {
     '        spikes = torch.stack(out)',
     '        if self.record:',
     '            self.spike_counts = spikes.detach().sum(dim=1)',
+    '            self.spike_slots = spikes.numel()',
     '        return spikes.reshape(x.shape)',
   ];
   if (lif.model === 'snntorch') {
@@ -189,6 +190,23 @@ function forwardEdges(cell: Cell): ActiveEdge[] {
   return out;
 }
 
+/** Why a cell cannot be exported (yet), or null. */
+export function cellExportProblem(cell: Cell): string | null {
+  if (cell.backward.some((c) => c !== 0)) {
+    return `cell ${formatCell(cell)} has backward (previous-timestep) edges; the studio does not build backward cells yet, so they cannot be exported as PyTorch (the cost model can still estimate them)`;
+  }
+  return null;
+}
+
+/** Why an architecture cannot be exported as PyTorch (yet), or null. */
+export function pytorchExportProblem(arch: Architecture): string | null {
+  for (const cell of arch.cells) {
+    const problem = cellExportProblem(cell);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 export function cellClassName(cell: Cell): string {
   return `Cell${formatCell(cell)}`;
 }
@@ -201,9 +219,8 @@ function edgeDoc(cell: Cell): string {
 
 /** The module of one cell; the place where backward cells will be emitted (see the file comment). */
 function cellClass(cell: Cell): string[] {
-  if (cell.backward.some((c) => c !== 0)) {
-    throw new ExportError(`cell ${formatCell(cell)} has backward (previous-timestep) edges; the studio does not build backward cells yet, so they cannot be exported as PyTorch (the cost model can still estimate them)`);
-  }
+  const problem = cellExportProblem(cell);
+  if (problem) throw new ExportError(problem);
   const edges = forwardEdges(cell);
   const init: string[] = [];
   const body: string[] = [];
@@ -270,6 +287,19 @@ function stageDoc(arch: Architecture): string[] {
     `  head   BN -> LIF -> avg-pool 2 (-> ${h3}x${h3}) -> flatten (${2 * c * h3 * h3}) -> fc1 (-> ${arch.hidden}) -> LIF -> fc2 (-> ${arch.classes})`,
     `  logits fc2 of the mean over the T = ${arch.timesteps} timesteps of fc1's spikes (= the mean of fc2's outputs)`,
   ].filter((l) => l !== '');
+}
+
+/**
+ * Where the input spike rate of a layer comes from, as src/tf/model.ts defines it: a cell edge
+ * i→j reads node i's LIF, down its own LIF, fc2 fc1's LIF; the stem and fc1 are recorded by forward.
+ */
+function inputRateSource(name: string): string {
+  const edge = /^(cell[12])\.e(\d)\d$/.exec(name);
+  if (edge) return `lif["${edge[1]}.lif${edge[2]}"]`;
+  if (name === 'down') return 'lif["down.lif"]';
+  if (name === 'fc2') return 'lif["fc1.lif"]';
+  if (name === 'stem' || name === 'fc1') return `rates["${name}"]`;
+  throw new ExportError(`no input spike rate is defined for layer ${name}`);
 }
 
 function modelPy(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: PytorchExportOptions): string {
@@ -388,6 +418,8 @@ function modelPy(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: P
     `        self.fc1 = nn.Linear(${2 * c * h3 * h3}, ${arch.hidden})`,
     '        self.fc1_lif = LIF("fc1.lif", timesteps)',
     `        self.fc2 = nn.Linear(${arch.hidden}, ${arch.classes})`,
+    '        self.record = False',
+    '        self.recorded_rates = {}',
     '',
     '    def forward(self, x, uniform=None):',
     '        """x: [B, C, H, W] in [0, 1]. uniform (rate encoding only): the [T, B, C, H, W] draws in [0, 1) to',
@@ -397,11 +429,16 @@ function modelPy(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: P
     '            h = self.stem(x).repeat(T, 1, 1, 1)  # [T*B, C, H, W]: the same current at every timestep',
     '        else:',
     '            u = torch.rand((T,) + tuple(x.shape), device=x.device) if uniform is None else uniform',
-    '            h = self.stem((u < x).to(x.dtype).flatten(0, 1))',
+    '            encoded = (u < x).to(x.dtype).flatten(0, 1)  # [T*B, C, H, W] input spikes',
+    '            h = self.stem(encoded)',
     '        h = self.cell1(h)',
     '        h = self.down(h)',
     '        h = self.cell2(h)',
     '        s = self.head(h).flatten(1)  # [T*B, 2C*h*w], channel-major as PyTorch flattens',
+    '        if self.record:',
+    '            # The rates of the inputs that are not a LIF\'s output: the stem reads the analog image',
+    '            # (direct encoding: every input "active", rate 1) or the encoded spikes; fc1 the pooled spikes.',
+    '            self.recorded_rates = {"stem": 1.0 if self.encoding == "direct" else encoded.mean().item(), "fc1": s.mean().item()}',
     '        s1 = self.fc1_lif(self.fc1(s))',
     '        return self.fc2(s1.reshape(T, B, -1).mean(0))',
     '',
@@ -411,6 +448,7 @@ function modelPy(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: P
     '',
     '    def record_spikes(self, on=True):',
     '        """While on, each forward leaves every LIF\'s spikes per timestep in its .spike_counts."""',
+    '        self.record = on',
     '        for m in self.lifs().values():',
     '            m.record = on',
     '            m.spike_counts = None',
@@ -424,6 +462,25 @@ function modelPy(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: P
     '        onto crossbars (its parameter count is the sum of their sizes) and what quantize_weights_ quantizes."""',
     '        return OrderedDict([',
     ...layers.map((l) => `            (${pyStr(l.name!)}, self.${torchWeightKey(l).replace(/\.weight$/, '')}.weight),`),
+    '        ])',
+    '',
+    '    @torch.no_grad()',
+    '    def measure_spike_rates(self, x, uniform=None):',
+    '        """Input spike rate of each weight layer of the layer list on the batch x, in eval mode: the',
+    '        fraction of the layer\'s inputs that spike, over all timesteps. The studio\'s cost model scales',
+    '        crossbar and ADC energy by it (save_weights(spike_rates=...) carries it back to the studio)."""',
+    '        mode = self.training',
+    '        self.eval()',
+    '        self.record_spikes(True)',
+    '        try:',
+    '            self(x, uniform)',
+    '            lif = {name: m.spike_counts.sum().item() / m.spike_slots for name, m in self.lifs().items()}',
+    '            rates = self.recorded_rates',
+    '        finally:',
+    '            self.record_spikes(False)',
+    '            self.train(mode)',
+    '        return OrderedDict([',
+    ...layers.map((l) => `            (${pyStr(l.name!)}, ${inputRateSource(l.name!)}),`),
     '        ])',
     '',
     '    @torch.no_grad()',
@@ -625,6 +682,18 @@ function trainPy(arch: Architecture): string {
     '    return correct / len(x)',
     '',
     '',
+    '@torch.no_grad()',
+    'def measure_spike_rates(net, data, device, batch=250, limit=2000):',
+    '    """Mean input spike rate of each weight layer over (up to limit of) the images, in eval mode."""',
+    '    x = data[0][:limit]',
+    '    total = {}',
+    '    for i in range(0, len(x), batch):',
+    '        part = x[i:i + batch]',
+    '        for name, rate in net.measure_spike_rates(part.to(device)).items():',
+    '            total[name] = total.get(name, 0.0) + rate * len(part)',
+    '    return {name: v / len(x) for name, v in total.items()}',
+    '',
+    '',
     'def main():',
     '    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])',
     `    p.add_argument("--data", default=${JSON.stringify(defaultData)})`,
@@ -681,7 +750,10 @@ function trainPy(arch: Architecture): string {
     '                break',
     '        if test is not None and (step % per_epoch == 0 or step >= total):',
     '            print(f"step {step} test accuracy {evaluate(net, test, device):.4f}", flush=True)',
-    '    net.save_weights(args.save, source=f"train.py ({args.data}, {step} steps)")',
+    '    # The activity the studio\'s cost model re-costs energy with (its import on the architecture detail).',
+    '    spike_rates = measure_spike_rates(net, test if test is not None else train, device)',
+    '    print("input spike rates " + ", ".join(f"{k} {v:.3f}" for k, v in spike_rates.items()), flush=True)',
+    '    net.save_weights(args.save, spike_rates=spike_rates, source=f"train.py ({args.data}, {step} steps)")',
     '    print(f"saved {args.save}")',
     '',
     '',
@@ -709,7 +781,7 @@ function readme(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: Py
     '  cosine schedule, batch 64, CIFAR augmentation); `python3 train.py --help` lists its flags.',
     opts.weightsFile
       ? `- \`${opts.weightsFile}\`: the weights the studio trained${opts.weightsNote ? ` (${opts.weightsNote})` : ''}: float weights, batch-norm statistics, and in its metadata the ${arch.weightBits}-bit quantization scales, the neuron and the measured spike rates. \`model.build()\` loads it.`
-      : '- No weights: the studio had not trained this candidate (`neuronas train --save-weights FILE` and `neuronas export --weights FILE` ship them). `model.build()` starts from PyTorch\'s default initialisation, the same uniform(±1/√fan_in) the studio uses.',
+      : '- No weights: none were given (the page\'s in-browser training keeps none; `neuronas train --save-weights FILE` then `neuronas export --weights FILE` ship them). `model.build()` starts from PyTorch\'s default initialisation, the same uniform(±1/√fan_in) the studio uses.',
     '',
     '## Use',
     '',
@@ -744,7 +816,10 @@ function readme(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: Py
     '',
     '## Back to the studio',
     '',
-    '`train.py` saves `trained.safetensors` (the same format, with the genome and neuron in its metadata).',
+    '`train.py` saves `trained.safetensors` (the same format, with the genome, the neuron and the input spike rate',
+    'of every layer measured on the test images in its metadata; `Network.measure_spike_rates(x)` measures them',
+    'on any batch). On the studio\'s architecture detail, **Import PyTorch weights…** reads the file and',
+    're-costs the energy with those measured rates: activity-aware hardware cost of the GPU-trained network.',
     '',
   ].join('\n');
 }
