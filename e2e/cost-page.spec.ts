@@ -88,7 +88,7 @@ test('changing the crossbar size re-costs the same candidates in the worker', as
   await adc.fill('20');
   await adc.press('Enter');
   await waitForJobs(page, 3);
-  const edited = expectedCounts({ xbar: 256 }, { e_adc_pj: 20 });
+  const edited = expectedCounts({ xbar: 256 }, { eAdcPj: 20 });
   expect(edited.over[3]).not.toBe(expected.over[3]);
   await expect.poll(() => count(page, 'over-maxEnergyUJ')).toBe(edited.over[3]);
   expect(await count(page, 'feasible-count')).toBe(edited.feasible);

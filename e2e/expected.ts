@@ -4,9 +4,10 @@ import { compileHardware, createTotals, estimateArchitecture } from '../src/core
 import { computeFeasibility } from '../src/core/feasibility.ts';
 import { METRICS, allocateColumns } from '../src/core/metrics.ts';
 import { defaultParams, type ParamValues } from '../src/core/params.ts';
+import type { HardwareEdits } from '../src/core/inputs.ts';
 import { budgetsFromParams, hardwareFromParams, searchSpaceFromParams } from '../src/core/settings.ts';
 
-export function expectedCounts(over: Partial<ParamValues> = {}, constants: Record<string, number | string> = {}) {
+export function expectedCounts(over: Partial<ParamValues> = {}, constants: HardwareEdits = {}) {
   const p = { ...defaultParams(), ...over };
   const archs = sampleArchitectures(searchSpaceFromParams(p), p.samples, p.seed);
   const hw = compileHardware(hardwareFromParams(p, constants));

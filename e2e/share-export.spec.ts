@@ -65,7 +65,7 @@ test('a shared link reopened in a fresh page restores every input and the same f
   const decoded = decodeInputs(new URL(link).hash);
   expect(decoded.problems).toEqual([]);
   expect(decoded.inputs.params).toMatchObject({ seed: 42, samples: 3000, xbar: 128, maxEnergyUJ: 20 });
-  expect(decoded.inputs.hwEdits).toEqual({ e_adc_pj: 2.5 });
+  expect(decoded.inputs.hwEdits).toEqual({ eAdcPj: 2.5 });
   expect(decoded.inputs.axes.x).toBe('params');
   const genomes = await firstGenomes(page);
   const feasible = await count(page, 'feasible-count');

@@ -4,6 +4,9 @@
  * with the inputs, the search (started at once when the link shares one),
  * and the React tree.
  */
+// The theme's tokens and the page's shared rules come first, before any component's sheet (feature rules win ties).
+import './ui/theme.css';
+import './ui/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
@@ -18,7 +21,6 @@ import { encodeInputs } from './core/url.ts';
 import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { ROW_STATES } from './ui/search/model.ts';
 import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
-import './ui/styles.css';
 
 startTheme();
 // Before the first job: a shared link re-runs the same seeded costing.

@@ -132,7 +132,7 @@ describe('neuronas estimate', () => {
     const io = fakeIO();
     expect(await run(['--help'], io)).toBe(0);
     const help = io.stdout.join('\n');
-    for (const f of HARDWARE_FIELDS) expect(help).toMatch(new RegExp(`\\n  ${f.key} +default `));
+    for (const f of HARDWARE_FIELDS) expect(help).toMatch(new RegExp(`\\n  ${f.file} +default `));
     for (const f of LAYER_FIELDS) expect(help).toContain(`  ${f.key}`);
     expect(help).toContain('input_rates');
     expect(help).toContain('default 64 cells; one of 32, 64, 128, 256');

@@ -6,6 +6,9 @@ import {
   HARDWARE_FIELDS,
   HARDWARE_PRESETS,
   PRESET_NAMES,
+  hardwareFieldOfFile,
+  hardwareJson,
+  hardwareWith,
   resolveHardware,
   type HardwareConfig,
 } from '../src/core/cost/hardware.ts';
@@ -27,12 +30,12 @@ describe('hardware presets and descriptors', () => {
     const p = HARDWARE_PRESETS['spikesim-65nm-rram'];
     expect(p).toBe(DEFAULT_HARDWARE);
     expect(Object.isFrozen(p)).toBe(true);
-    expect([p.xbar, p.kernel, p.pes_per_tile, p.timesteps, p.clock_mhz, p.pe_cycle_clocks]).toEqual([64, 3, 8, 5, 250, 26]);
-    expect([p.weight_bits, p.cell_bits, p.signed_scheme, p.membrane_bits, p.mode]).toEqual([8, 2, 'offset', 16, 'neuronas']);
-    expect(p.e_htree_pj).toBe(157.12);
-    expect(p.e_neuron_pj).toBe(5.096);
-    expect(p.a_tile_buffer_um2).toBeCloseTo(6054.7072, 9);
-    expect(p.a_buffer_cell_um2).toBeCloseTo(16.2602, 12);
+    expect([p.xbar, p.kernel, p.pesPerTile, p.timesteps, p.clockMhz, p.peCycleClocks]).toEqual([64, 3, 8, 5, 250, 26]);
+    expect([p.weightBits, p.cellBits, p.signedScheme, p.membraneBits, p.mode]).toEqual([8, 2, 'offset', 16, 'neuronas']);
+    expect(p.eHtreePj).toBe(157.12);
+    expect(p.eNeuronPj).toBe(5.096);
+    expect(p.aTileBufferUm2).toBeCloseTo(6054.7072, 9);
+    expect(p.aBufferCellUm2).toBeCloseTo(16.2602, 12);
   });
 
   it('every config field has exactly one descriptor, and every preset passes its own validation', () => {
@@ -43,7 +46,39 @@ describe('hardware presets and descriptors', () => {
       expect(f.source.length).toBeGreaterThan(5);
       if (f.type === 'enum') expect(f.allowed?.length).toBeGreaterThan(0);
     }
-    for (const p of Object.values(HARDWARE_PRESETS)) expect(resolveHardware(p)).toEqual(p);
+    for (const p of Object.values(HARDWARE_PRESETS)) expect(resolveHardware(hardwareJson(p))).toEqual(p);
+  });
+
+  it('keys are camelCase in memory and snake_case in files, each unique, one pair per field', () => {
+    const files = HARDWARE_FIELDS.map((f) => f.file);
+    expect(new Set(files).size).toBe(files.length);
+    for (const f of HARDWARE_FIELDS) {
+      expect(f.key).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+      expect(f.file).toMatch(/^[a-z][a-z0-9_]*$/);
+      // The same constant under both spellings: the file key with its underscores dropped and the next letter raised.
+      expect(f.file.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())).toBe(f.key);
+      expect(hardwareFieldOfFile(f.file)).toBe(f);
+    }
+    expect(hardwareFieldOfFile('eAdcPj')).toBeUndefined();
+  });
+
+  it('hardwareJson writes a config under the file keys, in table order, and reads back to the same config', () => {
+    const hw: HardwareConfig = { ...DEFAULT_HARDWARE, xbar: 128, cellBits: 4, eAdcPj: 2.5, signedScheme: 'differential' };
+    const json = hardwareJson(hw);
+    expect(Object.keys(json)).toEqual(HARDWARE_FIELDS.map((f) => f.file));
+    expect(json).toMatchObject({ xbar: 128, cell_bits: 4, e_adc_pj: 2.5, signed_scheme: 'differential', pes_per_tile: 8, a_buffer_cell_um2: DEFAULT_HARDWARE.aBufferCellUm2 });
+    expect(resolveHardware(json)).toEqual(hw);
+    // Some fields (a user's edits) give only those fields.
+    expect(hardwareJson({ eAdcPj: 3, pesPerTile: undefined })).toEqual({ e_adc_pj: 3 });
+  });
+
+  it('hardwareWith applies fields given in memory, and names a bad one as files do', () => {
+    expect(hardwareWith({ cellBits: 1, clockMhz: 100 })).toEqual({ ...DEFAULT_HARDWARE, cellBits: 1, clockMhz: 100 });
+    const e = errorOf(() => hardwareWith({ clockMhz: 0 }));
+    expect(e.field).toBe('hardware.clock_mhz');
+    expect(e.message).toMatch(/^hardware\.clock_mhz: 0 is out of range/);
+    // A file key where a key in memory belongs would be dropped silently by hardwareJson: it is refused instead.
+    expect(errorOf(() => hardwareWith({ e_adc_pj: 3 } as never)).message).toBe('hardware.e_adc_pj: not a field of a config in memory (that is its file key; in memory it is eAdcPj)');
   });
 });
 
@@ -52,7 +87,7 @@ describe('resolveHardware', () => {
     expect(resolveHardware(undefined)).toEqual(DEFAULT_HARDWARE);
     expect(resolveHardware({})).toEqual(DEFAULT_HARDWARE);
     const hw = resolveHardware({ mode: 'spikesim', xbar: 128, timesteps: 10, e_adc_pj: 3 });
-    expect([hw.mode, hw.xbar, hw.timesteps, hw.e_adc_pj, hw.kernel]).toEqual(['spikesim', 128, 10, 3, 3]);
+    expect([hw.mode, hw.xbar, hw.timesteps, hw.eAdcPj, hw.kernel]).toEqual(['spikesim', 128, 10, 3, 3]);
     expect(resolveHardware({ preset: 'spikesim-65nm-rram' }).preset).toBe('spikesim-65nm-rram');
   });
 
@@ -61,8 +96,14 @@ describe('resolveHardware', () => {
   });
 
   it('a full edited copy round-trips', () => {
-    const copy: HardwareConfig = { ...DEFAULT_HARDWARE, a_adc_um2: 500, signed_scheme: 'differential' };
-    expect(resolveHardware(copy)).toEqual(copy);
+    const copy: HardwareConfig = { ...DEFAULT_HARDWARE, aAdcUm2: 500, signedScheme: 'differential' };
+    expect(resolveHardware(hardwareJson(copy))).toEqual(copy);
+  });
+
+  it('reads only the file keys: a key spelled as in memory is an unknown field', () => {
+    const e = errorOf(() => resolveHardware({ eAdcPj: 3 }));
+    expect(e.field).toBe('hardware.eAdcPj');
+    expect(e.message).toMatch(/^hardware\.eAdcPj: unknown field/);
   });
 
   const cases: [unknown, string, string][] = [

@@ -96,6 +96,31 @@ describe('the cost scatter', () => {
     expect(canvasPixel(canvas, xOf(3.4) - PLOT.x, yOf(11.5) - PLOT.y)).toEqual([148, 155, 168, 255]);
   });
 
+  it('marks a published network with a labelled diamond at its costs, stretching the axes to show it', async () => {
+    const costs = { params: 9000, memoryBits: 0, areaMm2: 6.1, energyUJ: 20.5, latencyMs: 4, tiles: 0, pes: 0, crossbars: 0 };
+    const reference = { id: 'ref', label: 'Published net', costs };
+    const { container, rerender } = await render(<CostScatter {...fixture()} references={[reference]} />);
+    // The domains now take in the reference: area 1.2–6.1, energy 2.5–20.5.
+    const xs = axisSpec(1.2, 6.1);
+    const ys = axisSpec(2.5, 20.5);
+    expect(texts(container, '.plot-x-axis .plot-tick-value')).toEqual(xs.ticks.map(formatCompact));
+    expect(texts(container, '.plot-y-axis .plot-tick-value')).toEqual(ys.ticks.map(formatCompact));
+    const mark = container.querySelector('[data-testid=reference-point]')!;
+    expect(Number(mark.getAttribute('data-x'))).toBeCloseTo(at(6.1, xs.domain[0], xs.domain[1], PLOT.x, PLOT.width), 6);
+    expect(Number(mark.getAttribute('data-y'))).toBeCloseTo(at(20.5, ys.domain[1], ys.domain[0], PLOT.y, PLOT.height), 6);
+    expect(mark.textContent).toBe('Published net');
+    // Within 160 px of the plot's right edge, the label sits left of the mark.
+    const px = Number(mark.getAttribute('data-x'));
+    expect(px).toBeGreaterThan(PLOT.x + PLOT.width - 160);
+    expect(mark.querySelector('text')!.getAttribute('text-anchor')).toBe('end');
+    // A budget move keeps the mark where it is.
+    await rerender(<CostScatter {...fixture({ ...BUDGETS, maxAreaMm2: 3 })} maskVersion={2} references={[reference]} />);
+    expect(Number(container.querySelector('[data-testid=reference-point]')!.getAttribute('data-x'))).toBeCloseTo(Number(mark.getAttribute('data-x')), 6);
+    // Without references, no mark and the domains are the candidates' own.
+    const plain = await render(<CostScatter {...fixture()} />);
+    expect(plain.container.querySelector('[data-testid=reference-point]')).toBeNull();
+  });
+
   it('shows the point under the pointer, and a click selects and pins it', async () => {
     const chosen: number[] = [];
     const { container } = await render(<CostScatter {...fixture()} onSelect={(i) => chosen.push(i)} />);

@@ -50,7 +50,7 @@ describe('CostingEngine', () => {
   it('re-costs the same architectures without sampling when only the hardware changes', async () => {
     const engine = new CostingEngine();
     await engine.run(request(1), collector().hooks);
-    const hw = { ...DEFAULT_HARDWARE, xbar: 128, cell_bits: 4 };
+    const hw = { ...DEFAULT_HARDWARE, xbar: 128, cellBits: 4 };
     const { chunks, hooks } = collector();
     const r = await engine.run(request(2, { hardware: hw }), hooks);
     expect(r.completed).toBe(true);

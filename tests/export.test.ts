@@ -79,7 +79,7 @@ function editedInputs(): StudioInputs {
   inputs.params.seed = 11;
   inputs.params.maxAreaMm2 = 8;
   inputs.params.xbar = 128;
-  inputs.hwEdits = { e_adc_pj: 2.5, pes_per_tile: 16 };
+  inputs.hwEdits = { eAdcPj: 2.5, pesPerTile: 16 };
   inputs.axes = { x: 'params', y: 'latencyMs' };
   return inputs;
 }

@@ -63,9 +63,9 @@ describe('parameter table', () => {
     expect(new Set(BUDGETS.map((b) => b.name)).size).toBe(BUDGETS.length);
     expect(BUDGETS.find((b) => b.key === 'maxParams')).toMatchObject({ metric: 'params', file: 'max_params', name: 'parameters' });
     // The hardware knobs set their fields; edits apply underneath them.
-    expect(HARDWARE_KNOBS.map((k) => k.field)).toEqual(['preset', 'mode', 'xbar', 'cell_bits']);
+    expect(HARDWARE_KNOBS.map((k) => k.field)).toEqual(['preset', 'mode', 'xbar', 'cellBits']);
     const v = { ...defaultParams(), costMode: 'spikesim' as const, xbar: 128, cellBits: 4 };
-    expect(hardwareFromParams(v, { e_adc_pj: 3, xbar: 32 })).toMatchObject({ mode: 'spikesim', xbar: 128, cell_bits: 4, e_adc_pj: 3 });
+    expect(hardwareFromParams(v, { eAdcPj: 3, xbar: 32 })).toMatchObject({ mode: 'spikesim', xbar: 128, cellBits: 4, eAdcPj: 3 });
     const s = searchSettingsFromParams({ ...v, maxAreaMm2: PARAMS.maxAreaMm2.max, topK: 5 });
     expect(s).toMatchObject({ strategy: 'neuronas', samples: 4000, seed: 1, topK: 5, epochs: 2, dataset: 'mnist' });
     expect(s.budgets).toEqual({ maxParams: 600000, maxAreaMm2: Infinity, maxLatencyMs: 50, maxEnergyUJ: 50 });

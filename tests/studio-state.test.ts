@@ -90,9 +90,9 @@ describe('studio store', () => {
 
   it('resolves the hardware from the knobs and edited constants, naming a bad field', () => {
     const p = { ...defaultParams(), xbar: 128, cellBits: 4 };
-    const ok = studioHardware(p, { e_adc_pj: 3 });
-    expect(ok.config).toMatchObject({ xbar: 128, cell_bits: 4, e_adc_pj: 3, mode: 'neuronas' });
-    const bad = studioHardware(p, { pes_per_tile: 0 });
+    const ok = studioHardware(p, { eAdcPj: 3 });
+    expect(ok.config).toMatchObject({ xbar: 128, cellBits: 4, eAdcPj: 3, mode: 'neuronas' });
+    const bad = studioHardware(p, { pesPerTile: 0 });
     expect(bad.error?.field).toBe('hardware.pes_per_tile');
   });
 });
@@ -165,12 +165,12 @@ describe('costing controller', () => {
     const store = createStudioStore();
     const { runner, calls } = fakeRunner();
     stop = startCostingController(store, runner, 10).stop;
-    store.getState().setHwEdit('clock_mhz', -5);
+    store.getState().setHwEdit('clockMhz', -5);
     await tick(30);
     expect(calls).toHaveLength(1);
     expect(calls[0].signal.aborted).toBe(true);
     expect(store.getState().job.phase).toBe('idle');
-    store.getState().setHwEdit('clock_mhz', undefined);
+    store.getState().setHwEdit('clockMhz', undefined);
     await tick(30);
     expect(calls).toHaveLength(2);
   });
@@ -181,7 +181,7 @@ describe('costing controller', () => {
     const c = startCostingController(store, runner, 10);
     stop = c.stop;
     expect(calls).toHaveLength(1);
-    const inputs = { params: { ...defaultParams(), seed: 5, samples: 300 }, hwEdits: { e_adc_pj: 3 }, axes: { x: 'params' as const, y: 'latencyMs' as const } };
+    const inputs = { params: { ...defaultParams(), seed: 5, samples: 300 }, hwEdits: { eAdcPj: 3 }, axes: { x: 'params' as const, y: 'latencyMs' as const } };
     const columns = allocateColumns(2);
     columns.params.set([1e5, 9e5]);
     const imported = { jobId: 0, columns, genomes: ['a', 'b'], count: 2, target: 2, complete: true, version: 99, origin: COSTING_ORIGIN };
@@ -189,7 +189,7 @@ describe('costing controller', () => {
     expect(calls[0].signal.aborted).toBe(true);
     const s = store.getState();
     expect(s.params.seed).toBe(5);
-    expect(s.hwEdits).toEqual({ e_adc_pj: 3 });
+    expect(s.hwEdits).toEqual({ eAdcPj: 3 });
     expect(s.axes).toEqual({ x: 'params', y: 'latencyMs' });
     expect(s.results.count).toBe(2);
     expect(s.feasibility.counts.feasible).toBe(1); // 9e5 parameters break the default memory budget

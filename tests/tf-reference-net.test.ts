@@ -10,7 +10,7 @@ describe('reference network', () => {
     await useBackend('wasm');
   });
 
-  it('has the issue’s layers and shapes', () => {
+  it('has its specified layers and shapes: conv 1→16, conv 16→32, FC 1568→10, T = 4', () => {
     const net = buildReferenceNet();
     expect(net.vars.map((v) => v.shape)).toEqual([[3, 3, 1, 16], [16], [3, 3, 16, 32], [32], [1568, 10], [10]]);
     expect(net.timesteps).toBe(4);

@@ -75,7 +75,7 @@ describe('share link encoding', () => {
     inputs.params.seed = 42;
     inputs.params.maxParams = 1_000_000;
     inputs.axes = { x: 'params', y: 'latencyMs' };
-    inputs.hwEdits.e_adc_pj = 2.5;
+    inputs.hwEdits.eAdcPj = 2.5;
     // Short enough to stay readable (and editable by hand): written plain.
     expect(encodeInputs(inputs)).toBe('v=1&n=8e3&s=42&bp=1e6&ax=params.latencyMs&c.e_adc_pj=2.5');
     expect(decodeInputs('#v=1&n=8e3&s=42&bp=1e6&ax=params.latencyMs&c.e_adc_pj=2.5')).toEqual({ inputs, problems: [], fellBack: false, compressed: false, run: false });
@@ -83,7 +83,7 @@ describe('share link encoding', () => {
 
   it('drops hardware edits equal to the preset\'s own value', () => {
     const inputs = defaultInputs();
-    inputs.hwEdits.e_adc_pj = HARDWARE_PRESETS['spikesim-65nm-rram'].e_adc_pj;
+    inputs.hwEdits.eAdcPj = HARDWARE_PRESETS['spikesim-65nm-rram'].eAdcPj;
     expect(encodeInputs(inputs)).toBe('');
   });
 
@@ -124,7 +124,7 @@ describe('share link encoding', () => {
     // A link made when this format was written still opens (whatever fflate's encoder writes in future versions).
     const golden = 'v=1&z=ywN61sAAaIqtOcQREL-DSKAsUA4paGHhCIxjeMgb6ZkCAA';
     expect(decodeInputs(golden).problems).toEqual([]);
-    expect(decodeInputs(golden).inputs.hwEdits).toEqual({ e_adc_pj: 2.5 });
+    expect(decodeInputs(golden).inputs.hwEdits).toEqual({ eAdcPj: 2.5 });
     expect(decodeInputs(golden).inputs.params.samples).toBe(12000);
   });
 });

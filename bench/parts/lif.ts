@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- --only lif`: the LIF work of one training step of the
- * issue's reference network, fused kernels against the unfused per-step
- * ops, on the cpu and wasm backends in Node.
+ * training-speed reference network (src/tf/reference-net.ts), fused kernels
+ * against the unfused per-step ops, on the cpu and wasm backends in Node.
  *
  * One "step" = forward + backward (BPTT with the surrogate gradient) of its
  * two LIF layers at batch 32, T = 4, time folded into the batch:

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --only search`: the search's speed bars (issue 4).
+ * `npm run bench -- --only search`: how fast the search is, in three figures.
  *
  * - neuronas_vs_snasnet: the same samples, seed and budgets (the studio's
  *   default budgets leave about 40 % of the default space feasible), scored

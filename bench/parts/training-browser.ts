@@ -1,5 +1,5 @@
 /**
- * The training-speed bar in the browser: the issue's reference network
+ * The training speed in the browser: the reference network
  * (src/tf/reference-net.ts) trained in the studio's own training worker
  * (src/workers/training.worker.ts, through src/ui/training/client.ts) in
  * Debian's Chromium, headless, against a production build of a small bench

@@ -1,5 +1,5 @@
 /**
- * Training-speed bar in Node: the issue's reference network
+ * Training speed in Node: the reference network
  * (src/tf/reference-net.ts, multi-step form, fused LIF kernels, custom conv
  * gradient) trained with Adam at batch 32 on seeded synthetic batches.
  *

@@ -50,7 +50,7 @@ export function estimateHelp(): string {
   const lw = Math.max(...LAYER_FIELDS.map((f) => f.key.length));
   for (const f of LAYER_FIELDS) lines.push(`  ${f.key.padEnd(lw)}  ${f.help}`);
   lines.push('', `hardware fields (defaults: preset ${DEFAULT_PRESET}):`);
-  const kw = Math.max(...HARDWARE_FIELDS.map((f) => f.key.length));
+  const kw = Math.max(...HARDWARE_FIELDS.map((f) => f.file.length));
   let group: FieldGroup | null = null;
   for (const f of HARDWARE_FIELDS) {
     if (f.group !== group) {
@@ -58,7 +58,7 @@ export function estimateHelp(): string {
       lines.push(`  [${GROUP_TITLES[group]}]`);
     }
     const unit = f.unit ? ` ${f.unit}` : '';
-    lines.push(`  ${f.key.padEnd(kw)}  default ${String(DEFAULT_HARDWARE[f.key])}${unit}; ${describeRange(f)}`);
+    lines.push(`  ${f.file.padEnd(kw)}  default ${String(DEFAULT_HARDWARE[f.key])}${unit}; ${describeRange(f)}`);
     lines.push(`  ${''.padEnd(kw)}  ${f.help}`);
     lines.push(`  ${''.padEnd(kw)}  source: ${f.source}`);
   }

@@ -79,6 +79,13 @@ export function budgetViolation(costs: Readonly<Record<(typeof BUDGETS)[number][
   return v;
 }
 
+/** The feasibility-mask bits of the budgets one candidate's costs break (0: it meets them all). */
+export function budgetMask(costs: Readonly<Record<(typeof BUDGETS)[number]['metric'], number>>, budgets: Budgets): number {
+  let mask = 0;
+  for (const { key, metric, bit } of BUDGETS) if (!(costs[metric] <= budgets[key])) mask |= bit;
+  return mask;
+}
+
 /** The names of the budgets the costs break ("area; energy"), for tables and tooltips. */
 export function brokenBudgetNames(costs: Readonly<Record<(typeof BUDGETS)[number]['metric'], number>>, budgets: Budgets): string[] {
   return BUDGETS.filter(({ key, metric }) => !(costs[metric] <= budgets[key])).map((b) => b.name);

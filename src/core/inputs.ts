@@ -7,7 +7,7 @@
  *   hwEdits   constants of the hardware preset the user edited
  *   axes      the two cost metrics on the scatter
  */
-import { HARDWARE_FIELDS, HARDWARE_PRESETS, fieldProblem, type HardwareField, type HardwareKey } from './cost/hardware.ts';
+import { HARDWARE_FIELDS, HARDWARE_PRESETS, fieldProblem, hardwareFieldOfFile, type HardwareField, type HardwareKey } from './cost/hardware.ts';
 import { AXIS_METRICS, type Metric } from './metrics.ts';
 import { PARAM_KEYS, defaultParams, normalizeParams, type ParamValues } from './params.ts';
 import { HARDWARE_KNOBS } from './settings.ts';
@@ -30,16 +30,17 @@ export const DEFAULT_AXES: Readonly<Axes> = Object.freeze({ x: 'areaMm2', y: 'en
 /** Hardware fields set by the knobs of the parameter table rather than by the constants editor. */
 export const KNOB_FIELDS: readonly HardwareKey[] = Object.freeze(HARDWARE_KNOBS.map((k) => k.field));
 /** Hardware fields every sampled architecture sets for itself (its own T and weight bits override the preset's). */
-export const PER_ARCHITECTURE_FIELDS: readonly HardwareKey[] = Object.freeze(['timesteps', 'weight_bits']);
+export const PER_ARCHITECTURE_FIELDS: readonly HardwareKey[] = Object.freeze(['timesteps', 'weightBits']);
 
 /** The constants a user may edit on top of a preset. */
 export const EDITABLE_HARDWARE_FIELDS: readonly HardwareField[] = Object.freeze(
   HARDWARE_FIELDS.filter((f) => !KNOB_FIELDS.includes(f.key) && !PER_ARCHITECTURE_FIELDS.includes(f.key)),
 );
-const EDITABLE_BY_KEY: ReadonlyMap<string, HardwareField> = new Map(EDITABLE_HARDWARE_FIELDS.map((f) => [f.key, f]));
+const EDITABLE_BY_FILE: ReadonlyMap<string, HardwareField> = new Map(EDITABLE_HARDWARE_FIELDS.map((f) => [f.file, f]));
 
-export function editableHardwareField(key: string): HardwareField | undefined {
-  return EDITABLE_BY_KEY.get(key);
+/** The editable constant a link or file names `file` (`e_adc_pj`), if there is one. */
+export function editableHardwareField(file: string): HardwareField | undefined {
+  return EDITABLE_BY_FILE.get(file);
 }
 
 export function defaultInputs(): StudioInputs {
@@ -50,16 +51,27 @@ export function isAxisMetric(v: unknown): v is Metric {
   return typeof v === 'string' && (AXIS_METRICS as readonly string[]).includes(v);
 }
 
-/** Why a hardware edit is unusable on `preset`, or null. */
-export function hardwareEditProblem(key: string, value: unknown): string | null {
-  const f = EDITABLE_BY_KEY.get(key);
+/** Why an edit that a link or file writes as `file: value` is unusable, or null. */
+export function hardwareEditProblem(file: string, value: unknown): string | null {
+  const f = EDITABLE_BY_FILE.get(file);
   if (!f) {
-    if ((KNOB_FIELDS as readonly string[]).includes(key) || (PER_ARCHITECTURE_FIELDS as readonly string[]).includes(key)) {
-      return `${key} is set by its own control, not as an edited constant`;
+    const other = hardwareFieldOfFile(file);
+    if (other && (KNOB_FIELDS.includes(other.key) || PER_ARCHITECTURE_FIELDS.includes(other.key))) {
+      return `${file} is set by its own control, not as an edited constant`;
     }
-    return `${key} is not a hardware constant`;
+    return `${file} is not a hardware constant`;
   }
   return fieldProblem(f, value);
+}
+
+/** Edits read from a file (each already passed hardwareEditProblem), keyed in memory; keys that are no editable constant are dropped. */
+export function hardwareEditsFromJson(json: Readonly<Record<string, number | string>>): HardwareEdits {
+  const edits: HardwareEdits = {};
+  for (const [file, value] of Object.entries(json)) {
+    const f = EDITABLE_BY_FILE.get(file);
+    if (f) edits[f.key] = value;
+  }
+  return edits;
 }
 
 /**

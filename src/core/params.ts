@@ -203,7 +203,7 @@ export const PARAMS = {
     options: [32, 64, 128, 256], default: 64,
   }),
   cellBits: choice<number>({
-    group: 'hardware', panel: 'hardware', hardware: 'cell_bits', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
+    group: 'hardware', panel: 'hardware', hardware: 'cellBits', url: 'cb', cli: 'cell-bits', label: 'Bits per cell',
     help: 'Bits one RRAM cell stores; an 8-bit weight on 2-bit cells takes 4 columns.',
     options: [1, 2, 4, 8], default: 2,
   }),

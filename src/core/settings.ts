@@ -7,7 +7,7 @@
  */
 import { MNIST_INPUT, type InputShape } from './arch/architecture.ts';
 import type { SearchSpace } from './arch/sampler.ts';
-import { resolveHardware, type HardwareConfig, type HardwareKey } from './cost/hardware.ts';
+import { hardwareWith, type HardwareConfig, type HardwareKey } from './cost/hardware.ts';
 import { PARAMS, PARAM_KEYS, budgetLimit, normalizeParams, type BudgetSpec, type NumberParam, type ParamDef, type ParamKey, type ParamValues } from './params.ts';
 import type { SearchSettings } from './search/pipeline.ts';
 
@@ -85,9 +85,9 @@ export const HARDWARE_KNOBS: readonly { key: ParamKey; field: HardwareKey }[] = 
  * (naming the field) when an edit is invalid.
  */
 export function hardwareFromParams(values: ParamValues, edits: Partial<Record<HardwareKey, number | string>> = {}): HardwareConfig {
-  const json: Record<string, unknown> = { ...edits };
-  for (const { key, field } of HARDWARE_KNOBS) json[field] = values[key];
-  return resolveHardware(json);
+  const fields: Partial<Record<HardwareKey, number | string>> = { ...edits };
+  for (const { key, field } of HARDWARE_KNOBS) fields[field] = values[key] as number | string;
+  return hardwareWith(fields);
 }
 
 // ---------------------------------------------------------------- a search

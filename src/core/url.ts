@@ -8,8 +8,9 @@
  *   defaults are written, each under its parameter's short `url` key from the
  *   parameter table (a knob added to the table is picked up here with no
  *   change), `ax` holds the two scatter axes, `c.<field>` an edited hardware
- *   constant, `run=1` says the link shares a search (opening it starts the
- *   same seeded search). The default state is the empty fragment.
+ *   constant under its file key (`c.e_adc_pj`, HARDWARE_FIELDS' `file`),
+ *   `run=1` says the link shares a search (opening it starts the same seeded
+ *   search). The default state is the empty fragment.
  * - Short links stay plain (readable, editable by hand); past
  *   READABLE_LINK_CHARS the encoder writes the compressed (`z`) form when it
  *   is shorter, as it is once many knobs and constants are edited. Its
@@ -24,7 +25,7 @@
  *   that knob's default or its clamped value; every problem is reported.
  */
 import { deflateSync, inflateSync } from 'fflate';
-import { HARDWARE_FIELDS, HARDWARE_PRESETS, type HardwareKey } from './cost/hardware.ts';
+import { HARDWARE_FIELDS, HARDWARE_PRESETS } from './cost/hardware.ts';
 import { DEFAULT_AXES, canonicalInputs, defaultInputs, editableHardwareField, hardwareEditProblem, isAxisMetric, type HardwareEdits, type StudioInputs } from './inputs.ts';
 import { METRIC_INFO } from './metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, formatParamText, parseParamText, type ParamDef, type ParamKey, type ParamValues } from './params.ts';
@@ -117,7 +118,7 @@ export function linkEntries(inputs: StudioInputs): [string, string][] {
   for (const f of HARDWARE_FIELDS) {
     const v = c.hwEdits[f.key];
     if (v === undefined) continue;
-    out.push([CONSTANT_PREFIX + f.key, typeof v === 'number' ? shortNumber(v) : v]);
+    out.push([CONSTANT_PREFIX + f.file, typeof v === 'number' ? shortNumber(v) : v]);
   }
   return out;
 }
@@ -270,11 +271,11 @@ function readAxes(text: string, problems: string[]): StudioInputs['axes'] {
   return { x: parts[0], y: parts[1] };
 }
 
-function readConstant(field: string, text: string, preset: string, edits: HardwareEdits, problems: string[]): void {
-  const f = editableHardwareField(field);
-  const name = `Constant ${echo(field)}`;
+function readConstant(file: string, text: string, preset: string, edits: HardwareEdits, problems: string[]): void {
+  const f = editableHardwareField(file);
+  const name = `Constant ${echo(file)}`;
   if (!f) {
-    problems.push(`${name} ignored: ${hardwareEditProblem(field, text)}.`);
+    problems.push(`${name} ignored: ${hardwareEditProblem(file, text)}.`);
     return;
   }
   let value: number | string;
@@ -286,12 +287,12 @@ function readConstant(field: string, text: string, preset: string, edits: Hardwa
     }
     value = Number(text);
   }
-  const problem = hardwareEditProblem(field, value);
+  const problem = hardwareEditProblem(file, value);
   if (problem) {
     problems.push(`${name}: ${problem.length > 120 ? `${problem.slice(0, 120)}…` : problem}; kept the preset's value.`);
     return;
   }
-  if (HARDWARE_PRESETS[preset]?.[f.key as HardwareKey] !== value) edits[f.key as HardwareKey] = value;
+  if (HARDWARE_PRESETS[preset]?.[f.key] !== value) edits[f.key] = value;
 }
 
 function readVersion(entries: Entry[], problems: string[]): void {

@@ -186,12 +186,12 @@ export interface ReferenceBenchRequest {
   steps?: number;
   /** untimed warm-up steps (default 3) */
   warmup?: number;
-  /** default 32, the issue's */
+  /** default 32, the batch the reference network's training speed is specified at */
   batch?: number;
   seed?: number;
 }
 
-/** The reference network trained on seeded random batches in the worker (src/tf/reference-net.ts). */
+/** The training-speed reference network (src/tf/reference-net.ts) trained on seeded random batches in the worker. */
 export interface ReferenceBenchReport extends ReferenceBenchResult {
   /** WASM threads (1 unless the threaded build loaded) */
   wasmThreads: number | null;
@@ -204,7 +204,7 @@ export interface TrainingApi {
   provideDataset(upload: DatasetUpload): Promise<DatasetSummary>;
   score(request: ScoreRequest, onItem: (item: ScoreItem) => void | Promise<void>): Promise<ScoreResult>;
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void | Promise<void>): Promise<TrainResult>;
-  /** Measures the training speed of the reference network on the current backend. */
+  /** Measures the training speed of the reference network (src/tf/reference-net.ts) on the current backend. */
   benchReference(request: ReferenceBenchRequest): Promise<ReferenceBenchReport>;
   /** Stops a job at its next candidate or batch boundary; unknown or finished ids are ignored. */
   cancel(jobId: number): void;

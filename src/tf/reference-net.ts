@@ -1,6 +1,7 @@
 /**
- * The issue's reference network for the training-speed bar, identical in
- * Node and in a browser worker (no Node-only imports here):
+ * The reference network that training speed is measured on (`npm run
+ * bench`'s training parts): a fixed small SNN, identical in Node and in a
+ * browser worker (no Node-only imports here):
  *
  *   28×28×1 image → conv3×3 1→16 (+bias), computed ONCE and fed at every
  *   timestep → per timestep: LIF → avg-pool 2 → conv3×3 16→32 (+bias) →

@@ -1,6 +1,10 @@
-/** The studio's first page: budgets, hardware and search space on the left; the costed candidates on the right. */
+/**
+ * The studio's first page: budgets (the main control, first so they are in view on a 1366×768 screen), the search,
+ * hardware and search space on the left; the costed candidates on the right.
+ */
 import { ActionsContext } from './actions.ts';
 import { ThemeToggle } from './controls/ThemeToggle.tsx';
+import { ExplainAgainButton } from './explain/Explainer.tsx';
 import { ImportBanner } from './exchange/ImportBanner.tsx';
 import { CopyLinkButton, ExportMenu, ImportRunButton } from './exchange/Toolbar.tsx';
 import type { StudioActions } from './exchange/run-actions.ts';
@@ -27,6 +31,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
             <p>Hardware-aware search for spiking neural networks on RRAM compute-in-memory chips: sample architectures, cost them on the crossbars, keep what fits the budgets.</p>
           </div>
           <nav className="toolbar" aria-label="Share, export and display">
+            <ExplainAgainButton />
             <CopyLinkButton />
             <ExportMenu />
             <ImportRunButton />
@@ -38,8 +43,8 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
         <ImportBanner />
         <main className="layout">
           <aside className="controls" aria-label="Settings">
-            <SearchPanel />
             <BudgetPanel />
+            <SearchPanel />
             <HardwarePanel />
             <SearchSpacePanel />
           </aside>

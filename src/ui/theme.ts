@@ -1,7 +1,7 @@
 /**
  * Light, dark or the system's choice (prefers-color-scheme). The choice is
  * kept in localStorage and applied as `data-theme="light|dark"` (the
- * resolved theme, which the stylesheet keys on) and `data-theme-choice` on
+ * resolved theme, which theme.css keys on) and `data-theme-choice` on
  * <html>. public/theme-init.js applies the stored choice before the first paint, so
  * the page never flashes the other theme. Canvas colours (which CSS cannot
  * reach) are re-read whenever the resolved theme changes.

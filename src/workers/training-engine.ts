@@ -244,7 +244,7 @@ export class TrainingEngine {
     }
   }
 
-  /** Trains the reference network on seeded random batches and reports samples per second. */
+  /** Trains the training-speed reference network (src/tf/reference-net.ts) on seeded random batches and reports samples per second. */
   async benchReference(request: ReferenceBenchRequest): Promise<ReferenceBenchReport> {
     const choice = await this.ready();
     const r = await benchReferenceNet({

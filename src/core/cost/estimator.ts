@@ -39,7 +39,7 @@ export interface CostTotals {
   crossbars: number;
   /** weight count Σ k²·Cin·Cout (NeuroNAS's "parameters") */
   params: number;
-  /** weights·weight_bits + Σ Cout·hout²·membrane_bits */
+  /** weights·weightBits + Σ Cout·hout²·membraneBits */
   memoryBits: number;
   areaMm2: number;
   /** energy of one inference (T timesteps), µJ */
@@ -132,7 +132,7 @@ export interface CompiledHardware {
   readonly signedFactor: number;
   /** crossbar columns per output channel for the hardware's weight bits (1 in spikesim mode) */
   readonly slices: number;
-  /** ADC groups per crossbar: X / cols_per_adc (SpikeSim's X/8) */
+  /** ADC groups per crossbar: X / colsPerAdc (SpikeSim's X/8) */
   readonly groups: number;
   /** spikesim: energy per PE cycle E_cycle, pJ */
   readonly eCycle: number;
@@ -170,48 +170,48 @@ export function compileHardware(hw: HardwareConfig): CompiledHardware {
   const h = Object.freeze(validateHardware(hw));
   const X = h.xbar;
   const k2 = h.kernel * h.kernel;
-  const g = X / h.cols_per_adc;
+  const g = X / h.colsPerAdc;
   const spikesim = h.mode === 'spikesim';
   // SpikeSim's per-crossbar constants are for one size (64×64) and it never
   // rescales them; the extended mode scales them with the cell count.
-  const xbarScale = spikesim ? 1 : (X / h.xbar_ref) ** 2;
-  const eXbarRead = h.e_xbar_read_pj * xbarScale;
-  const aXbar = h.a_xbar_um2 * xbarScale;
+  const xbarScale = spikesim ? 1 : (X / h.xbarRef) ** 2;
+  const eXbarRead = h.eXbarReadPj * xbarScale;
+  const aXbar = h.aXbarUm2 * xbarScale;
   // SpikeSim, in its own order of operations:
   //   PE_ar = k*k*xbar_ar + (xbar_size/8)*(ADC+MUX)
   //   PE_cycle_energy = Htree + mem_fetch + neuron + xbar_size/8*PE_ar + (xbar_size/8)*16*Sub + (xbar_size/8)*Temp_Buff + Tile_buff
-  const ePe = k2 * eXbarRead + g * (h.e_adc_pj + h.e_mux_pj);
-  const eCycle = h.e_htree_pj + h.e_mem_fetch_pj + h.e_neuron_pj + g * ePe + g * h.sub_ops_per_adc * h.e_sub_pj + g * h.e_temp_buffer_pj + h.e_tile_buffer_pj;
-  const eFixed = h.e_htree_pj + h.e_mem_fetch_pj + h.e_neuron_pj + g * g * h.e_mux_pj + g * h.sub_ops_per_adc * h.e_sub_pj + g * h.e_temp_buffer_pj + h.e_tile_buffer_pj;
+  const ePe = k2 * eXbarRead + g * (h.eAdcPj + h.eMuxPj);
+  const eCycle = h.eHtreePj + h.eMemFetchPj + h.eNeuronPj + g * ePe + g * h.subOpsPerAdc * h.eSubPj + g * h.eTempBufferPj + h.eTileBufferPj;
+  const eFixed = h.eHtreePj + h.eMemFetchPj + h.eNeuronPj + g * g * h.eMuxPj + g * h.subOpsPerAdc * h.eSubPj + g * h.eTempBufferPj + h.eTileBufferPj;
   //   PE_ar = k*k*xbar_ar + (xbar_size/8)*(ADC+MUX)
   //   Tile_ar_ov = (xbar_size/8)*Sub + Temp_Buff + Tile_buff + pe_per_tile*PE_ar + Htree
-  const aPe = k2 * aXbar + g * (h.a_adc_um2 + h.a_mux_um2);
-  const aTile = g * h.a_sub_um2 + h.a_temp_buffer_um2 + h.a_tile_buffer_um2 + h.pes_per_tile * aPe + h.a_htree_um2;
-  const signedFactor = h.signed_scheme === 'differential' ? 2 : 1;
+  const aPe = k2 * aXbar + g * (h.aAdcUm2 + h.aMuxUm2);
+  const aTile = g * h.aSubUm2 + h.aTempBufferUm2 + h.aTileBufferUm2 + h.pesPerTile * aPe + h.aHtreeUm2;
+  const signedFactor = h.signedScheme === 'differential' ? 2 : 1;
   const compiled: CompiledHardware = {
     hw: h,
     spikesim,
     xbar: X,
     kHw2: k2,
-    pesPerTile: h.pes_per_tile,
+    pesPerTile: h.pesPerTile,
     timesteps: h.timesteps,
-    weightBits: h.weight_bits,
-    cellBits: h.cell_bits,
+    weightBits: h.weightBits,
+    cellBits: h.cellBits,
     signedFactor,
-    slices: spikesim ? 1 : Math.ceil(h.weight_bits / h.cell_bits) * signedFactor,
+    slices: spikesim ? 1 : Math.ceil(h.weightBits / h.cellBits) * signedFactor,
     groups: g,
     eCycle,
     eFixed,
     eXbarTap: g * eXbarRead,
     eXbarRead,
     aXbar,
-    eAdc: g * g * h.e_adc_pj,
+    eAdc: g * g * h.eAdcPj,
     aPe,
     aTile,
-    aCell: h.a_buffer_cell_um2,
-    peCycleNs: (h.pe_cycle_clocks * 1000) / h.clock_mhz,
-    pipelineFraction: h.pipeline_fraction,
-    membraneBits: h.membrane_bits,
+    aCell: h.aBufferCellUm2,
+    peCycleNs: (h.peCycleClocks * 1000) / h.clockMhz,
+    pipelineFraction: h.pipelineFraction,
+    membraneBits: h.membraneBits,
     membraneLayers: spikesim ? SPIKESIM_MEMBRANE_LAYERS : Number.MAX_SAFE_INTEGER,
   };
   return Object.freeze(compiled);

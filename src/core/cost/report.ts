@@ -9,7 +9,7 @@
  */
 import type { Layer } from '../layers.ts';
 import { layerList, type Architecture } from '../arch/architecture.ts';
-import type { CostMode, HardwareConfig } from './hardware.ts';
+import { hardwareJson, type CostMode, type HardwareConfig, type HardwareJson } from './hardware.ts';
 import { columnsPerChannel, compileHardware, createTotals, estimateTotalsWith, prepareLayers, type CompiledHardware } from './estimator.ts';
 import { validateInputRates } from './validate.ts';
 
@@ -116,8 +116,8 @@ export interface CostReport {
   layers: LayerReport[];
   breakdown: { energy_uJ: ComponentBreakdown; area_mm2: ComponentBreakdown };
   kpis: CostKpis;
-  /** the resolved hardware actually used (with an architecture's timesteps and weight bits applied) */
-  hardware: HardwareConfig;
+  /** the resolved hardware actually used (with an architecture's timesteps and weight bits applied), keyed as files spell it */
+  hardware: HardwareJson;
   notes: string[];
 }
 
@@ -209,12 +209,12 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
     cellsAllocated += allocated;
     const layerEnergy: ComponentBreakdown = {
       crossbar_array: cycles * r * g * xbarTap * c.eXbarRead * eScale,
-      adc: cycles * r * g * g * h.e_adc_pj * eScale,
-      multiplexers: cycles * g * g * h.e_mux_pj * eScale,
-      accumulation: cycles * g * h.sub_ops_per_adc * h.e_sub_pj * eScale,
-      buffers: cycles * (g * h.e_temp_buffer_pj + h.e_tile_buffer_pj + h.e_mem_fetch_pj) * eScale,
-      interconnect: cycles * h.e_htree_pj * eScale,
-      neurons: cycles * h.e_neuron_pj * eScale,
+      adc: cycles * r * g * g * h.eAdcPj * eScale,
+      multiplexers: cycles * g * g * h.eMuxPj * eScale,
+      accumulation: cycles * g * h.subOpsPerAdc * h.eSubPj * eScale,
+      buffers: cycles * (g * h.eTempBufferPj + h.eTileBufferPj + h.eMemFetchPj) * eScale,
+      interconnect: cycles * h.eHtreePj * eScale,
+      neurons: cycles * h.eNeuronPj * eScale,
     };
     for (const k of COMPONENTS) energy[k] += layerEnergy[k];
     const nOut = l.cout * hout2;
@@ -268,18 +268,18 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
   const P = c.pesPerTile;
   const area: ComponentBreakdown = {
     crossbar_array: (tiles * P * c.kHw2 * c.aXbar) / 1e6,
-    adc: (tiles * P * g * h.a_adc_um2) / 1e6,
-    multiplexers: (tiles * P * g * h.a_mux_um2) / 1e6,
-    accumulation: (tiles * g * h.a_sub_um2) / 1e6,
-    buffers: (tiles * (h.a_temp_buffer_um2 + h.a_tile_buffer_um2) + c.aCell * inputsTotal) / 1e6,
-    interconnect: (tiles * h.a_htree_um2) / 1e6,
+    adc: (tiles * P * g * h.aAdcUm2) / 1e6,
+    multiplexers: (tiles * P * g * h.aMuxUm2) / 1e6,
+    accumulation: (tiles * g * h.aSubUm2) / 1e6,
+    buffers: (tiles * (h.aTempBufferUm2 + h.aTileBufferUm2) + c.aCell * inputsTotal) / 1e6,
+    interconnect: (tiles * h.aHtreeUm2) / 1e6,
     neurons: (c.aCell * membranesArea) / 1e6,
   };
   const tileAreaMm2 = (tiles * c.aTile) / 1e6;
   let latencySum = 0;
   for (const lr of layerReports) latencySum += lr.latency_ms;
   // The tile components of the area (everything but input buffers and membranes), split over layers by PEs.
-  const tileArea: ComponentBreakdown = { ...area, buffers: (tiles * (h.a_temp_buffer_um2 + h.a_tile_buffer_um2)) / 1e6, neurons: 0 };
+  const tileArea: ComponentBreakdown = { ...area, buffers: (tiles * (h.aTempBufferUm2 + h.aTileBufferUm2)) / 1e6, neurons: 0 };
   for (const lr of layerReports) {
     const peShare = totals.pes > 0 ? lr.pes / totals.pes : 0;
     for (const k of COMPONENTS) lr.area_breakdown_mm2[k] += tileArea[k] * peShare;
@@ -298,11 +298,11 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
       `spikesim mode maps every layer onto PEs of ${kk}×${kk} crossbars and charges ${c.kHw2} crossbar reads per cycle; these layers have another kernel size: ${mismatched.join(', ')}`,
     );
   }
-  if (X !== h.xbar_ref) {
+  if (X !== h.xbarRef) {
     notes.push(
       c.spikesim
-        ? `spikesim mode keeps the per-crossbar read energy and area of ${h.xbar_ref}×${h.xbar_ref} crossbars for xbar = ${X}, as SpikeSim does`
-        : `crossbar read energy and crossbar area scaled by (${X}/${h.xbar_ref})² = ${(X / h.xbar_ref) ** 2} from the preset's ${h.xbar_ref}×${h.xbar_ref} values`,
+        ? `spikesim mode keeps the per-crossbar read energy and area of ${h.xbarRef}×${h.xbarRef} crossbars for xbar = ${X}, as SpikeSim does`
+        : `crossbar read energy and crossbar area scaled by (${X}/${h.xbarRef})² = ${(X / h.xbarRef) ** 2} from the preset's ${h.xbarRef}×${h.xbarRef} values`,
     );
   }
   notes.push('per-layer area: shared tile area is split in proportion to PEs, plus the layer\'s own input buffer and membranes');
@@ -344,7 +344,7 @@ export function buildReport(layers: readonly Layer[], hardware: HardwareConfig |
       tops_per_w: topsPerW,
       inferences_per_s: totals.latencyMs > 0 ? 1000 / totals.latencyMs : 0,
     },
-    hardware: { ...h, timesteps: T, weight_bits: w },
+    hardware: hardwareJson({ ...h, timesteps: T, weightBits: w }),
     notes,
   };
 }

@@ -14,7 +14,7 @@
 import { optional, pipe, rawTransform, safeParse, unknown } from 'valibot';
 import { layerList, type Architecture } from '../arch/architecture.ts';
 import { parseGenome } from '../arch/genome.ts';
-import { HARDWARE_SCHEMA, type HardwareConfig } from '../cost/hardware.ts';
+import { HARDWARE_SCHEMA, hardwareJson, type HardwareConfig } from '../cost/hardware.ts';
 import { LAYERS_SCHEMA, inputRatesSchema } from '../cost/validate.ts';
 import type { Layer } from '../layers.ts';
 import { addIssuesAt, describeValue, genomeText, obj, parseOrThrow, pathTo, type Schema } from './schema.ts';
@@ -60,7 +60,7 @@ export const ESTIMATE_INPUT_SCHEMA: Schema<EstimateInput> = pipe(
     }
     if (architecture) {
       // The architecture's own T and w replace the hardware's, so they must be valid hardware values too.
-      const own = safeParse(HARDWARE_SCHEMA, { ...given.hardware, timesteps: architecture.timesteps, weight_bits: architecture.weightBits });
+      const own = safeParse(HARDWARE_SCHEMA, hardwareJson({ ...given.hardware, timesteps: architecture.timesteps, weightBits: architecture.weightBits }));
       if (!own.success) {
         addIssuesAt(addIssue, own.issues, 'architecture');
         broken = true;

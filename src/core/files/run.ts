@@ -21,9 +21,9 @@ import { check, nullish, optional, pipe, rawCheck, safeParse, transform, type In
 import { OPS } from '../arch/cell.ts';
 import type { SearchSpace } from '../arch/sampler.ts';
 import { isPlainObject } from '../cost/errors.ts';
-import { HARDWARE_SCHEMA, type HardwareKey } from '../cost/hardware.ts';
+import { HARDWARE_SCHEMA, fieldProblem, hardwareJson, type HardwareJson } from '../cost/hardware.ts';
 import { budgetViolation } from '../feasibility.ts';
-import { DEFAULT_AXES, canonicalInputs, hardwareEditProblem, isAxisMetric, type HardwareEdits, type StudioInputs } from '../inputs.ts';
+import { DEFAULT_AXES, EDITABLE_HARDWARE_FIELDS, canonicalInputs, hardwareEditProblem, hardwareEditsFromJson, isAxisMetric, type HardwareEdits, type StudioInputs } from '../inputs.ts';
 import { METRICS, type Columns, type Metric } from '../metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../params.ts';
 import { STRATEGIES, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
@@ -148,7 +148,8 @@ export type RunSettingsJson = InferOutput<typeof SETTINGS_SCHEMA>;
 export interface InputsJson {
   /** every knob of the parameter table, by its name there */
   params: Record<string, unknown>;
-  hardware_edits: Record<string, number | string>;
+  /** edited constants, each under its field's file key (HARDWARE_FIELDS) */
+  hardware_edits: Partial<HardwareJson>;
   axes: { x: string; y: string };
 }
 
@@ -217,7 +218,7 @@ const INPUTS_SCHEMA = nullish(
       if (missing.length) warnings.push(`The file sets no ${missing.join(', ')}; used the defaults.`);
       if (unknown.length) warnings.push(`Ignored settings this studio does not know: ${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ', …' : ''}.`);
       const axes = { x: json.axes.x as Metric, y: json.axes.y as Metric };
-      return { inputs: canonicalInputs({ params: params as ParamValues, hwEdits: json.hardware_edits as HardwareEdits, axes }), warnings };
+      return { inputs: canonicalInputs({ params: params as ParamValues, hwEdits: hardwareEditsFromJson(json.hardware_edits as Record<string, number | string>), axes }), warnings };
     }),
   ),
   null,
@@ -242,10 +243,12 @@ const RUN_BODY_SCHEMA = obj({
 
 type RunBody = InferOutput<typeof RUN_BODY_SCHEMA>;
 
-export interface RunDocument extends Omit<RunBody, 'inputs' | 'stopped'> {
+export interface RunDocument extends Omit<RunBody, 'inputs' | 'settings' | 'stopped'> {
   format: typeof RUN_FORMAT;
   format_version: number;
   inputs: InputsJson | null;
+  /** the schema reads the hardware into memory; the file holds it under the file keys */
+  settings: Omit<RunSettingsJson, 'hardware'> & { hardware: HardwareJson };
   stopped?: boolean;
 }
 
@@ -386,7 +389,7 @@ export function inputsJson(inputs: StudioInputs): InputsJson {
   const c = canonicalInputs(inputs);
   const params: Record<string, unknown> = {};
   for (const k of PARAM_KEYS) params[k] = Array.isArray(c.params[k]) ? [...(c.params[k] as unknown[])] : c.params[k];
-  return { params, hardware_edits: { ...(c.hwEdits as Record<string, number | string>) }, axes: { ...c.axes } };
+  return { params, hardware_edits: hardwareJson(c.hwEdits), axes: { ...c.axes } };
 }
 
 export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunDocument {
@@ -409,7 +412,7 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
       dataset: s.dataset,
       budgets,
       space: spaceJson(s.space),
-      hardware: { ...s.hardware },
+      hardware: hardwareJson(s.hardware),
     },
     candidates: run.candidates.map((c) => ({
       index: c.index,
@@ -578,8 +581,8 @@ export function inputsFromSettings(s: RunSettings): { inputs: StudioInputs; prob
     for (const [key, value] of searchKnobs) if ((PARAM_KEYS as readonly string[]).includes(key) && value !== null) set(key as ParamKey, value);
   }
   const hwEdits: HardwareEdits = {};
-  for (const key of Object.keys(s.hardware) as HardwareKey[]) {
-    if (hardwareEditProblem(key, s.hardware[key]) === null) hwEdits[key] = s.hardware[key];
+  for (const f of EDITABLE_HARDWARE_FIELDS) {
+    if (fieldProblem(f, s.hardware[f.key]) === null) hwEdits[f.key] = s.hardware[f.key];
   }
   return { inputs: canonicalInputs({ params: params as ParamValues, hwEdits, axes: { ...DEFAULT_AXES } }), problems };
 }

@@ -98,8 +98,9 @@ export const DEFAULT_LIF: SpikingJellyLif = {
 };
 
 /**
- * The issue's reference network's neuron: "u = 0.9·u + x, soft reset,
- * fast-sigmoid surrogate 1/(1+5|u−1|)²", read as snnTorch `Leaky(beta=0.9,
+ * The neuron of the training-speed reference network (src/tf/reference-net.ts),
+ * specified as "u = 0.9·u + x, soft reset, fast-sigmoid surrogate
+ * 1/(1+5|u−1|)²" and read as snnTorch `Leaky(beta=0.9,
  * threshold=1, reset_mechanism='subtract', spike_grad=fast_sigmoid(slope=5))`:
  *   u_t = 0.9·u_{t−1} + x_t − s_{t−1},   s_t = [u_t > 1],
  * i.e. the threshold is subtracted at the next step, after the decay (not

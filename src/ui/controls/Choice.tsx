@@ -1,6 +1,7 @@
 /** Select, checkbox group and checkbox for the choice, set and flag knobs of the parameter table. */
 import { useId } from 'react';
 import type { ChoiceParam, FlagParam, ParamKey, SetParam } from '../../core/params.ts';
+import './controls.css';
 
 export function ChoiceSelect<T extends string | number>({ paramKey, def, value, options, onChange, testId }: { paramKey?: ParamKey; def: ChoiceParam<T>; value: T; options?: readonly T[]; onChange(v: T): void; testId?: string }) {
   const id = useId();

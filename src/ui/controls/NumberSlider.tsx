@@ -10,6 +10,7 @@ import { budgetLimit, readNumberEntry, type NumberParam, type ParamKey } from '.
 import { useEntry, type Entry, type EntryOptions } from './entry.ts';
 import { positionOfValue, sliderRange, valueAtPosition } from '../../core/slider.ts';
 import { formatCompact, formatCount } from '../../core/metrics.ts';
+import './controls.css';
 
 export function formatKnob(d: NumberParam, v: number): string {
   if (budgetLimit(d, v) === Infinity) return 'no limit';

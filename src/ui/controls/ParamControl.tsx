@@ -10,6 +10,7 @@ import { PARAMS, type NumberParam, type ParamDef, type ParamKey, type ParamValue
 import { useStudio } from '../state/store.ts';
 import { ChoiceSelect, FlagCheckbox, SetCheckboxes } from './Choice.tsx';
 import { EntryProblem, NumberEntry, NumberSlider, useNumberEntry } from './NumberSlider.tsx';
+import './controls.css';
 
 export interface ParamControlExtras {
   /** a number knob's line under its slider (what a budget rules out) */

@@ -1,5 +1,6 @@
 /** Light, dark or the system's theme: a radio group (arrow keys move between the three), remembered in this browser. */
 import { THEME_CHOICES, useTheme, type ThemeChoice } from '../theme.ts';
+import './controls.css';
 
 const LABEL: Record<ThemeChoice, string> = { light: 'Light', dark: 'Dark', system: 'System' };
 

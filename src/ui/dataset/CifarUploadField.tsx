@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { UPLOADED_TEST_MAX } from '../../core/data/datasets.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { chooseCifarFiles, useCifarUpload } from './cifar-upload.ts';
+import './dataset.css';
 
 export function CifarUploadField() {
   const id = useId();

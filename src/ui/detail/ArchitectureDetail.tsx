@@ -14,6 +14,7 @@ import { GenomeCopy } from './GenomeCopy.tsx';
 import { LayerTable } from './LayerTable.tsx';
 import { TrainingCharts } from './TrainingCharts.tsx';
 import type { DetailModel } from './detail-model.ts';
+import './detail.css';
 
 /** How the candidate fares in the run it came from. */
 export interface CandidateVerdict {

@@ -2,6 +2,7 @@
 import { useId } from 'react';
 import type { CellDescription } from '../../core/arch/describe.ts';
 import { OP_LABEL, cellGraphLayout } from './cell-graph.ts';
+import './detail.css';
 
 export function CellGraph({ cell, title, width = 420 }: { cell: CellDescription; title: string; width?: number }) {
   const id = useId();

@@ -7,6 +7,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { COMPONENTS, type CostReport } from '../../core/cost/report.ts';
 import { formatCompact } from '../../core/metrics.ts';
 import { COMPONENT_COLOR, COMPONENT_LABEL, type Component } from './palette.ts';
+import './detail.css';
 
 const TOOLTIP_STYLE = {
   contentStyle: { background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)', fontSize: 12 },

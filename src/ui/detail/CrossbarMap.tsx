@@ -11,6 +11,7 @@ import { useCssColors } from '../theme.ts';
 import { crossbarMapLayout, describeSquare, drawCrossbarMap, mappingOf, squareAt } from './crossbar-map.ts';
 import { devicePixelRatio, fitCanvas } from '../plot/canvas.ts';
 import { layerColor } from './palette.ts';
+import './detail.css';
 
 const THEME_COLORS = { tile: '--border', pe: '--grid', empty: '--grid' } as const;
 

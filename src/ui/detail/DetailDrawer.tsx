@@ -4,6 +4,7 @@
  * button or a click outside, and gives focus back to what had it before.
  */
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import './detail.css';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 

@@ -1,6 +1,7 @@
 /** The genome with a copy button (Clipboard API, or a fallback; if both fail the genome is selected for a manual copy). */
 import { useRef, useState } from 'react';
 import { copyText } from '../exchange/clipboard.ts';
+import './detail.css';
 
 export function GenomeCopy({ genome }: { genome: string }) {
   const textRef = useRef<HTMLElement>(null);

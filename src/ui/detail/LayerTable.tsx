@@ -1,6 +1,7 @@
 /** Every weight layer: shapes, weights, PEs, crossbars, utilisation, energy and area (and spike rate once trained), with totals. */
 import type { CostReport } from '../../core/cost/report.ts';
 import { formatCompact, formatCount } from '../../core/metrics.ts';
+import './detail.css';
 
 export function LayerTable({ report, spikeRates }: { report: CostReport; spikeRates?: readonly number[] | null }) {
   const weights = report.layers.reduce((s, l) => s + l.weights, 0);

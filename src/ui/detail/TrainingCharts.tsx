@@ -2,6 +2,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainingView } from '../../core/files/architecture.ts';
 import type { CostReport } from '../../core/cost/report.ts';
+import './detail.css';
 
 const TOOLTIP_STYLE = {
   contentStyle: { background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)', fontSize: 12 },

@@ -1,5 +1,6 @@
 /** What the last import did: refused (with every problem, nothing changed) or shown (with any warnings). */
 import { useImportStatus } from './run-actions.ts';
+import './exchange.css';
 
 export function ImportBanner() {
   const status = useImportStatus((s) => s.status);

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useActions } from '../actions.ts';
 import { useStudio } from '../state/store.ts';
 import { FilePickButton } from './FilePickButton.tsx';
+import './exchange.css';
 
 export function CopyLinkButton() {
   const actions = useActions();

@@ -7,6 +7,9 @@ import { formatCount } from '../../core/metrics.ts';
 import { BUDGETS } from '../../core/feasibility.ts';
 import { useStudio } from '../state/store.ts';
 import { ParamControl } from '../controls/ParamControl.tsx';
+import { ScenarioPicker } from './ScenarioPicker.tsx';
+import './panels.css';
+import { Explainer } from '../explain/Explainer.tsx';
 
 const fmt = formatCount;
 
@@ -15,6 +18,7 @@ export function BudgetPanel() {
   return (
     <section className="panel" aria-labelledby="budgets-title">
       <h2 id="budgets-title">Budgets</h2>
+      <ScenarioPicker />
       <p className="panel-note">Candidates above any budget are greyed out. The top of a slider means no limit.</p>
       {BUDGETS.map(({ key }, b) => (
         <ParamControl
@@ -29,6 +33,8 @@ export function BudgetPanel() {
           }
         />
       ))}
+      {/* After the sliders, so they stay in view on a small screen. */}
+      <Explainer id="budgets" />
     </section>
   );
 }

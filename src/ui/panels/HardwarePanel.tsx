@@ -10,6 +10,7 @@ import { useStudio } from '../state/store.ts';
 import { KNOB_FIELDS, PER_ARCHITECTURE_FIELDS, presetValue, studioHardware } from '../state/hardware.ts';
 import { ParamControl } from '../controls/ParamControl.tsx';
 import { useEntry } from '../controls/entry.ts';
+import './panels.css';
 
 const GROUP_TITLES: Record<FieldGroup, string> = {
   model: 'Model',
@@ -127,7 +128,7 @@ function ConstantRow({ field, preset }: { field: HardwareField; preset: string }
     <tr className={edit !== undefined ? 'edited' : undefined}>
       <th scope="row">
         <label htmlFor={id}>
-          <code>{field.key}</code>
+          <code>{field.file}</code>
         </label>
       </th>
       <td>

@@ -12,6 +12,7 @@ import { useSearch } from '../search/controller.ts';
 import { useSearchController } from '../search/context.ts';
 import { stageProgress, type StageProgress } from '../search/model.ts';
 import { CifarUploadField } from '../dataset/CifarUploadField.tsx';
+import './panels.css';
 
 export function SearchPanel() {
   const dataset = useStudio((s) => s.params.dataset);

@@ -1,6 +1,7 @@
 /** "N of M feasible", the job's progress and timing, and any worker error (the last results stay on screen). */
 import { formatCount } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
+import './panels.css';
 
 const fmt = formatCount;
 

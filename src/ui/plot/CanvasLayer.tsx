@@ -12,6 +12,7 @@ import { useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent
 import { devicePixelRatio, fitCanvas } from './canvas.ts';
 import { placePoints, type PixelPoints } from './draw.ts';
 import { useFrame } from './PlotFrame.tsx';
+import './plot.css';
 
 /**
  * Positions of the points in the enclosing frame's plot area (see

@@ -15,6 +15,7 @@ import type { Budgets } from '../../core/settings.ts';
 import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
 import { drawPoints, nearestPoint, type PixelPoints, type PointColors } from './draw.ts';
 import { copyText } from '../exchange/clipboard.ts';
+import './plot.css';
 
 export interface CostScatterProps {
   columns: Columns;
@@ -35,7 +36,18 @@ export interface CostScatterProps {
   height?: number;
   /** a point was chosen (click, or Enter on the keyboard cursor): open its detail */
   onSelect?(index: number): void;
+  /** published networks marked beside the candidates (the axes stretch to show them) */
+  references?: readonly ReferenceMark[];
 }
+
+/** A published network drawn as a labelled diamond at its costs. */
+export interface ReferenceMark {
+  id: string;
+  label: string;
+  costs: Readonly<Record<Metric, number>>;
+}
+
+const NO_REFERENCES: readonly ReferenceMark[] = [];
 
 const POINT_RADIUS = 2.5;
 const HOVER_DISTANCE = 10;
@@ -68,9 +80,9 @@ function tickFormat(v: number): string {
 }
 
 export function CostScatter(props: CostScatterProps) {
-  const { columns, count, dataVersion, x, y, height = 520 } = props;
-  const xSpec = useMemo(() => specFor(columns[x], count), [columns, count, dataVersion, x]);
-  const ySpec = useMemo(() => specFor(columns[y], count), [columns, count, dataVersion, y]);
+  const { columns, count, dataVersion, x, y, height = 520, references = NO_REFERENCES } = props;
+  const xSpec = useMemo(() => specFor(columns[x], count, references, x), [columns, count, dataVersion, x, references]);
+  const ySpec = useMemo(() => specFor(columns[y], count, references, y), [columns, count, dataVersion, y, references]);
   const [hover, setHover] = useState<Hover | null>(null);
   // A pin names its candidate by genome too, so it survives a re-cost (same candidates, new figures) and not a re-sample.
   const [pinned, setPinned] = useState<{ index: number; genome: string } | null>(null);
@@ -99,7 +111,7 @@ export function CostScatter(props: CostScatterProps) {
           aria-label={`Scatter plot of ${count} candidates, ${METRIC_INFO[x].label} against ${METRIC_INFO[y].label}; ${feasible} feasible (coloured), ${count - feasible} infeasible (grey).`}
         >
           <PaintContext.Provider value={paint}>
-            <ChartBody columns={columns} count={count} dataVersion={dataVersion} x={x} y={y} xSpec={xSpec} ySpec={ySpec} onHover={onHover} onPick={onPick} />
+            <ChartBody columns={columns} count={count} dataVersion={dataVersion} x={x} y={y} xSpec={xSpec} ySpec={ySpec} references={references} onHover={onHover} onPick={onPick} />
           </PaintContext.Provider>
         </div>
         {shown && shown.index < count ? (
@@ -117,8 +129,14 @@ export function CostScatter(props: CostScatterProps) {
   );
 }
 
-function specFor(col: Float64Array, count: number): AxisSpec {
-  const [lo, hi] = columnExtent(col, count);
+function specFor(col: Float64Array, count: number, references: readonly ReferenceMark[], m: Metric): AxisSpec {
+  let [lo, hi] = columnExtent(col, count);
+  for (const r of references) {
+    const v = r.costs[m];
+    if (!Number.isFinite(v)) continue;
+    lo = Number.isNaN(lo) ? v : Math.min(lo, v);
+    hi = Number.isNaN(hi) ? v : Math.max(hi, v);
+  }
   return axisSpec(lo, hi);
 }
 
@@ -130,6 +148,7 @@ interface BodyProps {
   y: Metric;
   xSpec: AxisSpec;
   ySpec: AxisSpec;
+  references: readonly ReferenceMark[];
   onHover(h: Hover | null): void;
   onPick(i: number | null): void;
 }
@@ -139,6 +158,7 @@ const ChartBody = memo(function ChartBody(p: BodyProps) {
     <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={axisTitle(p.y, p.ySpec.scale)} xTickFormat={tickFormat} yTickFormat={tickFormat}>
       <PointsLayer {...p} />
       <BudgetLines x={p.x} y={p.y} xSpec={p.xSpec} ySpec={p.ySpec} />
+      <ReferenceMarks references={p.references} x={p.x} y={p.y} />
     </PlotFrame>
   );
 });
@@ -179,6 +199,34 @@ function BudgetLines({ x, y, xSpec, ySpec }: { x: Metric; y: Metric; xSpec: Axis
           </text>
         </g>
       ) : null}
+    </g>
+  );
+}
+
+const DIAMOND = 7;
+
+/** Published networks: an outlined diamond at each one's costs, labelled with its name. */
+function ReferenceMarks({ references, x, y }: { references: readonly ReferenceMark[]; x: Metric; y: Metric }) {
+  const frame = useFrame();
+  if (!frame || references.length === 0) return null;
+  const right = frame.plot.x + frame.plot.width;
+  return (
+    <g className="reference-marks" pointerEvents="none">
+      {references.map((r) => {
+        const px = frame.x(r.costs[x]);
+        const py = frame.y(r.costs[y]);
+        if (!Number.isFinite(px) || !Number.isFinite(py)) return null;
+        // The label goes on the side with room: left of a mark near the right edge.
+        const leftSide = px > right - 160;
+        return (
+          <g key={r.id} data-testid="reference-point" data-id={r.id} data-x={px} data-y={py}>
+            <path d={`M${px} ${py - DIAMOND}L${px + DIAMOND} ${py}L${px} ${py + DIAMOND}L${px - DIAMOND} ${py}Z`} className="reference-mark" />
+            <text x={leftSide ? px - DIAMOND - 4 : px + DIAMOND + 4} y={py + 4} textAnchor={leftSide ? 'end' : 'start'} className="reference-label">
+              {r.label}
+            </text>
+          </g>
+        );
+      })}
     </g>
   );
 }

@@ -23,6 +23,7 @@
  */
 import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AxisSpec } from '../../core/metrics.ts';
+import './plot.css';
 
 /** Room around the plot area: margins, the y axis's width (ticks and title) and the x axis's height. */
 const FRAME_MARGIN = { top: 16, right: 24, bottom: 28, left: 16 };

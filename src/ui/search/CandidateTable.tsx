@@ -8,6 +8,7 @@
 import { memo, useMemo, useState } from 'react';
 import { formatCompact } from '../../core/metrics.ts';
 import { ROW, ROW_STATES, type SearchModel } from './model.ts';
+import './search.css';
 
 export type TableFilter = 'all' | 'feasible' | 'front';
 type SortKey = 'index' | 'state' | 'score' | 'accuracy' | 'params' | 'areaMm2' | 'latencyMs' | 'energyUJ' | 'feasible';

@@ -10,6 +10,7 @@ import { formatCount } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
 import { useSearchController } from './context.ts';
 import { answerLinkRun, useLinkRun } from './link-run.ts';
+import './search.css';
 
 export function LinkRunPrompt() {
   const asking = useLinkRun((s) => s.asking);

@@ -12,6 +12,7 @@ import { nearestPoint } from '../plot/draw.ts';
 import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
 import { drawParetoMarks, type ParetoColors } from './pareto-marks.ts';
+import './search.css';
 
 export interface ParetoViewProps {
   data: ParetoData;

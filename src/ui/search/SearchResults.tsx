@@ -15,6 +15,7 @@ import { CandidateTable } from './CandidateTable.tsx';
 import { ParetoView } from './ParetoView.tsx';
 import type { ParetoColors } from './pareto-marks.ts';
 import { paretoData, type ParetoY } from './pareto-data.ts';
+import './search.css';
 
 const DetailContent = lazy(() => import('../detail/DetailContent.tsx'));
 

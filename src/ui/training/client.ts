@@ -86,7 +86,7 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
     return this.bridge.call('training job', (remote) => remote.train({ ...request, jobId }, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
   }
 
-  /** Training speed of the reference network on the worker's backend (cannot be cancelled: an abort replaces the worker). */
+  /** Training speed of the reference network (src/tf/reference-net.ts) on the worker's backend (cannot be cancelled: an abort replaces the worker). */
   async benchReference(request: ReferenceBenchRequest = {}, signal?: AbortSignal): Promise<ReferenceBenchReport> {
     return this.bridge.call('reference benchmark', (remote) => remote.benchReference(request), { signal });
   }
