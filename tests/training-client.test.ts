@@ -55,6 +55,9 @@ class FakeWorker extends EventTarget {
       async benchReference() {
         throw new Error('not scripted');
       },
+      async spikeRaster() {
+        throw new Error('not scripted');
+      },
       cancel(jobId) {
         self.cancels.push(jobId);
         cancelled.add(jobId);

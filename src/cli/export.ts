@@ -13,7 +13,7 @@ import { ExportError, pytorchPackage } from '../core/export/pytorch.ts';
 import { decodeWeightsFile, WeightsError, type Encoding, type WeightsFile } from '../core/export/pytorch-weights.ts';
 import { STUDIO_VERSION } from '../core/files/document.ts';
 import type { LifConfig } from '../core/snn/lif.ts';
-import { UsageError } from './params-args.ts';
+import { UsageError, argsOrExit } from './params-args.ts';
 import { NEURONS } from './train.ts';
 
 export const WEIGHTS_FILE_NAME = 'weights.safetensors';
@@ -126,12 +126,9 @@ async function loadWeights(a: ExportArgs): Promise<{ file: WeightsFile | null; b
 }
 
 export async function runExport(argv: string[], io: CliIO): Promise<number> {
+  const a = argsOrExit('export', io, () => parseExportArgs(argv), exportHelp);
+  if (typeof a === 'number') return a;
   try {
-    const a = parseExportArgs(argv);
-    if (a === 'help') {
-      io.out(exportHelp());
-      return 0;
-    }
     const w = await loadWeights(a);
     let files: Map<string, string>;
     try {

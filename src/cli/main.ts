@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => ({ summary: 'train a spiking network on MNIST/Fashion-MNIST, quantize it, report accuracy', run: (await import('./train.ts')).runTrain }),
   export: async () => ({ summary: 'write an architecture as runnable PyTorch code (and its trained weights)', run: (await import('./export.ts')).runExport }),
   score: async () => ({ summary: "SNASNet's training-free score of an untrained network on a seeded batch", run: (await import('./score.ts')).runScore }),
+  calibrate: async () => ({ summary: 'measure how well each proxy (score, parameters, …) predicts trained accuracy', run: (await import('./calibrate.ts')).runCalibrate }),
 };
 
 async function readStdin(): Promise<string> {

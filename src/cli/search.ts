@@ -3,10 +3,9 @@
  * the tfjs scorer and trainer, and prints the whole run as JSON.
  */
 import type { CliIO } from './io.ts';
-import { UsageError, parseOptions, tableHelp } from './params-args.ts';
-import { BUDGETS, budgetsFromParams, searchSettingsFromParams } from '../core/settings.ts';
-import { CostInputError } from '../core/cost/errors.ts';
-import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
+import { UsageError, argsOrExit, budgetsFromOptions, parseOptions, spaceAndHardwareHelp, tableHelp } from './params-args.ts';
+import { searchSettingsFromParams } from '../core/settings.ts';
+import { compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/files/run.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
@@ -30,14 +29,7 @@ export function searchHelp(): string {
     '  the range) is no limit.',
     '  --no-budgets       no limit for every budget left out (the ones given still apply)',
     '',
-    'search space:',
-    ...tableHelp(['space']),
-    '',
-    'hardware:',
-    ...tableHelp(['hardware']),
-    '',
-    'other:',
-    '  --backend NAME     auto | wasm | cpu (default auto)',
+    ...spaceAndHardwareHelp(),
     '  --cifar FILES      with --dataset cifar10: comma list of CIFAR-10 binary batch files',
     '                     (data_batch_1.bin,…,test_batch.bin, from cifar-10-binary.tar.gz)',
     '  --json             print the run as one JSON object (the only output format)',
@@ -70,7 +62,8 @@ export interface SearchArgs {
 
 export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar']);
+  const parsed = parseOptions(argv, ['json', 'progress', 'no-budgets'], ['backend', 'cifar']);
+  const { values, extra } = parsed;
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
@@ -78,10 +71,7 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
   if (values.dataset === 'cifar10' && cifarFiles.length === 0) throw new UsageError('--dataset cifar10 needs --cifar data_batch_1.bin[,data_batch_2.bin,…]: CIFAR-10 comes from your disk');
   if (values.dataset !== 'cifar10' && cifar !== undefined) throw new UsageError(`--cifar goes with --dataset cifar10 (the dataset is ${values.dataset})`);
   if (!extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
-  // As on the page: the table's value (its default unless given), no limit at the top of the range or for `none`.
-  const budgets = budgetsFromParams(values);
-  if (extra.has('no-budgets')) for (const b of BUDGETS) if (!given.has(b.key)) budgets[b.key] = Infinity;
-  const settings = searchSettingsFromParams(values, {}, budgets);
+  const settings = searchSettingsFromParams(values, {}, budgetsFromOptions(parsed));
   compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
   return {
     settings,
@@ -95,20 +85,8 @@ export function parseSearchArgs(argv: string[]): SearchArgs | 'help' {
 }
 
 export async function runSearchCommand(argv: string[], io: CliIO): Promise<number> {
-  let args: SearchArgs | 'help';
-  try {
-    args = parseSearchArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError) {
-      io.err(`neuronas search: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (args === 'help') {
-    io.out(searchHelp());
-    return 0;
-  }
+  const args = argsOrExit('search', io, () => parseSearchArgs(argv), searchHelp);
+  if (typeof args === 'number') return args;
   const { createLocalEvaluators } = await import('./local-evaluators.ts');
   let evaluators: Awaited<ReturnType<typeof createLocalEvaluators>>;
   try {

@@ -11,7 +11,7 @@ import { splitDataset } from '../core/data/batches.ts';
 import { EMBEDDED_DATASET_NAMES, embeddedDatasetInfo, type EmbeddedDatasetName } from '../core/data/datasets.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
-import { UsageError } from './params-args.ts';
+import { UsageError, argsOrExit, wholeNumber as int } from './params-args.ts';
 import { DEFAULT_LIF, REFERENCE_NET_LIF, type LifConfig } from '../core/snn/lif.ts';
 
 /** The neurons the command line names: SNASNet's SpikingJelly LIFNode and the snnTorch Leaky of the reference network. */
@@ -92,13 +92,6 @@ export interface TrainArgs {
 
 const VALUE_OPTIONS = ['architecture', 'dataset', 'epochs', 'timesteps', 'weight-bits', 'backend', 'seed', 'train-samples', 'test-samples', 'batch-size', 'lr', 'optimizer', 'encoding', 'qat-epochs', 'neuron', 'save-weights'] as const;
 const FLAG_OPTIONS = ['json', 'progress', 'help'] as const;
-
-function int(name: string, v: string, min: number, max: number): number {
-  if (!/^-?[0-9]+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got '${v}'`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
@@ -198,20 +191,8 @@ export async function unwritableFile(path: string): Promise<string | null> {
 const round = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 
 export async function runTrain(argv: string[], io: CliIO): Promise<number> {
-  let args: TrainArgs | 'help';
-  try {
-    args = parseTrainArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`neuronas train: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (args === 'help') {
-    io.out(trainHelp());
-    return 0;
-  }
+  const args = argsOrExit('train', io, () => parseTrainArgs(argv), trainHelp);
+  if (typeof args === 'number') return args;
   const a = args;
   if (a.saveWeights) {
     // Before training, so a run of minutes is not lost to a bad path at the end.

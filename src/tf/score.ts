@@ -66,12 +66,16 @@ export interface ArchitectureScore {
  * input tensor [B, H, W, C] in [0, 1]. The caller disposes it.
  */
 export function scoreBatch(ds: Dataset, size: number = DEFAULT_SCORE_BATCH, seed = 0): tf.Tensor4D {
+  const b = makeBatch(ds, scoreBatchIndices(ds, size, seed));
+  return tf.tensor4d(b.x, b.shape, 'float32');
+}
+
+/** The data set indices of the seeded score batch (see scoreBatch). */
+export function scoreBatchIndices(ds: Dataset, size: number = DEFAULT_SCORE_BATCH, seed = 0): Int32Array {
   const train = splitDataset(ds, datasetSplit(ds)).train;
   if (!Number.isInteger(size) || size < 2) throw new RangeError(`the score batch needs at least 2 images (got ${size})`);
   if (size > train.length) throw new RangeError(`the score batch of ${size} is larger than the ${train.length} training images of ${ds.name}`);
-  const idx = shuffled(train, seed).subarray(0, size);
-  const b = makeBatch(ds, idx);
-  return tf.tensor4d(b.x, b.shape, 'float32');
+  return shuffled(train, seed).subarray(0, size);
 }
 
 /**

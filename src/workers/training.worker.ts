@@ -67,6 +67,10 @@ const api: TrainingApi = {
       release(onProgress);
     }
   },
+  async spikeRaster(request) {
+    const r = await engine.spikeRaster(request);
+    return Comlink.transfer(r, [r.spikes.buffer]);
+  },
   benchReference: (request) => engine.benchReference(request),
   cancel(jobId) {
     engine.cancel(jobId);

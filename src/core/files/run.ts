@@ -19,7 +19,7 @@
  */
 import { check, nullish, optional, pipe, rawCheck, safeParse, transform, type InferOutput } from 'valibot';
 import { OPS } from '../arch/cell.ts';
-import type { SearchSpace } from '../arch/sampler.ts';
+import { CELL_TYPES, type SearchSpace } from '../arch/sampler.ts';
 import { isPlainObject } from '../cost/errors.ts';
 import { HARDWARE_SCHEMA, fieldProblem, hardwareJson, type HardwareJson } from '../cost/hardware.ts';
 import { budgetViolation } from '../feasibility.ts';
@@ -113,6 +113,8 @@ const SPACE_SCHEMA = obj({
     oneOf(OPS, (x) => `${describeValue(x)} is not an operation (${OPS.join(', ')})`),
     { max: OPS.length, nonEmpty: true },
   ),
+  // Files written before backward cells could be searched have none: their cells were forward.
+  cell_type: optional(oneOf(CELL_TYPES, (x) => `${describeValue(x)} is not a cell type (${CELL_TYPES.join(', ')})`), 'forward'),
   require_direct_edge: bool(),
   shared_cell: bool(),
   channels: RANGE_SCHEMA,
@@ -211,7 +213,7 @@ const INPUTS_SCHEMA = nullish(
       const missing: string[] = [];
       for (const key of PARAM_KEYS) {
         if (Object.prototype.hasOwnProperty.call(json.params, key)) params[key] = parseParamText(key, paramTextOf(PARAMS[key] as ParamDef, json.params[key])!).value;
-        else missing.push(key);
+        else if (!(PARAMS[key] as ParamDef).optionalInFiles) missing.push(key);
       }
       const unknown = Object.keys(json.params).filter((k) => !(PARAM_KEYS as readonly string[]).includes(k));
       const warnings: string[] = [];
@@ -312,12 +314,19 @@ export const FIGURE_OF_METRIC: Readonly<Record<Exclude<Metric, 'pes'>, keyof Cos
   crossbars: 'crossbars',
 };
 
-function figuresJson(c: CostFigures): CostFiguresJson {
+export function figuresJson(c: CostFigures): CostFiguresJson {
   return { params: c.params, memory_bits: c.memoryBits, area_mm2: c.areaMm2, latency_ms: c.latencyMs, energy_uJ: c.energyUJ, tiles: c.tiles, crossbars: c.crossbars };
 }
 
 function figuresFromJson(j: CostFiguresJson): CostFigures {
   return { params: j.params, memoryBits: j.memory_bits, areaMm2: j.area_mm2, latencyMs: j.latency_ms, energyUJ: j.energy_uJ, tiles: j.tiles, crossbars: j.crossbars };
+}
+
+/** Each budget under its file key; null where there is no limit. */
+export function budgetsJson(budgets: Budgets): BudgetsJson {
+  const out: BudgetsJson = {};
+  for (const b of BUDGETS) out[b.file] = finiteOrNull(budgets[b.key]);
+  return out;
 }
 
 function budgetsFromJson(j: BudgetsJson): Budgets {
@@ -326,9 +335,10 @@ function budgetsFromJson(j: BudgetsJson): Budgets {
   return out;
 }
 
-function spaceJson(s: SearchSpace): SpaceJson {
+export function spaceJson(s: SearchSpace): SpaceJson {
   return {
     ops: [...s.ops],
+    cell_type: s.cellType,
     require_direct_edge: s.requireDirectEdge,
     shared_cell: s.sharedCell,
     channels: { ...s.channels },
@@ -343,6 +353,7 @@ function spaceJson(s: SearchSpace): SpaceJson {
 function spaceFromJson(j: SpaceJson): SearchSpace {
   return {
     ops: j.ops,
+    cellType: j.cell_type,
     requireDirectEdge: j.require_direct_edge,
     sharedCell: j.shared_cell,
     channels: j.channels,
@@ -394,8 +405,7 @@ export function inputsJson(inputs: StudioInputs): InputsJson {
 
 export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunDocument {
   const s = run.settings;
-  const budgets: BudgetsJson = {};
-  for (const b of BUDGETS) budgets[b.file] = finiteOrNull(s.budgets[b.key]);
+  const budgets = budgetsJson(s.budgets);
   return {
     format: RUN_FORMAT,
     format_version: RUN_FORMAT_VERSION,
@@ -559,6 +569,7 @@ export function inputsFromSettings(s: RunSettings): { inputs: StudioInputs; prob
   set('samples', s.samples);
   set('seed', s.seed);
   set('ops', [...s.space.ops]);
+  set('cellType', s.space.cellType);
   set('requireDirectEdge', s.space.requireDirectEdge);
   set('sharedCell', s.space.sharedCell);
   set('channelsMin', s.space.channels.min);

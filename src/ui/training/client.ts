@@ -19,7 +19,7 @@
  *   worker.
  */
 import * as Comlink from 'comlink';
-import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../../protocol/training.ts';
+import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../../protocol/training.ts';
 import { WorkerClient, type WorkerLike } from '../workers/bridge.ts';
 
 export { WorkerCrashedError, isAbortError } from '../workers/bridge.ts';
@@ -84,6 +84,11 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
       if (!signal?.aborted && p.jobId === jobId) onProgress(p);
     });
     return this.bridge.call('training job', (remote) => remote.train({ ...request, jobId }, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
+  }
+
+  /** One LIF layer's spikes for a few test images through an untrained candidate (cannot be cancelled: an abort replaces the worker). */
+  async spikeRaster(request: SpikeRasterRequest, signal?: AbortSignal): Promise<SpikeRasterResult> {
+    return this.bridge.call('spike raster', (remote) => remote.spikeRaster(request), { signal });
   }
 
   /** Training speed of the reference network (src/tf/reference-net.ts) on the worker's backend (cannot be cancelled: an abort replaces the worker). */
