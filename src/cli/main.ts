@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   estimate: async () => ({ summary: 'cost a network on the CIM hardware model', run: (await import('./estimate.ts')).runEstimate }),
   neuron: async () => ({ summary: 'simulate one LIF neuron (snnTorch or SpikingJelly convention)', run: (await import('./neuron.ts')).runNeuron }),
   train: async () => ({ summary: 'train a spiking network on MNIST/Fashion-MNIST, quantize it, report accuracy', run: (await import('./train.ts')).runTrain }),
+  export: async () => ({ summary: 'write an architecture as runnable PyTorch code (and its trained weights)', run: (await import('./export.ts')).runExport }),
   score: async () => ({ summary: "SNASNet's training-free score of an untrained network on a seeded batch", run: (await import('./score.ts')).runScore }),
   calibrate: async () => ({ summary: 'measure how well each proxy (score, parameters, …) predicts trained accuracy', run: (await import('./calibrate.ts')).runCalibrate }),
 };

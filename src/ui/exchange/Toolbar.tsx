@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useActions } from './actions-context.ts';
 import { useStudio } from '../state/store.ts';
+import { FilePickButton } from './FilePickButton.tsx';
 import './exchange.css';
 
 export function CopyLinkButton() {
@@ -138,25 +139,17 @@ export function ExportMenu() {
 
 export function ImportRunButton() {
   const actions = useActions();
-  const inputRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   return (
     <span className="toolbar-item">
-      <button type="button" onClick={() => inputRef.current?.click()} disabled={busy} title="Show a run saved with Export › Run as JSON again, without re-running it">
-        {busy ? 'Reading…' : 'Import run…'}
-      </button>
-      <input
-        ref={inputRef}
-        type="file"
+      <FilePickButton
+        label={busy ? 'Reading…' : 'Import run…'}
         accept=".json,application/json"
-        className="visually-hidden"
-        tabIndex={-1}
-        aria-label="Run file to import"
-        data-testid="import-run-input"
-        onChange={async (e) => {
-          const file = e.currentTarget.files?.[0];
-          e.currentTarget.value = '';
-          if (!file) return;
+        inputLabel="Run file to import"
+        testId="import-run-input"
+        title="Show a run saved with Export › Run as JSON again, without re-running it"
+        disabled={busy}
+        onFile={async (file) => {
           setBusy(true);
           try {
             await actions.importRunFile(file);
