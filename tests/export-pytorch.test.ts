@@ -148,7 +148,7 @@ describe('neuronas export --format pytorch', () => {
       const logits = out.logits.arraySync() as number[][];
       const layerNames = model.layers.map((l) => l.name!);
       const inputRates = Array.from(out.inputRates.dataSync());
-      const spikes = Object.fromEntries(out.spikes!.map((s) => [s.name, perTimestep(s.spikes, T)]));
+      const spikes = Object.fromEntries(out.spikes!.map((s) => [s.name, perTimestep(s.spikes!, T)]));
       const quant = quantizeModelWeights(model, arch.weightBits);
       const qOut = model.forward(x, { training: false, encodingSeed });
       const logitsQuantized = qOut.logits.arraySync() as number[][];
