@@ -1,8 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests run against the production build (`npm test` builds first)
- * served by `vite preview`, in Debian's Chromium (scripts/ensure-chromium.mjs);
+ * End-to-end tests run against the test build (`vite build --mode test`, which
+ * `npm test` makes first: the production build plus the test hooks) served by
+ * `vite preview`, in Debian's Chromium (scripts/ensure-chromium.mjs);
  * Playwright never downloads a browser here.
  */
 export const CHROMIUM_PATH = '/usr/bin/chromium';

@@ -14,6 +14,7 @@ const PARTS: Record<string, () => Promise<Part>> = {
   training: async () => (await import('./parts/training.ts')).benchTraining,
   accuracy: async () => (await import('./parts/accuracy.ts')).benchAccuracy,
   search: async () => (await import('./parts/search.ts')).benchSearch,
+  calibration: async () => (await import('./parts/calibration.ts')).benchCalibration,
   files: async () => (await import('./parts/files.ts')).benchFiles,
 };
 

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { parseGenome, formatGenome } from '../src/core/arch/genome.ts';
-import { createNodeEngine, engineEndpoint } from '../src/tf/engine-node.ts';
+import { createNodeEngine, engineEndpoint } from '../src/cli/engine-node.ts';
 
 // 12 samples of a small space, scoring only (top-k 0), seed 4.
 const LINK = '#v=1&n=12&s=4&k=0&cmax=8&hid=64&tmax=2&ba=2.5';

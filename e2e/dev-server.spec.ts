@@ -28,6 +28,8 @@ test.beforeAll(async () => {
   await rm(new URL(`../${CACHE_DIR}`, import.meta.url), { recursive: true, force: true });
   server = await createServer({
     root: ROOT,
+    // The test mode, as the e2e build: the page's test hooks (window.__neuronasTest) exist only there.
+    mode: 'test',
     cacheDir: CACHE_DIR,
     logLevel: 'warn',
     server: { host: '127.0.0.1', port: 0, strictPort: false },

@@ -8,9 +8,9 @@
  * runs the comparisons in the page (see the fixture for what is compared
  * and why WebGL is checked exactly only on dyadic inputs).
  */
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
+import { startFixtureServer } from './fixture-server.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.ts';
 import type { LifWebglSummary } from './fixtures/lif-webgl.ts';
 
@@ -26,17 +26,7 @@ let server: ViteDevServer;
 let base: string;
 
 test.beforeAll(async () => {
-  server = await createServer({
-    configFile: false,
-    root: fileURLToPath(new URL('..', import.meta.url)),
-    logLevel: 'error',
-    // Its own dependency cache, so it never races a developer's dev server.
-    cacheDir: 'node_modules/.vite-e2e-lif-webgl',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-    optimizeDeps: { entries: ['e2e/fixtures/lif-webgl.ts'] },
-  });
-  await server.listen();
-  base = server.resolvedUrls!.local[0];
+  ({ server, base } = await startFixtureServer('lif-webgl', ['e2e/fixtures/lif-webgl.ts']));
 });
 
 test.afterAll(async () => {

@@ -17,7 +17,8 @@ const LONG = '/#v=1&run=1';
 const SMALL = '/#v=1&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&run=1';
 
 const phase = (page: Page) => page.evaluate(() => window.__neuronasTest!.search().phase);
-const trainingWorkers = (page: Page) => page.workers().filter((w) => w.url().includes('training.worker')).length;
+// The training workers are the costing worker's own (nested workers), which the page does not list: ask it.
+const trainingWorkers = (page: Page) => page.evaluate(() => window.__neuronasTest!.trainingWorkersSpawned());
 
 test('a long run=1 link shows the question with its estimate and starts nothing until confirmed', async ({ page }) => {
   await page.goto(LONG);
@@ -31,7 +32,7 @@ test('a long run=1 link shows the question with its estimate and starts nothing 
   // Nothing has started: no search, no training worker, while the address keeps run=1 (a reload asks again).
   await page.waitForTimeout(1500);
   expect(await phase(page)).toBe('idle');
-  expect(trainingWorkers(page)).toBe(0);
+  expect(await trainingWorkers(page)).toBe(0);
   expect(new URL(page.url()).hash).toBe('#v=1&run=1');
 
   for (const theme of ['light', 'dark'] as const) {
@@ -44,6 +45,8 @@ test('a long run=1 link shows the question with its estimate and starts nothing 
   await page.getByTestId('link-run-start').click();
   await expect(ask).toHaveCount(0);
   await expect.poll(() => phase(page)).toMatch(/starting|running/);
+  // The count above is the real one: once started, the search has its training workers.
+  await expect.poll(() => trainingWorkers(page)).toBeGreaterThan(0);
   await expect(page.getByTestId('search-from-link')).toBeVisible();
   await page.getByTestId('search-stop').click();
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
@@ -56,7 +59,7 @@ test('Not now leaves the page idle and the address without run=1', async ({ page
   await expect.poll(() => new URL(page.url()).hash).toBe('#v=1&s=3');
   await page.waitForTimeout(1500);
   expect(await phase(page)).toBe('idle');
-  expect(trainingWorkers(page)).toBe(0);
+  expect(await trainingWorkers(page)).toBe(0);
   await expect(page.getByTestId('search-start')).toHaveText('Start search');
 });
 

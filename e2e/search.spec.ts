@@ -124,6 +124,30 @@ test('a small search runs to completion, and a budget move re-judges it without 
   expect(after.phase).toBe('done');
   expect(after.counts.trained).toBe(1);
   expect(after.states.filter((x) => x === 'done')).toHaveLength(1);
+  // The search's candidates are the studio's: one count of feasible ones, under the budgets on screen.
+  const feasibleNow = Number(await results.getAttribute('data-feasible'));
+  await expect(page.getByTestId('feasible-count')).toHaveText(String(feasibleNow));
+  expect(after.feasible).toBe(feasibleNow);
+
+  // Exported now, the run is judged by the budgets on screen, and says so.
+  await page.getByTestId('export-menu').click();
+  await expect(page.getByTestId('export-run')).toContainText('budgets on screen');
+  const [again] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
+  const judged = JSON.parse(await readFile((await again.path())!, 'utf8')) as {
+    budgets_from: string;
+    note: string;
+    settings: { budgets: { max_area_mm2: number } };
+    inputs: { params: { maxAreaMm2: number } };
+    candidates: { feasible: boolean; area_mm2: number }[];
+    counts: { feasible: number };
+  };
+  expect(judged.budgets_from).toBe('export');
+  expect(judged.note).toContain('the budgets on screen when this file was exported');
+  expect(judged.settings.budgets.max_area_mm2).toBeLessThan(2.5);
+  expect(judged.inputs.params.maxAreaMm2).toBe(judged.settings.budgets.max_area_mm2);
+  expect(judged.candidates.filter((c) => c.feasible)).toHaveLength(feasibleNow);
+  expect(judged.counts.feasible).toBe(feasibleNow);
+  for (const c of judged.candidates) expect(c.feasible ? c.area_mm2 <= judged.settings.budgets.max_area_mm2 : true).toBe(true);
 
   // A click on a row opens the detail with its training.
   await page.getByTestId('filter-all').check();
@@ -206,4 +230,46 @@ test('a crashed scoring worker shows a clear message, loses no arrived score, an
   expect(s.states.filter((x) => x === 'scored').length).toBe(s.counts.scored);
   await page.getByTestId('search-stop').click();
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
+});
+
+test('a search keeps its candidates on screen until they change; a change while it runs stops it and says so', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#v=1&n=400&k=0&cmax=8&hid=64&tmax=2&s=3');
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  const sampled = await page.evaluate(() => window.__neuronasTest!.genomes(400));
+  await page.getByTestId('search-start').click();
+  await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  // The search's rows are the candidates the page had costed (none sampled or costed again).
+  expect(await page.evaluate(() => window.__neuronasTest!.genomes(400))).toEqual(sampled);
+  await expect(page.getByTestId('candidate-count')).toHaveText('400');
+  // A new seed needs new candidates: the search stops, says why, and its results go once the new ones are costed.
+  await page.getByTestId('input-seed').fill('4');
+  await expect(page.getByTestId('search-notice')).toHaveText(
+    'The search stopped: the search space, sampling or hardware changed, so its candidates are no longer the ones shown.',
+  );
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  await expect(page.getByTestId('search-results')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => window.__neuronasTest!.genomes(3))).not.toEqual(sampled.slice(0, 3));
+  await expect.poll(() => page.url()).not.toContain('run=1');
+  await page.getByTestId('search-status').screenshot({ path: 'test-results/search-shots/search-stopped-by-change.png' });
+});
+
+test('an evolution search appends the children it makes to the candidates shown', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#v=1&n=40&k=0&st=evolution&cmax=8&hid=64&tmax=2&s=2');
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  const sampled = await page.evaluate(() => window.__neuronasTest!.genomes(40));
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 100_000 });
+  const shown = await page.evaluate(() => window.__neuronasTest!.genomes(1000));
+  expect(shown.length).toBeGreaterThan(40);
+  expect(shown.slice(0, 40)).toEqual(sampled);
+  expect(new Set(shown).size).toBe(shown.length);
+  await expect(page.getByTestId('candidate-count')).toHaveText(String(shown.length));
+  const s = await search(page);
+  expect(s.states).toHaveLength(shown.length);
+  // Scored children are plotted and listed like any candidate.
+  expect(s.scores.slice(40).some((x) => Number.isFinite(x))).toBe(true);
+  await expect(page.getByTestId('cand-shown')).toHaveText(`${shown.length} of ${shown.length} rows`);
 });

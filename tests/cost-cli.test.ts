@@ -128,6 +128,54 @@ describe('neuronas estimate', () => {
     expect(io.stderr).toEqual(['line 2: layers[0].cin: 0 is less than 1']);
   });
 
+  it('--totals: per line, the headline figures of the full report, whichever path the line takes', async () => {
+    const genomes = ['c8-h64-t2-w8-301203', 'c16-h128-t4-w8-301203', 'c8-h64-t2-w4-222332', 'c24-h64-t6-w8-331133'];
+    const lines = [
+      // the fast path: a genome, with the same hardware on many lines
+      ...genomes.map((g) => JSON.stringify({ architecture: g })),
+      ...genomes.map((g) => JSON.stringify({ architecture: g, hardware: { mode: 'spikesim', xbar: 128 } })),
+      ...genomes.map((g) => JSON.stringify({ hardware: { mode: 'neuronas' }, architecture: g })),
+      // the full path: rates, layer lists
+      JSON.stringify({ architecture: genomes[1], input_rates: [1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2] }),
+      JSON.stringify({ layers: [{ kind: 'fc', cin: 64, cout: 10 }] }),
+      VGG_SPIKESIM,
+    ];
+    const full = fakeIO(lines.join('\n'));
+    expect(await run(['--jsonl', '-'], full)).toBe(0);
+    const io = fakeIO(lines.join('\n') + '\n');
+    expect(await run(['--totals', '-'], io)).toBe(0);
+    expect(io.stderr).toEqual([]);
+    const out = io.stdout.join('\n').split('\n').map((s) => JSON.parse(s) as Record<string, unknown>);
+    expect(out).toHaveLength(lines.length);
+    const keys = ['mode', 'tiles', 'pes', 'crossbars', 'params', 'memory_bits', 'memory_bytes', 'area_mm2', 'energy_uJ', 'latency_ms'];
+    for (const [i, report] of full.stdout.map((s) => JSON.parse(s) as Record<string, unknown>).entries()) {
+      expect(Object.keys(out[i]), lines[i]).toEqual(keys);
+      for (const k of keys) expect(out[i][k], `${lines[i]} ${k}`).toBe(report[k]);
+    }
+    expect(out[0].energy_uJ).not.toBe(out[lines.length - 3].energy_uJ);
+  });
+
+  it('--totals: a bad line exits 2 with the same message as --jsonl, and prints nothing', async () => {
+    for (const bad of [
+      '{"architecture":"c8-h64-t2-w8-300000"}',
+      '{"architecture":"c8-h64-t2-w8-301203","hardware":{"xbar":65}}',
+      '{"architecture":"c8-h64-t2-w8-301203","hardware":{"mode":"fast"}}',
+      '{"architecture":"c8-h64-t2-w8-301203","hardware":3}',
+      '{"architecture":7}',
+      '[1]',
+      '{"architecture":"c8-h64-t2-w8-301203"',
+    ]) {
+      const lines = [JSON.stringify({ architecture: 'c8-h64-t2-w8-301203' }), bad].join('\n');
+      const jsonl = fakeIO(lines);
+      expect(await run(['--jsonl', '-'], jsonl), bad).toBe(2);
+      const io = fakeIO(lines);
+      expect(await run(['--totals', '-'], io), bad).toBe(2);
+      expect(io.stdout).toEqual([]);
+      expect(io.stderr, bad).toEqual(jsonl.stderr);
+      expect(io.stderr[0]).toMatch(/^line 2: /);
+    }
+  });
+
   it('--help documents every hardware and layer field with its default', async () => {
     const io = fakeIO();
     expect(await run(['--help'], io)).toBe(0);

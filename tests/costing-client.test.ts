@@ -26,7 +26,7 @@ class FakeWorker extends EventTarget {
     this.inner = port2;
     port1.addEventListener('message', (e) => this.dispatchEvent(new MessageEvent('message', { data: (e as MessageEvent).data })));
     port1.start();
-    Comlink.expose(createCostingApi(this.engine), port2);
+    Comlink.expose(createCostingApi({ engine: this.engine }), port2);
   }
 
   postMessage(data: unknown, transfer?: Transferable[]): void {

@@ -15,6 +15,7 @@ import {
   costingSettings,
   inputsFromSettings,
   parseRunJson,
+  runDataFromScreen,
   runDataFromSearch,
   runJson,
   toRunDocument,
@@ -107,6 +108,7 @@ function costedRun(inputs: StudioInputs): RunData {
     timings: null,
     counts: null,
     stopped: false,
+    budgetsFrom: 'export',
   };
 }
 
@@ -204,6 +206,65 @@ describe('run JSON', () => {
     const bad = parseRunJson(JSON.stringify({ ...doc, stopped: 'yes' }));
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems.join('\n')).toMatch(/stopped: expected true or false, got "yes"/);
+  });
+
+  it('judges a search shown on a page by the budgets on screen at export, and says so in the file', async () => {
+    const inputs = editedInputs();
+    inputs.params.maxAreaMm2 = PARAMS.maxAreaMm2.max; // the search ran with no area limit
+    const settings = { ...costingSettings(inputs), strategy: 'neuronas' as const, samples: 200, topK: 3, epochs: 1, dataset: 'mnist' };
+    const search = await runSearch(settings, evaluators);
+    // The page's columns of the same candidates, with the search's scores beside them.
+    const columns = allocateColumns(search.candidates.length);
+    const scores = new Float64Array(search.candidates.length).fill(NaN);
+    const hw = compileHardware(settings.hardware);
+    const t = createTotals();
+    for (const c of search.candidates) {
+      estimateArchitecture(parseGenome(c.genome), hw, t);
+      for (const m of METRICS) columns[m][c.index] = t[m];
+      if (c.score !== null) scores[c.index] = c.score;
+    }
+    // On screen now: an area budget between the trained candidates' areas, so it rules some of them out.
+    const areas = search.trained.map((r) => r.measuredCosts.areaMm2).sort((a, b) => a - b);
+    const screen = { ...settings.budgets, maxAreaMm2: (areas[0] + areas[areas.length - 1]) / 2 };
+    expect(areas[0]).toBeLessThan(areas[areas.length - 1]);
+    const run = runDataFromScreen(
+      {
+        inputs,
+        settings,
+        candidates: { columns, genomes: search.candidates.map((c) => c.genome), count: search.candidates.length, scores },
+        trained: search.trained,
+        timings: search.timings,
+        counts: { sampled: search.counts.sampled, rejected_before_scoring: search.counts.rejected_before_scoring, scored: search.counts.scored, trained: search.counts.trained },
+        stopped: false,
+      },
+      screen,
+    );
+    expect(run.settings.budgets).toEqual(screen);
+    expect(run.budgetsFrom).toBe('export');
+    for (const c of run.candidates) expect(c.feasible).toBe(c.costs.areaMm2 <= screen.maxAreaMm2 && c.violation === 0);
+    expect(run.counts!.feasible).toBe(run.candidates.filter((c) => c.feasible).length);
+    expect(run.counts!.feasible).toBeLessThan(search.counts.feasible);
+    expect(run.trained.map((r) => r.feasible)).toEqual(search.trained.map((r) => r.measuredCosts.areaMm2 <= screen.maxAreaMm2));
+    expect(run.trained.some((r) => !r.feasible)).toBe(true);
+    for (const i of run.front) expect(run.trained.find((r) => r.index === i)!.feasible).toBe(true);
+    expect(run.candidates.filter((c) => c.score !== null)).toHaveLength(search.counts.scored);
+    const doc = JSON.parse(runJson(run));
+    expect(doc.budgets_from).toBe('export');
+    expect(doc.note).toMatch(/judged by settings\.budgets: the budgets on screen when this file was exported/);
+    const back = parseRunJson(JSON.stringify(doc));
+    if (!back.ok) throw new Error(back.problems.join('\n'));
+    expect(back.run).toEqual(run);
+    // A command-line run says its budgets are the search's; a file from before the field is written again without it.
+    expect(JSON.parse(runJson(runDataFromSearch(search, inputs))).budgets_from).toBe('search');
+    delete doc.budgets_from;
+    delete doc.note;
+    const old = parseRunJson(JSON.stringify(doc));
+    if (!old.ok) throw new Error(old.problems.join('\n'));
+    expect(old.run.budgetsFrom).toBeUndefined();
+    expect(JSON.parse(runJson(old.run))).not.toHaveProperty('budgets_from');
+    const bad = parseRunJson(JSON.stringify({ ...doc, budgets_from: 'screen' }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.join('\n')).toMatch(/budgets_from: expected "search" or "export", got "screen"/);
   });
 
   it('keeps settings that cannot be expressed in JSON (no-limit budgets) and NaN-free epochs', async () => {

@@ -18,7 +18,19 @@ import { costInput } from '../src/cli/estimate.ts';
 import { hardwareJson } from '../src/core/cost/hardware.ts';
 import { parseRunJson, runJson } from '../src/core/files/run.ts';
 import { hardwareFromParams } from '../src/core/settings.ts';
+import { PARAMS, PARAM_KEYS, type ParamDef } from '../src/core/params.ts';
 import { decodeInputs, encodeInputs } from '../src/core/url.ts';
+
+/** Knobs added to the table after the fixture was written (optionalInFiles): its files lack them. */
+const ADDED_KNOBS = PARAM_KEYS.filter((k) => (PARAMS[k] as ParamDef).optionalInFiles);
+
+/** A run file's text without the lines of knobs added since (in the inputs; the cell type also in the space). */
+const withoutAddedKnobs = (text: string) =>
+  text
+    .replace(/^\s*"cell_type": "forward",\n/gm, '')
+    .replace(new RegExp(`^\\s*"(${ADDED_KNOBS.join('|')})": [^\\n]*\\n`, 'gm'), '')
+    // The last of the inputs' params lost its successor's comma.
+    .replace(/,(\n\s*\})/g, '$1');
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -44,7 +56,8 @@ describe('a run file written before the rename', () => {
   });
 
   it('is written again byte for byte', () => {
-    expect(runJson(run, new Date(JSON.parse(runText).exported_at)) + '\n').toBe(runText);
+    // Written again, it differs only by the knobs added to the table since (the cell type, the neuron view's).
+    expect(withoutAddedKnobs(runJson(run, new Date(JSON.parse(runText).exported_at))) + '\n').toBe(runText);
   });
 });
 

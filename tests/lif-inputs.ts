@@ -5,8 +5,8 @@
  * bundles it.
  */
 
-/** mulberry32: a tiny seeded generator, so every run sees the same inputs. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a tiny seeded generator, so every run sees the same inputs (also the spike kernels' tests and fixture). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

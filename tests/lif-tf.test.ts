@@ -9,7 +9,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIF, REFERENCE_NET_LIF, referenceInputGrad, simulate, type LifConfig } from '../src/core/snn/lif.ts';
 import { LIF_BACKWARD, LIF_FORWARD, hasFusedLif, setLifSimd } from '../src/tf/lif-kernels.ts';
-import { effectiveLifImpl, getLifImpl, lifMultiStep, lifMultiStepWithState, setLifImpl, type LifImpl } from '../src/tf/lif.ts';
+import { effectiveLifImpl, getLifImpl, lifMultiStep, lifMultiStepPacked, lifMultiStepWithState, setLifImpl, type LifImpl } from '../src/tf/lif.ts';
+import { unpackSpikes } from '../src/tf/spike-kernels.ts';
 import { lifInputValues } from './lif-inputs.ts';
 
 const require = createRequire(import.meta.url);
@@ -292,6 +293,37 @@ describe('wasm: SIMD kernels against the JS loops', () => {
       tf.dispose([x, dy]);
     }
     setLifSimd(true);
+  });
+});
+
+describe('packed forward (the score\'s LIF: spikes only, bit-packed, state in registers)', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`gives the spikes of the fused forward bit for bit, for every convention and T = 1, 6, 8, on ${backend}`, async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      setLifSimd(true);
+      for (const [name, cfg] of [...CONFIGS, ...DYADIC]) {
+        for (const [t, seed] of [[T, 31], [1, 32], [8, 33]] as const) {
+          const x = tf.tensor(lifInputValues(seed, t * 4 * 3 * 3 * 8, DYADIC.some(([n]) => n === name)), [t * 4, 3, 3, 8]);
+          const packed = lifMultiStepPacked(x, t, cfg);
+          expect(packed, name).not.toBeNull();
+          const spikes = lifMultiStep(x, t, cfg);
+          const unpacked = unpackSpikes(packed!);
+          expect(countDifferent(unpacked.dataSync(), spikes.dataSync()), `${name} T=${t}`).toBe(0);
+          tf.dispose([x, spikes, unpacked, packed!.bits]);
+        }
+      }
+    });
+  }
+
+  it('is unavailable (null: callers use lifMultiStep) for N not a multiple of 8 or with SIMD off', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    const x = tf.ones([2 * 3, 5]);
+    expect(lifMultiStepPacked(x, 2)).toBeNull();
+    setLifSimd(false);
+    const y = tf.ones([2, 8]);
+    expect(lifMultiStepPacked(y, 2)).toBeNull();
+    setLifSimd(true);
+    tf.dispose([x, y]);
   });
 });
 

@@ -7,9 +7,11 @@ import { compileSpace } from '../src/core/arch/sampler.ts';
 describe('parameter table', () => {
   it('has unique URL keys and command-line names, and defaults inside their ranges', () => {
     const urls = PARAM_KEYS.map((k) => PARAMS[k].url);
-    const clis = PARAM_KEYS.map((k) => PARAMS[k].cli);
+    const clis = PARAM_KEYS.map((k) => (PARAMS[k] as ParamDef).cli).filter((c) => c !== undefined);
     expect(new Set(urls).size).toBe(urls.length);
     expect(new Set(clis).size).toBe(clis.length);
+    // Every knob a command reads has an option; the neuron view's knobs are the page's alone.
+    for (const key of PARAM_KEYS) expect((PARAMS[key] as ParamDef).cli === undefined, key).toBe(PARAMS[key].group === 'neuron');
     for (const key of PARAM_KEYS) {
       const d = PARAMS[key] as ParamDef;
       expect(d.help.length, key).toBeGreaterThan(10);

@@ -33,6 +33,26 @@ describe('neuronas score', () => {
     expect(c.json!.score).not.toBe(j.score);
   });
 
+  it('scores several genomes in one process: one line each, in order, each equal to its own run, warm-up timed apart', async () => {
+    const genomes = ['c4-h32-t2-w8-301203', 'c8-h32-t3-w8-222332', 'c4-h32-t2-w8-301203'];
+    const io = fakeIO();
+    const code = await runScore(['--architecture', genomes.join(','), '--batch', '12', '--seed', '5', '--backend', 'wasm'], io);
+    expect(code).toBe(0);
+    expect(io.stderr).toEqual([]);
+    expect(io.stdout).toHaveLength(3);
+    const lines = io.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.architecture)).toEqual(genomes);
+    for (const [i, l] of lines.entries()) {
+      const alone = await score(['--architecture', genomes[i], '--batch', '12', '--seed', '5', '--backend', 'wasm']);
+      expect(l.score, genomes[i]).toBe(alone.json!.score);
+      expect(l.mean_rate, genomes[i]).toBe(alone.json!.mean_rate);
+      expect(l.ms).toBeGreaterThan(0);
+      expect(l.warmup_ms).toBe(lines[0].warmup_ms);
+    }
+    expect(lines[0].warmup_ms).toBeGreaterThan(0);
+    expect(lines[2].score).toBe(lines[0].score);
+  });
+
   it('gives the same score on cpu to float32 rounding', async () => {
     const w = await score([...SMALL, '--seed', '5', '--backend', 'wasm']);
     const c = await score([...SMALL, '--seed', '5', '--backend', 'cpu']);
@@ -50,6 +70,9 @@ describe('neuronas score', () => {
       [['--frobnicate'], /unknown option '--frobnicate'/],
       [['--seed'], /--seed needs a value/],
       [['--architecture', 'c4-h32-t2-w8-i32x3-301203'], /takes 32×32×3 inputs but mnist images are 28×28×1/],
+      [['--architecture', 'c4-h32-t2-w8-301203,c4-h32-t2-w8-300000'], /--architecture: genome 2 of 2 \('c4-h32-t2-w8-300000'\): cell 1 \(300000\) is not a valid cell/],
+      [['--architecture', 'c4-h32-t2-w8-301203,'], /--architecture: genome 2 of 2 \(''\): empty/],
+      [['--architecture', 'c4-h32-t2-w8-301203,c4-h32-t2-w8-i32x3-301203'], /--architecture c4-h32-t2-w8-i32x3-301203 takes 32×32×3 inputs/],
     ] as const) {
       const r = await score([...argv]);
       expect(r.code, argv.join(' ')).toBe(2);

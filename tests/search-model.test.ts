@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateRecord, TrainedRecord } from '../src/core/search/pipeline.ts';
-import { applyEvent, bestIndex, createModel, ROW, settleAfterStop, stageProgress } from '../src/ui/search/model.ts';
+import type { TrainedRecord } from '../src/core/search/pipeline.ts';
+import { allocateColumns, type Columns } from '../src/core/metrics.ts';
+import type { SearchUpdate } from '../src/protocol/search.ts';
+import { applyUpdate, bestIndex, createModel, ROW, settleAfterStop, stageProgress, type SearchModel } from '../src/ui/search/model.ts';
 import { front2d, paretoData } from '../src/ui/search/pareto-data.ts';
 
 const costs = (p: number) => ({ params: p, memoryBits: p * 8, areaMm2: p / 1000, latencyMs: 1, energyUJ: 2, tiles: 1, crossbars: 4 });
-const rec = (index: number, p: number, feasible: boolean): CandidateRecord => ({ index, genome: `g${index}`, costs: costs(p), feasible, violation: feasible ? 0 : 1, score: null });
+
+/**
+ * Candidates of given parameter counts, as the worker announces them: their rows (the results' columns, kept by
+ * the caller as the store keeps them) and, once examined, how many a budget rejected.
+ */
+function examine(m: SearchModel, columns: Columns, start: number, params: number[], feasible: boolean[], now: number): void {
+  const rows = allocateColumns(params.length);
+  params.forEach((p, k) => {
+    const c = costs(p);
+    rows.params[k] = c.params;
+    rows.areaMm2[k] = c.areaMm2;
+    columns.params[start + k] = c.params;
+    columns.areaMm2[start + k] = c.areaMm2;
+  });
+  const updates: SearchUpdate[] = [
+    { type: 'candidates', start, count: params.length, columns: rows, genomes: params.map((_, k) => `g${start + k}`), sampled: start + params.length },
+    { type: 'costed', count: params.length, rejected: m.strategy === 'snasnet' || m.strategy === 'random' ? 0 : feasible.filter((f) => !f).length },
+  ];
+  for (const u of updates) applyUpdate(m, u, now);
+}
 const trained = (index: number, acc: number): TrainedRecord => ({
   index,
   genome: `g${index}`,
@@ -16,38 +37,39 @@ const trained = (index: number, acc: number): TrainedRecord => ({
 describe('search model reducer', () => {
   it('fills columns, counts rejections and follows row states', () => {
     const m = createModel('neuronas', 2);
-    applyEvent(m, { type: 'stage', stage: 'cost', state: 'start', ms: 0, count: 0 }, 0);
-    applyEvent(m, { type: 'costed', records: [rec(0, 100, true), rec(1, 900, false), rec(2, 300, true)] }, 1);
+    const columns = allocateColumns(3);
+    applyUpdate(m, { type: 'stage', stage: 'cost', state: 'start', ms: 0, count: 0 }, 0);
+    examine(m, columns, 0, [100, 900, 300], [true, false, true], 1);
     expect(m.count).toBe(3);
     expect(m.capacity).toBeGreaterThanOrEqual(3);
-    expect(m.columns.params[2]).toBe(300);
+    expect(columns.params[2]).toBe(300);
     expect(m.counts).toMatchObject({ costed: 3, rejected: 1, scored: 0 });
-    applyEvent(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 2 }, 1000);
-    applyEvent(m, { type: 'scored', index: 0, score: 5 }, 2000);
+    applyUpdate(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 2 }, 1000);
+    applyUpdate(m, { type: 'scored', index: 0, score: 5 }, 2000);
     expect(m.state[0]).toBe(ROW.scored);
     const p = stageProgress(m, 'score', 2000, 3);
     expect(p).toMatchObject({ done: 1, expected: 2, running: true });
     expect(p.etaS).toBeCloseTo(1);
-    applyEvent(m, { type: 'scored', index: 2, score: 7 }, 2100);
-    applyEvent(m, { type: 'selected', indices: [2] }, 2200);
+    applyUpdate(m, { type: 'scored', index: 2, score: 7 }, 2100);
+    applyUpdate(m, { type: 'selected', indices: [2] }, 2200);
     expect(m.state[2]).toBe(ROW.queued);
-    applyEvent(m, { type: 'training', index: 2, progress: { epoch: 1, epochs: 2, batch: 5, batches: 10, loss: 1 } }, 2300);
+    applyUpdate(m, { type: 'training', index: 2, progress: { epoch: 1, epochs: 2, batch: 5, batches: 10, loss: 1 } }, 2300);
     expect(m.state[2]).toBe(ROW.training);
     expect(m.trainingFraction).toBeCloseTo(0.25);
-    applyEvent(m, { type: 'trained', record: trained(2, 0.9) }, 2400);
+    applyUpdate(m, { type: 'trained', record: trained(2, 0.9) }, 2400);
     expect(m.state[2]).toBe(ROW.done);
     expect(m.counts.trained).toBe(1);
-    applyEvent(m, { type: 'train-failed', index: 0, genome: 'g0', message: 'boom' }, 2500);
+    applyUpdate(m, { type: 'train-failed', index: 0, genome: 'g0', message: 'boom' }, 2500);
     expect(m.state[0]).toBe(ROW.failed);
   });
 
   it('after a stop, a stage cut off mid-way is no longer running and has no ETA', () => {
     const m = createModel('neuronas', 4);
-    applyEvent(m, { type: 'stage', stage: 'cost', state: 'start', ms: 0, count: 0 }, 0);
-    applyEvent(m, { type: 'costed', records: [rec(0, 100, true), rec(1, 200, true), rec(2, 300, true), rec(3, 400, true)] }, 10);
-    applyEvent(m, { type: 'stage', stage: 'cost', state: 'end', ms: 10, count: 4 }, 10);
-    applyEvent(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 4 }, 1000);
-    applyEvent(m, { type: 'scored', index: 0, score: 5 }, 2000);
+    applyUpdate(m, { type: 'stage', stage: 'cost', state: 'start', ms: 0, count: 0 }, 0);
+    examine(m, allocateColumns(4), 0, [100, 200, 300, 400], [true, true, true, true], 10);
+    applyUpdate(m, { type: 'stage', stage: 'cost', state: 'end', ms: 10, count: 4 }, 10);
+    applyUpdate(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 4 }, 1000);
+    applyUpdate(m, { type: 'scored', index: 0, score: 5 }, 2000);
     expect(stageProgress(m, 'score', 3000, 4)).toMatchObject({ done: 1, expected: 4, running: true, etaS: 6 });
     settleAfterStop(m);
     // Later renders (the clock moving on) neither show it running nor count down to anything.
@@ -61,12 +83,12 @@ describe('search model reducer', () => {
 
   it('picks the best trained feasible, else the best-scored feasible', () => {
     const m = createModel('neuronas', 4);
-    applyEvent(m, { type: 'costed', records: [rec(0, 1, true), rec(1, 2, true), rec(2, 3, true)] }, 0);
-    applyEvent(m, { type: 'scored', index: 0, score: 9 }, 0);
-    applyEvent(m, { type: 'scored', index: 1, score: 3 }, 0);
+    examine(m, allocateColumns(4), 0, [1, 2, 3], [true, true, true], 0);
+    applyUpdate(m, { type: 'scored', index: 0, score: 9 }, 0);
+    applyUpdate(m, { type: 'scored', index: 1, score: 3 }, 0);
     expect(bestIndex(m, new Uint8Array([0, 0, 0]))).toBe(0);
     expect(bestIndex(m, new Uint8Array([1, 0, 0]))).toBe(1);
-    applyEvent(m, { type: 'trained', record: trained(1, 0.8) }, 0);
+    applyUpdate(m, { type: 'trained', record: trained(1, 0.8) }, 0);
     expect(bestIndex(m, new Uint8Array([0, 0, 0]))).toBe(1);
     expect(bestIndex(m, new Uint8Array([0, 2, 0]))).toBe(0);
   });
@@ -81,17 +103,18 @@ describe('pareto data', () => {
 
   it('plots scores until trained, greys infeasible, never drops them', () => {
     const m = createModel('snasnet', 4);
-    applyEvent(m, { type: 'costed', records: [rec(0, 1, true), rec(1, 2, false), rec(2, 3, true)] }, 0);
-    applyEvent(m, { type: 'scored', index: 0, score: 1 }, 0);
-    applyEvent(m, { type: 'scored', index: 1, score: 5 }, 0);
-    applyEvent(m, { type: 'scored', index: 2, score: 3 }, 0);
-    const d = paretoData(m, new Uint8Array([0, 1, 0]), 'params', 'score');
+    const columns = allocateColumns(4);
+    examine(m, columns, 0, [1, 2, 3], [true, false, true], 0);
+    applyUpdate(m, { type: 'scored', index: 0, score: 1 }, 0);
+    applyUpdate(m, { type: 'scored', index: 1, score: 5 }, 0);
+    applyUpdate(m, { type: 'scored', index: 2, score: 3 }, 0);
+    const d = paretoData(m, columns, new Uint8Array([0, 1, 0]), 'params', 'score');
     expect(d.n).toBe(3);
     expect([...d.feasible]).toEqual([1, 0, 1]);
     expect([...d.front]).toEqual([1, 0, 1]);
     expect(d.bestIndex).toBe(2);
-    applyEvent(m, { type: 'trained', record: trained(0, 0.7) }, 0);
-    const a = paretoData(m, new Uint8Array([0, 1, 0]), 'params', 'accuracy');
+    applyUpdate(m, { type: 'trained', record: trained(0, 0.7) }, 0);
+    const a = paretoData(m, columns, new Uint8Array([0, 1, 0]), 'params', 'accuracy');
     expect(a.n).toBe(1);
     expect(a.best).toBe(0);
   });

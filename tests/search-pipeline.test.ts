@@ -5,6 +5,19 @@ import { parseGenome } from '../src/core/arch/genome.ts';
 import { DEFAULT_HARDWARE } from '../src/core/cost/hardware.ts';
 import { runSearch, SearchCancelled, type Evaluators, type SearchEvent, type SearchSettings } from '../src/core/search/pipeline.ts';
 import { budgetViolation } from '../src/core/feasibility.ts';
+import { ColumnSource, StreamSource } from '../src/core/search/sources.ts';
+import { compileHardware } from '../src/core/cost/estimator.ts';
+import { METRICS, allocateColumns, type Columns } from '../src/core/metrics.ts';
+
+/** The sampled and costed set as the studio's worker holds it: columns and genomes, from a stream costed in one go. */
+function costedColumns(settings: SearchSettings): { columns: Columns; genomes: string[]; count: number } {
+  const drawn = new StreamSource(settings.space, settings.samples, settings.seed, compileHardware(settings.hardware)).next(settings.samples);
+  const columns = allocateColumns(drawn.length);
+  drawn.forEach((c, i) => {
+    for (const m of METRICS) if (m !== 'pes') columns[m][i] = c.costs[m];
+  });
+  return { columns, genomes: drawn.map((c) => c.genome), count: drawn.length };
+}
 
 // Orchestration tests: the scorer and trainer here are deterministic functions
 // of the genome (the real tfjs ones are exercised by the CLI tests), so the
@@ -164,47 +177,100 @@ describe('search pipeline', () => {
     expect(r.trained.map((t) => t.index)).not.toContain(r.failures[0].index);
   });
 
-  it('awaits the caller’s settle before candidates go to the scorer, and costs the same candidates in time slices when it pauses', async () => {
-    const open = { maxParams: Infinity, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: Infinity };
-    const ev = evaluators({ scored: [], trained: [] });
-    const order: string[] = [];
-    let release!: () => void;
-    const settled = new Promise<void>((r) => (release = r));
-    const chunks: number[] = [];
-    const running = runSearch(
-      { ...base, samples: 300, topK: 0, budgets: open },
-      {
-        ...ev,
-        pause: () => new Promise((r) => setTimeout(r, 0)),
-        settle: async () => {
-          order.push('settle');
-          await settled;
-          order.push('settled');
-        },
-        score: (g, signal, onScore) => {
-          order.push('score');
-          return ev.score(g, signal, onScore);
-        },
-      },
-      (e) => {
-        if (e.type === 'costed') chunks.push(e.records.length);
-      },
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    expect(order).toEqual(['settle']);
-    release();
-    const paused = await running;
-    expect(order).toEqual(['settle', 'settled', 'score']);
-    // Sliced (a first small chunk, then sized by time), but the same candidates as one go without pauses.
-    expect(chunks[0]).toBe(50);
-    expect(chunks.reduce((a, b) => a + b, 0)).toBe(300);
-    const whole = await runSearch({ ...base, samples: 300, topK: 0, budgets: open }, evaluators({ scored: [], trained: [] }));
-    expect(paused.candidates.map((c) => c.genome)).toEqual(whole.candidates.map((c) => c.genome));
-  });
-
   it('measures budget violation as the relative excess over broken budgets', () => {
     const c = { params: 200, memoryBits: 0, areaMm2: 1, latencyMs: 3, energyUJ: 4, tiles: 1, crossbars: 1 };
     expect(budgetViolation(c, { maxParams: 100, maxAreaMm2: 2, maxLatencyMs: 2, maxEnergyUJ: Infinity })).toBeCloseTo(1 + 0.5, 12);
     expect(budgetViolation(c, { maxParams: 200, maxAreaMm2: 1, maxLatencyMs: 3, maxEnergyUJ: 4 })).toBe(0);
+  });
+
+  it('takes precomputed candidates from a column source: the same candidates, costs, scores and training as a stream', async () => {
+    // A small space (one width, one hidden size, two timestep counts), so that evolution's children meet the set.
+    const space = { ...DEFAULT_SEARCH_SPACE, channels: { min: 8, max: 16, step: 8 }, hidden: [64], timesteps: { min: 2, max: 3, step: 1 } };
+    for (const strategy of ['neuronas', 'snasnet', 'random', 'evolution'] as const) {
+      const settings = { ...base, strategy, samples: 300, space };
+      const logStream = { scored: [] as string[], trained: [] as string[] };
+      const logColumns = { scored: [] as string[], trained: [] as string[] };
+      const streamed = await runSearch(settings, evaluators(logStream));
+      const set = costedColumns(settings);
+      const events: SearchEvent[] = [];
+      const sourced = await runSearch(settings, evaluators(logColumns), (e) => events.push(e), undefined, { source: new ColumnSource(set.columns, set.genomes, set.count) });
+      expect(logColumns, strategy).toEqual(logStream);
+      expect(sourced.trained.map((t) => t.genome), strategy).toEqual(streamed.trained.map((t) => t.genome));
+      expect(sourced.trained.map((t) => t.measuredCosts), strategy).toEqual(streamed.trained.map((t) => t.measuredCosts));
+      const strip = (c: (typeof streamed.candidates)[number]) => ({ genome: c.genome, costs: c.costs, feasible: c.feasible, violation: c.violation, score: c.score });
+      if (strategy !== 'evolution') {
+        expect(sourced.candidates.map(strip), strategy).toEqual(streamed.candidates.map(strip));
+        expect(sourced.candidates.map((c) => c.index)).toEqual(streamed.candidates.map((c) => c.index));
+        continue;
+      }
+      // Evolution examines the first population of the set and makes children: a child that is one of the set's
+      // candidates keeps that candidate's index, any other is numbered after the whole set (appended to it).
+      const byGenome = new Map(streamed.candidates.map((c) => [c.genome, strip(c)]));
+      expect(sourced.candidates.map(strip)).toEqual(sourced.candidates.map((c) => byGenome.get(c.genome)));
+      const popSize = Math.max(4, Math.min(64, Math.floor(settings.samples / 8)));
+      let appended = set.count;
+      for (const c of sourced.candidates) {
+        const at = set.genomes.indexOf(c.genome);
+        if (at >= 0) expect(c.index).toBe(at);
+        else expect(c.index).toBe(appended++);
+      }
+      expect(sourced.candidates.filter((c) => c.index < popSize)).toHaveLength(popSize);
+      // In this small space many children are candidates of the set that evolution had not drawn.
+      expect(sourced.candidates.filter((c) => c.index >= popSize && c.index < set.count).length).toBeGreaterThan(5);
+      expect(appended).toBeGreaterThan(set.count);
+      // The children's events carry their records: the page appends them to its candidates.
+      const costed = events.flatMap((e) => (e.type === 'costed' ? e.records : []));
+      expect(costed.map((r) => r.index).sort((a, b) => a - b)).toEqual(sourced.candidates.map((c) => c.index));
+    }
+  });
+
+  it('drops a queued candidate that a budget moved since its costing rules out, just before it would be scored', async () => {
+    const budgets = { ...base.budgets };
+    const log = { scored: [] as string[], trained: [] as string[] };
+    const ev = evaluators(log);
+    const events: SearchEvent[] = [];
+    let tightened = false;
+    // The scorer takes candidates one at a time, asking `wanted` as each one's turn comes; after 20 scores the area
+    // budget tightens to a value half the remaining feasible candidates break.
+    const r = await runSearch(
+      { ...base, topK: 2 },
+      {
+        ...ev,
+        async score(genomes, _signal, onScore, wanted) {
+          for (let i = 0; i < genomes.length; i++) {
+            if (wanted && !wanted(i)) continue;
+            log.scored.push(genomes[i]);
+            onScore(i, fakeScore(genomes[i]));
+            if (log.scored.length === 20 && !tightened) {
+              tightened = true;
+              budgets.maxAreaMm2 = 3;
+            }
+          }
+        },
+      },
+      (e) => events.push(e),
+      undefined,
+      { budgets: () => budgets },
+    );
+    const feasible = r.candidates.filter((c) => c.feasible);
+    const dropped = events.flatMap((e) => (e.type === 'dropped' ? [e.index] : []));
+    expect(dropped.length).toBeGreaterThan(10);
+    for (const i of dropped) {
+      const c = r.candidates[i];
+      expect(c.feasible).toBe(true);
+      expect(c.costs.areaMm2).toBeGreaterThan(3);
+      expect(c.score).toBeNull();
+    }
+    // Every feasible candidate was either scored or dropped; the first 20 were scored whatever their area.
+    expect(log.scored.length + dropped.length).toBe(feasible.length);
+    expect(log.scored.slice(20).every((g) => r.candidates.find((c) => c.genome === g)!.costs.areaMm2 <= 3)).toBe(true);
+    expect(r.counts.rejected_before_scoring).toBe(r.candidates.length - feasible.length + dropped.length);
+    // Training picks among the scored only.
+    for (const t of r.trained) expect(dropped).not.toContain(t.index);
+    // SNASNet's method checks budgets only at the end: it drops nothing.
+    budgets.maxAreaMm2 = 3;
+    const events2: SearchEvent[] = [];
+    await runSearch({ ...base, strategy: 'snasnet', topK: 0 }, evaluators({ scored: [], trained: [] }), (e) => events2.push(e), undefined, { budgets: () => budgets });
+    expect(events2.some((e) => e.type === 'dropped')).toBe(false);
   });
 });

@@ -67,7 +67,7 @@ describe('studio store', () => {
     columns.areaMm2.set([1, 1, 1]);
     columns.latencyMs.set([1, 1, 1]);
     columns.energyUJ.set([1, 1, 1]);
-    store.getState().setResults({ jobId: 1, columns, genomes: ['a', 'b', 'c'], count: 3, target: 3, complete: true, version: 1, origin: COSTING_ORIGIN });
+    store.getState().setResults({ jobId: 1, columns, genomes: ['a', 'b', 'c'], count: 3, target: 3, complete: true, version: 1, origin: COSTING_ORIGIN, key: '' });
     expect(store.getState().feasibility.counts.feasible).toBe(1);
     const v = store.getState().feasibility.version;
     store.getState().setParam('maxParams', 600000);
@@ -184,7 +184,7 @@ describe('costing controller', () => {
     const inputs = { params: { ...defaultParams(), seed: 5, samples: 300 }, hwEdits: { eAdcPj: 3 }, axes: { x: 'params' as const, y: 'latencyMs' as const } };
     const columns = allocateColumns(2);
     columns.params.set([1e5, 9e5]);
-    const imported = { jobId: 0, columns, genomes: ['a', 'b'], count: 2, target: 2, complete: true, version: 99, origin: COSTING_ORIGIN };
+    const imported = { jobId: 0, columns, genomes: ['a', 'b'], count: 2, target: 2, complete: true, version: 99, origin: COSTING_ORIGIN, key: '' };
     c.adopt(() => store.getState().showImported(inputs, imported));
     expect(calls[0].signal.aborted).toBe(true);
     const s = store.getState();

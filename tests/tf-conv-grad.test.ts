@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2d, type ConvPad } from '../src/tf/conv.ts';
 import { useBackend } from './tf-helpers.ts';
 import { setFusedTrainingKernels } from '../src/tf/kernels.ts';
+import { setSparsePolicy } from '../src/tf/sparse-choice.ts';
 
 function seeded(shape: number[], seed: number): tf.Tensor {
   let s = seed >>> 0;
@@ -152,3 +153,57 @@ describe('custom conv gradient on wasm equals cpu autodiff', () => {
     });
   }
 });
+
+/** A spike map: 0/1 at `rate`, or (pooled) multiples of 1/4. */
+function spikeMap(shape: number[], rate: number, seed: number, pooled: boolean): tf.Tensor4D {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < v.length; i++) v[i] = next() < rate ? (pooled ? Math.ceil(next() * 4) / 4 || 0.25 : 1) : 0;
+  return tf.tensor4d(v, shape as [number, number, number, number]);
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`conv over spike inputs (event-driven forward and filter gradient) on ${backend}`, () => {
+    afterAll(() => setSparsePolicy('auto'));
+    for (const input of ['spikes', 'pooledSpikes'] as const) {
+      it(`${input}: value, input, filter and bias gradients equal the dense path's, at spike rates from 0 to 1, whichever kernel runs`, async () => {
+        await useBackend(backend);
+        for (const c of [
+          { n: 4, h: 9, w: 9, cin: 16, cout: 16, k: 3, pad: 'same' as ConvPad },
+          { n: 3, h: 7, w: 6, cin: 24, cout: 40, k: 3, pad: 'valid' as ConvPad },
+          { n: 2, h: 6, w: 6, cin: 32, cout: 8, k: 1, pad: 'same' as ConvPad },
+        ]) {
+          for (const [ri, rate] of [0, 0.08, 0.3, 1].entries()) {
+            tf.tidy(() => {
+              const x = spikeMap([c.n, c.h, c.w, c.cin], rate, 700 + ri, input === 'pooledSpikes');
+              const w = seeded([c.k, c.k, c.cin, c.cout], 800 + ri) as tf.Tensor4D;
+              const bias = seeded([c.cout], 900 + ri) as tf.Tensor1D;
+              const run = (policy: 'always' | 'never', kind: 'dense' | typeof input) => {
+                setSparsePolicy(policy);
+                const y = conv2d(x, w, c.pad, true, bias, kind);
+                const r = seeded(y.shape, 1000 + ri);
+                const [dx, dw, db] = tf.grads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.pad, true, d as tf.Tensor1D, kind), r)))([x, w, bias]);
+                return { y, dx, dw, db };
+              };
+              const dense = run('never', 'dense');
+              for (const policy of ['always', 'never'] as const) {
+                const got = run(policy, input);
+                const label = `${c.k}×${c.k} ${c.cin}→${c.cout} rate ${rate} ${policy}`;
+                // wasm: the event-driven forward is XNNPACK's sum to the last bit; cpu: its own dense conv adds the bias last
+                if (backend === 'wasm') expect(maxAbsDiff(got.y, dense.y), label).toBe(0);
+                else expect(maxAbsDiff(got.y, dense.y), label).toBeLessThanOrEqual(2e-6 * Math.max(1, maxAbs(dense.y)));
+                expect(maxAbsDiff(got.dx, dense.dx), label).toBe(0);
+                expect(maxAbsDiff(got.db, dense.db), label).toBe(0);
+                expect(maxAbsDiff(got.dw, dense.dw), label).toBeLessThanOrEqual(1e-5 * Math.max(1, maxAbs(dense.dw)));
+              }
+            });
+          }
+        }
+      });
+    }
+  });
+}

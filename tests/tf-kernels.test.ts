@@ -10,6 +10,9 @@ import { avgPool2, channelSum, dense, meanAll, repeatTime, timeMean, timeSum } f
 import { batchNorm, makeBatchNorm } from '../src/tf/batchnorm.ts';
 import { makeOptimizer } from '../src/tf/optim.ts';
 import { useBackend } from './tf-helpers.ts';
+import { setSparsePolicy } from '../src/tf/sparse-choice.ts';
+import { conv2d } from '../src/tf/conv.ts';
+import { lifMultiStep } from '../src/tf/lif.ts';
 
 function seeded(shape: number[], seed: number, lo = -1, hi = 1): tf.Tensor {
   let s = seed >>> 0;
@@ -168,6 +171,46 @@ for (const backend of ['cpu', 'wasm'] as const) {
         for (let i = 0; i < 2; i++) expect(maxAbsDiff(got2[i], ref2[i])).toBeLessThan(1e-5);
         for (const t of [seeded([4, 3, 3, 8], 35), seeded([6, 5], 36), seeded([9], 37)]) expect(Math.abs(meanAll(t).dataSync()[0] - tf.mean(t).dataSync()[0])).toBeLessThan(1e-6);
       });
+    });
+
+    it('the fused and spike kernels take a bool tensor cast to float32 (whose cpu values stay a Uint8Array)', async () => {
+      await useBackend(backend);
+      tf.tidy(() => {
+        const cast = tf.cast(tf.less(seeded([8, 4, 4, 8], 60, 0, 1), 0.3), 'float32') as tf.Tensor4D;
+        const copy = tf.mul(cast, 1) as tf.Tensor4D; // the same values in a Float32Array
+        expect(maxAbsDiff(channelSum(cast), channelSum(copy))).toBe(0);
+        expect(maxAbsDiff(lifMultiStep(cast, 2), lifMultiStep(copy, 2))).toBe(0);
+        const w = seeded([3, 3, 8, 4], 61) as tf.Tensor4D;
+        expect(maxAbsDiff(conv2d(cast, w, 'same', true, undefined, 'spikes'), conv2d(copy, w, 'same', true, undefined, 'spikes'))).toBe(0);
+      });
+    });
+
+    it('dense over spike maps (event-driven where faster) equals matMul + add, with the same gradients, at rates from 0 to 1', async () => {
+      await useBackend(backend);
+      for (const [ri, rate] of [0, 0.1, 0.4, 1].entries()) {
+        for (const input of ['spikes', 'pooledSpikes'] as const) {
+          tf.tidy(() => {
+            const u = seeded([16, 40], 40 + ri, 0, 1);
+            const mask = tf.cast(tf.less(seeded([16, 40], 50 + ri, 0, 1), rate), 'float32');
+            const x = (input === 'spikes' ? mask : tf.mul(mask, tf.div(tf.ceil(tf.mul(u, 4)), 4))) as tf.Tensor2D;
+            const w = seeded([40, 12], 41) as tf.Tensor2D;
+            const b = seeded([12], 42) as tf.Tensor1D;
+            const r = seeded([16, 12], 43);
+            const ref = tf.grads((a: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(a, ww), bb), r)))([x, w, b]);
+            for (const policy of ['always', 'never', 'auto'] as const) {
+              setSparsePolicy(policy);
+              const y = dense(x, w, b, input);
+              const label = `${input} rate ${rate} ${policy}`;
+              // wasm: the same sum in the same order as tf.matMul, bit for bit; cpu: float32-close
+              if (backend === 'wasm') expect(maxAbsDiff(y, tf.add(tf.matMul(x, w), b)), label).toBe(0);
+              else expect(maxAbsDiff(y, tf.add(tf.matMul(x, w), b)), label).toBeLessThan(1e-5);
+              const got = tf.grads((a: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(dense(a as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, input), r)))([x, w, b]);
+              for (let i = 0; i < 3; i++) expect(maxAbsDiff(got[i], ref[i]), `${label} gradient ${i}`).toBeLessThan(1e-5);
+            }
+            setSparsePolicy('auto');
+          });
+        }
+      }
     });
 
     it('the fused Adam and SGD kernels equal the op versions over several steps (with weight decay)', async () => {

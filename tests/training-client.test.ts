@@ -1,5 +1,5 @@
 /**
- * The page's training client (src/ui/training/client.ts) against a fake
+ * The page's training client (src/worker-host/training-client.ts) against a fake
  * worker: a comlink endpoint on a MessageChannel in this process, exposing a
  * scripted TrainingApi. Checks streaming, abort (cooperative cancel, and
  * terminate + respawn when the worker does not stop), crash handling and the
@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
-import { TrainingClient, WorkerCrashedError, isAbortError } from '../src/ui/training/client.ts';
+import { TrainingClient, WorkerCrashedError, isAbortError } from '../src/worker-host/training-client.ts';
 import type { InitRequest, ScoreItem, TrainingApi } from '../src/protocol/training.ts';
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,16 +55,21 @@ class FakeWorker extends EventTarget {
       async benchReference() {
         throw new Error('not scripted');
       },
+      async spikeRaster() {
+        throw new Error('not scripted');
+      },
       cancel(jobId) {
         self.cancels.push(jobId);
         cancelled.add(jobId);
       },
-      crashForTest() {
-        setTimeout(() => self.crash('simulated crash'), 0);
-      },
-      closeForTest() {
-        // Silent, as a closed worker is: no event, the port just stops answering.
-        setTimeout(() => port1.close(), 0);
+      test: {
+        crash() {
+          setTimeout(() => self.crash('simulated crash'), 0);
+        },
+        close() {
+          // Silent, as a closed worker is: no event, the port just stops answering.
+          setTimeout(() => port1.close(), 0);
+        },
       },
     };
     Comlink.expose(api, port1 as unknown as Comlink.Endpoint);

@@ -5,20 +5,11 @@
  * accuracies and spike rates, stops on cancel; nothing leaks.
  */
 import { describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../src/tf/backend-node.ts';
-import { loadDatasetNode } from '../src/tf/data-node.ts';
-import { TrainingEngine } from '../src/workers/training-engine.ts';
+import { createNodeEngine } from '../src/cli/engine-node.ts';
 import type { ScoreItem, TrainProgress } from '../src/protocol/training.ts';
 import { syntheticCifarBatch } from './cifar-fixture.ts';
 
-function engine(): TrainingEngine {
-  return new TrainingEngine({
-    initBackend: (req) => initNodeBackend(req.backend),
-    loadDataset: (name) => loadDatasetNode(name),
-    pause: () => new Promise((r) => setImmediate(r)),
-    now: () => performance.now(),
-  });
-}
+const engine = createNodeEngine;
 
 describe('training engine: scoring', () => {
   it('initialises the backend and reports the choice', async () => {

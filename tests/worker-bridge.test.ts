@@ -1,5 +1,5 @@
 /**
- * The worker bridge (src/ui/workers/bridge.ts) over real worker threads
+ * The worker bridge (src/worker-host/bridge.ts) over real worker threads
  * (tests/bridge-thread.ts, run by Node's worker_threads): a thread that ends
  * without an error, one busy in a long synchronous loop, cooperative abort,
  * terminate-after-grace, crashes, and a burst of aborts.
@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
-import { WorkerBridge, WorkerCrashedError, isAbortError, type WorkerBridgeOptions, type WorkerLike } from '../src/ui/workers/bridge.ts';
+import { WorkerBridge, WorkerCrashedError, isAbortError, type WorkerBridgeOptions, type WorkerLike } from '../src/worker-host/bridge.ts';
 import type { ThreadTestApi } from './bridge-thread.ts';
 
 /** A worker thread that looks like a DOM Worker to the bridge. */

@@ -4,7 +4,7 @@
  * Exposes `window.__trainingBench(request)`; each run gets a fresh worker
  * (a backend and its thread count are fixed once a worker initialised it).
  */
-import { TrainingClient } from '../../src/ui/training/client.ts';
+import { TrainingClient } from '../../src/worker-host/training-client.ts';
 import type { BackendPreference, InitResult, ReferenceBenchReport } from '../../src/protocol/training.ts';
 
 export interface BrowserBenchRequest {

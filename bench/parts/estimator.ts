@@ -2,8 +2,12 @@
  * Benchmark of the cost estimator, single-threaded:
  * - networks_per_s: totals from prepared layer lists (the search's inner loop);
  * - architectures_per_s: genome string → parseGenome → layerList → totals;
- * plus the parts of the latter, to show where its time goes.
+ * plus the parts of the latter, to show where its time goes;
+ * - cli: `neuronas estimate --totals` and `--jsonl` over 20,000 genome lines
+ *   (JSON text in, JSON text out, parsing and writing included), in process
+ *   (runEstimate with the input in memory and the output gathered as text).
  */
+import { runEstimate } from '../../src/cli/estimate.ts';
 import { layerList, type Architecture } from '../../src/core/arch/architecture.ts';
 import { formatGenome, parseGenome } from '../../src/core/arch/genome.ts';
 import { DEFAULT_SEARCH_SPACE, sampleArchitectures } from '../../src/core/arch/sampler.ts';
@@ -13,6 +17,8 @@ import { buildArchitectureReport } from '../../src/core/cost/report.ts';
 
 const POOL = 1000;
 const SEED = 20240701;
+/** Lines of `neuronas estimate` input in the CLI figures (issue 11 item 4's 20,000). */
+const CLI_NETWORKS = 20_000;
 
 /** Runs `batch` (which processes `perBatch` items) repeatedly for about `seconds`; returns items per second. */
 function rate(batch: () => number, perBatch: number, seconds: number): { perS: number; sink: number } {
@@ -83,6 +89,26 @@ export async function benchEstimator(): Promise<Record<string, unknown>> {
     return s;
   }, 100, 0.5);
 
+  const cliLines = sampleArchitectures(DEFAULT_SEARCH_SPACE, CLI_NETWORKS, SEED + 1)
+    .map((a, i) => JSON.stringify(i % 2 ? { architecture: formatGenome(a) } : { architecture: formatGenome(a), hardware: { mode: 'neuronas', xbar: 128 } }))
+    .join('\n');
+  const cli = async (flag: '--totals' | '--jsonl') => {
+    let outChars = 0;
+    const io = { readStdin: async () => cliLines, readFile: async () => cliLines, out: (s: string) => void (outChars += s.length + 1), err: (s: string) => { throw new Error(s); } };
+    await runEstimate([flag, '-'], io); // warm
+    outChars = 0;
+    const runs = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      await runEstimate([flag, '-'], io);
+      runs.push(performance.now() - t0);
+    }
+    const best = Math.min(...runs);
+    return { networks_per_s: round((CLI_NETWORKS * 1000) / best), ms: Number(best.toFixed(1)), out_chars_per_run: outChars / runs.length };
+  };
+  const cliTotals = await cli('--totals');
+  const cliJsonl = await cli('--jsonl');
+
   const sink = networks.sink + networksSpikesim.sink + architectures.sink + parseOnly.sink + layerListOnly.sink + fromArchObjects.sink + reports.sink;
   return {
     networks_per_s: round(networks.perS),
@@ -92,6 +118,7 @@ export async function benchEstimator(): Promise<Record<string, unknown>> {
     genome_parses_per_s: round(parseOnly.perS),
     layer_lists_per_s: round(layerListOnly.perS),
     reports_per_s: round(reports.perS),
+    cli: { networks: CLI_NETWORKS, totals: cliTotals, jsonl: cliJsonl, target_totals_networks_per_s: 300_000, meets_target: cliTotals.networks_per_s >= 300_000 },
     targets: { networks_per_s: 1_000_000, architectures_per_s: 200_000 },
     meets_targets: networks.perS >= 1_000_000 && architectures.perS >= 200_000,
     pool: { architectures: n, layers_mean: Number(layersMean.toFixed(2)), space: 'DEFAULT_SEARCH_SPACE', seed: SEED },

@@ -31,7 +31,7 @@ function largeRun(): RunData {
   });
   const scores = Float64Array.from(archs, (_, i) => 40 + ((i * 7919) % 3000) / 100);
   const candidates = candidatesFromColumns({ columns, genomes, count: archs.length, scores }, settings.budgets);
-  return { source: 'costing', inputs, settings, candidates, trained: [], front: [], timings: null, counts: null, stopped: false };
+  return { source: 'costing', inputs, settings, candidates, trained: [], front: [], timings: null, counts: null, stopped: false, budgetsFrom: 'export' };
 }
 
 function median(xs: number[]): number {

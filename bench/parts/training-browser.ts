@@ -1,7 +1,7 @@
 /**
  * The training speed in the browser: the reference network
  * (src/tf/reference-net.ts) trained in the studio's own training worker
- * (src/workers/training.worker.ts, through src/ui/training/client.ts) in
+ * (src/workers/training.worker.ts, through src/worker-host/training-client.ts) in
  * Debian's Chromium, headless, against a production build of a small bench
  * page (bench/browser/) served by `vite preview` with COOP/COEP.
  *

@@ -4,7 +4,15 @@
  * gradient) trained with Adam at batch 32 on seeded synthetic batches.
  *
  *   training.wasm_node   tfjs-backend-wasm, single thread (SIMD build):
- *                        median of 3 runs of 20 timed steps (best and all runs too)
+ *                        median of 3 runs of 20 timed steps (best and all runs too),
+ *                        against PyTorch's 888 samples/s on this machine, and as a
+ *                        fraction of the core's fp32 ceiling (~145 GFLOP/s) counting
+ *                        the dense network's FLOPs (the event-driven conv does fewer)
+ *   training.wasm_node_dense  the same with the spike kernels off (every conv dense,
+ *                        as before them): one run, for the before/after in one run
+ *   training.default_architecture  the studio's default genome (c16-h128-t4)
+ *                        trained on MNIST at batch 32 on wasm: samples/s with the
+ *                        spike kernels (auto) and without (dense)
  *   training.cpu_node    tfjs-backend-cpu (plain JS), fewer steps
  *   training.wasm_chromium (and wasm_threaded_chromium, webgl_chromium,
  *                        auto_chromium) the same network in a Chromium Web
@@ -25,6 +33,25 @@ import { benchReferenceNet, buildReferenceNet, referenceTrainStep, type Referenc
 import { makeOptimizer } from '../../src/tf/optim.ts';
 import { conv2d } from '../../src/tf/conv.ts';
 import { avgPool2, dense } from '../../src/tf/ops.ts';
+import { setSparsePolicy } from '../../src/tf/sparse-choice.ts';
+import { DEFAULT_ARCHITECTURE, formatGenome } from '../../src/core/arch/genome.ts';
+import { makeBatch } from '../../src/core/data/batches.ts';
+import { loadDatasetNode } from '../../src/tf/data-node.ts';
+import { buildModel } from '../../src/tf/model.ts';
+import { trainStep } from '../../src/tf/train.ts';
+
+/** PyTorch 1.13 (OpenBLAS), one thread, the same reference network on this machine (issue 11). */
+const PYTORCH_SAMPLES_PER_S = 888;
+/** This core's fp32 peak (issue 11). */
+const FP32_CEILING_GFLOPS = 145;
+/**
+ * FLOPs of one training sample of the reference network, dense-equivalent
+ * (2 per multiply-accumulate): conv1 forward + filter gradient (no input
+ * gradient: its input is the image), conv2 and the FC forward + both
+ * gradients, over T = 4 for conv2 (conv1 runs once; the FC after the mean
+ * over T).
+ */
+const REFERENCE_FLOPS_PER_SAMPLE = 2 * (2 * 28 * 28 * 16 * 9 + 3 * 4 * 14 * 14 * 32 * 16 * 9 + 3 * 1568 * 10);
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -44,6 +71,12 @@ async function node(backend: 'wasm' | 'cpu', steps: number, warmup: number, roun
   const med = sorted[Math.floor(sorted.length / 2)];
   return {
     samples_per_s: round(med.samplesPerS),
+    ...(backend === 'wasm'
+      ? {
+          times_pytorch: round(med.samplesPerS / PYTORCH_SAMPLES_PER_S, 2),
+          fraction_of_fp32_ceiling: round((med.samplesPerS * REFERENCE_FLOPS_PER_SAMPLE) / (FP32_CEILING_GFLOPS * 1e9), 3),
+        }
+      : {}),
     ms_per_step: round(med.msPerStep, 2),
     samples_per_s_best: round(sorted[sorted.length - 1].samplesPerS),
     samples_per_s_runs: runs.map((r) => round(r.samplesPerS)),
@@ -135,9 +168,50 @@ async function forms(steps: number): Promise<Record<string, unknown>> {
   };
 }
 
+/** The default genome trained on MNIST (batch 32, Adam) for `steps` timed steps after 2 untimed ones. */
+async function defaultArchitecture(steps: number): Promise<Record<string, unknown>> {
+  await initNodeBackend('wasm');
+  const ds = await loadDatasetNode('mnist');
+  const B = 32;
+  const batches = Array.from({ length: steps + 2 }, (_, i) => makeBatch(ds, Array.from({ length: B }, (_, k) => (i * B + k) % ds.count)));
+  const run = (policy: 'auto' | 'never'): number => {
+    setSparsePolicy(policy);
+    const model = buildModel(DEFAULT_ARCHITECTURE, { seed: 0 });
+    const opt = makeOptimizer('adam');
+    const step = (i: number) => {
+      const x = tf.tensor4d(batches[i].x, batches[i].shape);
+      const labels = tf.tensor1d(batches[i].labels, 'int32');
+      const r = trainStep(model, opt, x, labels, 2e-3);
+      r.loss.dataSync();
+      tf.dispose([x, labels, r.loss, r.correct, r.inputRates, r.lifRates]);
+    };
+    try {
+      step(0);
+      step(1);
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) step(i + 2);
+      return (steps * B * 1000) / (performance.now() - t0);
+    } finally {
+      opt.dispose();
+      model.dispose();
+      setSparsePolicy('auto');
+    }
+  };
+  const auto = run('auto');
+  const dense = run('never');
+  return { genome: formatGenome(DEFAULT_ARCHITECTURE), backend: 'wasm', batch: B, steps, samples_per_s: round(auto), samples_per_s_dense: round(dense), speedup: round(auto / dense, 2) };
+}
+
 export async function benchTraining(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   out.wasm_node = await node('wasm', 20, 3, 3);
+  setSparsePolicy('never');
+  try {
+    out.wasm_node_dense = await node('wasm', 20, 3, 1);
+  } finally {
+    setSparsePolicy('auto');
+  }
+  out.default_architecture = await defaultArchitecture(8);
   out.cpu_node = await node('cpu', 3, 1, 1);
   out.forms = await forms(5);
   // The same network in a Chromium Web Worker (bench/parts/training-browser.ts): wasm_chromium and friends.
@@ -146,6 +220,6 @@ export async function benchTraining(): Promise<Record<string, unknown>> {
   } catch (e) {
     out.wasm_chromium = { error: e instanceof Error ? e.message : String(e) };
   }
-  out.target = { samples_per_s_min: 400, samples_per_s_aim: 750, note: 'PyTorch 1.13 CPU, one thread, same network: ~750 samples/s on this machine; a straightforward tfjs version on wasm: ~166' };
+  out.target = { samples_per_s_min: PYTORCH_SAMPLES_PER_S, samples_per_s_aim: 1.5 * PYTORCH_SAMPLES_PER_S, fp32_ceiling_gflops: FP32_CEILING_GFLOPS, note: 'PyTorch 1.13 (OpenBLAS), one thread, same network: 888 samples/s on this machine (issue 11)' };
   return out;
 }

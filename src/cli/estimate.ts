@@ -7,6 +7,8 @@ import type { CliIO } from './io.ts';
 import { CostInputError } from '../core/cost/errors.ts';
 import { DEFAULT_HARDWARE, DEFAULT_PRESET, HARDWARE_FIELDS, describeRange, type FieldGroup } from '../core/cost/hardware.ts';
 import { buildArchitectureReport, buildReport, type CostReport } from '../core/cost/report.ts';
+import { compileHardware, createTotals, estimateArchitecture, estimateTotalsWith, prepareLayers, type CompiledHardware, type CostTotals } from '../core/cost/estimator.ts';
+import { GenomeError, parseGenome } from '../core/arch/genome.ts';
 import { LAYER_FIELDS } from '../core/cost/validate.ts';
 import { readEstimateInput } from '../core/files/estimate-input.ts';
 
@@ -21,7 +23,7 @@ const GROUP_TITLES: Record<FieldGroup, string> = {
 
 export function estimateHelp(): string {
   const lines: string[] = [
-    'usage: neuronas estimate [--jsonl] FILE|-',
+    'usage: neuronas estimate [--jsonl] [--totals] FILE|-',
     '',
     'Costs a spiking network on the RRAM compute-in-memory crossbar model',
     '(tiles, PEs, crossbars, parameters, memory, area, energy, latency) and prints',
@@ -29,6 +31,9 @@ export function estimateHelp(): string {
     '',
     'options:',
     '  --jsonl     one network per line in, one report per line out',
+    '  --totals    only the headline figures (mode, tiles, pes, crossbars, params,',
+    '              memory_bits, memory_bytes, area_mm2, energy_uJ, latency_ms),',
+    '              one network per line in and one line out (implies --jsonl)',
     '  -h, --help  this text',
     '',
     'input (a JSON object):',
@@ -74,6 +79,97 @@ export function estimateHelp(): string {
   return lines.join('\n');
 }
 
+/**
+ * `--totals`: the headline figures of many networks, at hundreds of
+ * thousands a second. The common line is a genome with hardware overrides
+ * shared by many lines. Its check depends only on the line's text around
+ * the genome (the hardware), the genome (checked by parsing it) and the
+ * genome's own T and w (they override the hardware's and must be valid
+ * hardware values); so the first line of each such text and (T, w) runs the
+ * full check and the rest reuse its compiled hardware, without JSON.parse.
+ * Every other line (layer lists, input_rates, anything odd) takes the full
+ * path, so every problem is reported exactly as without --totals.
+ */
+class TotalsCoster {
+  /** the line's text without the genome's value → what the rest of such a line holds (null: not a fast line) */
+  private readonly shapes = new Map<string, { json: Record<string, unknown>; byTW: Map<number, CompiledHardware> } | null>();
+  private readonly out: CostTotals = createTotals();
+
+  /** One input line's totals as a JSON object text; throws CostInputError naming the field. */
+  line(text: string): string {
+    const t = this.fast(text) ?? this.full(parseJson(text, 'input'));
+    const c = t.totals;
+    // The report's keys and numbers (buildReport), without its details.
+    return `{"mode":"${t.mode}","tiles":${c.tiles},"pes":${c.pes},"crossbars":${c.crossbars},"params":${c.params},"memory_bits":${c.memoryBits},"memory_bytes":${Math.ceil(c.memoryBits / 8)},"area_mm2":${num(c.areaMm2)},"energy_uJ":${num(c.energyUJ)},"latency_ms":${num(c.latencyMs)}}`;
+  }
+
+  private fast(text: string): { mode: string; totals: CostTotals } | null {
+    const m = GENOME_VALUE.exec(text);
+    if (m === null) return null;
+    const genome = m[1];
+    const valueAt = m.index + m[0].length - genome.length - 1;
+    const shapeKey = text.slice(0, valueAt) + text.slice(valueAt + genome.length);
+    let shape = this.shapes.get(shapeKey);
+    if (shape === undefined) {
+      shape = fastShape(text, genome, shapeKey);
+      this.shapes.set(shapeKey, shape);
+    }
+    if (shape === null) return null;
+    let arch;
+    try {
+      arch = parseGenome(genome);
+    } catch (e) {
+      if (e instanceof GenomeError) return null; // the full path names the field
+      throw e;
+    }
+    const tw = arch.timesteps * 1024 + arch.weightBits;
+    let hw = shape.byTW.get(tw);
+    if (hw === undefined) {
+      // Throws as the full path would for this line (the text differs from it only in the genome).
+      hw = compileHardware(readEstimateInput({ ...shape.json, architecture: genome }).hardware);
+      shape.byTW.set(tw, hw);
+    }
+    return { mode: hw.hw.mode, totals: estimateArchitecture(arch, hw, this.out) };
+  }
+
+  private full(json: unknown): { mode: string; totals: CostTotals } {
+    const input = readEstimateInput(json);
+    const hw = compileHardware(input.hardware);
+    // As buildReport: spikesim ignores input rates.
+    const rates = hw.spikesim ? undefined : input.inputRates;
+    const totals = input.architecture ? estimateArchitecture(input.architecture, hw, this.out, rates) : estimateTotalsWith(prepareLayers(input.layers), hw, hw.timesteps, hw.weightBits, this.out, rates);
+    return { mode: hw.hw.mode, totals };
+  }
+}
+
+/** The first `"architecture": "…"` of a line whose value has no escapes. */
+const GENOME_VALUE = /"architecture"\s*:\s*"([^"\\]*)"/;
+
+/**
+ * Whether lines that read `text` around their genome take the fast path:
+ * an object with "architecture" (this genome, the only such key) and at most
+ * "hardware" (an object) besides.
+ */
+function fastShape(text: string, genome: string, shapeKey: string): { json: Record<string, unknown>; byTW: Map<number, CompiledHardware> } | null {
+  if (shapeKey.indexOf('"architecture"') !== shapeKey.lastIndexOf('"architecture"')) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+  const o = json as Record<string, unknown>;
+  for (const k in o) if (k !== 'architecture' && k !== 'hardware') return null;
+  if (o.architecture !== genome || ('hardware' in o && (typeof o.hardware !== 'object' || o.hardware === null || Array.isArray(o.hardware)))) return null;
+  return { json: o, byTW: new Map() };
+}
+
+/** A finite number as JSON.stringify writes it. */
+function num(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
+}
+
 /** Costs one parsed input object; throws CostInputError naming the field. */
 export function costInput(json: unknown): CostReport {
   const input = readEstimateInput(json);
@@ -96,6 +192,7 @@ function oneLine(s: string): string {
 
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   let jsonl = false;
+  let totals = false;
   const files: string[] = [];
   for (const a of argv) {
     if (a === '-h' || a === '--help') {
@@ -103,6 +200,7 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     if (a === '--jsonl') jsonl = true;
+    else if (a === '--totals') totals = true;
     else if (a.startsWith('-') && a !== '-') {
       io.err(`estimate: unknown option '${a}' (see neuronas estimate --help)`);
       return 2;
@@ -123,7 +221,7 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
-  if (!jsonl) {
+  if (!jsonl && !totals) {
     try {
       const report = costInput(parseJson(text, 'input'));
       io.out(JSON.stringify(report, null, 2));
@@ -137,6 +235,7 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
+  if (totals) return runTotals(text, io);
   const lines = text.split('\n');
   const outputs: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -157,5 +256,58 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   for (const o of outputs) io.out(o);
+  return 0;
+}
+
+/** Text per `io.out` call in `--totals`: one write per megabyte, not per line. */
+const TOTALS_WRITE_BYTES = 1 << 20;
+
+/**
+ * `--totals` over the input's lines. As `--jsonl`: a bad line exits 2 naming
+ * it and nothing is printed, so the output is held until the end. It is held
+ * as bytes (the lines are ASCII) rather than as one string per line: thousands
+ * of live small strings made the garbage collector most of the run's time.
+ */
+function runTotals(text: string, io: CliIO): number {
+  const coster = new TotalsCoster();
+  // A totals line is about three times its input line: room for all of them at once, in the common case.
+  let out = Buffer.allocUnsafe(Math.max(TOTALS_WRITE_BYTES, 3 * text.length));
+  let used = 0;
+  let lineNo = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNo++;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '') continue;
+    let totals: string;
+    try {
+      totals = coster.line(line);
+    } catch (e) {
+      if (e instanceof CostInputError) {
+        io.err(oneLine(`line ${lineNo}: ${e.message}`));
+        return 2;
+      }
+      throw e;
+    }
+    if (used + totals.length + 1 > out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * out.length, used + totals.length + 1));
+      out.copy(grown, 0, 0, used);
+      out = grown;
+    }
+    used += out.write(totals, used, 'latin1');
+    out[used++] = 0x0a;
+  }
+  if (used === 0) {
+    io.err('estimate: the input has no network (--totals expects one JSON object per line)');
+    return 2;
+  }
+  // Whole lines per write, without the last newline (io.out adds it).
+  for (let from = 0; from < used; ) {
+    const cut = Math.min(used - 1, out.indexOf(0x0a, Math.min(from + TOTALS_WRITE_BYTES, used - 1)));
+    io.out(out.toString('latin1', from, cut));
+    from = cut + 1;
+  }
   return 0;
 }

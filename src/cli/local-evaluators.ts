@@ -1,8 +1,8 @@
 /** The search's scorer and trainer in this Node process: one tfjs engine, scoring and training in turn. */
 import type { Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
-import { createNodeEngine, engineEndpoint } from '../tf/engine-node.ts';
-import { trainingEvaluators } from '../protocol/training-evaluators.ts';
+import { createNodeEngine, engineEndpoint } from './engine-node.ts';
+import { trainingEvaluators } from '../worker-host/training-evaluators.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 import { readNamedFiles } from '../tf/data-node.ts';

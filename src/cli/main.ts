@@ -15,7 +15,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   merge: async () => ({ summary: 'merge the shard files of a sharded search into one run', run: (await import('./shards.ts')).runMerge }),
   'train-top': async () => ({ summary: "train a sharded search's top k, one shard of them", run: (await import('./shards.ts')).runTrainTop }),
   deploy: async () => ({ summary: 'render a sharded search for a cluster (Kubernetes Jobs)', run: (await import('./deploy.ts')).runDeploy }),
+  export: async () => ({ summary: 'write an architecture as runnable PyTorch code (and its trained weights)', run: (await import('./export.ts')).runExport }),
   score: async () => ({ summary: "SNASNet's training-free score of an untrained network on a seeded batch", run: (await import('./score.ts')).runScore }),
+  calibrate: async () => ({ summary: 'measure how well each proxy (score, parameters, …) predicts trained accuracy', run: (await import('./calibrate.ts')).runCalibrate }),
 };
 
 async function readStdin(): Promise<string> {

@@ -5,12 +5,20 @@
  * (exit 2), not a silent change.
  */
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../core/params.ts';
+import { BUDGETS, budgetsFromParams, type Budgets } from '../core/settings.ts';
+import { SearchSpaceError } from '../core/arch/sampler.ts';
+import { CostInputError } from '../core/cost/errors.ts';
+import type { CliIO } from './io.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const BY_CLI = new Map<string, ParamKey>(PARAM_KEYS.map((k) => [PARAMS[k].cli, k]));
+/** Table knobs by option name; the neuron view's knobs have none (params.ts `cli`). */
+const BY_CLI = new Map<string, ParamKey>(PARAM_KEYS.flatMap((k): [string, ParamKey][] => {
+  const cli = (PARAMS[k] as ParamDef).cli;
+  return cli === undefined ? [] : [[cli, k]];
+}));
 
 export interface ParsedOptions {
   values: ParamValues;
@@ -60,11 +68,58 @@ export function tableHelp(groups: readonly ParamDef['group'][]): string[] {
   const lines: string[] = [];
   for (const key of PARAM_KEYS) {
     const d = PARAMS[key] as ParamDef;
-    if (!groups.includes(d.group)) continue;
+    if (!groups.includes(d.group) || d.cli === undefined) continue;
     const range =
       d.type === 'number' ? `${d.min}–${d.max}` : d.type === 'flag' ? 'true | false' : d.type === 'set' ? `comma list of ${d.options.join(', ')}` : d.options.join(' | ');
     const def = d.type === 'set' ? d.default.join(',') : String(d.default);
     lines.push(`  --${d.cli.padEnd(16)} ${d.label}${d.unit ? ` (${d.unit})` : ''}: ${range}; default ${def}`);
   }
   return lines;
+}
+
+/** The help of the search-space and hardware knobs, the same for every command that samples the space. */
+export function spaceAndHardwareHelp(): string[] {
+  return ['search space:', ...tableHelp(['space']), '', 'hardware:', ...tableHelp(['hardware']), '', 'other:', '  --backend NAME     auto | wasm | cpu (default auto)'];
+}
+
+/**
+ * The budgets of parsed options, as on the page: each budget knob's value
+ * (its default unless given; no limit at the top of its range or for
+ * `none`); with the flag `no-budgets`, no limit for every budget not given.
+ */
+export function budgetsFromOptions(o: ParsedOptions): Budgets {
+  const budgets = budgetsFromParams(o.values);
+  if (o.extra.has('no-budgets')) for (const b of BUDGETS) if (!o.given.has(b.key)) budgets[b.key] = Infinity;
+  return budgets;
+}
+
+/** A whole-number option in [min, max]; a UsageError naming the option otherwise. */
+export function wholeNumber(name: string, text: string, min: number, max: number): number {
+  if (!/^-?[0-9]+$/.test(text)) throw new UsageError(`--${name} must be a whole number, got '${text}'`);
+  const n = Number(text);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/**
+ * A command's arguments, or the exit status when there is nothing more to
+ * do: 0 after printing its help, 2 after a one-line usage error (bad
+ * option, a search space with no valid cell, unusable hardware).
+ */
+export function argsOrExit<A>(command: string, io: CliIO, parse: () => A | 'help', help: () => string): A | number {
+  let args: A | 'help';
+  try {
+    args = parse();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError) {
+      io.err(`neuronas ${command}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args === 'help') {
+    io.out(help());
+    return 0;
+  }
+  return args;
 }

@@ -1,8 +1,11 @@
 /**
  * `neuronas score`: the training-free score (SNASNet's sparsity-aware
- * Hamming kernel, log|det K|) of one architecture on a seeded batch.
- * Prints one JSON object. The seed picks the batch and the initial weights,
- * so the same seed gives the same score on the same backend.
+ * Hamming kernel, log|det K|) of one or more architectures on a seeded
+ * batch. Prints one JSON object per architecture, one per line. The seed
+ * picks the batch and the initial weights, so the same seed gives the same
+ * score on the same backend. The process's one-time warm-up (wasm
+ * compilation and tier-up, first use of each kernel) is timed apart
+ * (`warmup_ms`), so each `ms` is a warm time.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { CliIO } from './io.ts';
@@ -14,31 +17,35 @@ import { UsageError } from './params-args.ts';
 
 export function scoreHelp(): string {
   return [
-    'usage: neuronas score [--architecture GENOME] [--dataset NAME] [--seed S] [--batch B] [--backend NAME]',
+    'usage: neuronas score [--architecture GENOME[,GENOME...]] [--dataset NAME] [--seed S] [--batch B] [--backend NAME]',
     '',
-    "Scores an untrained spiking network with SNASNet's training-free score:",
+    "Scores untrained spiking networks with SNASNet's training-free score:",
     'the sparsity-aware Hamming kernel of its LIF spikes on a seeded batch,',
     'averaged over every LIF layer and timestep, and log|det K| (higher: the',
     'untrained network already tells the inputs apart).',
     '',
     'options:',
-    `  --architecture GENOME  the network (default ${DEFAULT_GENOME})`,
+    `  --architecture GENOME  the network (default ${DEFAULT_GENOME}); several, comma-separated,`,
+    '                         are scored in one process, one output line each',
     `  --dataset NAME         ${EMBEDDED_DATASET_NAMES.join(' | ')} (default mnist)`,
     '  --seed S               whole number: picks the batch and the initial weights (default 0)',
     '  --batch B              inputs in the batch, 2 to 1024 (default 64)',
     `  --backend NAME         ${BACKEND_PREFERENCES.filter((b) => b === 'auto' || b === 'wasm' || b === 'cpu').join(' | ')} (default auto: the faster by a short probe)`,
     '  -h, --help             this text',
     '',
-    'output keys: architecture, dataset, score (null when K is singular), sign,',
-    '  batch, seed, backend, backend_reason, lif_layers, kernels, mean_rate, ms',
-    '  (ms: build + forward + kernel + log-determinant, without data loading)',
+    'output: one JSON object per architecture, one per line, in the order given;',
+    '  keys: architecture, dataset, score (null when K is singular), sign, batch,',
+    '  seed, backend, backend_reason, lif_layers, kernels, mean_rate, ms (warm:',
+    '  build + forward + kernel + log-determinant, without data loading), and',
+    "  warmup_ms (the process's one-time warm-up, not in any ms: the first",
+    '  architecture scored once before the timed runs)',
     '',
     'exit status: 0 ok; 2 bad input or usage (one line on stderr)',
   ].join('\n');
 }
 
 interface ScoreArgs {
-  arch: Architecture;
+  archs: Architecture[];
   dataset: string;
   seed: number;
   batch: number;
@@ -60,13 +67,17 @@ function parseArgs(argv: string[]): ScoreArgs | 'help' {
     if (values.has(name)) throw new UsageError(`${name} is given twice`);
     values.set(name, value);
   }
-  let arch: Architecture;
-  try {
-    arch = parseGenome(values.get('--architecture') ?? DEFAULT_GENOME);
-  } catch (e) {
-    if (e instanceof GenomeError) throw new UsageError(`--architecture: ${e.message}`);
-    throw e;
-  }
+  const genomes = (values.get('--architecture') ?? DEFAULT_GENOME).split(',');
+  const archs = genomes.map((g, i) => {
+    const where = genomes.length > 1 ? ` genome ${i + 1} of ${genomes.length} ('${g}'):` : '';
+    if (g.trim() === '') throw new UsageError(`--architecture:${where} empty (give genomes separated by single commas)`);
+    try {
+      return parseGenome(g.trim());
+    } catch (e) {
+      if (e instanceof GenomeError) throw new UsageError(`--architecture:${where} ${e.message}`);
+      throw e;
+    }
+  });
   const dataset = values.get('--dataset') ?? 'mnist';
   if (!isEmbeddedDatasetName(dataset)) throw new UsageError(`--dataset: unknown data set '${dataset}' (known: ${EMBEDDED_DATASET_NAMES.join(', ')})`);
   const seedText = values.get('--seed') ?? '0';
@@ -78,7 +89,7 @@ function parseArgs(argv: string[]): ScoreArgs | 'help' {
   if (!/^[0-9]+$/.test(batchText) || batch < 2 || batch > 1024) throw new UsageError(`--batch: expected a whole number from 2 to 1024, got '${batchText}'`);
   const backend = (values.get('--backend') ?? 'auto') as BackendPreference;
   if (!['auto', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend: expected auto, wasm or cpu (the command line runs in Node), got '${backend}'`);
-  return { arch, dataset, seed: Number(seedText), batch, backend };
+  return { archs, dataset, seed: Number(seedText), batch, backend };
 }
 
 export async function runScore(argv: string[], io: CliIO): Promise<number> {
@@ -107,38 +118,48 @@ export async function runScore(argv: string[], io: CliIO): Promise<number> {
   ]);
   const ds = await loadDatasetNode(args.dataset);
   const [h, w, c] = ds.shape;
-  if (args.arch.input.size !== h || h !== w || args.arch.input.channels !== c) {
-    io.err(`score: --architecture takes ${args.arch.input.size}×${args.arch.input.size}×${args.arch.input.channels} inputs but ${args.dataset} images are ${h}×${w}×${c}`);
-    return 2;
-  }
-  if (args.arch.classes !== ds.classes) {
-    io.err(`score: --architecture has ${args.arch.classes} classes but ${args.dataset} has ${ds.classes}`);
-    return 2;
+  // Every genome is checked against the data before any is scored, so bad input prints nothing.
+  for (const arch of args.archs) {
+    const which = args.archs.length > 1 ? ` ${formatGenome(arch)}` : '';
+    if (arch.input.size !== h || h !== w || arch.input.channels !== c) {
+      io.err(`score: --architecture${which} takes ${arch.input.size}×${arch.input.size}×${arch.input.channels} inputs but ${args.dataset} images are ${h}×${w}×${c}`);
+      return 2;
+    }
+    if (arch.classes !== ds.classes) {
+      io.err(`score: --architecture${which} has ${arch.classes} classes but ${args.dataset} has ${ds.classes}`);
+      return 2;
+    }
   }
   const choice = await initNodeBackend(args.backend);
   const x = scoreBatch(ds, args.batch, args.seed);
+  const round1 = (ms: number) => Math.round(ms * 10) / 10;
+  let arch = args.archs[0];
   try {
-    const r = await scoreArchitecture(args.arch, x, { seed: args.seed });
-    io.out(
-      JSON.stringify({
-        architecture: formatGenome(args.arch),
-        dataset: args.dataset,
-        score: Number.isFinite(r.score) ? r.score : null,
-        sign: r.sign,
-        batch: r.batch,
-        seed: args.seed,
-        backend: choice.backend,
-        backend_reason: choice.reason,
-        lif_layers: r.lifLayers,
-        kernels: r.kernels,
-        mean_rate: r.meanRate,
-        ms: Math.round(r.ms * 10) / 10,
-      }),
-    );
+    const warmup = await scoreArchitecture(arch, x, { seed: args.seed });
+    for (arch of args.archs) {
+      const r = await scoreArchitecture(arch, x, { seed: args.seed });
+      io.out(
+        JSON.stringify({
+          architecture: formatGenome(arch),
+          dataset: args.dataset,
+          score: Number.isFinite(r.score) ? r.score : null,
+          sign: r.sign,
+          batch: r.batch,
+          seed: args.seed,
+          backend: choice.backend,
+          backend_reason: choice.reason,
+          lif_layers: r.lifLayers,
+          kernels: r.kernels,
+          mean_rate: r.meanRate,
+          ms: round1(r.ms),
+          warmup_ms: round1(warmup.ms),
+        }),
+      );
+    }
     return 0;
   } catch (e) {
     if (e instanceof ModelError) {
-      io.err(`score: ${e.message}`);
+      io.err(`score: ${args.archs.length > 1 ? `${formatGenome(arch)}: ` : ''}${e.message}`);
       return 2;
     }
     throw e;

@@ -3,14 +3,13 @@
  * the tfjs scorer and trainer, and prints the whole run as JSON.
  */
 import type { CliIO } from './io.ts';
-import { UsageError, parseOptions, tableHelp } from './params-args.ts';
-import { BUDGETS, budgetsFromParams, searchSettingsFromParams } from '../core/settings.ts';
-import { CostInputError } from '../core/cost/errors.ts';
-import { SearchSpaceError, compileSpace } from '../core/arch/sampler.ts';
+import { UsageError, argsOrExit, budgetsFromOptions, parseOptions, spaceAndHardwareHelp, tableHelp } from './params-args.ts';
+import { searchSettingsFromParams } from '../core/settings.ts';
+import { compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type Evaluators, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/files/run.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
-import { ShardingError, planSearchShards, runSearchShard, searchShardHeader, shardPlanSummary } from '../core/search/shards.ts';
+import { EVOLUTION_NOT_SHARDED, planSearchShards, runSearchShard, searchShardHeader, shardPlanSummary } from '../core/search/shards.ts';
 import type { ShardSpec } from '../core/files/shard-file.ts';
 import { resolveShard, runShardToFile, shardFilePath } from './shards.ts';
 import { mkdirSync } from 'node:fs';
@@ -33,18 +32,27 @@ export function searchHelp(): string {
     '  the range) is no limit.',
     '  --no-budgets       no limit for every budget left out (the ones given still apply)',
     '',
-    'search space:',
-    ...tableHelp(['space']),
-    '',
-    'hardware:',
-    ...tableHelp(['hardware']),
-    '',
-    'other:',
-    '  --backend NAME     auto | wasm | cpu (default auto)',
+    ...spaceAndHardwareHelp(),
     '  --cifar FILES      with --dataset cifar10: comma list of CIFAR-10 binary batch files',
     '                     (data_batch_1.bin,…,test_batch.bin, from cifar-10-binary.tar.gz)',
     '  --json             print the run as one JSON object (the only output format)',
     '  --progress         stage progress on stderr',
+    '',
+    'sharded (a cluster\'s array job; see deploy/ and the README):',
+    '  --shard I/N        evaluate only shard I of N (I from 0) of this seeded search',
+    '  --shards N         the number of shards, when I comes from the scheduler: without',
+    '                     --shard, I/N is read from SLURM_ARRAY_TASK_ID and',
+    '                     SLURM_ARRAY_TASK_COUNT (Slurm array), or JOB_COMPLETION_INDEX',
+    '                     and --shards N (Kubernetes Indexed Job)',
+    '  --out DIR          write the shard to DIR/search-I-of-N.jsonl (JSON Lines, one record',
+    '                     as each candidate is costed or scored; no --json). A rerun resumes',
+    '                     it. Every shard costs all candidates and scores the ones it owns,',
+    '                     dealt by estimated scoring time; nothing is trained: merge the',
+    '                     shards (neuronas merge DIR --out run.json), then train the top k',
+    '                     (neuronas train-top --run run.json --shard I/N). Evolution is',
+    '                     not sharded (each generation needs the scores of the one before).',
+    '  --plan             with --shards N: print how the search splits (candidates, scored and',
+    '                     estimated scoring seconds of each shard) and stop',
     '',
     'Output: the studio run document (format neuronas-run; the page imports it):',
     '  settings; candidates [{index, genome, params, memory_bits, area_mm2, latency_ms,',
@@ -77,7 +85,8 @@ export interface SearchArgs {
 
 export function parseSearchArgs(argv: string[], env: Record<string, string | undefined> = process.env): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const { values, given, extra } = parseOptions(argv, ['json', 'progress', 'no-budgets', 'plan'], ['backend', 'cifar', 'shard', 'shards', 'out']);
+  const parsed = parseOptions(argv, ['json', 'progress', 'no-budgets', 'plan'], ['backend', 'cifar', 'shard', 'shards', 'out']);
+  const { values, extra } = parsed;
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
@@ -90,14 +99,11 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
   if (out === undefined && !planOnly && (extra.has('shard') || extra.has('shards'))) throw new UsageError('--shard goes with --out DIR: a shard writes its part to a file there');
   if (out === undefined && !planOnly && !extra.has('json')) throw new UsageError('pass --json: the search prints its run as JSON');
   if (out !== undefined && extra.has('json')) throw new UsageError('--out DIR writes the shard to a file; --json prints a whole run: give one of them');
-  // As on the page: the table's value (its default unless given), no limit at the top of the range or for `none`.
-  const budgets = budgetsFromParams(values);
-  if (extra.has('no-budgets')) for (const b of BUDGETS) if (!given.has(b.key)) budgets[b.key] = Infinity;
-  const settings = searchSettingsFromParams(values, {}, budgets);
+  const settings = searchSettingsFromParams(values, {}, budgetsFromOptions(parsed));
   compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
   let shard: SearchArgs['shard'] = null;
   if (out !== undefined || planOnly) {
-    if (settings.strategy === 'evolution') throw new ShardingError('evolution cannot be sharded: each generation is bred from the scores of the one before, so no shard knows its candidates before the others have run. Shard neuronas, snasnet or random, or run evolution on one machine');
+    if (settings.strategy === 'evolution') throw new UsageError(EVOLUTION_NOT_SHARDED);
     shard = { spec: resolveShard(planOnly ? `0/${extra.get('shards')}` : (extra.get('shard') as string | undefined), extra.get('shards') as string | undefined, planOnly ? {} : env), dir: out ?? '' };
   }
   return {
@@ -114,20 +120,8 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
 }
 
 export async function runSearchCommand(argv: string[], io: CliIO): Promise<number> {
-  let args: SearchArgs | 'help';
-  try {
-    args = parseSearchArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof SearchSpaceError || e instanceof CostInputError || e instanceof ShardingError) {
-      io.err(`neuronas search: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (args === 'help') {
-    io.out(searchHelp());
-    return 0;
-  }
+  const args = argsOrExit('search', io, () => parseSearchArgs(argv), searchHelp);
+  if (typeof args === 'number') return args;
   if (args.planOnly && args.shard) {
     io.out(JSON.stringify(shardPlanSummary({ ...args.settings, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples }, args.shard.spec.count)));
     return 0;

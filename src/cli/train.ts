@@ -3,6 +3,7 @@
  * (wasm or cpu backend), quantizes its weights and prints accuracy, spike
  * rates and throughput. Bad input exits 2 with one line on stderr.
  */
+import { writeFile } from 'node:fs/promises';
 import type { CliIO } from './io.ts';
 import { layerList, type Architecture } from '../core/arch/architecture.ts';
 import { DEFAULT_ARCHITECTURE, GenomeError, formatGenome, parseGenome } from '../core/arch/genome.ts';
@@ -10,7 +11,16 @@ import { splitDataset } from '../core/data/batches.ts';
 import { EMBEDDED_DATASET_NAMES, embeddedDatasetInfo, type EmbeddedDatasetName } from '../core/data/datasets.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
-import { UsageError } from './params-args.ts';
+import { UsageError, argsOrExit, wholeNumber as int } from './params-args.ts';
+import { DEFAULT_LIF, REFERENCE_NET_LIF, type LifConfig } from '../core/snn/lif.ts';
+
+/** The neurons the command line names: SNASNet's SpikingJelly LIFNode and the snnTorch Leaky of the reference network. */
+export const NEURONS: Readonly<Record<'spikingjelly' | 'snntorch', LifConfig>> = { spikingjelly: DEFAULT_LIF, snntorch: REFERENCE_NET_LIF };
+
+function nonEmpty(name: string, v: string): string {
+  if (v.trim() === '') throw new UsageError(`--${name} needs a file name`);
+  return v;
+}
 
 export function trainHelp(): string {
   return [
@@ -35,6 +45,9 @@ export function trainHelp(): string {
     '  --optimizer NAME   adam | sgd (SGD with momentum 0.9) (default adam)',
     '  --encoding NAME    direct | rate (Poisson) (default direct)',
     '  --qat-epochs N     quantization-aware fine-tuning epochs after training (default 0)',
+    "  --neuron NAME      spikingjelly (SNASNet's LIFNode, the default) | snntorch (Leaky, beta 0.9, subtract reset)",
+    '  --save-weights F   write the trained float weights, batch norms, quantization scales and spike',
+    '                     rates to F (safetensors, PyTorch layout: neuronas export --weights F ships them)',
     '  --json             print one JSON object (otherwise a readable summary)',
     '  --progress         per-epoch progress on stderr (default on without --json)',
     '  -h, --help         this text',
@@ -44,7 +57,8 @@ export function trainHelp(): string {
     '  test_accuracy_quantized (fractions 0–1), weight_bits, quant_scales, spike_rates',
     '  (input spike rate of each weight layer, keyed by layer-list name, in layer-list',
     '  order: what the cost model reads as input_rates), lif_rates, samples_per_s,',
-    '  train_samples, test_samples, timesteps, micro_batch, eval_batch, seconds',
+    '  train_samples, test_samples, timesteps, micro_batch, eval_batch, encoding, neuron,',
+    '  weights_file (with --save-weights), optimizer, batch_size, seed, seconds',
     '',
     'Memory: a pass holds every map of the unrolled network at once, so the images per',
     'pass are sized to fit a fixed budget: evaluation runs in test batches of up to',
@@ -70,19 +84,14 @@ export interface TrainArgs {
   optimizer: OptimizerName;
   encoding: Encoding;
   qatEpochs: number;
+  lif: LifConfig;
+  saveWeights?: string;
   json: boolean;
   progress: boolean;
 }
 
-const VALUE_OPTIONS = ['architecture', 'dataset', 'epochs', 'timesteps', 'weight-bits', 'backend', 'seed', 'train-samples', 'test-samples', 'batch-size', 'lr', 'optimizer', 'encoding', 'qat-epochs'] as const;
+const VALUE_OPTIONS = ['architecture', 'dataset', 'epochs', 'timesteps', 'weight-bits', 'backend', 'seed', 'train-samples', 'test-samples', 'batch-size', 'lr', 'optimizer', 'encoding', 'qat-epochs', 'neuron', 'save-weights'] as const;
 const FLAG_OPTIONS = ['json', 'progress', 'help'] as const;
-
-function int(name: string, v: string, min: number, max: number): number {
-  if (!/^-?[0-9]+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got '${v}'`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
@@ -161,29 +170,38 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     optimizer: oneOf('optimizer', values.get('optimizer') ?? 'adam', ['adam', 'sgd'] as const),
     encoding: oneOf('encoding', values.get('encoding') ?? 'direct', ['direct', 'rate'] as const),
     qatEpochs: int('qat-epochs', values.get('qat-epochs') ?? '0', 0, 100),
+    lif: NEURONS[oneOf('neuron', values.get('neuron') ?? 'spikingjelly', ['spikingjelly', 'snntorch'] as const)],
+    ...(values.has('save-weights') ? { saveWeights: nonEmpty('save-weights', values.get('save-weights')!) } : {}),
     json: flags.has('json'),
     progress: flags.has('progress') || !flags.has('json'),
   };
 }
 
+/** Why `path` cannot be written (its folder is missing or it is a folder), or null. */
+export async function unwritableFile(path: string): Promise<string | null> {
+  const { stat } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  const dir = await stat(dirname(path)).catch(() => null);
+  if (!dir?.isDirectory()) return `the folder ${dirname(path)} does not exist`;
+  const file = await stat(path).catch(() => null);
+  if (file?.isDirectory()) return `${path} is a folder`;
+  return null;
+}
+
 const round = (x: number, d = 6) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 
 export async function runTrain(argv: string[], io: CliIO): Promise<number> {
-  let args: TrainArgs | 'help';
-  try {
-    args = parseTrainArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`neuronas train: ${e.message}`);
+  const args = argsOrExit('train', io, () => parseTrainArgs(argv), trainHelp);
+  if (typeof args === 'number') return args;
+  const a = args;
+  if (a.saveWeights) {
+    // Before training, so a run of minutes is not lost to a bad path at the end.
+    const problem = await unwritableFile(a.saveWeights);
+    if (problem) {
+      io.err(`neuronas train: --save-weights: ${problem}`);
       return 2;
     }
-    throw e;
   }
-  if (args === 'help') {
-    io.out(trainHelp());
-    return 0;
-  }
-  const a = args;
   const t0 = performance.now();
   // tfjs loads only now: --help and usage errors stay fast.
   const tf = await import('@tensorflow/tfjs-core');
@@ -199,7 +217,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const info = embeddedDatasetInfo(a.dataset);
   const split = splitDataset(ds, { test: a.testSamples ?? info.split.test, train: a.trainSamples, seed: info.split.seed });
   const data = { dataset: ds, train: split.train, test: split.test };
-  const model = buildModel(a.arch, { encoding: a.encoding, seed: a.seed });
+  const model = buildModel(a.arch, { encoding: a.encoding, seed: a.seed, lif: a.lif });
   const log = (s: string) => {
     if (a.progress) io.err(s);
   };
@@ -231,6 +249,21 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     const quant = quantizeModelWeights(model, a.weightBits);
     const qEval = await evaluateDetailed(model, ds, split.test, { seed: a.seed });
     quant.restore();
+    if (a.saveWeights) {
+      const { readModelWeights } = await import('../tf/weights.ts');
+      const { encodeWeightsFile } = await import('../core/export/pytorch-weights.ts');
+      const bytes = encodeWeightsFile(a.arch, readModelWeights(model), {
+        genome: formatGenome(a.arch),
+        lif: a.lif,
+        encoding: a.encoding,
+        weightBits: a.weightBits,
+        quantScales: Object.fromEntries(quant.scales),
+        spikeRates: Object.fromEntries(qEval.inputRates.map((r) => [r.name, r.rate])),
+        source: `neuronas train (${a.dataset}, ${a.epochs} epochs${a.qatEpochs ? ` + ${a.qatEpochs} QAT` : ''}, test accuracy ${(100 * floatAcc).toFixed(2)}% float, ${(100 * qEval.accuracy).toFixed(2)}% ${a.weightBits}-bit)`,
+      });
+      await writeFile(a.saveWeights, bytes);
+      log(`saved weights to ${a.saveWeights} (${bytes.length} bytes)`);
+    }
     const seconds = (performance.now() - t0) / 1000;
     const layers = layerList(a.arch);
     const out = {
@@ -254,6 +287,8 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       micro_batch: result.microBatch,
       eval_batch: result.evalBatch,
       encoding: a.encoding,
+      neuron: a.lif.model,
+      ...(a.saveWeights ? { weights_file: a.saveWeights } : {}),
       optimizer: a.optimizer,
       batch_size: a.batchSize,
       seed: a.seed,

@@ -9,21 +9,31 @@ import type { Metric } from './metrics.ts';
 import type { HardwareKey } from './cost/hardware.ts';
 
 /** Where the page shows a knob's control: a panel, or the Search space panel's Sampling part. */
-export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget';
+export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget' | 'neuron' | 'neuron-input';
 
 interface ParamBase {
   label: string;
   unit?: string;
   help: string;
-  group: 'search' | 'space' | 'hardware' | 'budget';
+  /** 'neuron': the neuron view's knobs, which only the page's neuron view reads (no search, costing or command line) */
+  group: 'search' | 'space' | 'hardware' | 'budget' | 'neuron';
   /** short key in the share URL */
   url: string;
-  /** long option of the command line, without the leading dashes */
-  cli: string;
+  /**
+   * long option of the command line, without the leading dashes; none for the
+   * neuron view's knobs (`neuronas neuron` takes a neuron and its input as
+   * flags of its own, src/cli/neuron.ts)
+   */
+  cli?: string;
   /** the hardware config field this knob sets (core/settings.ts `hardwareFromParams`) */
   hardware?: HardwareKey;
   /** the panel whose controls include this knob's (every knob has one: src/ui/controls/ParamControl.tsx draws it) */
   panel: ParamPanel;
+  /**
+   * The knob came after run files were first written, and its default is what
+   * such a file meant: a file without it reads with no warning.
+   */
+  optionalInFiles?: true;
 }
 
 export interface NumberParam extends ParamBase {
@@ -142,6 +152,12 @@ export const PARAMS = {
     help: 'Operations a cell edge may carry. NeuroNAS drops avgpool3x3, which hurts spiking cells.',
     options: OPS, default: ['zero', 'skip', 'conv1x1', 'conv3x3'],
   }),
+  cellType: choice<'forward' | 'backward'>({
+    group: 'space', panel: 'space', url: 'ct', cli: 'cell-type', label: 'Cells',
+    help: 'forward: edges within a timestep. backward (SNASNet): each node pair carries either a forward edge or a backward one, which feeds a node the previous timestep’s value of a later node.',
+    options: ['forward', 'backward'], default: 'forward', optionalInFiles: true,
+    optionLabels: { forward: 'Forward', backward: 'Backward (SNASNet)' },
+  }),
   requireDirectEdge: flag({
     group: 'space', panel: 'space', url: 'de', cli: 'direct-edge', label: 'Direct edge 0→3',
     help: 'Keep only cells whose input feeds their output directly (SNASNet and NeuroNAS require it; it helps cells learn).',
@@ -231,6 +247,87 @@ export const PARAMS = {
     help: 'Most energy for one inference (NeuroNAS: 120 µJ).',
     default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
     budget: { metric: 'energyUJ', file: 'max_energy_uJ', name: 'energy' },
+  }),
+  // The neuron view (src/ui/neuron/): one LIF neuron of either convention the studio trains (src/core/snn/lif.ts),
+  // driven by an input current. In the table, so a link carries a neuron setup as it carries every other knob.
+  // They came after run files were first written and change no run: optional in files.
+  neuronModel: choice<'snntorch' | 'spikingjelly'>({
+    group: 'neuron', panel: 'neuron', url: 'nm', optionalInFiles: true, label: 'Convention',
+    help: "Which library's LIF neuron: snnTorch's Leaky (decay β) or SpikingJelly's LIFNode (time constant τ; the one the search trains, with τ = 4/3 and a hard reset).",
+    options: ['snntorch', 'spikingjelly'], default: 'snntorch',
+    optionLabels: { snntorch: 'snnTorch', spikingjelly: 'SpikingJelly' },
+  }),
+  neuronThreshold: num({
+    group: 'neuron', panel: 'neuron', url: 'nth', optionalInFiles: true, label: 'Threshold θ',
+    help: 'The membrane potential at which the neuron fires a spike (the dashed line).',
+    default: 1, min: 0.05, max: 4, step: 0.05, integer: false, scale: 'linear', control: 'slider',
+  }),
+  neuronReset: choice<'soft' | 'hard'>({
+    group: 'neuron', panel: 'neuron', url: 'nr', optionalInFiles: true, label: 'Reset',
+    help: "What a spike does to the membrane. Soft: θ is subtracted, so what was above θ carries over (snnTorch 'subtract', SpikingJelly v_reset=None). Hard: the membrane is set to the reset potential (snnTorch 'zero': to 0).",
+    options: ['soft', 'hard'], default: 'soft',
+    optionLabels: { soft: 'Soft (subtract θ)', hard: 'Hard (set to V_reset)' },
+  }),
+  neuronBeta: num({
+    group: 'neuron', panel: 'neuron', url: 'nb', optionalInFiles: true, label: 'Decay β (snnTorch)',
+    help: 'The fraction of the membrane potential kept from one step to the next: 1 never leaks, 0 forgets everything at once.',
+    default: 0.9, min: 0, max: 1, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  neuronTau: num({
+    group: 'neuron', panel: 'neuron', url: 'ntau', optionalInFiles: true, label: 'Time constant τ (SpikingJelly)', unit: 'steps',
+    help: 'How slowly the membrane relaxes: each step it moves 1/τ of the way towards the input (must be above 1). 2 is SpikingJelly\'s default; the search trains τ = 4/3.',
+    default: 2, min: 1.01, max: 20, step: 0.01, integer: false, scale: 'log', control: 'slider',
+  }),
+  neuronVReset: num({
+    group: 'neuron', panel: 'neuron', url: 'nvr', optionalInFiles: true, label: 'Reset potential V_reset (SpikingJelly)',
+    help: 'Where a hard reset puts the membrane, and the potential it rests at without input.',
+    default: 0, min: -1, max: 1, step: 0.05, integer: false, scale: 'linear', control: 'slider',
+  }),
+  neuronDecayInput: flag({
+    group: 'neuron', panel: 'neuron', url: 'ndi', optionalInFiles: true, label: 'Input divided by τ (SpikingJelly decay_input)',
+    help: "On (SpikingJelly's default): H ← V + (I − (V − V_reset))/τ. Off: the input is added whole, H ← V − (V − V_reset)/τ + I.",
+    default: true,
+  }),
+  inputKind: choice<'constant' | 'step' | 'noisy' | 'poisson'>({
+    group: 'neuron', panel: 'neuron-input', url: 'ik', optionalInFiles: true, label: 'Kind',
+    help: 'Constant: the amplitude at every step. Step: the amplitude for a while, 0 before and after. Noisy: the amplitude plus Gaussian noise. Poisson: input spikes at random, each bringing the amplitude.',
+    options: ['constant', 'step', 'noisy', 'poisson'], default: 'step',
+    optionLabels: { constant: 'Constant', step: 'Step', noisy: 'Noisy', poisson: 'Poisson spikes' },
+  }),
+  inputAmplitude: num({
+    group: 'neuron', panel: 'neuron-input', url: 'ia', optionalInFiles: true, label: 'Amplitude',
+    help: 'The input current I at each step (Poisson: the current one input spike brings). Same units as the membrane potential and θ.',
+    default: 0.3, min: -1, max: 4, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  inputOnset: num({
+    group: 'neuron', panel: 'neuron-input', url: 'ion', optionalInFiles: true, label: 'Step onset', unit: 'steps',
+    help: 'The timestep at which the step input switches on.',
+    default: 10, min: 0, max: 500, step: 1, integer: true, scale: 'linear', control: 'slider',
+  }),
+  inputDuration: num({
+    group: 'neuron', panel: 'neuron-input', url: 'idur', optionalInFiles: true, label: 'Step duration', unit: 'steps',
+    help: 'How many timesteps the step input stays on.',
+    default: 60, min: 1, max: 500, step: 1, integer: true, scale: 'linear', control: 'slider',
+  }),
+  inputNoise: num({
+    group: 'neuron', panel: 'neuron-input', url: 'isd', optionalInFiles: true, label: 'Noise σ',
+    help: 'Standard deviation of the Gaussian noise added to the amplitude at every step.',
+    default: 0.3, min: 0, max: 2, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  inputRate: num({
+    group: 'neuron', panel: 'neuron-input', url: 'ir', optionalInFiles: true, label: 'Input spike rate', unit: 'per step',
+    help: 'The chance of an input spike at each timestep (a Bernoulli draw per step: a Poisson spike train in discrete time).',
+    default: 0.2, min: 0, max: 1, step: 0.01, integer: false, scale: 'linear', control: 'slider',
+  }),
+  inputSeed: num({
+    group: 'neuron', panel: 'neuron-input', url: 'iseed', optionalInFiles: true, label: 'Input seed',
+    help: 'Seed of the noise and of the input spikes: the same seed draws the same input.',
+    default: 1, min: 0, max: 2147483647, step: 1, integer: true, scale: 'linear', control: 'box',
+  }),
+  neuronSteps: num({
+    group: 'neuron', panel: 'neuron-input', url: 'nt', optionalInFiles: true, label: 'Timesteps', unit: 'steps',
+    help: 'How many timesteps are simulated.',
+    default: 100, min: 10, max: 500, step: 1, integer: true, scale: 'linear', control: 'slider',
   }),
 } as const;
 

@@ -24,6 +24,7 @@ export function searchSpaceFromParams(values: ParamValues, input?: InputShape, c
   input ??= datasetInput(v.dataset);
   return {
     ops: v.ops,
+    cellType: v.cellType,
     requireDirectEdge: v.requireDirectEdge,
     sharedCell: v.sharedCell,
     channels: { min: v.channelsMin, max: v.channelsMax, step: v.channelsStep },

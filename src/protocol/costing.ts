@@ -2,7 +2,8 @@
  * The costing worker's protocol: the one interface both ends import. The
  * worker (src/workers/costing.worker.ts) exposes a `CostingApi` through
  * comlink; the page wraps the proxy in an abortable client
- * (src/ui/costing/client.ts).
+ * (src/ui/costing/client.ts). The same worker runs the page's searches on
+ * the candidates it costed (messages in search.ts).
  *
  * A job samples `samples` architectures from `space` with `seed`, costs each
  * on `hardware`, and streams the results as column chunks through the
@@ -13,6 +14,10 @@
 import type { SearchSpace } from '../core/arch/sampler.ts';
 import type { HardwareConfig } from '../core/cost/hardware.ts';
 import { METRICS, type Columns } from '../core/metrics.ts';
+import type { Budgets } from '../core/settings.ts';
+import type { SearchBatch, SearchRequest, SearchSummary } from './search.ts';
+import type { DatasetUpload } from './training.ts';
+import type { CostingTestHooks } from './test-hooks.ts';
 
 export const DEFAULT_CHUNK_SIZE = 500;
 
@@ -70,8 +75,20 @@ export interface CostingApi {
   run(request: CostingRequest, onChunk: (chunk: CostingChunk) => void | Promise<void>): Promise<CostingResult>;
   /** Stops a job between chunks; unknown or finished ids are ignored. */
   cancel(jobId: number): void;
-  /** Throws from a timer in the worker's global scope, to exercise the page's crash handling. */
-  crashForTest(): void;
+  /**
+   * Runs a search on the sampled set of its settings (costing what it does
+   * not hold yet), its scorers and trainer in training workers of its own;
+   * streams batches of updates. Resolves when it ends or is stopped.
+   */
+  search(request: SearchRequest, onBatch: (batch: SearchBatch) => void | Promise<void>): Promise<SearchSummary>;
+  /** Stops a search; unknown or finished ids are ignored. */
+  cancelSearch(searchId: number): void;
+  /** The budgets on the page now (the running search drops queued candidates they rule out). */
+  setBudgets(budgets: Budgets): void;
+  /** A user's data set for searches that name it (handed on to the training workers). */
+  provideDataset(upload: DatasetUpload): void;
+  /** Test builds only (undefined otherwise): protocol/test-hooks.ts. */
+  test?: CostingTestHooks;
 }
 
 /** The buffers of a chunk, for comlink.transfer. */

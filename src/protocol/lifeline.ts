@@ -1,11 +1,12 @@
 /**
- * A worker's lifeline: how the page learns that a worker has ended without
- * an error event (it called `self.close()`, or the browser ended it).
+ * A worker's lifeline: how its owner (the page, or a worker that spawned it)
+ * learns that a worker has ended without an error event (it called
+ * `self.close()`, or the browser ended it).
  *
  * The worker takes a Web Lock of its own (src/workers/lifeline.ts) and holds
  * it for as long as it lives; the browser releases a lock only when its
- * holder lets go or ends. Once held, the worker tells the page the lock's
- * name in a hello message; the page (src/ui/workers/bridge.ts) asks for the
+ * holder lets go or ends. Once held, the worker tells its owner the lock's
+ * name in a hello message; the owner (src/worker-host/bridge.ts) asks for the
  * same lock, and is granted it exactly when the worker has ended.
  */
 

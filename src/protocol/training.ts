@@ -1,8 +1,9 @@
 /**
  * The training worker's protocol: the one file both ends import. The worker
  * (src/workers/training.worker.ts) exposes a `TrainingApi` through comlink;
- * the page drives it through src/ui/training/client.ts, which adds
- * AbortSignals, crash handling and respawning.
+ * its owner (the costing worker, for searches; the bench's page) drives it
+ * through src/worker-host/training-client.ts, which adds AbortSignals,
+ * crash handling and respawning.
  *
  * Jobs:
  *  - init: choose and initialise the tfjs backend (report: which and why).
@@ -12,6 +13,8 @@
  *    one result streamed per candidate through `onItem`.
  *  - train: train one architecture, stream progress per batch and per epoch
  *    through `onProgress`, quantize, report accuracies and spike rates.
+ *  - spikeRaster: one LIF layer's spikes, per timestep, for a few test
+ *    images through an untrained candidate (the neuron view's raster).
  * Callbacks are comlink.proxy functions. A job is cancelled cooperatively by
  * `cancel(jobId)` (a flag checked between candidates / batches); the client
  * may also terminate the worker and spawn a fresh one.
@@ -25,6 +28,7 @@ import type { BatchProgress, EpochStats, LayerRate } from '../tf/train.ts';
 
 export type { LayerRate };
 import type { ReferenceBenchResult } from '../tf/reference-net.ts';
+import type { TrainingTestHooks } from './test-hooks.ts';
 
 export type { BackendChoice, BackendName, BackendPreference, ProbeResult } from '../tf/backend.ts';
 
@@ -181,6 +185,58 @@ export interface TrainResult {
   seconds: number;
 }
 
+export interface SpikeRasterRequest {
+  genome: string;
+  dataset: DatasetName;
+  /** images of the data set's held-out test split, by their index in it (1 to MAX_RASTER_IMAGES of them) */
+  images: number[];
+  /** the LIF whose spikes come back, by name (SpikeRasterResult.layers); default the network's first */
+  layer?: string;
+  /** seed of the weight initialisation and of the score batch: the score's seed gives the network the score ran */
+  seed: number;
+  /**
+   * images of the score's seeded batch that go through the network with the
+   * chosen ones, so the batch norms (in training mode, as in the score)
+   * normalise with the score's batch statistics (default 64, the score's; 0: the chosen images alone)
+   */
+  contextBatch?: number;
+}
+
+/** Most images one spike raster shows. */
+export const MAX_RASTER_IMAGES = 4;
+
+export interface RasterImage {
+  /** index in the test split, as asked for */
+  index: number;
+  /** its index in the whole data set */
+  datasetIndex: number;
+  label: number;
+  /** the image's bytes, HWC (SpikeRasterResult.imageShape) */
+  pixels: Uint8Array;
+}
+
+/** What one untrained candidate's LIF layer does with a few images (bit packing: src/core/snn/raster.ts). */
+export interface SpikeRasterResult {
+  genome: string;
+  dataset: DatasetName;
+  seed: number;
+  /** every LIF of the network in forward order, with the shape of one image's spike map at one step */
+  layers: { name: string; shape: number[] }[];
+  layer: string;
+  shape: number[];
+  neurons: number;
+  timesteps: number;
+  images: RasterImage[];
+  imageShape: readonly [number, number, number];
+  /** rows (image i, step t) of rowBytes bytes each, at (i·timesteps + t)·rowBytes; neuron q is bit q mod 8 of byte ⌊q/8⌋ */
+  spikes: Uint8Array;
+  rowBytes: number;
+  contextBatch: number;
+  backend: string;
+  /** worker time for the whole call, ms */
+  ms: number;
+}
+
 export interface ReferenceBenchRequest {
   /** timed training steps (default 30) */
   steps?: number;
@@ -204,12 +260,12 @@ export interface TrainingApi {
   provideDataset(upload: DatasetUpload): Promise<DatasetSummary>;
   score(request: ScoreRequest, onItem: (item: ScoreItem) => void | Promise<void>): Promise<ScoreResult>;
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void | Promise<void>): Promise<TrainResult>;
+  /** One LIF layer's spikes for a few test images through an untrained candidate; the spikes' buffer is transferred. */
+  spikeRaster(request: SpikeRasterRequest): Promise<SpikeRasterResult>;
   /** Measures the training speed of the reference network (src/tf/reference-net.ts) on the current backend. */
   benchReference(request: ReferenceBenchRequest): Promise<ReferenceBenchReport>;
   /** Stops a job at its next candidate or batch boundary; unknown or finished ids are ignored. */
   cancel(jobId: number): void;
-  /** Throws from a timer in the worker's global scope, to exercise the page's crash handling. */
-  crashForTest(): void;
-  /** Ends the worker from a timer with `self.close()`: no error event, as when the browser ends a worker. */
-  closeForTest(): void;
+  /** Test builds only (undefined otherwise): protocol/test-hooks.ts. */
+  test?: TrainingTestHooks;
 }

@@ -17,18 +17,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FILTER_GRAD_SMALL, IM2COL_T, transpose4, useFused } from './kernels.ts';
 import { channelSum, matMulT } from './ops.ts';
+import { packedConv2d, packedSpikeCount, spikeConv2d, spikeConvShapeOk, spikeFilterGrad, spikeKernelsReady, unpackSpikes, type ConvPads, type PackedSpikes } from './spike-kernels.ts';
+import { sparseMaxRate, useSparse } from './sparse-choice.ts';
 
 export type ConvPad = 'same' | 'valid';
 
-interface Pads {
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
-}
-
 /** The padding tfjs applies for `same`/`valid` at stride 1 (extra row/column at the bottom/right for even k). */
-function padsFor(kh: number, kw: number, pad: ConvPad): Pads {
+function padsFor(kh: number, kw: number, pad: ConvPad): ConvPads {
   if (pad === 'valid') return { top: 0, bottom: 0, left: 0, right: 0 };
   const ph = kh - 1;
   const pw = kw - 1;
@@ -36,6 +31,7 @@ function padsFor(kh: number, kw: number, pad: ConvPad): Pads {
 }
 
 type Explicit = [[number, number], [number, number], [number, number], [number, number]];
+
 
 /** dx of a stride-1 conv: dy convolved with the spatially flipped, channel-swapped kernel. */
 export function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad): tf.Tensor4D {
@@ -78,24 +74,72 @@ export function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: 
   });
 }
 
+/**
+ * The conv (stride 1) of a packed binary spike map, for the score (no
+ * gradient): event-driven when that is the faster at the map's spike rate
+ * (sparse-choice.ts),
+ * else the map unpacked and the dense tf.conv2d. Both give the same bits.
+ */
+export function packedSpikeConv(s: PackedSpikes, w: tf.Tensor4D, pad: ConvPad = 'same'): tf.Tensor4D {
+  const [kh, kw, cin, cout] = w.shape;
+  const size = s.shape.reduce((a, d) => a * d, 1);
+  if (spikeConvShapeOk(s.shape, cout) && useSparse('forward', kh, kw, cin, cout, packedSpikeCount(s) / size)) {
+    const p = padsFor(kh, kw, pad);
+    return packedConv2d(s, w, p);
+  }
+  return tf.tidy(() => tf.conv2d(unpackSpikes(s) as tf.Tensor4D, w, 1, pad));
+}
+
 type ConvFn = (x: tf.Tensor4D, w: tf.Tensor4D, b?: tf.Tensor1D) => tf.Tensor4D;
 const convCache = new Map<string, ConvFn>();
 
-function makeConv(pad: ConvPad, inputGrad: boolean, withBias: boolean): ConvFn {
+/**
+ * What a conv reads: 'dense' data (the image), 'spikes' (0/1: a LIF's
+ * output) or 'pooledSpikes' (sparse non-negative values such as avg-pooled
+ * spikes). For spike maps on cpu and wasm the forward pass and the filter
+ * gradient run event-driven (spike-kernels.ts) when that is the faster at
+ * the batch's measured spike rate (sparse-choice.ts); the forward result is
+ * the same to the last bit either way, the filter gradient the same to
+ * float32 rounding. The input gradient is always the dense conv (dy is
+ * dense).
+ */
+export type ConvInput = 'dense' | 'spikes' | 'pooledSpikes';
+
+function makeConv(pad: ConvPad, inputGrad: boolean, withBias: boolean, input: ConvInput): ConvFn {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x4 = args[0] as tf.Tensor4D;
     const w4 = args[1] as tf.Tensor4D;
     const bias = withBias ? (args[2] as tf.Tensor1D) : undefined;
     const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [kh, kw, cin, cout] = w4.shape;
+    const grads = (dw: tf.Tensor4D, dy4: tf.Tensor4D, sx: tf.Tensor4D, sw: tf.Tensor4D): tf.Tensor[] => {
+      const dx = inputGrad ? convInputGrad(dy4, sw, pad) : tf.zerosLike(sx);
+      return withBias ? [dx, dw, channelSum(dy4)] : [dx, dw];
+    };
+    if (input !== 'dense' && spikeKernelsReady() && spikeConvShapeOk(x4.shape, cout)) {
+      const p = padsFor(kh, kw, pad);
+      const weighted = input === 'pooledSpikes';
+      // Packs x (kept for the filter gradient) and runs event-driven or dense by its spike count.
+      const r = spikeConv2d(x4, w4, p, weighted, sparseMaxRate('forward', kh, kw, cin, cout), bias);
+      save([x4, w4, r.bits, r.active]);
+      return {
+        value: r.y,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sx, sw, bits, active] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+          const dy4 = dy as tf.Tensor4D;
+          const rate = active.dataSync()[0] / sx.size;
+          const dw = useSparse('filterGrad', kh, kw, cin, cout, rate) ? spikeFilterGrad(bits, sx, dy4, kh, kw, p, weighted) : convFilterGrad(sx, dy4, kh, kw, pad);
+          return grads(dw, dy4, sx, sw);
+        },
+      };
+    }
     save([x4, w4]);
     return {
       value: bias ? tf.fused.conv2d({ x: x4, filter: w4, strides: 1, pad, bias }) : tf.conv2d(x4, w4, 1, pad),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        const dw = convFilterGrad(sx, dy4, sw.shape[0], sw.shape[1], pad);
-        const dx = inputGrad ? convInputGrad(dy4, sw, pad) : tf.zerosLike(sx);
-        return withBias ? [dx, dw, channelSum(dy4)] : [dx, dw];
+        return grads(convFilterGrad(sx, dy4, kh, kw, pad), dy4, sx, sw);
       },
     };
   });
@@ -104,15 +148,16 @@ function makeConv(pad: ConvPad, inputGrad: boolean, withBias: boolean): ConvFn {
 
 /**
  * Stride-1 conv2d, x [N, H, W, Cin] ⊛ w [k, k, Cin, Cout] (+ bias [Cout]),
- * whose gradient needs only Conv2D, MatMul and the fused transpose.
+ * whose gradient needs only Conv2D, MatMul and the fused transpose (and the
+ * spike kernels for spike inputs: `input`).
  * `inputGrad: false` skips dx (returns zeros) for a conv whose input is data,
  * like the stem on the image.
  */
-export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad = 'same', inputGrad = true, bias?: tf.Tensor1D): tf.Tensor4D {
-  const key = `${pad}:${inputGrad ? 1 : 0}:${bias ? 1 : 0}`;
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad = 'same', inputGrad = true, bias?: tf.Tensor1D, input: ConvInput = 'dense'): tf.Tensor4D {
+  const key = `${pad}:${inputGrad ? 1 : 0}:${bias ? 1 : 0}:${input}`;
   let f = convCache.get(key);
   if (!f) {
-    f = makeConv(pad, inputGrad, bias !== undefined);
+    f = makeConv(pad, inputGrad, bias !== undefined, input);
     convCache.set(key, f);
   }
   return bias ? f(x, w, bias) : f(x, w);

@@ -34,13 +34,17 @@
  * accumulation in a different order).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backwardFactors, membraneTransfer, type LifKernelAttrs } from './lif-attrs.ts';
+import { backwardFactors, lifKernelAttrs, membraneTransfer, type LifKernelAttrs } from './lif-attrs.ts';
+import { DEFAULT_LIF } from '../core/snn/lif.ts';
 import { lifSimdKernels, lifSimdScratch, type LifSimdKernels } from './lif-simd.ts';
 import { registerLifWebGLKernels } from './lif-webgl.ts';
 import { cpuFloat32, type CpuBackendLike, type WasmBackendLike } from './backend-data.ts';
+import { packedWords } from './spike-kernels.ts';
 
 export const LIF_FORWARD = 'NeuronasLifForward';
 export const LIF_BACKWARD = 'NeuronasLifBackward';
+/** {x [T, N]} → the spikes only, bit-packed (spike-kernels.ts's layout), for the score: no gradient, SIMD only, N % 8 = 0. */
+export const LIF_FORWARD_PACKED = 'NeuronasLifForwardPacked';
 
 export { lifKernelAttrs, type LifKernelAttrs } from './lif-attrs.ts';
 
@@ -347,6 +351,48 @@ const wasmBackward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return dx;
 };
 
+function packedUnavailable(N: number): Error {
+  return new Error(`${LIF_FORWARD_PACKED}: needs wasm SIMD and a multiple of 8 neurons a step (got ${N})`);
+}
+
+const cpuForwardPacked: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as CpuBackendLike;
+  const x = inputs.x as tf.TensorInfo;
+  const [T, N] = shape2(x, LIF_FORWARD_PACKED);
+  const M = T * N;
+  // slots: x at 0, the bits from byte 4M (the scratch holds 3M floats; the bits need M/8 + 8 bytes)
+  const s = N % 8 === 0 ? cpuSimd(attrsOf(attrs), T, N) : null;
+  if (!s) throw packedUnavailable(N);
+  s.heap.set(cpuValues(b, x), 0);
+  s.k.forwardBits(0, M * 4, T, N);
+  const words = packedWords(M);
+  return b.makeTensorInfo([words], 'int32', new Int32Array(s.heap.buffer, M * 4, words).slice());
+};
+
+const wasmForwardPacked: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as WasmBackendLike;
+  const x = inputs.x as tf.TensorInfo;
+  const [T, N] = shape2(x, LIF_FORWARD_PACKED);
+  const k = N % 8 === 0 ? simdFor(b, attrsOf(attrs), N) : null;
+  if (!k) throw packedUnavailable(N);
+  const bits = b.makeOutput([packedWords(T * N)], 'int32');
+  k.forwardBits(b.getMemoryOffset(x.dataId), b.getMemoryOffset(bits.dataId), T, N);
+  return bits;
+};
+
+/**
+ * Whether the packed forward runs on the active backend for a layer of N
+ * neurons a step: cpu or wasm with wasm SIMD (not the threaded build's shared
+ * memory), N % 8 = 0, and the SIMD kernels not switched off.
+ */
+export function packedLifReady(N: number): boolean {
+  ensureLifKernels();
+  const name = tf.getBackend();
+  if (!useSimd || N % 8 !== 0 || (name !== 'cpu' && name !== 'wasm')) return false;
+  const memory = name === 'cpu' ? lifSimdScratch(0) : (tf.backend() as unknown as WasmBackendLike).wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory && lifSimdKernels(memory, lifKernelAttrs(DEFAULT_LIF)) !== null;
+}
+
 let registered = false;
 
 /** Registers the fused kernels and their gradient (idempotent). */
@@ -358,6 +404,8 @@ export function ensureLifKernels(): void {
     { kernelName: LIF_BACKWARD, backendName: 'cpu', kernelFunc: cpuBackward },
     { kernelName: LIF_FORWARD, backendName: 'wasm', kernelFunc: wasmForward },
     { kernelName: LIF_BACKWARD, backendName: 'wasm', kernelFunc: wasmBackward },
+    { kernelName: LIF_FORWARD_PACKED, backendName: 'cpu', kernelFunc: cpuForwardPacked },
+    { kernelName: LIF_FORWARD_PACKED, backendName: 'wasm', kernelFunc: wasmForwardPacked },
   ];
   for (const k of kernels) {
     // Another copy of this module (e.g. two bundles sharing one tfjs) may have registered already.

@@ -35,8 +35,8 @@
 import { backwardFactors, membraneTransfer, type LifKernelAttrs } from './lif-attrs.ts';
 import {
   countDown, countUp, f32Const, f32x4Abs, f32x4Add, f32x4Div, f32x4Ge, f32x4Gt, f32x4Mul, f32x4Splat, f32x4Sub,
-  get, i32Add, i32Const, i32Mul, i32Sub, instantiateOnMemory, moduleBytes, set, v128And, v128Andnot, v128Load, v128Store,
-  type WasmFunction,
+  frame, get, i32Add, i32Const, i32Mul, i32Or, i32Shl, i32ShrU, i32Store8, i32Sub, i32x4Bitmask, instantiateOnMemory, moduleBytes, set,
+  v128And, v128Andnot, v128Load, v128LoadOff, v128Store, type Code, type WasmFunction,
 } from './wasm-encoder.ts';
 
 // forward(x, pre, spk, T, N) and backward(dy, pre, dx, T, N): x … dx are byte
@@ -72,60 +72,87 @@ function prologue(): number[] {
   ];
 }
 
-function forwardFn(p: LifKernelAttrs): WasmFunction {
+/** The v128 locals the forward recurrence uses for its constants and its SpikingJelly scratch V. */
+interface ChargeRegs {
+  ONE: number;
+  TH: number;
+  A: number;
+  B: number;
+  PREV: number;
+  X: number;
+}
+
+/**
+ * The forward recurrence's float32 operations as code, shared by the kernel
+ * that stores potentials and 0/1 spikes (forward) and the one that keeps the
+ * state in registers and stores bits (forwardBits), so both compute the same
+ * floats in the same order: `first(x)` pushes the potential of step 0 from
+ * the input current, `next(x, pre, spk)` that of step t ≥ 1 from the input
+ * and the previous step's potential and 0/1 spike (each argument pushes one
+ * vector and may be used more than once).
+ */
+function recurrence(p: LifKernelAttrs, r: ChargeRegs): { consts: Code; first(x: Code): Code; next(x: Code, pre: Code, spk: Code): Code } {
+  const { ONE, TH, A, B, PREV, X } = r;
   const th = f32(p.threshold);
-  const [ONE, TH, A, B, C, PREV, X] = [0, 1, 2, 3, 4, 5, 6].map(V);
   const consts = [...splatInto(ONE, 1), ...splatInto(TH, th)];
-  const fire = [...get(TH), ...(p.model === 'snntorch' ? f32x4Gt : f32x4Ge), ...get(ONE), ...v128And];
-  // store h (on the stack, also in local C) to pre and its spike to spk
-  const emit = (h: number[]) => [
-    ...addrAt(P_PRE), ...h, ...set(C), ...get(C), ...v128Store,
-    ...addrAt(P_SPK), ...get(C), ...fire, ...v128Store,
-  ];
-  let row0: number[];
-  let rows: number[];
   if (p.model === 'snntorch') {
     const beta = f32(p.beta);
     const r0 = +(0 > th);
     consts.push(...splatInto(A, beta), ...splatInto(B, r0 * th));
     if (p.reset === 'subtract') {
       // U0 = (0 + x) − R0·θ;  U_t = (β·U_{t−1} + x) − S_{t−1}·θ
-      row0 = emit([...f32Const(0), ...f32x4Splat, ...loadAt(P_X), ...f32x4Add, ...get(B), ...f32x4Sub]);
-      rows = emit([
-        ...get(A), ...loadAt(P_PRE, true), ...f32x4Mul, ...loadAt(P_X), ...f32x4Add,
-        ...loadAt(P_SPK, true), ...get(TH), ...f32x4Mul, ...f32x4Sub,
-      ]);
-    } else {
-      // U0 = 0 + x;  U_t = β·((1 − S_{t−1})·U_{t−1}) + x
-      row0 = emit([...f32Const(0), ...f32x4Splat, ...loadAt(P_X), ...f32x4Add]);
-      rows = emit([
-        ...get(A), ...get(ONE), ...loadAt(P_SPK, true), ...f32x4Sub, ...loadAt(P_PRE, true), ...f32x4Mul, ...f32x4Mul,
-        ...loadAt(P_X), ...f32x4Add,
-      ]);
+      return {
+        consts,
+        first: (x) => [...f32Const(0), ...f32x4Splat, ...x, ...f32x4Add, ...get(B), ...f32x4Sub],
+        next: (x, pre, spk) => [...get(A), ...pre, ...f32x4Mul, ...x, ...f32x4Add, ...spk, ...get(TH), ...f32x4Mul, ...f32x4Sub],
+      };
     }
-  } else {
-    const tau = f32(p.tau);
-    const vr = f32(p.vReset);
-    const keep = f32(1 - 1 / p.tau);
-    consts.push(...splatInto(A, tau), ...splatInto(B, vr), ...splatInto(PREV, keep));
-    // H from V (in local X) and x, in SpikingJelly's three float32 forms.
-    let charge: number[];
-    if (p.decayInput) {
-      charge = [...get(X), ...loadAt(P_X), ...get(X), ...get(B), ...f32x4Sub, ...f32x4Sub, ...get(A), ...f32x4Div, ...f32x4Add];
-    } else if (vr === 0) {
-      charge = [...get(X), ...get(PREV), ...f32x4Mul, ...loadAt(P_X), ...f32x4Add];
-    } else {
-      charge = [...get(X), ...get(X), ...get(B), ...f32x4Sub, ...get(A), ...f32x4Div, ...f32x4Sub, ...loadAt(P_X), ...f32x4Add];
-    }
-    const v0 = p.reset === 'hard' ? vr : 0;
-    row0 = [...f32Const(v0), ...f32x4Splat, ...set(X), ...emit(charge)];
-    // V_{t−1}: hard (1 − S)·H + S·V_r, soft H − S·θ (exact for S ∈ {0, 1})
-    const prevV =
-      p.reset === 'hard'
-        ? [...get(ONE), ...loadAt(P_SPK, true), ...f32x4Sub, ...loadAt(P_PRE, true), ...f32x4Mul, ...loadAt(P_SPK, true), ...get(B), ...f32x4Mul, ...f32x4Add]
-        : [...loadAt(P_PRE, true), ...loadAt(P_SPK, true), ...get(TH), ...f32x4Mul, ...f32x4Sub];
-    rows = [...prevV, ...set(X), ...emit(charge)];
+    // U0 = 0 + x;  U_t = β·((1 − S_{t−1})·U_{t−1}) + x
+    return {
+      consts,
+      first: (x) => [...f32Const(0), ...f32x4Splat, ...x, ...f32x4Add],
+      next: (x, pre, spk) => [...get(A), ...get(ONE), ...spk, ...f32x4Sub, ...pre, ...f32x4Mul, ...f32x4Mul, ...x, ...f32x4Add],
+    };
   }
+  const tau = f32(p.tau);
+  const vr = f32(p.vReset);
+  const keep = f32(1 - 1 / p.tau);
+  consts.push(...splatInto(A, tau), ...splatInto(B, vr), ...splatInto(PREV, keep));
+  // H from V (in local X) and x, in SpikingJelly's three float32 forms.
+  let charge: (x: Code) => Code;
+  if (p.decayInput) {
+    charge = (x) => [...get(X), ...x, ...get(X), ...get(B), ...f32x4Sub, ...f32x4Sub, ...get(A), ...f32x4Div, ...f32x4Add];
+  } else if (vr === 0) {
+    charge = (x) => [...get(X), ...get(PREV), ...f32x4Mul, ...x, ...f32x4Add];
+  } else {
+    charge = (x) => [...get(X), ...get(X), ...get(B), ...f32x4Sub, ...get(A), ...f32x4Div, ...f32x4Sub, ...x, ...f32x4Add];
+  }
+  const v0 = p.reset === 'hard' ? vr : 0;
+  // V_{t−1}: hard (1 − S)·H + S·V_r, soft H − S·θ (exact for S ∈ {0, 1})
+  const prevV = (pre: Code, spk: Code): Code =>
+    p.reset === 'hard'
+      ? [...get(ONE), ...spk, ...f32x4Sub, ...pre, ...f32x4Mul, ...spk, ...get(B), ...f32x4Mul, ...f32x4Add]
+      : [...pre, ...spk, ...get(TH), ...f32x4Mul, ...f32x4Sub];
+  return {
+    consts,
+    first: (x) => [...f32Const(v0), ...f32x4Splat, ...set(X), ...charge(x)],
+    next: (x, pre, spk) => [...prevV(pre, spk), ...set(X), ...charge(x)],
+  };
+}
+
+/** The spike mask (all ones where it fires) of the potential pushed by `h`. */
+function fireMask(p: LifKernelAttrs, TH: number, h: Code): Code {
+  return [...h, ...get(TH), ...(p.model === 'snntorch' ? f32x4Gt : f32x4Ge)];
+}
+
+function forwardFn(p: LifKernelAttrs): WasmFunction {
+  const [ONE, TH, A, B, C, PREV, X] = [0, 1, 2, 3, 4, 5, 6].map(V);
+  const rec = recurrence(p, { ONE, TH, A, B, PREV, X });
+  // store h (on the stack, also in local C) to pre and its spike to spk
+  const emit = (h: number[]) => [
+    ...addrAt(P_PRE), ...h, ...set(C), ...get(C), ...v128Store,
+    ...addrAt(P_SPK), ...fireMask(p, TH, get(C)), ...get(ONE), ...v128And, ...v128Store,
+  ];
   return {
     name: 'forward',
     params: 5,
@@ -133,9 +160,61 @@ function forwardFn(p: LifKernelAttrs): WasmFunction {
     v128Locals: 7,
     body: [
       ...prologue(),
-      ...consts,
-      ...countUp(L_I, i32Const(0), get(L_ROW), VECTOR_BYTES, row0),
-      ...countUp(L_I, get(L_ROW), get(L_END), VECTOR_BYTES, rows),
+      ...rec.consts,
+      ...countUp(L_I, i32Const(0), get(L_ROW), VECTOR_BYTES, emit(rec.first(loadAt(P_X)))),
+      ...countUp(L_I, get(L_ROW), get(L_END), VECTOR_BYTES, emit(rec.next(loadAt(P_X), loadAt(P_PRE, true), loadAt(P_SPK, true)))),
+    ],
+  };
+}
+
+/**
+ * forwardBits(x, bits, T, N): the same recurrence over [T, N] (N % 8 = 0),
+ * eight neurons at a time with their state in registers through all T
+ * steps, storing only the spikes, bit-packed (spike-simd.ts's layout: one
+ * byte per eight neurons, neuron i of step t at bit t·N + i). It reads each
+ * input once and writes 1/32 of the float kernel's bytes; its spikes are
+ * those of `forward`, bit for bit (same operations on the same floats).
+ */
+function forwardBitsFn(p: LifKernelAttrs): WasmFunction {
+  const { at, shape } = frame({
+    params: ['x', 'bits', 'T', 'N'],
+    i32: ['i', 't', 'xp', 'bp', 'rowB', 'bitRowB'],
+    v128: ['ONE', 'TH', 'A', 'B', 'PREV', 'X', 'H0', 'H1', 'S0', 'S1', 'HN'],
+  });
+  const rec = recurrence(p, at);
+  const x = (off: number): Code => [...get(at.xp), ...v128LoadOff(off)];
+  const spike01 = (s: number): Code => [...get(s), ...get(at.ONE), ...v128And];
+  const half = (h: number, sp: number, off: number, step: 'first' | 'next'): Code => [
+    ...(step === 'first' ? rec.first(x(off)) : rec.next(x(off), get(h), spike01(sp))), ...set(at.HN),
+    ...get(at.HN), ...set(h),
+    ...fireMask(p, at.TH, get(h)), ...set(sp),
+  ];
+  const storeByte: Code = [
+    ...get(at.bp),
+    ...get(at.S0), ...i32x4Bitmask, ...get(at.S1), ...i32x4Bitmask, ...i32Const(4), ...i32Shl, ...i32Or,
+    ...i32Store8,
+  ];
+  return {
+    name: 'forwardBits',
+    ...shape,
+    body: [
+      ...get(at.N), ...i32Const(4), ...i32Mul, ...set(at.rowB),
+      ...get(at.N), ...i32Const(3), ...i32ShrU, ...set(at.bitRowB),
+      ...rec.consts,
+      ...countUp(at.i, i32Const(0), get(at.rowB), i32Const(32), [
+        ...get(at.x), ...get(at.i), ...i32Add, ...set(at.xp),
+        ...get(at.bits), ...get(at.i), ...i32Const(5), ...i32ShrU, ...i32Add, ...set(at.bp),
+        ...half(at.H0, at.S0, 0, 'first'),
+        ...half(at.H1, at.S1, 16, 'first'),
+        ...storeByte,
+        ...countUp(at.t, i32Const(1), get(at.T), i32Const(1), [
+          ...get(at.xp), ...get(at.rowB), ...i32Add, ...set(at.xp),
+          ...get(at.bp), ...get(at.bitRowB), ...i32Add, ...set(at.bp),
+          ...half(at.H0, at.S0, 0, 'next'),
+          ...half(at.H1, at.S1, 16, 'next'),
+          ...storeByte,
+        ]),
+      ]),
     ],
   };
 }
@@ -201,13 +280,15 @@ export interface LifSimdKernels {
   forward(x: number, pre: number, spk: number, T: number, N: number): void;
   /** backward over [T, N] at byte offsets dy, pre, dx; N must be a multiple of 4 */
   backward(dy: number, pre: number, dx: number, T: number, N: number): void;
+  /** forward over [T, N] from byte offset x, spikes only, bit-packed at byte offset bits; N must be a multiple of 8 */
+  forwardBits(x: number, bits: number, T: number, N: number): void;
 }
 
 const cache = new WeakMap<WebAssembly.Memory, Map<string, LifSimdKernels | null>>();
 
 /** Bytes of the module for one config (exported for tests). */
 export function lifSimdModuleBytes(p: LifKernelAttrs): Uint8Array<ArrayBuffer> {
-  return moduleBytes([forwardFn(p), backwardFn(p)]);
+  return moduleBytes([forwardFn(p), backwardFn(p), forwardBitsFn(p)]);
 }
 
 /**

@@ -37,7 +37,8 @@
 // which the unfused path's autodiff needs (tfjs-core registers none).
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_LIF, validateLifConfig, type LifConfig, type Surrogate } from '../core/snn/lif.ts';
-import { LIF_BACKWARD, LIF_FORWARD, ensureLifKernels, hasFusedLif, lifKernelAttrs } from './lif-kernels.ts';
+import { LIF_BACKWARD, LIF_FORWARD, LIF_FORWARD_PACKED, ensureLifKernels, hasFusedLif, lifKernelAttrs, packedLifReady } from './lif-kernels.ts';
+import type { PackedSpikes } from './spike-kernels.ts';
 
 export { DEFAULT_LIF, REFERENCE_NET_LIF, validateLifConfig, LifConfigError } from '../core/snn/lif.ts';
 export type { LifConfig, SnnTorchLif, SpikingJellyLif, Surrogate } from '../core/snn/lif.ts';
@@ -99,6 +100,21 @@ export function lifMultiStep(x: tf.Tensor, timesteps: number, cfg: LifConfig = D
     if (effectiveLifImpl(opts) === 'fused') return tf.reshape(fusedSpikes(x2, cfg), x.shape);
     return tf.reshape(unfusedSteps(x2, cfg, false).spikes, x.shape);
   });
+}
+
+/**
+ * The score's form of `lifMultiStep`: the same spikes (bit for bit), stored
+ * bit-packed by a kernel that keeps each neuron's state in registers over
+ * the T steps (lif-simd.ts forwardBits). No gradient. Null where that kernel
+ * cannot run (see packedLifReady): then use `lifMultiStep`.
+ */
+export function lifMultiStepPacked(x: tf.Tensor, timesteps: number, cfg: LifConfig = DEFAULT_LIF): PackedSpikes | null {
+  validateLifConfig(cfg);
+  const [T, N] = asTimeMajor(x, timesteps);
+  if (!packedLifReady(N)) return null;
+  const attrs = lifKernelAttrs(cfg) as unknown as tf.NamedAttrMap;
+  const bits = tf.tidy(() => tf.engine().runKernel(LIF_FORWARD_PACKED, { x: tf.reshape(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), [T, N]) }, attrs) as tf.Tensor1D);
+  return { bits, shape: x.shape };
 }
 
 /**
@@ -194,58 +210,80 @@ function spikeFunctions(cfg: LifConfig, theta: tf.Scalar): { fire: (p: tf.Tensor
   return { fire, spike };
 }
 
+/** One timestep of a LIF layer: the spikes (with the surrogate gradient) and what the library stores. */
+export interface LifStepOutput {
+  spikes: tf.Tensor;
+  /** the membrane the library returns (snnTorch U_t before its delayed reset, SpikingJelly V_t after it) */
+  membrane: tf.Tensor;
+  /** SpikingJelly only: the charge H_t */
+  charge?: tf.Tensor;
+}
+
 /**
- * The per-step graph on x2 [T, N]. Every operation, and its order, matches
- * the reference simulator's float32 mode (src/core/snn/lif.ts), so the
- * results are bit-identical to it and to the fused kernels.
+ * A LIF layer stepped one timestep at a time, its membrane carried from call
+ * to call (and the gradient through it: backpropagation through time). For
+ * networks whose input at t depends on their output at t − 1, which the
+ * multi-step form cannot take: SNASNet's backward cells. The tensors it
+ * keeps belong to the caller's tidy scope, like any intermediate result.
+ * Every operation, and its order, matches the reference simulator's float32
+ * mode (src/core/snn/lif.ts), so the spikes are bit-identical to it and to
+ * the fused kernels.
  */
+export function lifStepper(cfg: LifConfig, shape: number[]): (x: tf.Tensor) => LifStepOutput {
+  validateLifConfig(cfg);
+  const theta = tf.scalar(cfg.threshold);
+  const { fire, spike } = spikeFunctions(cfg, theta);
+  if (cfg.model === 'snntorch') {
+    const beta = tf.scalar(Math.min(1, Math.max(0, cfg.beta)));
+    let u: tf.Tensor = tf.zeros(shape);
+    return (x) => {
+      // snnTorch's mem_reset, from the stored (unreset) membrane; detached.
+      const reset = fire(u);
+      if (cfg.reset === 'subtract') u = tf.sub(tf.add(tf.mul(u, beta), x), tf.mul(reset, theta));
+      else u = tf.add(tf.mul(tf.mul(tf.sub(1, reset), u), beta), x);
+      return { spikes: spike(u), membrane: u };
+    };
+  }
+  const hard = cfg.reset === 'hard';
+  const vReset = hard ? cfg.vReset : 0;
+  const tau = tf.scalar(cfg.tau);
+  const keep = tf.scalar(1 - 1 / cfg.tau);
+  const vr = tf.scalar(vReset);
+  let v: tf.Tensor = hard ? tf.fill(shape, vReset) : tf.zeros(shape);
+  return (x) => {
+    let h: tf.Tensor;
+    // V − 0 is V exactly, so the subtraction of a zero V_reset is skipped.
+    const rel = vReset === 0 ? v : tf.sub(v, vr);
+    if (cfg.decayInput) h = tf.add(v, tf.div(tf.sub(x, rel), tau));
+    else if (vReset === 0) h = tf.add(tf.mul(v, keep), x);
+    else h = tf.add(tf.sub(v, tf.div(rel, tau)), x);
+    const s = spike(h);
+    const sr = cfg.detachReset ? fire(h) : s;
+    if (hard) {
+      const kept = tf.mul(tf.sub(1, sr), h);
+      v = vReset === 0 ? kept : tf.add(kept, tf.mul(sr, vr));
+    } else {
+      v = tf.sub(h, tf.mul(sr, theta));
+    }
+    return { spikes: s, membrane: v, charge: h };
+  };
+}
+
+/** The per-step graph on x2 [T, N]: the stepper over the T rows. */
 function unfusedSteps(x2: tf.Tensor, cfg: LifConfig, withState: boolean): { spikes: tf.Tensor; membrane?: tf.Tensor; charge?: tf.Tensor } {
   const [T, N] = x2.shape as [number, number];
   // (tf.unstack's gradient breaks for a single output: it receives a tensor, not a list.)
   const xs = T === 1 ? [tf.reshape(x2, [N])] : tf.unstack(x2);
-  const theta = tf.scalar(cfg.threshold);
-  const { fire, spike } = spikeFunctions(cfg, theta);
+  const step = lifStepper(cfg, [N]);
   const spikes: tf.Tensor[] = [];
   const membranes: tf.Tensor[] = [];
   const charges: tf.Tensor[] = [];
-  if (cfg.model === 'snntorch') {
-    const beta = tf.scalar(Math.min(1, Math.max(0, cfg.beta)));
-    let u: tf.Tensor = tf.zeros([N]);
-    for (let t = 0; t < T; t++) {
-      // snnTorch's mem_reset, from the stored (unreset) membrane; detached.
-      const reset = fire(u);
-      if (cfg.reset === 'subtract') u = tf.sub(tf.add(tf.mul(u, beta), xs[t]), tf.mul(reset, theta));
-      else u = tf.add(tf.mul(tf.mul(tf.sub(1, reset), u), beta), xs[t]);
-      spikes.push(spike(u));
-      if (withState) membranes.push(u);
-    }
-  } else {
-    const hard = cfg.reset === 'hard';
-    const vReset = hard ? cfg.vReset : 0;
-    const tau = tf.scalar(cfg.tau);
-    const keep = tf.scalar(1 - 1 / cfg.tau);
-    const vr = tf.scalar(vReset);
-    let v: tf.Tensor = hard ? tf.fill([N], vReset) : tf.zeros([N]);
-    for (let t = 0; t < T; t++) {
-      let h: tf.Tensor;
-      // V − 0 is V exactly, so the subtraction of a zero V_reset is skipped.
-      const rel = vReset === 0 ? v : tf.sub(v, vr);
-      if (cfg.decayInput) h = tf.add(v, tf.div(tf.sub(xs[t], rel), tau));
-      else if (vReset === 0) h = tf.add(tf.mul(v, keep), xs[t]);
-      else h = tf.add(tf.sub(v, tf.div(rel, tau)), xs[t]);
-      const s = spike(h);
-      const sr = cfg.detachReset ? fire(h) : s;
-      if (hard) {
-        const kept = tf.mul(tf.sub(1, sr), h);
-        v = vReset === 0 ? kept : tf.add(kept, tf.mul(sr, vr));
-      } else {
-        v = tf.sub(h, tf.mul(sr, theta));
-      }
-      spikes.push(s);
-      if (withState) {
-        membranes.push(v);
-        charges.push(h);
-      }
+  for (let t = 0; t < T; t++) {
+    const r = step(xs[t]);
+    spikes.push(r.spikes);
+    if (withState) {
+      membranes.push(r.membrane);
+      if (r.charge) charges.push(r.charge);
     }
   }
   const out: { spikes: tf.Tensor; membrane?: tf.Tensor; charge?: tf.Tensor } = { spikes: tf.stack(spikes) };

@@ -19,6 +19,18 @@
  *                      conv1x1 / conv3x3: LIF(node i) → conv → BN
  *                      (node i's LIF is computed once and shared by all its edges)
  *                      skip: node i;  avgpool3x3: avg-pool 3×3, stride 1, pad 1
+ *   backward cell:   SNASNet's temporal cell (snn-search.md): node i reads
+ *                    v_i = x_i + s_i, where the state s_i is the sum of the
+ *                    backward edges j→i applied to v_j at t − 1 (s_3 = 0,
+ *                    every s = 0 at t = 0). Its output at t depends on its
+ *                    output at t − 1, so it runs one timestep at a time: each
+ *                    node's LIF is a stepper (lifStepper) whose membrane and
+ *                    gradient carry across t, and each batch norm sees one
+ *                    timestep's B samples (its running statistics move T
+ *                    times a batch), as in SNASNet, where every layer runs per
+ *                    timestep. In eval mode (running statistics) a backward
+ *                    cell without backward edges computes what the multi-step
+ *                    cell does.
  *   down:            BN → LIF → conv3×3 (C → 2C) → BN → avg-pool 2
  *   head:            BN → LIF → avg-pool 2 → flatten → FC(hidden) → LIF → FC(classes)
  *   logits:          mean over T of the last FC's output (computed as the FC of
@@ -35,12 +47,13 @@
  *   fc2    fc1's LIF
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EDGES, EDGE_FROM, EDGE_TO, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from '../core/arch/cell.ts';
+import { EDGES, EDGE_FROM, EDGE_TO, backwardEdgeActive, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from '../core/arch/cell.ts';
 import { layerList, stageSizes, type Architecture } from '../core/arch/architecture.ts';
 import type { Layer } from '../core/layers.ts';
 import { DEFAULT_LIF, type LifConfig } from '../core/snn/lif.ts';
-import { lifMultiStep } from './lif.ts';
-import { conv2d } from './conv.ts';
+import { lifMultiStep, lifMultiStepPacked, lifStepper } from './lif.ts';
+import { conv2d, packedSpikeConv, type ConvInput } from './conv.ts';
+import { packedSpikeCount, unpackSpikes, type PackedSpikes } from './spike-kernels.ts';
 import { avgPool2, dense, meanAll, repeatTime, timeMean } from './ops.ts';
 import { batchNorm, makeBatchNorm, type BatchNormParams } from './batchnorm.ts';
 
@@ -78,6 +91,22 @@ export interface ForwardOptions {
   collectSpikes?: boolean;
   /** sees fc1's pre-activation (without bias) as 'fc1.pre'; for calibration and inspection */
   onTensor?: (name: string, t: tf.Tensor) => void;
+  /**
+   * The score's form (no gradient): each LIF writes its spikes bit-packed
+   * (lifMultiStepPacked) where the backend can, the convolutions that read
+   * them run event-driven or dense by the layer's spike rate
+   * (packedSpikeConv), and collected spikes come back packed. The values
+   * (spikes, rates, logits) are those of the ordinary forward, bit for bit.
+   * Default false.
+   */
+  packedSpikes?: boolean;
+}
+
+/** One LIF's collected spikes: 0/1 floats, or bit-packed (ForwardOptions.packedSpikes). */
+export interface CollectedSpikes {
+  name: string;
+  spikes?: tf.Tensor;
+  packed?: PackedSpikes;
 }
 
 export interface ForwardResult {
@@ -88,7 +117,7 @@ export interface ForwardResult {
   /** [lifNames.length]: each LIF's output spike rate */
   lifRates: tf.Tensor1D;
   /** with `collectSpikes`: each LIF's spikes, [T·B, ...] time-major, in `lifNames` order */
-  spikes?: { name: string; spikes: tf.Tensor }[];
+  spikes?: CollectedSpikes[];
 }
 
 export interface SpikingModel {
@@ -129,25 +158,51 @@ function initWeight(shape: number[], fanIn: number, seed: number): tf.Tensor {
 }
 
 function checkArchitecture(arch: Architecture): void {
-  for (const [i, cell] of arch.cells.entries()) {
-    if (cell.backward.some((c) => c !== 0)) {
-      throw new ModelError(`cell ${i + 1} has backward (previous-timestep) edges; the model builder supports forward cells only (the cost model can still estimate it)`);
-    }
-  }
   if (arch.input.size < 4) throw new ModelError(`input size ${arch.input.size} is too small: two 2× poolings need at least 4×4`);
 }
 
+interface CellEdge {
+  e: number;
+  from: number;
+  to: number;
+  code: number;
+  /** its layer-list name (weighted ops) or what it would be called */
+  name: string;
+}
+
 /** Walks one cell's forward edges in the layer list's execution order. */
-function cellEdges(cell: Cell): { e: number; from: number; to: number; code: number }[] {
+function cellEdges(cell: Cell, prefix: string): CellEdge[] {
   const live = liveNodes(cell.forward);
-  const out: { e: number; from: number; to: number; code: number }[] = [];
+  const out: CellEdge[] = [];
   for (let node = 1; node < 4; node++) {
     for (let e = 0; e < EDGES; e++) {
       if (EDGE_TO[e] !== node || !forwardEdgeActive(cell, e, live)) continue;
-      out.push({ e, from: EDGE_FROM[e], to: node, code: cell.forward[e] });
+      out.push({ e, from: EDGE_FROM[e], to: node, code: cell.forward[e], name: `${prefix}.e${EDGE_FROM[e]}${node}` });
     }
   }
   return out;
+}
+
+/** One cell's active backward edges: from node `from` at t − 1 (its EDGE_TO end) into node `to`. */
+function backwardCellEdges(cell: Cell, prefix: string): CellEdge[] {
+  const live = liveNodes(cell.forward);
+  const out: CellEdge[] = [];
+  for (let e = 0; e < EDGES; e++) {
+    if (!backwardEdgeActive(cell, e, live)) continue;
+    out.push({ e, from: EDGE_TO[e], to: EDGE_FROM[e], code: cell.backward[e], name: `${prefix}.b${EDGE_TO[e]}${EDGE_FROM[e]}` });
+  }
+  return out;
+}
+
+function isTemporal(cell: Cell): boolean {
+  return backwardCellEdges(cell, '').length > 0;
+}
+
+/** The nodes whose LIF some weighted edge reads, ascending. */
+function lifNodes(cell: Cell): number[] {
+  const nodes = new Set<number>();
+  for (const ed of [...cellEdges(cell, ''), ...backwardCellEdges(cell, '')]) if (opHasWeights(ed.code)) nodes.add(ed.from);
+  return [...nodes].sort((a, b) => a - b);
 }
 
 export function buildModel(arch: Architecture, opts: BuildOptions = {}): SpikingModel {
@@ -189,9 +244,7 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
   // The LIFs, in forward order (the order of lifRates).
   const lifNames: string[] = [];
   for (const [ci, cell] of arch.cells.entries()) {
-    const nodes = new Set<number>();
-    for (const ed of cellEdges(cell)) if (opHasWeights(ed.code)) nodes.add(ed.from);
-    const sorted = [...nodes].sort((a, b) => a - b);
+    const sorted = lifNodes(cell);
     if (ci === 0) {
       for (const n of sorted) lifNames.push(`cell1.lif${n}`);
       lifNames.push('down.lif');
@@ -210,9 +263,10 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
       throw new ModelError(`input must be [B, ${arch.input.size}, ${arch.input.size}, ${arch.input.channels}], got [${x.shape.join(', ')}]`);
     }
     const B = x.shape[0];
-    return tf.tidy(() => {
+    // (tf.tidy keeps every tensor the result holds, nested ones included: the packed spikes' bits too.)
+    return tf.tidy((): tf.TensorContainer => {
       const lifRate = new Map<string, tf.Scalar>();
-      const lifSpikes = new Map<string, tf.Tensor>();
+      const lifSpikes = new Map<string, CollectedSpikes>();
       const inRate: tf.Scalar[] = new Array(layers.length);
       const w = (name: string): tf.Tensor => {
         const v = weights.get(name);
@@ -220,18 +274,30 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         return fo.weightTransform ? fo.weightTransform(v, name) : v;
       };
       const bn = <R extends tf.Tensor>(t: R, name: string): R => batchNorm(t, bns.get(name)!, training, { momentum, updateRunning: !fo.freezeStats });
-      const spike = (t: tf.Tensor, name: string): tf.Tensor => {
+      // A LIF's output: 0/1 floats, or in the score's form bit-packed where the backend allows.
+      type Spikes = tf.Tensor | PackedSpikes;
+      const isPacked = (s: Spikes): s is PackedSpikes => !(s instanceof tf.Tensor);
+      const spike = (t: tf.Tensor, name: string): Spikes => {
+        const p = fo.packedSpikes ? lifMultiStepPacked(t, T, lif) : null;
+        if (p) {
+          lifRate.set(name, tf.scalar(packedSpikeCount(p) / t.size));
+          if (fo.collectSpikes) lifSpikes.set(name, { name, packed: p });
+          return p;
+        }
         const s = lifMultiStep(t, T, lif);
         lifRate.set(name, meanAll(s));
-        if (fo.collectSpikes) lifSpikes.set(name, s);
+        if (fo.collectSpikes) lifSpikes.set(name, { name, spikes: s });
         return s;
       };
-      const conv = (t: tf.Tensor, name: string, inputGrad = true): tf.Tensor4D => conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad);
+      /** 0/1 floats of a LIF's output */
+      const floats = (s: Spikes): tf.Tensor => (isPacked(s) ? unpackSpikes(s) : s);
+      const conv = (t: Spikes, name: string, inputGrad = true, input: ConvInput = 'spikes'): tf.Tensor4D =>
+        isPacked(t) ? packedSpikeConv(t, w(name) as tf.Tensor4D, 'same') : conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad, undefined, input);
 
       // Stem.
       let h: tf.Tensor4D;
       if (encoding === 'direct') {
-        const stem = bn(conv(x, 'stem', false), 'stem');
+        const stem = bn(conv(x, 'stem', false, 'dense'), 'stem');
         h = repeatTime(stem, T) as tf.Tensor4D;
         inRate[layerIndex.get('stem')!] = tf.scalar(1);
       } else {
@@ -239,15 +305,15 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         const xs = T === 1 ? x : tf.concat(new Array<tf.Tensor>(T).fill(x), 0);
         const input = tf.cast(tf.less(u, xs), 'float32') as tf.Tensor4D;
         inRate[layerIndex.get('stem')!] = meanAll(input);
-        h = bn(conv(input, 'stem', false), 'stem');
+        h = bn(conv(input, 'stem', false, 'spikes'), 'stem');
       }
 
       const runCell = (ci: number, input: tf.Tensor4D): tf.Tensor4D => {
         const prefix = `cell${ci + 1}`;
         const cell = arch.cells[ci];
         const nodes: (tf.Tensor4D | null)[] = [input, null, null, null];
-        const lifs = new Map<number, tf.Tensor>();
-        const nodeSpikes = (n: number): tf.Tensor => {
+        const lifs = new Map<number, Spikes>();
+        const nodeSpikes = (n: number): Spikes => {
           let s = lifs.get(n);
           if (!s) {
             s = spike(nodes[n]!, `${prefix}.lif${n}`);
@@ -255,14 +321,14 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
           }
           return s;
         };
-        const edges = cellEdges(cell);
+        const edges = cellEdges(cell, prefix);
         for (let node = 1; node < 4; node++) {
           const parts: tf.Tensor4D[] = [];
           for (const ed of edges) {
             if (ed.to !== node) continue;
             const src = nodes[ed.from];
             if (!src) throw new ModelError(`${prefix}: node ${ed.from} is used before it is computed`);
-            const name = `${prefix}.e${ed.from}${ed.to}`;
+            const name = ed.name;
             switch (ed.code) {
               case 1:
                 parts.push(src);
@@ -287,38 +353,101 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         return nodes[3];
       };
 
-      h = runCell(0, h);
+      /** A backward cell, one timestep at a time (see the file comment). */
+      const runTemporalCell = (ci: number, input: tf.Tensor4D): tf.Tensor4D => {
+        const prefix = `cell${ci + 1}`;
+        const cell = arch.cells[ci];
+        const forwardEdges = cellEdges(cell, prefix);
+        const backwardEdges = backwardCellEdges(cell, prefix);
+        const [, H, W, C] = input.shape;
+        const steppers = new Map(lifNodes(cell).map((n) => [n, lifStepper(lif, [B, H, W, C])]));
+        const nodeSpikes = new Map<number, tf.Tensor[]>([...steppers.keys()].map((n) => [n, []]));
+        const inputs = T === 1 ? [input] : (tf.split(input, T, 0) as tf.Tensor4D[]);
+        let state: (tf.Tensor4D | null)[] = [null, null, null];
+        const outputs: tf.Tensor4D[] = [];
+        for (let t = 0; t < T; t++) {
+          // v[n] = x_n + s_n: what node n's outgoing edges (forward now, backward at t + 1) read.
+          const v: (tf.Tensor4D | null)[] = [null, null, null, null];
+          const spikesNow = new Map<number, tf.Tensor4D>();
+          const apply = (ed: CellEdge): tf.Tensor4D => {
+            const src = v[ed.from];
+            if (!src) throw new ModelError(`${prefix}: node ${ed.from} is used before it is computed`);
+            switch (ed.code) {
+              case 1:
+                return src;
+              case 2:
+              case 3: {
+                let s = spikesNow.get(ed.from);
+                if (!s) {
+                  s = steppers.get(ed.from)!(src).spikes as tf.Tensor4D;
+                  spikesNow.set(ed.from, s);
+                  nodeSpikes.get(ed.from)!.push(s);
+                }
+                return bn(conv(s, ed.name), ed.name);
+              }
+              case 4:
+                return tf.avgPool(src, 3, 1, 'same');
+              default:
+                throw new ModelError(`${prefix}: edge ${ed.from}→${ed.to} has unknown op code ${ed.code}`);
+            }
+          };
+          const withState = (x: tf.Tensor4D, n: number): tf.Tensor4D => (n < 3 && state[n] ? tf.add(x, state[n]!) : x);
+          v[0] = withState(inputs[t], 0);
+          for (let node = 1; node < 4; node++) {
+            const parts = forwardEdges.filter((ed) => ed.to === node).map(apply);
+            if (parts.length > 0) v[node] = withState(parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D), node);
+          }
+          if (!v[3]) throw new ModelError(`${prefix}: the output node is not reachable`);
+          outputs.push(v[3]);
+          const next: tf.Tensor4D[][] = [[], [], []];
+          for (const ed of backwardEdges) next[ed.to].push(apply(ed));
+          state = next.map((parts) => (parts.length === 0 ? null : parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D)));
+        }
+        for (const [n, perStep] of nodeSpikes) {
+          const name = `${prefix}.lif${n}`;
+          const all = T === 1 ? perStep[0] : tf.concat(perStep, 0);
+          lifRate.set(name, meanAll(all));
+          if (fo.collectSpikes) lifSpikes.set(name, { name, spikes: all });
+        }
+        for (const ed of [...forwardEdges, ...backwardEdges]) if (opHasWeights(ed.code)) inRate[layerIndex.get(ed.name)!] = lifRate.get(`${prefix}.lif${ed.from}`)!;
+        return T === 1 ? outputs[0] : (tf.concat(outputs, 0) as tf.Tensor4D);
+      };
+      const cellAt = (ci: number, input: tf.Tensor4D) => (isTemporal(arch.cells[ci]) ? runTemporalCell(ci, input) : runCell(ci, input));
+
+      h = cellAt(0, h);
       // Down: BN → LIF → conv3×3 → BN → avg-pool 2.
       {
         const s = spike(bn(h, 'down.bn_in'), 'down.lif');
         inRate[layerIndex.get('down')!] = lifRate.get('down.lif')!;
         h = avgPool2(bn(conv(s, 'down'), 'down'));
       }
-      h = runCell(1, h);
+      h = cellAt(1, h);
       // Head: BN → LIF → avg-pool 2 → flatten → fc1 → LIF → fc2, mean over T.
       const s = spike(bn(h, 'head.bn'), 'head.lif');
-      const pooled = avgPool2(s as tf.Tensor4D);
+      const pooled = avgPool2(floats(s) as tf.Tensor4D);
       inRate[layerIndex.get('fc1')!] = meanAll(pooled);
       const flat = tf.reshape(pooled, [T * B, h3 * h3 * 2 * arch.channels]) as tf.Tensor2D;
       let z1: tf.Tensor2D;
       if (fo.onTensor) {
-        const pre1 = dense(flat, w('fc1') as tf.Tensor2D);
+        const pre1 = dense(flat, w('fc1') as tf.Tensor2D, undefined, 'pooledSpikes');
         fo.onTensor('fc1.pre', pre1);
         z1 = tf.add(pre1, biases.get('fc1')!);
-      } else z1 = dense(flat, w('fc1') as tf.Tensor2D, biases.get('fc1')! as unknown as tf.Tensor1D);
+      } else z1 = dense(flat, w('fc1') as tf.Tensor2D, biases.get('fc1')! as unknown as tf.Tensor1D, 'pooledSpikes');
       const s1 = spike(z1, 'fc1.lif');
       inRate[layerIndex.get('fc2')!] = lifRate.get('fc1.lif')!;
-      const meanS1 = timeMean(s1, T);
-      const logits = dense(meanS1 as tf.Tensor2D, w('fc2') as tf.Tensor2D, biases.get('fc2')! as unknown as tf.Tensor1D);
+      const meanS1 = timeMean(floats(s1), T);
+      // (fc1's spikes averaged over T: a pooled spike map too)
+      const logits = dense(meanS1 as tf.Tensor2D, w('fc2') as tf.Tensor2D, biases.get('fc2')! as unknown as tf.Tensor1D, 'pooledSpikes');
 
       for (let i = 0; i < inRate.length; i++) if (!inRate[i]) throw new ModelError(`layer ${layers[i].name} was not used by the forward pass`);
-      return {
+      const result: ForwardResult = {
         logits,
         inputRates: tf.stack(inRate) as tf.Tensor1D,
         lifRates: tf.stack(lifNames.map((n) => lifRate.get(n)!)) as tf.Tensor1D,
-        ...(fo.collectSpikes ? { spikes: lifNames.map((name) => ({ name, spikes: lifSpikes.get(name)! })) } : {}),
+        ...(fo.collectSpikes ? { spikes: lifNames.map((name) => lifSpikes.get(name)!) } : {}),
       };
-    });
+      return result as unknown as tf.TensorContainer;
+    }) as unknown as ForwardResult;
   }
 
   function calibrate(x: tf.Tensor4D, targetStd = 1): number {

@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AVGPOOL2_GRAD, CHANNEL_SUM, TIME_SUM, TRANSPOSE4, transpose4, useFused } from './kernels.ts';
+import { spikeConv2d, spikeConvShapeOk, spikeFilterGrad, spikeKernelsReady } from './spike-kernels.ts';
+import { sparseMaxRate, useSparse } from './sparse-choice.ts';
 
 /** Σ over all axes but the last, as one matMul (ones[1, M] · x[M, C]); returns [C]. */
 export function channelSum(x: tf.Tensor): tf.Tensor1D {
@@ -104,34 +106,68 @@ export function matMulT(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, tra
 }
 
 type DenseFn = (x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D) => tf.Tensor2D;
-const denseOps = new Map<boolean, DenseFn>();
+const denseOps = new Map<string, DenseFn>();
+
+/**
+ * What a dense layer reads: 'dense' data, or a spike map ('spikes': 0/1;
+ * 'pooledSpikes': sparse non-negative values such as time-averaged or pooled
+ * spikes). A spike map's product runs event-driven on cpu and wasm when that
+ * is the faster at its measured spike rate (the 1×1 case of spike-kernels.ts's
+ * conv, chosen by sparse-choice.ts): the same bits as tf.matMul on wasm (both
+ * sum over K in order), the bias added after as the dense op does.
+ */
+export type DenseInput = 'dense' | 'spikes' | 'pooledSpikes';
+
+/** x [M, K] · w [K, N] as the 1×1 spike conv over [M, 1, 1, K], with its packed input and spike count. */
+function spikeMatMul(x: tf.Tensor2D, w: tf.Tensor2D, weighted: boolean): { y: tf.Tensor2D; bits: tf.Tensor1D; active: tf.Tensor1D } {
+  const [m, k] = x.shape;
+  const n = w.shape[1];
+  const r = spikeConv2d(tf.reshape(x, [m, 1, 1, k]), tf.reshape(w, [1, 1, k, n]), NO_PADS, weighted, sparseMaxRate('forward', 1, 1, k, n));
+  return { y: tf.reshape(r.y, [m, n]), bits: r.bits, active: r.active };
+}
+const NO_PADS = { top: 0, bottom: 0, left: 0, right: 0 };
 
 /**
  * x [M, K] · w [K, N] (+ b [N]) with a gradient made of plain (untransposed)
- * matMuls and the fused transpose: dx = dy·wᵀ, dw = xᵀ·dy, db = Σ dy.
+ * matMuls and the fused transpose: dx = dy·wᵀ, dw = xᵀ·dy, db = Σ dy; for a
+ * spike input (`input`) the product and dw run event-driven where faster.
  */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D, input: DenseInput = 'dense'): tf.Tensor2D {
   const withBias = b !== undefined;
-  let op = denseOps.get(withBias);
+  const key = `${withBias ? 1 : 0}:${input}`;
+  let op = denseOps.get(key);
   if (!op) {
     op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const xx = args[0] as tf.Tensor2D;
       const ww = args[1] as tf.Tensor2D;
       const bb = withBias ? (args[2] as tf.Tensor1D) : undefined;
       const save = args[args.length - 1] as tf.GradSaveFunc;
-      save([xx, ww]);
+      const [m, k] = xx.shape;
+      const n = ww.shape[1];
+      const weighted = input === 'pooledSpikes';
+      const spiky = input !== 'dense' && spikeKernelsReady() && spikeConvShapeOk([m, 1, 1, k], n);
+      let product: tf.Tensor2D;
+      if (spiky) {
+        const r = spikeMatMul(xx, ww, weighted);
+        save([xx, ww, r.bits, r.active]);
+        product = r.y;
+      } else {
+        save([xx, ww]);
+        product = tf.matMul(xx, ww);
+      }
       return {
-        value: bb ? tf.add(tf.matMul(xx, ww), bb) : tf.matMul(xx, ww),
+        value: bb ? tf.add(product, bb) : product,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+          const [sx, sw, bits, active] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?, tf.Tensor1D?];
           const g = dy as tf.Tensor2D;
           const dx = matMulT(g, sw, false, true);
-          const dw = matMulT(sx, g, true, false);
+          const sparseDw = bits && active && useSparse('filterGrad', 1, 1, k, n, active.dataSync()[0] / sx.size);
+          const dw = sparseDw ? tf.reshape(spikeFilterGrad(bits, tf.reshape(sx, [m, 1, 1, k]), tf.reshape(g, [m, 1, 1, n]), 1, 1, NO_PADS, weighted), [k, n]) : matMulT(sx, g, true, false);
           return withBias ? [dx, dw, channelSum(g)] : [dx, dw];
         },
       };
     }) as unknown as DenseFn;
-    denseOps.set(withBias, op);
+    denseOps.set(key, op);
   }
   return b ? op(x, w, b) : op(x, w);
 }

@@ -13,7 +13,8 @@
  * Multi-step form: time folded into the batch ([T·B, …], time-major), so
  * conv2 and the FC run once over all T steps; each LIF is one fused forward
  * and one fused backward kernel (lif.ts); convs use the custom gradient
- * (conv.ts); the pools and the time repeat/mean have matMul- or
+ * (conv.ts), conv2's forward pass and filter gradient event-driven over the
+ * pooled spikes it reads where that is the faster (spike-kernels.ts); the pools and the time repeat/mean have matMul- or
  * kernel-based gradients (ops.ts). Since the FC is linear, the mean over T
  * is taken before it (the same logits, T× less FC work).
  *
@@ -72,11 +73,11 @@ export function buildReferenceNet(opts: ReferenceNetOptions = {}): ReferenceNet 
         const c1 = conv2d(x, w1 as tf.Tensor4D, 'same', false, b1 as tf.Tensor1D); // [B, 28, 28, 16], once
         const s1 = lifMultiStep(repeatTime(c1, T), T, lif) as tf.Tensor4D; // [T·B, 28, 28, 16]
         const p1 = avgPool2(s1); // [T·B, 14, 14, 16]
-        const c2 = conv2d(p1, w2 as tf.Tensor4D, 'same', true, b2 as tf.Tensor1D); // [T·B, 14, 14, 32]
+        const c2 = conv2d(p1, w2 as tf.Tensor4D, 'same', true, b2 as tf.Tensor1D, 'pooledSpikes'); // [T·B, 14, 14, 32]
         const s2 = lifMultiStep(c2, T, lif) as tf.Tensor4D;
         const p2 = avgPool2(s2); // [T·B, 7, 7, 32]
         const feat = timeMean(tf.reshape(p2, [T * B, 1568]), T) as tf.Tensor2D; // [B, 1568]
-        return dense(feat, w3 as tf.Tensor2D, b3 as tf.Tensor1D);
+        return dense(feat, w3 as tf.Tensor2D, b3 as tf.Tensor1D, 'pooledSpikes');
       });
     },
     dispose() {

@@ -28,7 +28,7 @@
  */
 import {
   countUp, f32Const, f32Load, f32Store, f32x4Add, f32x4Mul, f32x4Splat, get, i32Add, i32Const, i32DivU, i32LtU, i32Mul,
-  i32ShrU, i32Sub, i32x4Splat, ifThen, instantiateOnMemory, memoryCopy, memoryFill, moduleBytes, select, set, v128Load, v128Store,
+  i32ShrU, i32Sub, i32x4Splat, ifThen, instancesPerMemory, memoryCopy, memoryFill, moduleBytes, select, set, v128Load, v128Store,
   type Code, type WasmFunction,
 } from './wasm-encoder.ts';
 
@@ -333,17 +333,8 @@ export function simdTrainingModuleBytes(): Uint8Array<ArrayBuffer> {
   return moduleBytes([t3120(), t1203(), pool2g(), tsum(), csum(), chunkSums('mom'), chunkSums('dots'), affine('aff'), affine('aff2'), fgrad()]);
 }
 
-const instances = new WeakMap<WebAssembly.Memory, SimdTrainingKernels | null>();
-
 /** The kernels on `memory`, or null (no wasm SIMD, a shared memory, or compilation refused). */
-export function simdTrainingKernels(memory: WebAssembly.Memory): SimdTrainingKernels | null {
-  let k = instances.get(memory);
-  if (k === undefined) {
-    k = instantiateOnMemory<SimdTrainingKernels>(simdTrainingModuleBytes(), memory);
-    instances.set(memory, k);
-  }
-  return k;
-}
+export const simdTrainingKernels = instancesPerMemory<SimdTrainingKernels>(simdTrainingModuleBytes);
 
 /** An f32's bits as an i32 (to pass a float through an i32 parameter). */
 export function f32Bits(v: number): number {

@@ -335,7 +335,7 @@ function named(names: readonly string[], values: ArrayLike<number>, div: number)
 }
 
 /** `model.calibrate` on the first `images` of `x` (a forward pass over more would not fit the memory budget). */
-function calibrateOn(model: SpikingModel, x: tf.Tensor4D, images: number): void {
+export function calibrateOn(model: SpikingModel, x: tf.Tensor4D, images: number): void {
   if (images >= x.shape[0]) {
     model.calibrate(x);
     return;

@@ -1,6 +1,10 @@
-/** The studio's first page: budgets, hardware and search space on the left; the costed candidates on the right. */
-import { ActionsContext } from './actions.ts';
+/**
+ * The studio's first page: budgets (the main control, first so they are in view on a 1366×768 screen), the search,
+ * hardware and search space on the left; the costed candidates on the right; the neuron view below.
+ */
+import { ActionsContext } from './exchange/actions-context.ts';
 import { ThemeToggle } from './controls/ThemeToggle.tsx';
+import { ExplainAgainButton } from './explain/Explainer.tsx';
 import { ImportBanner } from './exchange/ImportBanner.tsx';
 import { CopyLinkButton, ExportMenu, ImportRunButton } from './exchange/Toolbar.tsx';
 import type { StudioActions } from './exchange/run-actions.ts';
@@ -15,6 +19,7 @@ import { SearchContext } from './search/context.ts';
 import type { SearchController } from './search/controller.ts';
 import { SearchResults } from './search/SearchResults.tsx';
 import { LinkRunPrompt } from './search/LinkRunPrompt.tsx';
+import { NeuronView, NeuronViewLink } from './neuron/NeuronView.tsx';
 
 export function App({ actions, search }: { actions: StudioActions; search: SearchController }) {
   return (
@@ -27,6 +32,8 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
             <p>Hardware-aware search for spiking neural networks on RRAM compute-in-memory chips: sample architectures, cost them on the crossbars, keep what fits the budgets.</p>
           </div>
           <nav className="toolbar" aria-label="Share, export and display">
+            <NeuronViewLink />
+            <ExplainAgainButton />
             <CopyLinkButton />
             <ExportMenu />
             <ImportRunButton />
@@ -38,8 +45,8 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
         <ImportBanner />
         <main className="layout">
           <aside className="controls" aria-label="Settings">
-            <SearchPanel />
             <BudgetPanel />
+            <SearchPanel />
             <HardwarePanel />
             <SearchSpacePanel />
           </aside>
@@ -50,6 +57,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
             <ConstantsPanel />
           </div>
         </main>
+        <NeuronView />
         <footer className="app-footer">
           Cost model after SpikeSim's ELA model (65 nm RRAM) with NeuroNAS's extensions; search after NeuroNAS (arXiv 2407.00641) and SNASNet. Energy assumes every
           input spikes (rate 1) until spike rates are measured.

@@ -5,7 +5,10 @@
  * at its next chunk boundary. Sampled architectures are kept (as packed layer
  * arrays, not objects) under the key (space, samples, seed), so a job that
  * only changes the hardware re-costs them without sampling again, and a job
- * interrupted while sampling resumes where it stopped.
+ * interrupted while sampling resumes where it stopped. Their costs on the
+ * last hardware are kept too (columns), so a search of the page's inputs
+ * (src/workers/search-host.ts) takes the very candidates the page shows,
+ * costed, with no sampling and no costing again.
  */
 import { layerList } from '../core/arch/architecture.ts';
 import { CandidateStream } from '../core/arch/sampler.ts';
@@ -103,10 +106,9 @@ function writeTotals(cols: Columns, i: number, t: CostTotals): void {
   for (const m of METRICS) cols[m][i] = t[m];
 }
 
-function sliceColumns(cols: Columns, n: number): Columns {
-  if (cols.params.length === n) return cols;
+function sliceColumns(cols: Columns, from: number, n: number): Columns {
   const out = {} as Columns;
-  for (const m of METRICS) out[m] = cols[m].slice(0, n);
+  for (const m of METRICS) out[m] = cols[m].slice(from, from + n);
   return out;
 }
 
@@ -115,10 +117,26 @@ interface SampleCache {
   stream: CandidateStream;
   packed: PackedLayers;
   genomes: string[];
+  /** costs of architectures [0, costed) on the hardware `costedOn` (JSON) */
+  columns: Columns;
+  costed: number;
+  costedOn: string;
 }
+
+/** The sampled set of (space, samples, seed), costed on one hardware: what a search of the same inputs starts from. */
+export interface CostedSet {
+  columns: Columns;
+  genomes: readonly string[];
+  count: number;
+}
+
+type SetKey = Pick<CostingRequest, 'space' | 'samples' | 'seed' | 'hardware'>;
+const sampleKey = (r: SetKey): string => JSON.stringify([r.space, r.samples, r.seed]);
 
 export class CostingEngine {
   private active = 0;
+  /** ids of the jobs the engine starts itself (costSet): negative, apart from the page's */
+  private nextOwnJob = -1;
   private cache: SampleCache | null = null;
   private scratch: PreparedLayers | null = null;
   private readonly totals = createTotals();
@@ -136,14 +154,19 @@ export class CostingEngine {
     let costMs = 0;
     // Validation first: bad hardware or an empty space fails the job before anything streams.
     const chw = compileHardware(req.hardware);
-    const key = JSON.stringify([req.space, req.samples, req.seed]);
+    const key = sampleKey(req);
     let cache = this.cache;
     if (cache === null || cache.key !== key) {
       const ts = hooks.now();
       const stream = new CandidateStream(req.space, req.samples, req.seed);
       sampleMs += hooks.now() - ts;
-      cache = { key, stream, packed: new PackedLayers(stream.target), genomes: [] };
+      cache = { key, stream, packed: new PackedLayers(stream.target), genomes: [], columns: allocateColumns(stream.target), costed: 0, costedOn: '' };
       this.cache = cache;
+    }
+    const hardwareKey = JSON.stringify(req.hardware);
+    if (cache.costedOn !== hardwareKey) {
+      cache.costed = 0;
+      cache.costedOn = hardwareKey;
     }
     const reusedSamples = cache.packed.count > 0;
     const target = cache.stream.target;
@@ -161,21 +184,20 @@ export class CostingEngine {
     while (done < target) {
       if (this.active !== jobId) return result(false);
       const packed = cache.packed;
-      let cols: Columns;
-      let genomes: string[];
+      const all = cache.columns;
       let n: number;
-      if (done < packed.count) {
+      if (done < cache.costed) {
+        // Costed on this hardware by an earlier job: only handed out again.
+        n = Math.min(chunkSize, cache.costed - done);
+      } else if (done < packed.count) {
         // Re-cost architectures sampled by an earlier job.
         n = Math.min(chunkSize, packed.count - done);
         const tc = hooks.now();
-        cols = allocateColumns(n);
-        for (let i = 0; i < n; i++) {
-          const a = done + i;
-          this.scratch = packed.load(a, this.scratch);
-          writeTotals(cols, i, estimateTotalsWith(this.scratch, chw, packed.timesteps[a], packed.weightBits[a], this.totals));
+        for (let i = done; i < done + n; i++) {
+          this.scratch = packed.load(i, this.scratch);
+          writeTotals(all, i, estimateTotalsWith(this.scratch, chw, packed.timesteps[i], packed.weightBits[i], this.totals));
         }
         costMs += hooks.now() - tc;
-        genomes = cache.genomes.slice(done, done + n);
       } else {
         if (cache.stream.done) break;
         const ts = hooks.now();
@@ -184,23 +206,45 @@ export class CostingEngine {
         sampleMs += tc - ts;
         n = drawn.archs.length;
         if (n === 0) break;
-        cols = allocateColumns(n);
         for (let i = 0; i < n; i++) {
           const a = drawn.archs[i];
           this.scratch = prepareLayersInto(layerList(a), this.scratch);
           packed.append(this.scratch, a.timesteps, a.weightBits);
-          writeTotals(cols, i, estimateTotalsWith(this.scratch, chw, a.timesteps, a.weightBits, this.totals));
+          writeTotals(all, done + i, estimateTotalsWith(this.scratch, chw, a.timesteps, a.weightBits, this.totals));
         }
         for (const g of drawn.genomes) cache.genomes.push(g);
-        genomes = drawn.genomes;
         costMs += hooks.now() - tc;
       }
-      await hooks.emit({ jobId, start: done, count: n, target, columns: sliceColumns(cols, n), genomes });
+      cache.costed = Math.max(cache.costed, done + n);
+      // The chunk's columns are copies: their buffers go to the page (transferred), the cache keeps its own.
+      await hooks.emit({ jobId, start: done, count: n, target, columns: sliceColumns(all, done, n), genomes: cache.genomes.slice(done, done + n) });
       done += n;
       if (this.active !== jobId) return result(false);
       await hooks.pause();
     }
     if (this.active === jobId) this.active = 0;
     return result(true);
+  }
+
+  /** The sampled set of these inputs when it is wholly costed on their hardware here; else null. */
+  costedSet(r: SetKey): CostedSet | null {
+    const cache = this.cache;
+    if (cache === null || cache.key !== sampleKey(r) || cache.costedOn !== JSON.stringify(r.hardware)) return null;
+    const sampled = cache.packed.count >= cache.stream.target || cache.stream.done;
+    if (!sampled || cache.costed < cache.packed.count) return null;
+    return { columns: cache.columns, genomes: cache.genomes, count: cache.costed };
+  }
+
+  /**
+   * The sampled set of these inputs, costed: the one kept here when it is
+   * complete, else sampled and costed now (resuming what an earlier job left)
+   * as a job of its own, which supersedes any running job. Null when a newer
+   * job superseded it in turn.
+   */
+  async costSet(r: SetKey, hooks: Omit<EngineHooks, 'emit'>): Promise<CostedSet | null> {
+    const ready = this.costedSet(r);
+    if (ready) return ready;
+    const result = await this.run({ jobId: this.nextOwnJob--, space: r.space, samples: r.samples, seed: r.seed, hardware: r.hardware }, { ...hooks, emit: () => {} });
+    return result.completed ? this.costedSet(r) : null;
   }
 }

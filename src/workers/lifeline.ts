@@ -1,8 +1,9 @@
 /**
  * The worker's end of its lifeline (src/protocol/lifeline.ts): a Web Lock
- * held for the worker's whole life, its name sent to the page once held.
+ * held for the worker's whole life, its name sent to its owner (the page,
+ * or the worker that spawned it) once held.
  * Without Web Locks (an insecure context) there is no lifeline, and the
- * page cannot tell a silently ended worker from a busy one.
+ * owner cannot tell a silently ended worker from a busy one.
  */
 import * as Comlink from 'comlink';
 import { lifelineHello } from '../protocol/lifeline.ts';
@@ -18,7 +19,7 @@ export function holdLifeline(post: (message: unknown) => void = (message) => sel
   });
 }
 
-/** Exposes `api` to the page through comlink, with the worker's lifeline. */
+/** Exposes `api` to the worker's owner through comlink, with the worker's lifeline. */
 export function exposeWorkerApi(api: object): void {
   Comlink.expose(api);
   holdLifeline();

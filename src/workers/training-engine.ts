@@ -14,11 +14,15 @@ import { datasetSplit } from '../core/data/datasets.ts';
 import { parseCifar10, type Dataset } from '../core/data/format.ts';
 import type { BackendChoice } from '../tf/backend.ts';
 import { buildModel } from '../tf/model.ts';
-import { DEFAULT_SCORE_BATCH, scoreArchitecture, scoreBatch } from '../tf/score.ts';
+import { DEFAULT_SCORE_BATCH, scoreArchitecture, scoreBatch, scoreBatchIndices } from '../tf/score.ts';
+import { layerSpikes } from '../tf/spike-raster.ts';
+import { makeBatch } from '../core/data/batches.ts';
+import { imageSize } from '../core/data/format.ts';
 import { evaluateDetailed, trainModel, type EpochStats } from '../tf/train.ts';
 import { quantizeModelWeights, checkBits } from '../tf/quantize.ts';
 import { benchReferenceNet } from '../tf/reference-net.ts';
-import type { DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+import { MAX_RASTER_IMAGES } from '../protocol/training.ts';
+import type { DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
 export interface EngineEnv {
   initBackend(request: InitRequest): Promise<BackendChoice>;
@@ -241,6 +245,54 @@ export class TrainingEngine {
       }
     } finally {
       this.jobs.delete(request.jobId);
+    }
+  }
+
+  /**
+   * One LIF layer's spikes for a few test images through the untrained
+   * candidate the score builds (same seed, same weights), with the score's
+   * seeded batch beside them so the batch norms see the score's statistics.
+   */
+  async spikeRaster(request: SpikeRasterRequest): Promise<SpikeRasterResult> {
+    const t0 = this.env.now();
+    const arch = parseGenome(request.genome);
+    const n = request.images.length;
+    if (n < 1 || n > MAX_RASTER_IMAGES) throw new JobError(`a spike raster shows 1 to ${MAX_RASTER_IMAGES} images (got ${n})`);
+    const context = request.contextBatch ?? DEFAULT_SCORE_BATCH;
+    if (!(Number.isInteger(context) && context >= 0)) throw new JobError(`the context batch must be a whole number ≥ 0 (got ${context})`);
+    const choice = await this.ready();
+    const ds = await this.loadDataset(request.dataset);
+    checkInput(arch, ds);
+    const test = splitDataset(ds, datasetSplit(ds)).test;
+    for (const i of request.images) {
+      if (!(Number.isInteger(i) && i >= 0 && i < test.length)) throw new JobError(`test image ${i} is not one of ${ds.name}'s ${test.length} test images (0–${test.length - 1})`);
+    }
+    const chosen = request.images.map((i) => test[i]);
+    const indices = context > 0 ? [...chosen, ...scoreBatchIndices(ds, context, request.seed)] : chosen;
+    const batch = makeBatch(ds, indices);
+    const x = tf.tensor4d(batch.x, batch.shape, 'float32');
+    try {
+      const r = await layerSpikes(arch, x, n, { seed: request.seed, ...(request.layer !== undefined ? { layer: request.layer } : {}) });
+      const size = imageSize(ds);
+      return {
+        genome: formatGenome(arch),
+        dataset: request.dataset,
+        seed: request.seed,
+        layers: r.layers,
+        layer: r.layer,
+        shape: r.shape,
+        neurons: r.packed.neurons,
+        timesteps: r.packed.timesteps,
+        images: request.images.map((index, k) => ({ index, datasetIndex: chosen[k], label: ds.labels[chosen[k]], pixels: ds.images.slice(chosen[k] * size, (chosen[k] + 1) * size) })),
+        imageShape: ds.shape,
+        spikes: r.packed.bits,
+        rowBytes: r.packed.rowBytes,
+        contextBatch: context,
+        backend: choice.backend,
+        ms: this.env.now() - t0,
+      };
+    } finally {
+      x.dispose();
     }
   }
 

@@ -19,6 +19,7 @@ import { initBackend } from '../tf/backend.ts';
 import { loadDatasetBrowser } from '../tf/data-browser.ts';
 import { TrainingEngine } from './training-engine.ts';
 import { exposeWorkerApi } from './lifeline.ts';
+import { trainingTestHooks } from './test-hooks.ts';
 import type { TrainingApi } from '../protocol/training.ts';
 
 /** Same-origin URLs of the wasm binaries, absolute (a worker resolves relative URLs against its own script). */
@@ -67,18 +68,16 @@ const api: TrainingApi = {
       release(onProgress);
     }
   },
+  async spikeRaster(request) {
+    const r = await engine.spikeRaster(request);
+    return Comlink.transfer(r, [r.spikes.buffer]);
+  },
   benchReference: (request) => engine.benchReference(request),
   cancel(jobId) {
     engine.cancel(jobId);
   },
-  crashForTest() {
-    setTimeout(() => {
-      throw new Error('simulated crash of the training worker');
-    });
-  },
-  closeForTest() {
-    setTimeout(() => self.close());
-  },
+  // Only a test build has these (a production build drops the branch, and the module with it).
+  test: import.meta.env.MODE === 'test' ? trainingTestHooks : undefined,
 };
 
 exposeWorkerApi(api);

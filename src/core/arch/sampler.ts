@@ -6,7 +6,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { NO_BACKWARD, OPS, OP_CODE, enumerateValidCells, type Cell, type Op } from './cell.ts';
+import { EDGES, NO_BACKWARD, OPS, OP_CODE, cellProblem, enumerateValidCells, type Cell, type CellRules, type Op } from './cell.ts';
 import { MNIST_INPUT, type Architecture, type InputShape } from './architecture.ts';
 import { formatGenome } from './genome.ts';
 
@@ -16,9 +16,14 @@ export interface IntRange {
   step: number;
 }
 
+/** Forward cells compute within a timestep; backward cells (SNASNet's) also feed nodes the previous timestep's values. */
+export const CELL_TYPES = ['forward', 'backward'] as const;
+export type CellType = (typeof CELL_TYPES)[number];
+
 export interface SearchSpace {
   /** operations a sampled edge may carry ('zero' must be allowed for cells with fewer than six edges) */
   ops: readonly Op[];
+  cellType: CellType;
   /** NeuroNAS step 3: every cell keeps the direct edge 0→3 */
   requireDirectEdge: boolean;
   /** base width C */
@@ -37,6 +42,7 @@ export const NEURONAS_OPS: readonly Op[] = Object.freeze(['zero', 'skip', 'conv1
 
 export const DEFAULT_SEARCH_SPACE: SearchSpace = Object.freeze({
   ops: NEURONAS_OPS,
+  cellType: 'forward',
   requireDirectEdge: true,
   channels: Object.freeze({ min: 8, max: 64, step: 8 }),
   hidden: Object.freeze([64, 128, 256]),
@@ -68,7 +74,12 @@ function nonEmpty(name: string, values: readonly number[]): number[] {
 /** The space with every choice listed out, ready for fast sampling. */
 export interface CompiledSpace {
   space: SearchSpace;
+  /** the valid forward cells (forward cell type: the sampler draws from these) */
   cells: number[][];
+  /** the op codes an edge may carry, ascending */
+  codes: number[];
+  /** distinct valid cells of the cell type (for backward cells, counted once and cached) */
+  cellCount: number;
   channels: number[];
   hidden: number[];
   timesteps: number[];
@@ -83,9 +94,13 @@ export function compileSpace(space: SearchSpace): CompiledSpace {
       `no valid cell can be built from {${space.ops.join(', ')}}: node 3 must be reachable from node 0${space.requireDirectEdge ? ' and the edge 0→3 must carry an operation' : ''}`,
     );
   }
+  const codes = [...new Set(space.ops.map((op) => OP_CODE[op]))].sort((a, b) => a - b);
+  const rules = { requireDirectEdge: space.requireDirectEdge };
   return {
     space,
     cells,
+    codes,
+    cellCount: space.cellType === 'backward' ? backwardCellCount(codes, rules) : cells.length,
     channels: rangeValues('base width C', space.channels),
     hidden: nonEmpty('hidden width', space.hidden),
     timesteps: rangeValues('timesteps', space.timesteps),
@@ -95,7 +110,7 @@ export function compileSpace(space: SearchSpace): CompiledSpace {
 
 /** Number of distinct architectures the space holds. */
 export function spaceSize(c: CompiledSpace): number {
-  const cellChoices = c.space.sharedCell ? c.cells.length : c.cells.length * c.cells.length;
+  const cellChoices = c.space.sharedCell ? c.cellCount : c.cellCount * c.cellCount;
   return cellChoices * c.channels.length * c.hidden.length * c.timesteps.length * c.weightBits.length;
 }
 
@@ -107,9 +122,67 @@ export function makeRng(seed: number): RandomGenerator {
   return xoroshiro128plus(seed | 0);
 }
 
+/**
+ * Backward cells in distinct form: each node pair carries nothing, a forward
+ * op or a backward op, so (2·n − 1)⁶ cells for n codes with zero among them
+ * (117 649 for NeuroNAS's four ops); counted once per op set and rule.
+ */
+const backwardCounts = new Map<string, number>();
+function backwardCellCount(codes: readonly number[], rules: CellRules): number {
+  const key = `${codes.join(',')}|${rules.requireDirectEdge}`;
+  const known = backwardCounts.get(key);
+  if (known !== undefined) return known;
+  const nonZero = codes.filter((c) => c !== 0);
+  // Per pair: 0 = no edge (when zero is allowed), then each non-zero op forward, then each backward.
+  const choices = (codes.includes(0) ? 1 : 0) + 2 * nonZero.length;
+  const idx = new Array<number>(EDGES).fill(0);
+  const forward = new Array<number>(EDGES).fill(0);
+  const backward = new Array<number>(EDGES).fill(0);
+  const zeroFirst = codes.includes(0) ? 1 : 0;
+  let count = 0;
+  for (;;) {
+    for (let e = 0; e < EDGES; e++) {
+      const k = idx[e] - zeroFirst;
+      forward[e] = k >= 0 && k < nonZero.length ? nonZero[k] : 0;
+      backward[e] = k >= nonZero.length ? nonZero[k - nonZero.length] : 0;
+    }
+    if (cellProblem({ forward, backward }, rules) === null) count++;
+    let e = EDGES - 1;
+    while (e >= 0 && ++idx[e] === choices) idx[e--] = 0;
+    if (e < 0) break;
+  }
+  backwardCounts.set(key, count);
+  return count;
+}
+
+/**
+ * One backward cell the way SNASNet draws it (searchcells/search_cell_snn.py):
+ * for each node pair a fair coin picks the forward edge i→j or the backward
+ * edge j→i, which then draws an op; a cell that breaks the rules is drawn
+ * again. About a third of draws pass with NeuroNAS's ops and the direct-edge
+ * rule, so this ends quickly.
+ */
+function sampleBackwardCell(rng: RandomGenerator, c: CompiledSpace): Cell {
+  const rules = { requireDirectEdge: c.space.requireDirectEdge };
+  for (;;) {
+    const forward = new Array<number>(EDGES).fill(0);
+    const backward = new Array<number>(EDGES).fill(0);
+    for (let e = 0; e < EDGES; e++) {
+      const isBackward = uniformInt(rng, 0, 1) === 1;
+      (isBackward ? backward : forward)[e] = pick(rng, c.codes);
+    }
+    const cell = { forward, backward };
+    if (cellProblem(cell, rules) === null) return cell;
+  }
+}
+
+function sampleCell(rng: RandomGenerator, c: CompiledSpace): Cell {
+  return c.space.cellType === 'backward' ? sampleBackwardCell(rng, c) : { forward: pick(rng, c.cells), backward: NO_BACKWARD };
+}
+
 export function sampleArchitecture(rng: RandomGenerator, c: CompiledSpace): Architecture {
-  const cell1: Cell = { forward: pick(rng, c.cells), backward: NO_BACKWARD };
-  const cell2: Cell = c.space.sharedCell ? cell1 : { forward: pick(rng, c.cells), backward: NO_BACKWARD };
+  const cell1 = sampleCell(rng, c);
+  const cell2 = c.space.sharedCell ? cell1 : sampleCell(rng, c);
   return {
     cells: [cell1, cell2],
     channels: pick(rng, c.channels),

@@ -19,14 +19,14 @@
  */
 import { check, nullish, optional, pipe, rawCheck, safeParse, transform, type InferOutput } from 'valibot';
 import { OPS } from '../arch/cell.ts';
-import type { SearchSpace } from '../arch/sampler.ts';
+import { CELL_TYPES, type SearchSpace } from '../arch/sampler.ts';
 import { isPlainObject } from '../cost/errors.ts';
 import { HARDWARE_SCHEMA, fieldProblem, hardwareJson, type HardwareJson } from '../cost/hardware.ts';
 import { budgetViolation } from '../feasibility.ts';
 import { DEFAULT_AXES, EDITABLE_HARDWARE_FIELDS, canonicalInputs, hardwareEditProblem, hardwareEditsFromJson, isAxisMetric, type HardwareEdits, type StudioInputs } from '../inputs.ts';
 import { METRICS, type Columns, type Metric } from '../metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../params.ts';
-import { STRATEGIES, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
+import { STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
 import { BUDGETS, HARDWARE_KNOBS, searchSettingsFromParams, type Budgets } from '../settings.ts';
 import { EPOCH_SCHEMA, STUDIO_VERSION, epochFromJson, epochJson, finiteOrNull } from './document.ts';
 import { Problems, bool, describeValue, issuePaths, genomeText, list, num, obj, oneOf, pathTo, plainObject, recordOf, str } from './schema.ts';
@@ -59,6 +59,23 @@ export interface RunData {
   counts: SearchCounts | null;
   /** a search stopped before its end: what had finished (scores so far, trained so far) */
   stopped: boolean;
+  /**
+   * Whose budgets `settings.budgets` are, by which feasibility, violations and the front are judged: the search's
+   * own (the command line), or those on the page's screen when the file was exported (a page's budgets move after
+   * its candidates are costed, and re-judge them). Absent in a file written before the field: such a file is
+   * judged by the search's budgets, and is written again without it, as it was read.
+   */
+  budgetsFrom?: BudgetsFrom;
+}
+
+export const BUDGETS_FROM = ['search', 'export'] as const;
+export type BudgetsFrom = (typeof BUDGETS_FROM)[number];
+
+/** The run file's words for `budgets_from` (its `note`). */
+export function budgetsNote(from: BudgetsFrom): string {
+  return from === 'export'
+    ? 'feasible, violation, trained[].feasible and front are judged by settings.budgets: the budgets on screen when this file was exported'
+    : 'feasible, violation, trained[].feasible and front are judged by settings.budgets: the budgets the search ran under';
 }
 
 // ---------------------------------------------------------------- the run as JSON: its schema
@@ -113,6 +130,8 @@ const SPACE_SCHEMA = obj({
     oneOf(OPS, (x) => `${describeValue(x)} is not an operation (${OPS.join(', ')})`),
     { max: OPS.length, nonEmpty: true },
   ),
+  // Files written before backward cells could be searched have none: their cells were forward.
+  cell_type: optional(oneOf(CELL_TYPES, (x) => `${describeValue(x)} is not a cell type (${CELL_TYPES.join(', ')})`), 'forward'),
   require_direct_edge: bool(),
   shared_cell: bool(),
   channels: RANGE_SCHEMA,
@@ -211,7 +230,7 @@ const INPUTS_SCHEMA = nullish(
       const missing: string[] = [];
       for (const key of PARAM_KEYS) {
         if (Object.prototype.hasOwnProperty.call(json.params, key)) params[key] = parseParamText(key, paramTextOf(PARAMS[key] as ParamDef, json.params[key])!).value;
-        else missing.push(key);
+        else if (!(PARAMS[key] as ParamDef).optionalInFiles) missing.push(key);
       }
       const unknown = Object.keys(json.params).filter((k) => !(PARAM_KEYS as readonly string[]).includes(k));
       const warnings: string[] = [];
@@ -239,17 +258,22 @@ const RUN_BODY_SCHEMA = obj({
   counts: nullish(recordOf(num({ min: 0, integer: true })), null),
   /** a search stopped before its end (absent in files from before it was written: false) */
   stopped: optional(bool(), false),
+  /** whose budgets settings.budgets are (absent in files from before it was written: the search's) */
+  budgets_from: optional(oneOf(BUDGETS_FROM, (x) => `expected "search" or "export", got ${describeValue(x)}`)),
+  /** budgets_from in words (read, not trusted: budgets_from decides) */
+  note: optional(str()),
 });
 
 type RunBody = InferOutput<typeof RUN_BODY_SCHEMA>;
 
-export interface RunDocument extends Omit<RunBody, 'inputs' | 'settings' | 'stopped'> {
+export interface RunDocument extends Omit<RunBody, 'inputs' | 'settings' | 'stopped' | 'budgets_from'> {
   format: typeof RUN_FORMAT;
   format_version: number;
   inputs: InputsJson | null;
   /** the schema reads the hardware into memory; the file holds it under the file keys */
   settings: Omit<RunSettingsJson, 'hardware'> & { hardware: HardwareJson };
   stopped?: boolean;
+  budgets_from?: BudgetsFrom;
 }
 
 /**
@@ -312,12 +336,19 @@ export const FIGURE_OF_METRIC: Readonly<Record<Exclude<Metric, 'pes'>, keyof Cos
   crossbars: 'crossbars',
 };
 
-function figuresJson(c: CostFigures): CostFiguresJson {
+export function figuresJson(c: CostFigures): CostFiguresJson {
   return { params: c.params, memory_bits: c.memoryBits, area_mm2: c.areaMm2, latency_ms: c.latencyMs, energy_uJ: c.energyUJ, tiles: c.tiles, crossbars: c.crossbars };
 }
 
 function figuresFromJson(j: CostFiguresJson): CostFigures {
   return { params: j.params, memoryBits: j.memory_bits, areaMm2: j.area_mm2, latencyMs: j.latency_ms, energyUJ: j.energy_uJ, tiles: j.tiles, crossbars: j.crossbars };
+}
+
+/** Each budget under its file key; null where there is no limit. */
+export function budgetsJson(budgets: Budgets): BudgetsJson {
+  const out: BudgetsJson = {};
+  for (const b of BUDGETS) out[b.file] = finiteOrNull(budgets[b.key]);
+  return out;
 }
 
 function budgetsFromJson(j: BudgetsJson): Budgets {
@@ -326,9 +357,10 @@ function budgetsFromJson(j: BudgetsJson): Budgets {
   return out;
 }
 
-function spaceJson(s: SearchSpace): SpaceJson {
+export function spaceJson(s: SearchSpace): SpaceJson {
   return {
     ops: [...s.ops],
+    cell_type: s.cellType,
     require_direct_edge: s.requireDirectEdge,
     shared_cell: s.sharedCell,
     channels: { ...s.channels },
@@ -343,6 +375,7 @@ function spaceJson(s: SearchSpace): SpaceJson {
 function spaceFromJson(j: SpaceJson): SearchSpace {
   return {
     ops: j.ops,
+    cellType: j.cell_type,
     requireDirectEdge: j.require_direct_edge,
     sharedCell: j.shared_cell,
     channels: j.channels,
@@ -374,6 +407,7 @@ function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
       timings: doc.timings as SearchTimings | null,
       counts: doc.counts as SearchCounts | null,
       stopped: doc.stopped,
+      ...(doc.budgets_from ? { budgetsFrom: doc.budgets_from } : {}),
     },
   };
 }
@@ -394,8 +428,7 @@ export function inputsJson(inputs: StudioInputs): InputsJson {
 
 /** A run's settings as the file writes them (budgets and hardware under their file keys). */
 export function settingsJson(s: RunSettings): RunDocument['settings'] {
-  const budgets: BudgetsJson = {};
-  for (const b of BUDGETS) budgets[b.file] = finiteOrNull(s.budgets[b.key]);
+  const budgets = budgetsJson(s.budgets);
   return {
     strategy: s.strategy,
     samples: s.samples,
@@ -451,6 +484,7 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     timings: run.timings ? { ...run.timings } : null,
     counts: run.counts ? { ...run.counts } : null,
     stopped: run.stopped,
+    ...(run.budgetsFrom ? { budgets_from: run.budgetsFrom, note: budgetsNote(run.budgetsFrom) } : {}),
   };
 }
 
@@ -470,6 +504,42 @@ export function runDataFromSearch(run: SearchRun, inputs: StudioInputs | null = 
     timings: run.timings,
     counts: run.counts,
     stopped: run.stopped,
+    budgetsFrom: 'search',
+  };
+}
+
+/** A search as a page shows it: the results' columns with the search's scores, its trained candidates and tallies. */
+export interface ShownSearch {
+  /** the page's inputs (their budget knobs: those on screen) */
+  inputs: StudioInputs | null;
+  /** the search's settings (their budgets are replaced by the screen's) */
+  settings: SearchSettings;
+  candidates: CostedColumns;
+  trained: readonly TrainedRecord[];
+  timings: SearchTimings;
+  counts: Omit<SearchCounts, 'feasible'>;
+  stopped: boolean;
+}
+
+/**
+ * A search shown on a page as a run, judged by the budgets on screen now
+ * (`budgets`): every candidate's feasibility and violation, each trained
+ * candidate's feasibility by its measured costs, and the front.
+ */
+export function runDataFromScreen(shown: ShownSearch, budgets: Budgets): RunData {
+  const candidates = candidatesFromColumns(shown.candidates, budgets);
+  const trained = shown.trained.map((t) => ({ ...t, feasible: budgetViolation(t.measuredCosts, budgets) === 0 }));
+  return {
+    source: 'search',
+    inputs: shown.inputs,
+    settings: { ...shown.settings, budgets },
+    candidates,
+    trained,
+    front: trainedFront(trained, budgets),
+    timings: { ...shown.timings },
+    counts: { ...shown.counts, feasible: candidates.reduce((n, c) => n + (c.feasible ? 1 : 0), 0) },
+    stopped: shown.stopped,
+    budgetsFrom: 'export',
   };
 }
 
@@ -571,6 +641,7 @@ export function inputsFromSettings(s: RunSettings): { inputs: StudioInputs; prob
   set('samples', s.samples);
   set('seed', s.seed);
   set('ops', [...s.space.ops]);
+  set('cellType', s.space.cellType);
   set('requireDirectEdge', s.space.requireDirectEdge);
   set('sharedCell', s.space.sharedCell);
   set('channelsMin', s.space.channels.min);

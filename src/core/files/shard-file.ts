@@ -294,6 +294,7 @@ export function mergeShards(files: readonly ShardFile[]): MergeResult {
     timings: null,
     counts: null,
     stopped: false,
+    budgets_from: 'search',
   });
   // The run format's own reader judges the merged candidates (order, genomes, feasibility against the budgets).
   const scored = readRunDocument(doc([]));

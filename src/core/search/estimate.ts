@@ -113,6 +113,11 @@ export interface SearchEstimate {
   trained: number;
 }
 
+/** Scoring workers a search runs on `cores` logical cores: one core stays with the page, one worker trains; at most 4. */
+export function poolSize(cores: number | undefined): number {
+  return Math.max(1, Math.min(4, (cores ?? 2) - 1));
+}
+
 /** The estimated length of a search on a page with `scorers` scoring workers. */
 export function estimateSearch(work: SearchWork, scorers: number): SearchEstimate {
   const hw = compileHardware(work.hardware);

@@ -12,21 +12,27 @@
  *              infeasible of two infeasible ones wins; infeasible children are
  *              never scored.
  *
- * Pure compute: scoring and training are injected (`Evaluators`), so the same
- * code runs with tfjs in Node, behind a worker pool in the browser, and in
- * tests. Every stage streams events as it goes; the same settings and seed
- * give the same candidates, costs and (given a deterministic scorer) scores.
+ * Pure compute, with no notion of whose thread it runs on: the candidates
+ * come from a source (sources.ts: a costed stream in Node, or the set the
+ * studio's worker already costed), scoring and training are injected
+ * (`Evaluators`), so the same code runs with tfjs in Node, in the studio's
+ * worker behind a pool of training workers, and in tests. Every stage
+ * streams events as it goes; the same settings and seed give the same
+ * candidates, costs and (given a deterministic scorer) scores.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { Architecture } from '../arch/architecture.ts';
-import { formatGenome } from '../arch/genome.ts';
-import { CandidateStream, compileSpace, makeRng, type CompiledSpace, type SearchSpace } from '../arch/sampler.ts';
-import { compileHardware, createTotals, estimateArchitecture, type CompiledHardware, type CostTotals } from '../cost/estimator.ts';
+import { formatGenome, parseGenome } from '../arch/genome.ts';
+import { compileSpace, makeRng, type CompiledSpace, type SearchSpace } from '../arch/sampler.ts';
+import { compileHardware, createTotals, estimateArchitecture, type CompiledHardware } from '../cost/estimator.ts';
 import type { HardwareConfig } from '../cost/hardware.ts';
 import { budgetViolation } from '../feasibility.ts';
 import type { Budgets } from '../settings.ts';
 import { crowdingDistance, nonDominated, nonDominatedSort, type Direction } from './pareto.ts';
 import { mutate } from './mutate.ts';
+import { costFigures, StreamSource, type CandidateSource, type CostFigures, type SourcedCandidate } from './sources.ts';
+
+export type { CostFigures };
 
 export const STRATEGIES = ['neuronas', 'snasnet', 'random', 'evolution'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -43,16 +49,6 @@ export interface SearchSettings {
   topK: number;
   epochs: number;
   dataset: string;
-}
-
-export interface CostFigures {
-  params: number;
-  memoryBits: number;
-  areaMm2: number;
-  latencyMs: number;
-  energyUJ: number;
-  tiles: number;
-  crossbars: number;
 }
 
 export interface CandidateRecord {
@@ -103,36 +99,32 @@ export interface TrainProgress {
 
 export interface Evaluators {
   /**
-   * Scores the genomes; calls onScore once per genome (any order) and
-   * resolves when all are scored. Must stop promptly when `signal` aborts.
+   * Scores the genomes; calls onScore once per genome it scores (any order)
+   * and resolves when all are done. Must stop promptly when `signal` aborts.
+   * `wanted(i)`, when given, is asked just before genome i goes to a scorer:
+   * false skips it (no onScore for it).
    */
-  score(genomes: readonly string[], signal: AbortSignal, onScore: (i: number, score: number) => void): Promise<void>;
+  score(genomes: readonly string[], signal: AbortSignal, onScore: (i: number, score: number) => void, wanted?: (i: number) => boolean): Promise<void>;
   train(genome: string, epochs: number, signal: AbortSignal, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
+}
+
+export interface SearchOptions {
+  /** the candidates (default: a StreamSource of the settings' space, samples, seed and hardware) */
+  source?: CandidateSource;
   /**
-   * Called between chunks of costing; a page resolves it on the next
-   * macrotask so costing thousands of candidates never blocks its thread.
-   * With it, chunks are sized to take about COST_SLICE_MS each (without
-   * it, 1000 candidates at a time).
+   * The budgets in force now (default: the settings'). Strategies that reject
+   * before scoring (neuronas, evolution) drop a queued candidate these rule
+   * out just before it would be scored: a budget moved since it was costed.
    */
-  pause?(): Promise<void>;
-  /**
-   * Awaited before candidates go to the scorer. A page resolves it once its
-   * thread is idle, so that the scoring workers do not start their heavy
-   * work while it still lays out and paints what was just costed (on two
-   * cores they take the page's core: its frames were long tasks then).
-   */
-  settle?(): Promise<void>;
-  /**
-   * Asked just before a candidate is handed to the scorer: false drops it
-   * (a budget moved since it was costed). Default: every candidate is scored.
-   */
-  stillWanted?(index: number): boolean;
+  budgets?: () => Budgets;
 }
 
 export type Stage = 'cost' | 'score' | 'train';
 
 export type SearchEvent =
   | { type: 'costed'; records: CandidateRecord[] }
+  /** a feasible candidate not scored after all: the budgets in force when its turn came rule it out */
+  | { type: 'dropped'; index: number }
   | { type: 'scored'; index: number; score: number }
   | { type: 'stage'; stage: Stage; state: 'start' | 'end'; ms: number; count: number }
   | { type: 'selected'; indices: number[] }
@@ -164,6 +156,7 @@ export interface SearchCounts {
 
 export interface SearchRun {
   settings: SearchSettings;
+  /** the candidates the search examined, by index (dense from 0 when drawn from a stream) */
   candidates: CandidateRecord[];
   trained: TrainedRecord[];
   /** indices (into candidates) of the final front: trained and feasible, quantized accuracy against every cost */
@@ -185,22 +178,10 @@ export class SearchCancelled extends Error {
   }
 }
 
-function figures(t: CostTotals): CostFigures {
-  return { params: t.params, memoryBits: t.memoryBits, areaMm2: t.areaMm2, latencyMs: t.latencyMs, energyUJ: t.energyUJ, tiles: t.tiles, crossbars: t.crossbars };
-}
-
 const now = (): number => performance.now();
 
-/** Candidates costed per chunk where nothing waits on the thread (Node, a worker). */
+/** Candidates drawn per 'costed' event. */
 const COST_CHUNK = 1000;
-/**
- * Where the run pauses between chunks (a page's main thread): the time one
- * chunk aims to take, and the first chunk's size. Measured on a 2-core
- * machine, a chunk of 1000 took 20–45 ms of the page's thread (the first,
- * on cold code, the most): too long a task next to the page's rendering.
- */
-const COST_SLICE_MS = 8;
-const FIRST_SLICE = 50;
 
 /** Objectives of the final front: quantized accuracy up, every cost down. */
 export const FRONT_DIRECTIONS: readonly Direction[] = ['max', 'min', 'min', 'min', 'min'];
@@ -211,19 +192,27 @@ export function frontPoint(accuracy: number, c: CostFigures): number[] {
 class Run {
   readonly space: CompiledSpace;
   readonly hw: CompiledHardware;
+  /** the candidates examined, in the order they were */
   readonly candidates: CandidateRecord[] = [];
-  readonly archs: Architecture[] = [];
   readonly trained: TrainedRecord[] = [];
   readonly failures: TrainFailure[] = [];
   readonly timings: SearchTimings = { cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: 0 };
-  private readonly seen = new Set<string>();
-  private readonly totals = createTotals();
+  readonly dropped = new Set<number>();
+  private readonly byIndex = new Map<number, CandidateRecord>();
+  private readonly archs = new Map<number, Architecture>();
+  private readonly genomes = new Set<string>();
+  /** candidates drawn from the source so far: the next one drawn has this index */
+  private drawn = 0;
+  /** the next index of a candidate the search makes itself (the source draws all it will before any is made) */
+  private nextOwn = 0;
 
   constructor(
     readonly settings: SearchSettings,
     readonly evaluators: Evaluators,
     readonly emit: (e: SearchEvent) => void,
     readonly signal: AbortSignal,
+    readonly source: CandidateSource,
+    readonly budgets: () => Budgets,
   ) {
     this.space = compileSpace(settings.space);
     this.hw = compileHardware(settings.hardware);
@@ -233,73 +222,101 @@ class Run {
     if (this.signal.aborted) throw new SearchCancelled();
   }
 
-  /** Costs one architecture unless its genome was seen; returns its record or null. */
-  add(a: Architecture, genome = formatGenome(a)): CandidateRecord | null {
-    if (this.seen.has(genome)) return null;
-    this.seen.add(genome);
-    const costs = figures(estimateArchitecture(a, this.hw, this.totals));
-    const violation = budgetViolation(costs, this.settings.budgets);
-    const record: CandidateRecord = { index: this.candidates.length, genome, costs, feasible: violation === 0, violation, score: null };
+  /** A candidate's place in the order candidates were examined (for ties: it does not depend on the source). */
+  readonly examinedOrder: TieOrder = (r) => this.examined.get(r.index) ?? Infinity;
+  private readonly examined = new Map<number, number>();
+
+  record(index: number): CandidateRecord {
+    const r = this.byIndex.get(index);
+    if (!r) throw new RangeError(`candidate ${index} was never examined`);
+    return r;
+  }
+
+  /** The architecture of an examined candidate (parsed from its genome when the source gave none). */
+  arch(index: number): Architecture {
+    let a = this.archs.get(index);
+    if (!a) {
+      a = parseGenome(this.record(index).genome);
+      this.archs.set(index, a);
+    }
+    return a;
+  }
+
+  /** Examines a costed candidate at `index`: judges it against the run's budgets and records it. */
+  private add(index: number, c: SourcedCandidate): CandidateRecord {
+    const violation = budgetViolation(c.costs, this.settings.budgets);
+    const record: CandidateRecord = { index, genome: c.genome, costs: c.costs, feasible: violation === 0, violation, score: null };
     this.candidates.push(record);
-    this.archs.push(a);
+    this.byIndex.set(index, record);
+    this.examined.set(index, this.examined.size);
+    this.genomes.add(c.genome);
+    if (c.arch) this.archs.set(index, c.arch);
+    this.nextOwn = Math.max(this.nextOwn, index + 1, this.source.size);
     return record;
   }
 
-  /** Draws up to `count` further candidates from the stream and costs them, emitting them in chunks. */
-  async sampleAndCost(stream: CandidateStream, count: number): Promise<CandidateRecord[]> {
+  /** Draws up to `count` further candidates from the source, emitting them in chunks. */
+  draw(count: number): CandidateRecord[] {
     const out: CandidateRecord[] = [];
-    const sliced = this.evaluators.pause !== undefined;
-    // The stream yields the same candidates in the same order whatever the chunk sizes.
-    let size = sliced ? FIRST_SLICE : COST_CHUNK;
-    while (out.length < count && !stream.done) {
-      if (this.evaluators.pause) await this.evaluators.pause();
+    while (out.length < count && !this.source.done) {
       this.check();
       const t0 = now();
-      const { archs, genomes } = stream.next(Math.min(size, count - out.length));
-      const chunk: CandidateRecord[] = [];
-      for (let i = 0; i < archs.length; i++) {
-        const r = this.add(archs[i], genomes[i]);
-        if (r) chunk.push(r);
-      }
+      const chunk = this.source.next(Math.min(COST_CHUNK, count - out.length)).map((c) => this.add(this.drawn++, c));
       out.push(...chunk);
       this.timings.cost_ms += now() - t0;
       if (chunk.length) this.emit({ type: 'costed', records: chunk });
-      // Next chunk sized from this one's rate (its event included), within [FIRST_SLICE, COST_CHUNK].
-      if (sliced) size = Math.max(FIRST_SLICE, Math.min(COST_CHUNK, Math.round((size * COST_SLICE_MS) / Math.max(now() - t0, 0.5))));
     }
     return out;
   }
 
+  /**
+   * Examines architectures the search made (evolution's children): one seen
+   * before is skipped; one that is a candidate of the source is that
+   * candidate; any other is costed here and numbered after the source's.
+   */
   costList(archs: Architecture[]): CandidateRecord[] {
     const t0 = now();
     const out: CandidateRecord[] = [];
+    const totals = createTotals();
     for (const a of archs) {
-      const r = this.add(a);
-      if (r) out.push(r);
+      const genome = formatGenome(a);
+      if (this.genomes.has(genome)) continue;
+      const at = this.source.indexOf(genome);
+      const r = at >= 0 ? this.add(at, this.source.at(at)) : this.add(this.nextOwn, { genome, arch: a, costs: costFigures(estimateArchitecture(a, this.hw, totals)) });
+      out.push(r);
     }
     if (out.length) this.emit({ type: 'costed', records: out });
     this.timings.cost_ms += now() - t0;
     return out;
   }
 
+  /** Strategies that reject before scoring drop, when its turn comes, a candidate the budgets in force rule out. */
+  private get dropsOnBudgets(): boolean {
+    return this.settings.strategy === 'neuronas' || this.settings.strategy === 'evolution';
+  }
+
   async score(candidates: CandidateRecord[]): Promise<void> {
-    if (candidates.length > 0 && this.evaluators.settle) {
-      await this.evaluators.settle();
-      this.check();
-    }
-    const wanted = this.evaluators.stillWanted;
-    const records = wanted ? candidates.filter((r) => wanted(r.index)) : candidates;
-    if (records.length === 0) return;
+    if (candidates.length === 0) return;
     this.check();
+    const wanted = this.dropsOnBudgets
+      ? (i: number): boolean => {
+          const r = candidates[i];
+          if (budgetViolation(r.costs, this.budgets()) === 0) return true;
+          this.dropped.add(r.index);
+          this.emit({ type: 'dropped', index: r.index });
+          return false;
+        }
+      : undefined;
     const t0 = now();
     try {
       await this.evaluators.score(
-        records.map((r) => r.genome),
+        candidates.map((r) => r.genome),
         this.signal,
         (i, score) => {
-          records[i].score = score;
-          this.emit({ type: 'scored', index: records[i].index, score });
+          candidates[i].score = score;
+          this.emit({ type: 'scored', index: candidates[i].index, score });
         },
+        wanted,
       );
     } catch (e) {
       this.check();
@@ -317,7 +334,7 @@ class Run {
     this.emit({ type: 'stage', stage: 'train', state: 'start', ms: 0, count: indices.length });
     for (const index of indices) {
       this.check();
-      const c = this.candidates[index];
+      const c = this.record(index);
       let result: TrainResult;
       try {
         result = await this.evaluators.train(c.genome, this.settings.epochs, this.signal, (progress) => this.emit({ type: 'training', index, progress }));
@@ -329,7 +346,7 @@ class Run {
         this.emit({ type: 'train-failed', ...failure });
         continue;
       }
-      const record = trainedRecord(index, c.genome, this.archs[index], result, this.hw, this.settings.budgets);
+      const record = trainedRecord(index, c.genome, this.arch(index), result, this.hw, this.budgets());
       this.trained.push(record);
       this.emit({ type: 'trained', record });
     }
@@ -340,23 +357,12 @@ class Run {
   stage(stage: Stage, state: 'start' | 'end', count: number): void {
     this.emit({ type: 'stage', stage, state, ms: stage === 'cost' ? this.timings.cost_ms : this.timings.score_ms, count });
   }
-
-  front(): number[] {
-    return trainedFront(this.trained, this.settings.budgets);
-  }
-}
-
-/** The final front: the trained candidates within `budgets` (by their measured costs), not dominated in quantized accuracy against every cost. */
-export function trainedFront(trained: readonly TrainedRecord[], budgets: Budgets): number[] {
-  const ok = trained.filter((t) => budgetViolation(t.measuredCosts, budgets) === 0);
-  const points = ok.map((t) => frontPoint(t.result.accuracyQuantized, t.measuredCosts));
-  return nonDominated(points, FRONT_DIRECTIONS).map((i) => ok[i].index);
 }
 
 /** A trained candidate's record: its costs re-estimated with the measured spike rates, judged against `budgets`. */
 export function trainedRecord(index: number, genome: string, arch: Architecture, result: TrainResult, hw: CompiledHardware, budgets: Budgets): TrainedRecord {
   const rates = Float64Array.from(result.spikeRates);
-  const measuredCosts = figures(estimateArchitecture(arch, hw, createTotals(), rates.length ? rates : undefined));
+  const measuredCosts = costFigures(estimateArchitecture(arch, hw, createTotals(), rates.length ? rates : undefined));
   return { index, genome, result, measuredCosts, feasible: budgetViolation(measuredCosts, budgets) === 0 };
 }
 
@@ -395,18 +401,29 @@ export function selectForTraining(settings: Pick<SearchSettings, 'strategy' | 's
   }
 }
 
-/** The best k by score: highest score first, earlier sample on ties. */
-export function topByScore(records: readonly CandidateRecord[], k: number): CandidateRecord[] {
+/** The final front: the trained candidates within `budgets` (by their measured costs), not dominated in quantized accuracy against every cost. */
+export function trainedFront(trained: readonly TrainedRecord[], budgets: Budgets): number[] {
+  const ok = trained.filter((t) => budgetViolation(t.measuredCosts, budgets) === 0);
+  const points = ok.map((t) => frontPoint(t.result.accuracyQuantized, t.measuredCosts));
+  return nonDominated(points, FRONT_DIRECTIONS).map((i) => ok[i].index);
+}
+
+/** Which of two candidates comes first on a tie: by default the earlier index. */
+export type TieOrder = (r: CandidateRecord) => number;
+const byIndex: TieOrder = (r) => r.index;
+
+/** The best k by score: highest score first, earlier (by `order`) on ties. */
+export function topByScore(records: readonly CandidateRecord[], k: number, order: TieOrder = byIndex): CandidateRecord[] {
   return records
     .filter((r) => r.score !== null && !Number.isNaN(r.score))
-    .sort((a, b) => (b.score as number) - (a.score as number) || a.index - b.index)
+    .sort((a, b) => (b.score as number) - (a.score as number) || order(a) - order(b))
     .slice(0, k);
 }
 
 async function runNeuronas(run: Run): Promise<void> {
   const s = run.settings;
   run.stage('cost', 'start', 0);
-  const all = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
+  const all = run.draw(s.samples);
   run.stage('cost', 'end', all.length);
   const feasible = all.filter((r) => r.feasible);
   run.stage('score', 'start', feasible.length);
@@ -420,7 +437,7 @@ async function runSnasnet(run: Run): Promise<void> {
   run.stage('cost', 'start', 0);
   // Costs are computed here only so the run can report them; SNASNet's method
   // does not look at them until every candidate is scored.
-  const all = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
+  const all = run.draw(s.samples);
   run.stage('cost', 'end', all.length);
   run.stage('score', 'start', all.length);
   await run.score(all);
@@ -431,7 +448,7 @@ async function runSnasnet(run: Run): Promise<void> {
 async function runRandom(run: Run): Promise<void> {
   const s = run.settings;
   run.stage('cost', 'start', 0);
-  const all = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), s.samples);
+  const all = run.draw(s.samples);
   run.stage('cost', 'end', all.length);
   await run.train(selectForTraining(s, all));
 }
@@ -446,16 +463,16 @@ const EVOLUTION_DIRECTIONS: readonly Direction[] = ['max', 'min', 'min'];
  * non-dominated rank then crowding (larger first), then infeasible ones by
  * violation (smaller first).
  */
-function survivors(pop: CandidateRecord[], size: number): CandidateRecord[] {
+function survivors(pop: CandidateRecord[], size: number, order: TieOrder): CandidateRecord[] {
   const feasible = pop.filter((r) => r.feasible && r.score !== null);
-  const infeasible = pop.filter((r) => !(r.feasible && r.score !== null)).sort((a, b) => a.violation - b.violation || a.index - b.index);
+  const infeasible = pop.filter((r) => !(r.feasible && r.score !== null)).sort((a, b) => a.violation - b.violation || order(a) - order(b));
   const points = feasible.map((r) => [r.score as number, r.costs.areaMm2, r.costs.energyUJ]);
   const out: CandidateRecord[] = [];
   for (const front of nonDominatedSort(points, EVOLUTION_DIRECTIONS)) {
     if (out.length >= size) break;
     const crowd = crowdingDistance(points, front, EVOLUTION_DIRECTIONS);
-    const order = front.map((_, i) => i).sort((a, b) => crowd[b] - crowd[a] || feasible[front[a]].index - feasible[front[b]].index);
-    for (const i of order) out.push(feasible[front[i]]);
+    const ranked = front.map((_, i) => i).sort((a, b) => crowd[b] - crowd[a] || order(feasible[front[a]]) - order(feasible[front[b]]));
+    for (const i of ranked) out.push(feasible[front[i]]);
   }
   out.push(...infeasible);
   return out.slice(0, size);
@@ -474,10 +491,13 @@ async function runEvolution(run: Run): Promise<void> {
   const popSize = Math.max(4, Math.min(64, Math.floor(s.samples / 8)));
   run.stage('cost', 'start', 0);
   // The initial population is the first candidates every other strategy sees.
-  let pop = await run.sampleAndCost(new CandidateStream(run.space, s.samples, s.seed), Math.min(popSize, s.samples));
+  let pop = run.draw(Math.min(popSize, s.samples));
   run.stage('score', 'start', 0);
   await run.score(pop.filter((r) => r.feasible));
-  pop = survivors(pop, popSize);
+  // Ties go by the order candidates were examined, not by index: a child that is a candidate of a precomputed set
+  // takes that candidate's index, and the search must not depend on where its source numbers it.
+  const order = run.examinedOrder;
+  pop = survivors(pop, popSize, order);
   let stalls = 0;
   while (run.candidates.length < s.samples && stalls < 20) {
     run.check();
@@ -485,16 +505,16 @@ async function runEvolution(run: Run): Promise<void> {
     const children: Architecture[] = [];
     for (let i = 0; i < want * 4 && children.length < want; i++) {
       const parent = tournament(rng, pop);
-      children.push(mutate(rng, run.space, run.archs[parent.index]));
+      children.push(mutate(rng, run.space, run.arch(parent.index)));
     }
     const costed = run.costList(children);
     stalls = costed.length === 0 ? stalls + 1 : 0;
     await run.score(costed.filter((r) => r.feasible));
-    pop = survivors([...pop, ...costed], popSize);
+    pop = survivors([...pop, ...costed], popSize, order);
   }
   run.stage('cost', 'end', run.candidates.length);
   run.stage('score', 'end', run.candidates.filter((r) => r.score !== null).length);
-  await run.train(topByScore(run.candidates.filter((r) => r.feasible), s.topK).map((r) => r.index));
+  await run.train(topByScore(run.candidates.filter((r) => r.feasible), s.topK, order).map((r) => r.index));
 }
 
 const RUNNERS: Record<Strategy, (run: Run) => Promise<void>> = {
@@ -509,9 +529,16 @@ const RUNNERS: Record<Strategy, (run: Run) => Promise<void>> = {
  * SearchCancelled after every event for finished work has been emitted; its
  * `partial` is the run of what had finished, marked stopped).
  */
-export async function runSearch(settings: SearchSettings, evaluators: Evaluators, emit: (e: SearchEvent) => void = () => {}, signal: AbortSignal = new AbortController().signal): Promise<SearchRun> {
+export async function runSearch(
+  settings: SearchSettings,
+  evaluators: Evaluators,
+  emit: (e: SearchEvent) => void = () => {},
+  signal: AbortSignal = new AbortController().signal,
+  options: SearchOptions = {},
+): Promise<SearchRun> {
   const t0 = now();
-  const run = new Run(settings, evaluators, emit, signal);
+  const source = options.source ?? new StreamSource(settings.space, settings.samples, settings.seed, compileHardware(settings.hardware));
+  const run = new Run(settings, evaluators, emit, signal, source, options.budgets ?? (() => settings.budgets));
   try {
     await RUNNERS[settings.strategy](run);
   } catch (e) {
@@ -526,19 +553,20 @@ export async function runSearch(settings: SearchSettings, evaluators: Evaluators
 }
 
 function summarize(run: Run, stopped: boolean): SearchRun {
-  const scored = run.candidates.filter((r) => r.score !== null).length;
-  const feasible = run.candidates.filter((r) => r.feasible).length;
+  const candidates = [...run.candidates].sort((a, b) => a.index - b.index);
+  const scored = candidates.filter((r) => r.score !== null).length;
+  const feasible = candidates.filter((r) => r.feasible).length;
   return {
     settings: run.settings,
-    candidates: run.candidates,
+    candidates,
     trained: run.trained,
-    front: run.front(),
+    front: trainedFront(run.trained, run.budgets()),
     failures: run.failures,
     timings: run.timings,
     counts: {
-      sampled: run.candidates.length,
+      sampled: candidates.length,
       feasible,
-      rejected_before_scoring: run.candidates.filter((r) => !r.feasible && r.score === null).length,
+      rejected_before_scoring: candidates.filter((r) => (!r.feasible || run.dropped.has(r.index)) && r.score === null).length,
       scored,
       trained: run.trained.length,
     },

@@ -22,15 +22,15 @@
  * before, so its candidates are not known before it runs.
  */
 import type { Architecture } from '../arch/architecture.ts';
-import { CandidateStream } from '../arch/sampler.ts';
 import { parseGenome } from '../arch/genome.ts';
-import { compileHardware, createTotals, estimateArchitecture } from '../cost/estimator.ts';
+import { compileHardware } from '../cost/estimator.ts';
+import { StreamSource } from './sources.ts';
 import { budgetViolation } from '../feasibility.ts';
 import { candidateJson, settingsJson, trainedJson, type RunData } from '../files/run.ts';
 import { shardLine, type EvaluationJson, type ShardFile, type ShardHeader, type ShardRecord, type ShardSpec, SHARD_FORMAT, SHARD_FORMAT_VERSION } from '../files/shard-file.ts';
 import { STUDIO_VERSION } from '../files/document.ts';
 import { imageWork, scoreMs, trainMs, trainingImages, type SearchWork } from './estimate.ts';
-import { selectForTraining, trainedRecord, type CandidateRecord, type CostFigures, type Evaluators, type SearchSettings, type SearchTimings, SearchCancelled } from './pipeline.ts';
+import { selectForTraining, trainedRecord, type CandidateRecord, type Evaluators, type SearchSettings, type SearchTimings, SearchCancelled } from './pipeline.ts';
 
 export class ShardingError extends Error {
   override name = 'ShardingError';
@@ -91,9 +91,11 @@ function scores(strategy: SearchSettings['strategy'], c: CandidateRecord): boole
   return strategy === 'snasnet' || (strategy === 'neuronas' && c.feasible);
 }
 
+export const EVOLUTION_NOT_SHARDED =
+  'evolution cannot be sharded: each generation is bred from the scores of the one before, so no shard knows its candidates before the others have run. Shard neuronas, snasnet or random, or run evolution on one machine';
+
 function refuseEvolution(settings: Pick<SearchSettings, 'strategy'>): void {
-  if (settings.strategy === 'evolution')
-    throw new ShardingError('evolution cannot be sharded: each generation is bred from the scores of the one before, so no shard knows its candidates before the others have run. Shard neuronas, snasnet or random, or run evolution on one machine');
+  if (settings.strategy === 'evolution') throw new ShardingError(EVOLUTION_NOT_SHARDED);
 }
 
 export interface SearchShardPlan {
@@ -109,15 +111,13 @@ export interface SearchShardPlan {
 /** Samples and costs the whole search and splits it (see the file's comment). */
 export function planSearchShards(work: SearchWork, count: number): SearchShardPlan {
   refuseEvolution(work);
-  const stream = new CandidateStream(work.space, work.samples, work.seed);
-  const { archs, genomes } = stream.next(stream.target);
-  const hw = compileHardware(work.hardware);
-  const totals = createTotals();
-  const candidates = archs.map((a, index): CandidateRecord => {
-    const t = estimateArchitecture(a, hw, totals);
-    const costs: CostFigures = { params: t.params, memoryBits: t.memoryBits, areaMm2: t.areaMm2, latencyMs: t.latencyMs, energyUJ: t.energyUJ, tiles: t.tiles, crossbars: t.crossbars };
+  // The candidates of the one-machine search: the same source runSearch draws from in Node.
+  const source = new StreamSource(work.space, work.samples, work.seed, compileHardware(work.hardware));
+  const drawn = source.next(work.samples);
+  const archs = drawn.map((c) => c.arch!);
+  const candidates = drawn.map(({ genome, costs }, index): CandidateRecord => {
     const violation = budgetViolation(costs, work.budgets);
-    return { index, genome: genomes[index], costs, feasible: violation === 0, violation, score: null };
+    return { index, genome, costs, feasible: violation === 0, violation, score: null };
   });
   const scored = candidates.map((c) => scores(work.strategy, c));
   const toScore = candidates.filter((_, i) => scored[i]).map((c) => c.index);

@@ -27,10 +27,19 @@ export interface CostingController {
 
 type JobInput = Omit<CostingRequest, 'jobId'>;
 
-function jobInput(s: StudioState): JobInput | null {
+function jobInput(s: Pick<StudioState, 'params' | 'hwEdits'>): JobInput | null {
   const hw = studioHardware(s.params, s.hwEdits);
   if (hw.error) return null; // the hardware panel shows the field's problem
   return { space: searchSpaceFromParams(s.params), samples: s.params.samples, seed: s.params.seed, hardware: hw.config };
+}
+
+/**
+ * What the page's candidates depend on (search space, samples, seed, hardware), as one string: equal keys, the same
+ * sampled and costed set. 'invalid' while the hardware settings are.
+ */
+export function candidatesKey(s: Pick<StudioState, 'params' | 'hwEdits'>): string {
+  const input = jobInput(s);
+  return input ? JSON.stringify(input) : 'invalid';
 }
 
 let resultsVersion = 0;
@@ -47,7 +56,7 @@ export function startCostingController(store: StudioStore, client: CostingRunner
 
   client.onCrash = (message) => store.getState().setJob({ phase: 'error', error: message });
 
-  function launch(input: JobInput): void {
+  function launch(input: JobInput, key: string): void {
     const ac = new AbortController();
     current = ac;
     const t0 = performance.now();
@@ -70,6 +79,7 @@ export function startCostingController(store: StudioStore, client: CostingRunner
           complete: false,
           version: 0,
           origin: COSTING_ORIGIN,
+          key,
         };
         store.getState().setJob({ jobId: chunk.jobId, target: chunk.target });
       }
@@ -84,7 +94,7 @@ export function startCostingController(store: StudioStore, client: CostingRunner
         if (ac.signal.aborted) return;
         if (frame !== 0) cancelAnimationFrame(frame);
         const wallMs = performance.now() - t0;
-        const final: Results = acc ?? { ...store.getState().results, jobId: result.jobId, count: 0, target: 0, columns: allocateColumns(0), genomes: [], origin: COSTING_ORIGIN };
+        const final: Results = acc ?? { ...store.getState().results, jobId: result.jobId, count: 0, target: 0, columns: allocateColumns(0), genomes: [], origin: COSTING_ORIGIN, key };
         final.count = result.count;
         final.complete = true;
         store.getState().setResults({ ...final, version: ++resultsVersion });
@@ -104,7 +114,7 @@ export function startCostingController(store: StudioStore, client: CostingRunner
 
   function schedule(immediate: boolean): void {
     const input = jobInput(store.getState());
-    const key = input ? JSON.stringify(input) : 'invalid';
+    const key = candidatesKey(store.getState());
     if (key === lastKey && !immediate) return;
     lastKey = key;
     current?.abort();
@@ -116,11 +126,11 @@ export function startCostingController(store: StudioStore, client: CostingRunner
       return;
     }
     store.getState().setJob({ phase: 'waiting' });
-    if (immediate) launch(input);
+    if (immediate) launch(input, key);
     else
       timer = setTimeout(() => {
         timer = null;
-        launch(input);
+        launch(input, key);
       }, debounceMs);
   }
 
@@ -148,8 +158,7 @@ export function startCostingController(store: StudioStore, client: CostingRunner
         adopting = false;
       }
       const s = store.getState();
-      const input = jobInput(s);
-      lastKey = input ? JSON.stringify(input) : 'invalid';
+      lastKey = candidatesKey(s);
       lastParams = s.params;
       lastEdits = s.hwEdits;
     },

@@ -4,7 +4,9 @@
  * measured once it exists).
  */
 import { formatCompact, formatCount } from '../../core/metrics.ts';
+import { FilePickButton } from '../exchange/FilePickButton.tsx';
 import type { TrainingView } from '../../core/files/architecture.ts';
+import { pytorchExportProblem } from '../../core/export/pytorch.ts';
 import { CellGraph } from './CellGraph.tsx';
 import { CostCharts } from './CostCharts.tsx';
 import { CrossbarMap } from './CrossbarMap.tsx';
@@ -33,6 +35,25 @@ export interface ArchitectureDetailProps {
   /** id for the heading, so a dialog can be labelled by it */
   headingId: string;
   onExportJson(): void;
+  /** downloads the PyTorch package (a zip); absent where the page offers no such export */
+  onExportPytorch?: () => void;
+  /** reads a weights file trained in PyTorch (the exported train.py's); absent where the page offers no import */
+  onImportWeights?: (file: File) => void;
+  /** what the imported weights measured; the report is then costed with their spike rates */
+  imported?: ImportedWeightsView | null;
+  /** why the last import failed */
+  importError?: string | null;
+}
+
+/** Weights trained outside the studio, as the detail shows them. */
+export interface ImportedWeightsView {
+  fileName: string;
+  /** who trained them, from the file */
+  source: string;
+  /** input spike rate of each layer, layer-list order */
+  spikeRates: readonly number[];
+  /** energy per inference at rate 1 (no measurement), for comparison */
+  energyAtRate1UJ: number;
 }
 
 function Kpi({ label, value, unit, help, testId }: { label: string; value: string; unit?: string; help: string; testId?: string }) {
@@ -47,8 +68,9 @@ function Kpi({ label, value, unit, help, testId }: { label: string; value: strin
   );
 }
 
-export function ArchitectureDetail({ model, training, candidate, headingId, onExportJson }: ArchitectureDetailProps) {
+export function ArchitectureDetail({ model, training, candidate, headingId, onExportJson, onExportPytorch, onImportWeights, imported, importError }: ArchitectureDetailProps) {
   const { report, arch } = model;
+  const pytorchProblem = onExportPytorch ? pytorchExportProblem(arch) : null;
   const k = report.kpis;
   return (
     <article className="arch-detail" data-testid="arch-detail" data-genome={model.genome}>
@@ -60,6 +82,30 @@ export function ArchitectureDetail({ model, training, candidate, headingId, onEx
         <button type="button" onClick={onExportJson} data-testid="export-architecture">
           Export as JSON
         </button>
+        {onExportPytorch ? (
+          <button
+            type="button"
+            onClick={onExportPytorch}
+            disabled={pytorchProblem !== null}
+            data-testid="export-pytorch"
+            title={
+              pytorchProblem ??
+              "A zip with model.py (this exact network in plain PyTorch: cells, batch norms, the studio's LIF neuron and surrogate gradient), train.py (SNASNet's recipe) and a README. The browser's training keeps no weights; `neuronas train --save-weights` and `neuronas export --weights` ship them."
+            }
+          >
+            Export as PyTorch
+          </button>
+        ) : null}
+        {onImportWeights ? (
+          <FilePickButton
+            label="Import PyTorch weights…"
+            accept=".safetensors"
+            inputLabel="Weights file to import"
+            testId="import-weights-input"
+            title="Load weights trained in PyTorch (the exported train.py saves them as .safetensors): the detail shows their measured spike rates and re-costs energy with them."
+            onFile={onImportWeights}
+          />
+        ) : null}
       </header>
       {candidate ? (
         <p className={candidate.feasible ? 'verdict ok' : 'verdict bad'}>
@@ -93,9 +139,21 @@ export function ArchitectureDetail({ model, training, candidate, headingId, onEx
         </div>
       </section>
 
+      {importError ? (
+        <p className="field-error" role="alert" data-testid="import-weights-error">
+          {importError}
+        </p>
+      ) : null}
+      {imported ? (
+        <p className="panel-note" data-testid="imported-weights" data-energy-uj={k.energy_per_inference_uJ} data-energy-rate1-uj={imported.energyAtRate1UJ}>
+          Weights from <code>{imported.fileName}</code> ({imported.source}): energy re-costed with their measured spike rates,{' '}
+          <strong data-testid="imported-energy">{formatCompact(k.energy_per_inference_uJ)} µJ</strong> per inference instead of {formatCompact(imported.energyAtRate1UJ)} µJ at rate 1.
+        </p>
+      ) : null}
+
       <section aria-labelledby={`${headingId}-layers`}>
         <h3 id={`${headingId}-layers`}>Layers</h3>
-        <LayerTable report={report} spikeRates={training?.spikeRates ?? null} />
+        <LayerTable report={report} spikeRates={imported?.spikeRates ?? training?.spikeRates ?? null} />
       </section>
 
       <section aria-labelledby={`${headingId}-map`}>

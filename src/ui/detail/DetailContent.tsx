@@ -3,11 +3,14 @@
  * which the page does not need until a point is opened): builds the model
  * from the genome and renders the pure detail component.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { architectureDocument, type TrainingView } from '../../core/files/architecture.ts';
 import type { HardwareConfig } from '../../core/cost/hardware.ts';
-import { downloadText, safeFileName } from '../exchange/download.ts';
-import { ArchitectureDetail, type CandidateVerdict } from './ArchitectureDetail.tsx';
+import { downloadBytes, downloadText, safeFileName } from '../exchange/download.ts';
+import { pytorchExportName, pytorchZip } from '../../core/export/pytorch-zip.ts';
+import { STUDIO_VERSION } from '../../core/files/document.ts';
+import { ArchitectureDetail, type CandidateVerdict, type ImportedWeightsView } from './ArchitectureDetail.tsx';
+import { readImportedWeights } from './imported-weights.ts';
 import { buildDetailModel } from './detail-model.ts';
 
 export interface DetailContentProps {
@@ -19,7 +22,12 @@ export interface DetailContentProps {
 }
 
 export default function DetailContent({ genome, hardware, training, candidate, headingId }: DetailContentProps) {
-  const built = useMemo(() => (hardware ? buildDetailModel(genome, hardware, training) : null), [genome, hardware, training]);
+  const [imported, setImported] = useState<(Omit<ImportedWeightsView, 'energyAtRate1UJ'> & { genome: string }) | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  // Imported rates belong to one genome: another candidate opened in the same drawer does not inherit them.
+  const importedHere = imported?.genome === genome ? imported : null;
+  const built = useMemo(() => (hardware ? buildDetailModel(genome, hardware, training, importedHere?.spikeRates ?? null) : null), [genome, hardware, training, importedHere]);
+  const atRate1 = useMemo(() => (hardware && importedHere ? buildDetailModel(genome, hardware, null) : null), [genome, hardware, importedHere]);
   if (built === null || !built.ok) {
     return (
       <p className="field-error" role="alert">
@@ -34,5 +42,30 @@ export default function DetailContent({ genome, hardware, training, candidate, h
     const doc = architectureDocument(genome, hardware, training);
     downloadText(`neuronas-architecture-${safeFileName(genome)}.json`, JSON.stringify(doc, null, 1), 'application/json');
   };
-  return <ArchitectureDetail model={built.model} training={training} candidate={candidate} headingId={headingId} onExportJson={exportJson} />;
+  const exportPytorch = () => {
+    downloadBytes(`${pytorchExportName(genome)}.zip`, pytorchZip(genome, { studioVersion: STUDIO_VERSION }), 'application/zip');
+  };
+  const importWeights = (file: File) => {
+    readImportedWeights(file, genome).then(
+      (view) => {
+        setImported({ ...view, genome });
+        setImportError(null);
+      },
+      (e: unknown) => setImportError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+  const importedView: ImportedWeightsView | null = importedHere && atRate1?.ok ? { ...importedHere, energyAtRate1UJ: atRate1.model.report.kpis.energy_per_inference_uJ } : null;
+  return (
+    <ArchitectureDetail
+      model={built.model}
+      training={training}
+      candidate={candidate}
+      headingId={headingId}
+      onExportJson={exportJson}
+      onExportPytorch={exportPytorch}
+      onImportWeights={importWeights}
+      imported={importedView}
+      importError={importError}
+    />
+  );
 }

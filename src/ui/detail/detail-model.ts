@@ -23,11 +23,12 @@ export interface DetailModel {
 
 export type DetailResult = { ok: true; model: DetailModel } | { ok: false; error: string };
 
-export function buildDetailModel(genome: string, hardware: HardwareConfig, training: TrainingView | null = null): DetailResult {
+/** `measuredRates` (e.g. from imported PyTorch weights) win over the training's spike rates. */
+export function buildDetailModel(genome: string, hardware: HardwareConfig, training: TrainingView | null = null, measuredRates: readonly number[] | null = null): DetailResult {
   try {
     const arch = parseGenome(genome);
     const layers = layerList(arch);
-    const { rates, note } = usableSpikeRates(training?.spikeRates, layers.length);
+    const { rates, note } = usableSpikeRates(measuredRates ?? training?.spikeRates, layers.length);
     const report = buildArchitectureReport(arch, hardware, { inputRates: rates, notes: note ? [note] : [] });
     const c1 = describeCell(arch.cells[0]);
     const c2 = describeCell(arch.cells[1]);

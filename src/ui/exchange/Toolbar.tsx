@@ -1,7 +1,8 @@
 /** The header's actions: copy the share link, export (candidates CSV, run JSON), import a run. */
 import { useEffect, useId, useRef, useState } from 'react';
-import { useActions } from '../actions.ts';
+import { useActions } from './actions-context.ts';
 import { useStudio } from '../state/store.ts';
+import { FilePickButton } from './FilePickButton.tsx';
 import './exchange.css';
 
 export function CopyLinkButton() {
@@ -50,8 +51,18 @@ export function ExportMenu() {
   const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const menuId = useId();
   const items: MenuItem[] = [
-    { label: 'Candidates as CSV', hint: 'the table of every candidate with its costs and feasibility', testId: 'export-csv', run: actions.exportCandidatesCsv },
-    { label: 'Run as JSON', hint: imported ? 'the imported run, as it was read' : 'settings and every costed candidate; import it to show it again', testId: 'export-run', run: actions.exportRunJson },
+    {
+      label: 'Candidates as CSV',
+      hint: imported ? 'the table of the imported run, as it was read' : 'every candidate with its costs, and its feasibility under the budgets on screen now',
+      testId: 'export-csv',
+      run: actions.exportCandidatesCsv,
+    },
+    {
+      label: 'Run as JSON',
+      hint: imported ? 'the imported run, as it was read' : 'settings and every candidate (a search’s scores and training too), judged by the budgets on screen now; import it to show it again',
+      testId: 'export-run',
+      run: actions.exportRunJson,
+    },
   ];
   const close = (refocus: boolean) => {
     setOpen(false);
@@ -128,25 +139,17 @@ export function ExportMenu() {
 
 export function ImportRunButton() {
   const actions = useActions();
-  const inputRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   return (
     <span className="toolbar-item">
-      <button type="button" onClick={() => inputRef.current?.click()} disabled={busy} title="Show a run saved with Export › Run as JSON again, without re-running it">
-        {busy ? 'Reading…' : 'Import run…'}
-      </button>
-      <input
-        ref={inputRef}
-        type="file"
+      <FilePickButton
+        label={busy ? 'Reading…' : 'Import run…'}
         accept=".json,application/json"
-        className="visually-hidden"
-        tabIndex={-1}
-        aria-label="Run file to import"
-        data-testid="import-run-input"
-        onChange={async (e) => {
-          const file = e.currentTarget.files?.[0];
-          e.currentTarget.value = '';
-          if (!file) return;
+        inputLabel="Run file to import"
+        testId="import-run-input"
+        title="Show a run saved with Export › Run as JSON again, without re-running it"
+        disabled={busy}
+        onFile={async (file) => {
           setBusy(true);
           try {
             await actions.importRunFile(file);

@@ -64,6 +64,7 @@ export async function currentRun(s: StudioState): Promise<RunData | null> {
     timings: null,
     counts: null,
     stopped: false,
+    budgetsFrom: 'export',
   };
 }
 
@@ -86,6 +87,7 @@ export async function resultsFromRun(run: RunData, fileName: string, warnings: s
     complete: true,
     version,
     origin: { kind: 'import', fileName, run, warnings },
+    key: '',
   };
 }
 

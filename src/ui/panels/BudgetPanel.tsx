@@ -9,6 +9,7 @@ import { useStudio } from '../state/store.ts';
 import { ParamControl } from '../controls/ParamControl.tsx';
 import { ScenarioPicker } from './ScenarioPicker.tsx';
 import './panels.css';
+import { Explainer } from '../explain/Explainer.tsx';
 
 const fmt = formatCount;
 
@@ -32,6 +33,8 @@ export function BudgetPanel() {
           }
         />
       ))}
+      {/* After the sliders, so they stay in view on a small screen. */}
+      <Explainer id="budgets" />
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { CostScatter, brokenBudgets } from '../plot/CostScatter.tsx';
 import { usePointColors } from '../theme.ts';
 import { SelectedArchitecture } from '../detail/SelectedArchitecture.tsx';
 import './panels.css';
+import { Explainer } from '../explain/Explainer.tsx';
 
 export function PlotPanel() {
   const results = useStudio((s) => s.results);
@@ -60,6 +61,7 @@ export function PlotPanel() {
         hover a point for its genome and costs, click it (or focus the chart and use the arrow keys and Enter) for its architecture, crossbar mapping and
         cost breakdown.
       </p>
+      <Explainer id="points" />
       {costed.map((c) => (
         <ReferenceVerdict key={c.reference.id} costed={c} budgets={budgets} />
       ))}

@@ -87,11 +87,22 @@ export function SearchProgress() {
   const error = useSearch((s) => s.error);
   const crash = useSearch((s) => s.crash);
   const startedBy = useSearch((s) => s.startedBy);
+  const notice = useSearch((s) => s.notice);
   const now = useNow(phase === 'running');
   if (!model) {
     return (
       <div className="search-status" data-testid="search-status" data-phase={phase}>
-        {error ? <div className="error-banner" role="alert">{error}</div> : <p className="panel-note">No search yet: Start samples, costs, scores and trains.</p>}
+        {error ? (
+          <div className="error-banner" role="alert">
+            {error}
+          </div>
+        ) : notice ? (
+          <p className="panel-note" role="status" data-testid="search-notice">
+            {notice}
+          </p>
+        ) : (
+          <p className="panel-note">No search yet: Start scores and trains the candidates shown.</p>
+        )}
       </div>
     );
   }

@@ -3,10 +3,11 @@
  * the feasible or the front, each row's state (costed, scored, queued,
  * training with its epoch, done, failed); a click (or Enter) opens the
  * detail. Windowed: only the rows in view are in the DOM, so 20k rows stay
- * fast. A pure component: the model and masks come in through props.
+ * fast. A pure component: the model, the results' columns and genomes and
+ * the masks come in through props.
  */
 import { memo, useMemo, useState } from 'react';
-import { formatCompact } from '../../core/metrics.ts';
+import { formatCompact, type Columns } from '../../core/metrics.ts';
 import { ROW, ROW_STATES, type SearchModel } from './model.ts';
 import './search.css';
 
@@ -30,8 +31,13 @@ const VIEW_H = 360;
 
 export interface CandidateTableProps {
   model: SearchModel;
+  /** the results' cost columns and genomes (rows [0, model.count)) */
+  columns: Columns;
+  genomes: readonly string[];
   version: number;
   mask: Uint8Array;
+  /** bumps when the mask's contents change (its array is reused) */
+  maskVersion: number;
   /** 1 for candidates on the current front (by candidate index) */
   front: Uint8Array;
   onSelect?(index: number): void;
@@ -44,13 +50,13 @@ export function rowStateText(m: SearchModel, i: number): string {
 }
 
 /** The row's tooltip: its genome, and why it could not be trained when it failed. */
-function rowTitle(m: SearchModel, i: number): string {
-  if (m.state[i] !== ROW.failed) return m.genomes[i];
+function rowTitle(m: SearchModel, genome: string, i: number): string {
+  if (m.state[i] !== ROW.failed) return genome;
   const failure = m.failures.find((f) => f.index === i);
-  return failure ? `${m.genomes[i]} could not be trained: ${failure.message}` : m.genomes[i];
+  return failure ? `${genome} could not be trained: ${failure.message}` : genome;
 }
 
-export const CandidateTable = memo(function CandidateTable({ model: m, version, mask, front, onSelect }: CandidateTableProps) {
+export const CandidateTable = memo(function CandidateTable({ model: m, columns, genomes, version, mask, maskVersion, front, onSelect }: CandidateTableProps) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
   const [filter, setFilter] = useState<TableFilter>('all');
   const [top, setTop] = useState(0);
@@ -75,7 +81,7 @@ export const CandidateTable = memo(function CandidateTable({ model: m, version, 
         case 'accuracy':
           return m.trained.get(i)?.result.accuracyQuantized ?? NaN;
         default:
-          return m.columns[sort.key][i];
+          return columns[sort.key][i];
       }
     };
     const keys = new Float64Array(m.count);
@@ -90,7 +96,7 @@ export const CandidateTable = memo(function CandidateTable({ model: m, version, 
       return (x - y) * dir || a - b;
     });
     return idx;
-  }, [m, version, mask, front, filter, sort]);
+  }, [m, columns, version, mask, maskVersion, front, filter, sort]);
   const first = Math.max(0, Math.floor(top / ROW_H) - 4);
   const last = Math.min(order.length, Math.ceil((top + VIEW_H) / ROW_H) + 4);
   const rows = [];
@@ -112,7 +118,7 @@ export const CandidateTable = memo(function CandidateTable({ model: m, version, 
         onKeyDown={(e) => {
           if (e.key === 'Enter') onSelect?.(i);
         }}
-        title={rowTitle(m, i)}
+        title={rowTitle(m, genomes[i], i)}
       >
         <span role="cell">{i + 1}</span>
         <span role="cell" className={`state state-${ROW_STATES[m.state[i]]}`}>
@@ -123,10 +129,10 @@ export const CandidateTable = memo(function CandidateTable({ model: m, version, 
         <span role="cell" data-testid={t ? 'cand-accuracy' : undefined}>
           {t ? `${(100 * t.result.accuracyQuantized).toFixed(1)} %` : '–'}
         </span>
-        <span role="cell">{formatCompact(m.columns.params[i])}</span>
-        <span role="cell">{formatCompact(m.columns.areaMm2[i])}</span>
-        <span role="cell">{formatCompact(m.columns.latencyMs[i])}</span>
-        <span role="cell">{formatCompact(m.columns.energyUJ[i])}</span>
+        <span role="cell">{formatCompact(columns.params[i])}</span>
+        <span role="cell">{formatCompact(columns.areaMm2[i])}</span>
+        <span role="cell">{formatCompact(columns.latencyMs[i])}</span>
+        <span role="cell">{formatCompact(columns.energyUJ[i])}</span>
       </div>,
     );
   }

@@ -34,8 +34,11 @@ export function SearchResults() {
   // animation-frame task that took the events. Local choices (axes, filters, sorting) stay urgent.
   const model = useDeferredValue(useSearch((s) => s.model));
   const version = useDeferredValue(useSearch((s) => s.version));
-  const mask = useDeferredValue(useSearch((s) => s.mask));
-  const counts = useDeferredValue(useSearch((s) => s.counts));
+  // The search's candidates are the studio's results, judged by the studio's one feasibility mask.
+  const results = useDeferredValue(useStudio((s) => s.results));
+  const feasibility = useDeferredValue(useStudio((s) => s.feasibility));
+  const mask = feasibility.mask;
+  const counts = feasibility.counts;
   const selected = useSearch((s) => s.selected);
   const select = useSearch((s) => s.select);
   const colors = useCssColors(COLOR_VARS);
@@ -43,7 +46,7 @@ export function SearchResults() {
   const [yChoice, setYChoice] = useState<'auto' | ParetoY>('auto');
   const hasTrained = (model?.trained.size ?? 0) > 0;
   const y: ParetoY = yChoice === 'auto' ? (hasTrained ? 'accuracy' : 'score') : yChoice;
-  const data = useMemo(() => (model ? paretoData(model, mask, x, y) : null), [model, version, mask, x, y]);
+  const data = useMemo(() => (model ? paretoData(model, results.columns, mask, x, y) : null), [model, version, results, mask, feasibility.version, x, y]);
   const front = useMemo(() => {
     const f = new Uint8Array(model?.capacity ?? 0);
     if (data) for (let k = 0; k < data.n; k++) if (data.front[k]) f[data.index[k]] = 1;
@@ -82,7 +85,7 @@ export function SearchResults() {
           {y === 'accuracy' ? 'No candidate trained yet.' : 'No candidate scored yet: points appear as the scorers report.'}
         </p>
       ) : null}
-      <ParetoView data={data} version={version} genomes={model.genomes} colors={colors} onSelect={onSelect} />
+      <ParetoView data={data} version={version} genomes={results.genomes} colors={colors} onSelect={onSelect} />
       <p className="legend">
         <span className="mark circle-grey" aria-hidden="true" /> over a budget (greyed) <span className="mark circle" aria-hidden="true" /> within the budgets{' '}
         <span className="mark diamond" aria-hidden="true" /> on the front (<span data-testid="front-count">{data.frontCount}</span>){' '}
@@ -91,7 +94,7 @@ export function SearchResults() {
         view below plots any two costs.
       </p>
       <h3>Candidates</h3>
-      <CandidateTable model={model} version={version} mask={mask} front={front} onSelect={onSelect} />
+      <CandidateTable model={model} columns={results.columns} genomes={results.genomes} version={version} mask={mask} maskVersion={feasibility.version} front={front} onSelect={onSelect} />
       {selected !== null && selected < model.count ? <SearchDetail index={selected} onClose={() => select(null)} /> : null}
     </section>
   );
@@ -100,19 +103,21 @@ export function SearchResults() {
 function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
   const headingId = useId();
   const model = useSearch((s) => s.model)!;
-  const mask = useSearch((s) => s.mask);
+  const mask = useStudio((s) => s.feasibility.mask);
+  useStudio((s) => s.feasibility.version);
   useSearch((s) => s.version);
+  const genomes = useStudio((s) => s.results.genomes);
   const params = useStudio((s) => s.params);
   const hwEdits = useStudio((s) => s.hwEdits);
-  const run = useSearch((s) => s.run);
-  const hardware = useMemo(() => run?.settings.hardware ?? studioHardware(params, hwEdits).config, [run, params, hwEdits]);
+  const settings = useSearch((s) => s.settings);
+  const hardware = useMemo(() => settings?.hardware ?? studioHardware(params, hwEdits).config, [settings, params, hwEdits]);
   const t = model.trained.get(index);
   const score = model.scores[index];
   return (
     <DetailDrawer labelledBy={headingId} onClose={onClose}>
       <Suspense fallback={<p className="panel-note">Loading the architecture…</p>}>
         <DetailContent
-          genome={model.genomes[index]}
+          genome={genomes[index]}
           hardware={hardware}
           training={t?.result ?? null}
           candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), score: Number.isFinite(score) ? score : null }}

@@ -1,29 +1,39 @@
 /**
- * The page's search: a pool of training workers (scorers sized from the
- * cores, plus one trainer in its own worker), the pipeline run on the main
- * thread with costing in small chunks that yield a macrotask between them,
- * and its events reduced into a live model (model.ts) that is committed to
- * the search store at most once per animation frame.
+ * The page's search. The search runs in the costing worker
+ * (src/workers/search-host.ts), on the candidates that worker sampled and
+ * costed for the page, with its own pool of training workers; this thread
+ * only sends the settings and budget moves, and reduces the worker's
+ * batched updates into the search's live state (model.ts), committed to the
+ * stores at most once per animation frame.
  *
- * Start aborts any previous run first; Stop aborts; a budget change only
- * re-judges feasibility here on the main thread (and drops queued candidates
- * that no longer fit before they are scored): nothing restarts and finished
- * training stays.
+ * One set of results: the search's candidates are the studio's results
+ * (store.results, judged by store.feasibility); rows the page lacks and
+ * candidates the search adds (evolution's children) arrive in the updates
+ * and go into the same columns. A search takes the results over (the costing
+ * controller's `adopt`) and keeps them on screen after it ends or stops,
+ * budgets re-judging them, until an input that needs new candidates changes:
+ * the costing then replaces them and the search's state goes with them. Such
+ * a change while the search runs stops it, and says so.
+ *
+ * Start aborts any previous search first; Stop aborts; a budget move goes to
+ * the worker (queued candidates it rules out are dropped before scoring) and
+ * re-judges the results on the page: nothing restarts, finished training stays.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
-import { runSearch, SearchCancelled, type Evaluators, type SearchRun, type SearchSettings } from '../../core/search/pipeline.ts';
-import { budgetViolation } from '../../core/feasibility.ts';
-import { searchSettingsFromParams, type Budgets } from '../../core/settings.ts';
+import { METRICS, allocateColumns } from '../../core/metrics.ts';
+import type { SearchSettings, SearchTimings } from '../../core/search/pipeline.ts';
+import { BUDGETS, searchSettingsFromParams } from '../../core/settings.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
-import { trainingEvaluators } from '../../protocol/training-evaluators.ts';
-import type { InitResult } from '../../protocol/training.ts';
-import { TrainingClient } from '../training/client.ts';
+import type { RunData } from '../../core/files/run.ts';
+import type { SearchBatch, SearchPoolInfo, SearchSummary } from '../../protocol/search.ts';
+import type { CostingClient } from '../costing/client.ts';
+import { isAbortError } from '../costing/client.ts';
+import { candidatesKey, type CostingController } from '../costing/controller.ts';
 import { studioHardware } from '../state/hardware.ts';
-import { selectInputs, type StudioStore } from '../state/store.ts';
+import { selectInputs, type Results, type ResultsOrigin, type StudioStore } from '../state/store.ts';
 import { cifarUploadStore } from '../dataset/cifar-upload.ts';
-import { applyEvent, createModel, markDropped, settleAfterStop, type SearchModel } from './model.ts';
+import { applyUpdate, createModel, setRows, settleAfterStop, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -38,33 +48,30 @@ export function searchShared(phase: SearchPhase): boolean {
   return phase === 'starting' || phase === 'running' || phase === 'done';
 }
 
-export interface BackendInfo {
-  backend: string;
-  reason: string;
-  softwareGpu: boolean;
-  renderer?: string;
-}
+export type BackendInfo = Omit<SearchPoolInfo, 'scorers'>;
 
 export interface SearchState {
   phase: SearchPhase;
+  /** the search's per-candidate state, beside the results; null when no search's results are shown */
   model: SearchModel | null;
-  /** bumps once per frame at most while events arrive */
+  /** bumps once per frame at most while updates arrive */
   version: number;
-  /** feasibility of the model's candidates under the page's current budgets (0 = within all) */
-  mask: Uint8Array;
-  counts: FeasibilityCounts;
   /** samples the running search aims for */
   target: number;
   startedAt: number;
   wallMs: number | null;
-  /** the finished or stopped run (for export), with the inputs that started it */
-  run: SearchRun | null;
+  /** the settings and page inputs that started the search shown (for export) */
+  settings: SearchSettings | null;
   inputs: StudioInputs | null;
+  /** the worker's timings once the search finished */
+  timings: SearchTimings | null;
   backend: BackendInfo | null;
   scorers: number;
   error: string | null;
   /** a worker crashed during the run (its arrived results are kept) */
   crash: string | null;
+  /** why the last search ended without Stop being pressed (its candidates were replaced) */
+  notice: string | null;
   selected: number | null;
   startedBy: SearchOrigin;
   select(i: number | null): void;
@@ -74,17 +81,17 @@ export const searchStore = createStore<SearchState>()((set) => ({
   phase: 'idle',
   model: null,
   version: 0,
-  mask: new Uint8Array(0),
-  counts: emptyCounts(),
   target: 0,
   startedAt: 0,
   wallMs: null,
-  run: null,
+  settings: null,
   inputs: null,
+  timings: null,
   backend: null,
   scorers: 0,
   error: null,
   crash: null,
+  notice: null,
   selected: null,
   startedBy: 'user',
   select: (i) => set({ selected: i }),
@@ -94,69 +101,13 @@ export function useSearch<T>(selector: (s: SearchState) => T): T {
   return useStore(searchStore, selector);
 }
 
-/** Scorers for `cores` logical cores: one core stays with the page, one worker trains; at most 4. */
-export function poolSize(cores: number | undefined): number {
-  return Math.max(1, Math.min(4, (cores ?? 2) - 1));
-}
-
-/** Resolves on the next macrotask (a MessageChannel message: no 4 ms timer clamp). */
-export function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
-}
-
-/**
- * Resolves when the page's thread is next idle (its pending rendering done), or after `timeoutMs` at the latest.
- * Workers start, and candidates go to the scorers, only then: see initInTurn and the pipeline's `settle`.
- */
-function whenIdle(timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: timeoutMs });
-    else setTimeout(resolve, 0);
-  });
-}
-
-/**
- * Initialises the clients (each spawns its worker) once the page is idle, one per macrotask. A `new Worker` and its
- * comlink wiring cost the page's thread a few ms each, and each worker then parses tfjs and picks a backend, which
- * takes the cores of a 2-core machine for a second or more: measured, the click's task and the first frames of the
- * search's results were long tasks when they ran then. So the page answers the click and shows the results panel
- * first. Stops spawning once `wanted()` is false (the pool was disposed); resolves with the first client's result.
- */
-async function initInTurn(clients: readonly TrainingClient[], request: Parameters<TrainingClient['init']>[0], wanted: () => boolean): Promise<InitResult> {
-  const inits: Promise<InitResult>[] = [];
-  await whenIdle(300);
-  for (const c of clients) {
-    await nextMacrotask();
-    if (!wanted()) throw new Error('the worker pool was disposed before it started');
-    const r = c.init(request);
-    r.catch(() => {}); // surfaces through Promise.all below
-    inits.push(r);
-  }
-  return (await Promise.all(inits))[0];
-}
-
 export interface SearchController {
   /** starts a search of the page's inputs; `link` when an opened link asked for it */
   start(origin?: SearchOrigin): void;
   stop(): void;
-  /** for tests: crash the trainer or scorer 0 */
-  crashForTest(which: 'trainer' | 'scorer'): void;
-  /** for tests: make the trainer or scorer 0 close itself without an error event */
-  closeForTest(which: 'trainer' | 'scorer'): void;
+  /** the search shown, as a run judged by the budgets on screen now; null when the results shown are not a search's */
+  exportRun(): Promise<RunData | null>;
   dispose(): void;
-}
-
-interface Pool {
-  scorers: TrainingClient[];
-  trainer: TrainingClient;
-  ready: Promise<InitResult>;
 }
 
 export interface SearchLinkHooks {
@@ -166,56 +117,42 @@ export interface SearchLinkHooks {
   replaceLink(): void;
 }
 
-/** Rejects with an AbortError when `signal` aborts (for racing a wait that takes no signal). */
-function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(new DOMException('the search was stopped', 'AbortError'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
+/** What the controller needs of the costing worker's client. */
+export type SearchClient = Pick<CostingClient, 'search' | 'setBudgets' | 'provideDataset' | 'upload'>;
+
+/** The page's clock of each stage, for a search stopped before the worker could report its own. */
+function clockTimings(m: SearchModel, wallMs: number, now: number): SearchTimings {
+  const ms = (stage: keyof SearchModel['stages']) => {
+    const c = m.stages[stage];
+    return Number.isFinite(c.start) ? (Number.isFinite(c.end) ? c.end : now) - c.start : 0;
+  };
+  return { cost_ms: ms('cost'), score_ms: ms('score'), train_ms: ms('train'), total_ms: wallMs };
 }
 
-export function startSearchController(studio: StudioStore, hooks: SearchLinkHooks): SearchController {
-  let pool: Pool | null = null;
+/** The results the search starts from: the rows of its sampled set the page holds (none when they are another set's). */
+function startingResults(r: Results, key: string, samples: number, origin: ResultsOrigin): Results {
+  const have = r.key === key ? Math.min(r.count, r.target) : 0;
+  if (have > 0) return { ...r, count: have, complete: have >= r.target, origin, version: r.version + 1 };
+  return { jobId: 0, columns: allocateColumns(samples), genomes: new Array<string>(samples), count: 0, target: samples, complete: false, version: r.version + 1, origin, key };
+}
+
+export function startSearchController(studio: StudioStore, client: SearchClient, costing: Pick<CostingController, 'adopt'>, hooks: SearchLinkHooks): SearchController {
   let abort: AbortController | null = null;
+  /** the results of the search shown, as it fills them in (committed to the store once per frame) */
+  let shown: { origin: ResultsOrigin; key: string; results: Results } | null = null;
   let framePending = false;
-
-  const onCrash = (who: string) => (message: string) => {
-    const s = searchStore.getState();
-    if (s.phase === 'running' || s.phase === 'starting') searchStore.setState({ crash: `${who}: ${message}. It was restarted; results that had arrived are kept.` });
-  };
-
-  const ensurePool = (): Pool => {
-    if (pool) return pool;
-    const n = poolSize(typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency);
-    const scorers = Array.from({ length: n }, () => new TrainingClient());
-    const trainer = new TrainingClient();
-    scorers.forEach((c, i) => (c.onCrash = onCrash(`Scoring worker ${i + 1}`)));
-    trainer.onCrash = onCrash('The training worker');
-    const init = { backend: 'auto' as const, wasmThreads: 1 };
-    const ready = initInTurn([trainer, ...scorers], init, () => pool === p);
-    const p: Pool = { scorers, trainer, ready };
-    // A failed init is retried on the next start.
-    ready.catch(() => {
-      if (pool === p) pool = null;
-    });
-    searchStore.setState({ scorers: n });
-    pool = p;
-    return p;
-  };
-
-  const recomputeFeasibility = (budgets: Budgets): void => {
-    const s = searchStore.getState();
-    const m = s.model;
-    if (!m) return;
-    const mask = s.mask.length >= m.count ? s.mask : new Uint8Array(Math.max(m.capacity, m.count));
-    const counts = computeFeasibility(m.columns, m.count, budgets, mask, emptyCounts());
-    searchStore.setState({ mask, counts, version: s.version + 1 });
-  };
+  let resultsDirty = false;
 
   const commit = (): void => {
     framePending = false;
-    recomputeFeasibility(studio.getState().budgets);
+    if (shown && resultsDirty && studio.getState().results.origin === shown.origin) {
+      const r = (shown.results = { ...shown.results, version: shown.results.version + 1 });
+      studio.getState().setResults(r);
+      // The rows of the sampled set the search brought count as the page's costing.
+      studio.getState().setJob({ phase: r.complete ? 'done' : 'running', loaded: Math.min(r.count, r.target), target: r.target, error: null });
+    }
+    resultsDirty = false;
+    searchStore.setState({ version: searchStore.getState().version + 1 });
   };
   const schedule = (): void => {
     if (framePending) return;
@@ -224,12 +161,53 @@ export function startSearchController(studio: StudioStore, hooks: SearchLinkHook
     else setTimeout(commit, 16);
   };
 
-  // Budgets re-judge the shown candidates; nothing restarts.
+  /** Writes rows into the shown results' columns (growing them for rows a search adds); `sampled` rows are the sampled set. */
+  const writeRows = (results: Results, { start, count, columns, genomes }: Pick<Results, 'columns' | 'genomes' | 'count'> & { start: number }, sampled: number): Results => {
+    const end = start + count;
+    let out = results;
+    if (end > results.columns.params.length) {
+      const cap = Math.max(end, results.columns.params.length * 2);
+      const grown = allocateColumns(cap);
+      for (const m of METRICS) grown[m].set(results.columns[m].subarray(0, results.count));
+      out = { ...results, columns: grown, genomes: results.genomes.slice(0, results.count) };
+    }
+    for (const m of METRICS) out.columns[m].set(columns[m], start);
+    for (let i = 0; i < count; i++) out.genomes[start + i] = genomes[i];
+    const rows = Math.max(out.count, end);
+    return { ...out, count: rows, target: sampled, complete: rows >= sampled };
+  };
+
+  /** A search whose candidates were replaced (new inputs, an import): its state goes, and a running one stops, saying why. */
+  const onResultsReplaced = (why: string): void => {
+    const wasRunning = running();
+    abort?.abort();
+    abort = null;
+    shown = null;
+    searchStore.setState({
+      phase: wasRunning ? 'stopped' : 'idle',
+      model: null,
+      selected: null,
+      notice: wasRunning ? `The search stopped: ${why}, so its candidates are no longer the ones shown.` : null,
+      version: searchStore.getState().version + 1,
+    });
+    if (wasRunning) hooks.replaceLink();
+  };
+
+  const running = (): boolean => {
+    const phase = searchStore.getState().phase;
+    return phase === 'starting' || phase === 'running';
+  };
+
   const unsubscribe = studio.subscribe((s, prev) => {
-    if (s.budgets !== prev.budgets) recomputeFeasibility(s.budgets);
+    // Budget moves reach the running search: queued candidates they rule out are dropped before scoring.
+    if (s.budgets !== prev.budgets && running()) client.setBudgets(s.budgets);
+    if (!shown) return;
+    if (s.results !== prev.results && s.results.origin !== shown.origin) onResultsReplaced(s.results.origin.kind === 'import' ? 'a run was imported' : 'new candidates were costed');
+    // A finished search stays until the costing replaces its results; a running one stops now.
+    else if ((s.params !== prev.params || s.hwEdits !== prev.hwEdits) && running() && candidatesKey(s) !== shown.key) onResultsReplaced('the search space, sampling or hardware changed');
   });
 
-  const start = (origin: SearchOrigin = 'user'): void => {
+  const start = (startedBy: SearchOrigin = 'user'): void => {
     abort?.abort();
     const ctl = new AbortController();
     abort = ctl;
@@ -251,70 +229,75 @@ export function startSearchController(studio: StudioStore, hooks: SearchLinkHook
       return;
     }
     const settings: SearchSettings = { ...searchSettingsFromParams(p, st.hwEdits, st.budgets), hardware: hw.config };
-    const model = createModel(settings.strategy, settings.samples);
+    // The search takes the results over: the costing stops, and leaves them alone until the inputs change.
+    const key = candidatesKey(st);
+    const origin: ResultsOrigin = { kind: 'search' };
+    const results = startingResults(st.results, key, settings.samples, origin);
+    const mine = { origin, key, results };
+    shown = mine;
+    costing.adopt(() => {
+      studio.getState().setResults(results);
+      if (!results.complete) studio.getState().setJob({ phase: 'running', loaded: results.count, target: results.target, error: null });
+    });
+    const model = createModel(settings.strategy, results.columns.params.length);
+    setRows(model, results.count);
     const t0 = performance.now();
     searchStore.setState({
       phase: 'starting',
       model,
-      mask: new Uint8Array(settings.samples),
-      counts: emptyCounts(),
       target: settings.samples,
       startedAt: t0,
       wallMs: null,
-      run: null,
+      settings,
       inputs: selectInputs(st),
+      timings: null,
       error: null,
       crash: null,
+      notice: null,
       selected: null,
-      startedBy: origin,
+      startedBy,
       version: searchStore.getState().version + 1,
     });
     // After the phase moved: the pushed link now shares the search (run=1).
     hooks.pushLink();
-    const pl = ensurePool();
-    const evaluators: Evaluators = {
-      ...trainingEvaluators(pl.scorers, pl.trainer, { dataset: p.dataset, seed: p.seed, scoreBatch: p.scoreBatch, trainSamples: p.trainSamples }),
-      pause: nextMacrotask,
-      settle: () => whenIdle(300),
-      stillWanted(index) {
-        if (settings.strategy !== 'neuronas' && settings.strategy !== 'evolution') return true;
-        const c = model.columns;
-        const ok = budgetViolation({ params: c.params[index], memoryBits: 0, areaMm2: c.areaMm2[index], latencyMs: c.latencyMs[index], energyUJ: c.energyUJ[index], tiles: 0, crossbars: 0 }, studio.getState().budgets) === 0;
-        if (!ok) markDropped(model);
-        return ok;
-      },
-    };
     const live = () => abort === ctl;
+
+    const onBatch = (batch: SearchBatch): void => {
+      if (!live()) return;
+      const now = performance.now();
+      for (const u of batch.updates) {
+        if (u.type === 'candidates') {
+          mine.results = writeRows(mine.results, u, u.sampled);
+          resultsDirty = true;
+        } else if (u.type === 'pool') {
+          searchStore.setState({ phase: 'running', backend: { backend: u.backend, reason: u.reason, softwareGpu: u.softwareGpu, renderer: u.renderer }, scorers: u.scorers });
+        } else if (u.type === 'worker-crashed') {
+          searchStore.setState({ crash: u.message });
+        }
+        applyUpdate(model, u, now);
+      }
+      schedule();
+    };
+
     void (async () => {
       try {
-        // Stop while the workers start ends the search now, not when they are ready.
-        const stopped = whenAborted(ctl.signal);
-        stopped.catch(() => {});
-        const init = await Promise.race([pl.ready, stopped]);
-        if (!live()) return;
-        // Workers parse the batches themselves; ones that already hold these files are skipped.
-        if (upload) await Promise.all([pl.trainer, ...pl.scorers].filter((c) => c.upload !== upload).map((c) => c.provideDataset(upload, ctl.signal)));
-        if (!live()) return;
-        searchStore.setState({ phase: 'running', backend: { backend: init.backend, reason: init.reason, softwareGpu: init.softwareGpu, renderer: init.renderer } });
-        const run = await runSearch(
-          settings,
-          evaluators,
-          (e) => {
-            if (!live()) return;
-            applyEvent(model, e, performance.now());
-            schedule();
-          },
-          ctl.signal,
-        );
+        // The worker keeps the files for this and later searches (and a fresh worker gets them again).
+        if (upload && client.upload !== upload) await client.provideDataset(upload, ctl.signal);
+        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count }, onBatch, ctl.signal);
         if (!live()) return;
         commit();
-        searchStore.setState({ phase: 'done', run, wallMs: performance.now() - t0 });
+        if (summary.completed) searchStore.setState({ phase: 'done', timings: summary.timings, wallMs: performance.now() - t0 });
+        else {
+          // The worker stopped it itself: its inputs were superseded there.
+          settleAfterStop(model);
+          searchStore.setState({ phase: 'stopped', wallMs: performance.now() - t0 });
+          hooks.replaceLink();
+        }
       } catch (e) {
         if (!live()) return;
         settleAfterStop(model);
         commit();
-        // A stopped search exports what had finished (scores and trained results so far).
-        if (e instanceof SearchCancelled || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', run: e instanceof SearchCancelled ? e.partial : null, wallMs: performance.now() - t0 });
+        if (isAbortError(e) || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', wallMs: performance.now() - t0 });
         else searchStore.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e), wallMs: performance.now() - t0 });
         // The link no longer shares a search (searchShared): it drops run=1.
         hooks.replaceLink();
@@ -327,20 +310,32 @@ export function startSearchController(studio: StudioStore, hooks: SearchLinkHook
     stop() {
       abort?.abort();
     },
-    crashForTest(which) {
-      const p = ensurePool();
-      (which === 'trainer' ? p.trainer : p.scorers[0]).crashForTest();
-    },
-    closeForTest(which) {
-      const p = ensurePool();
-      (which === 'trainer' ? p.trainer : p.scorers[0]).closeForTest();
+    async exportRun() {
+      const s = searchStore.getState();
+      const st = studio.getState();
+      if (!shown || !s.model || !s.settings || st.results.origin !== shown.origin) return null;
+      const m = s.model;
+      const { runDataFromScreen } = await import('../../core/files/run.ts');
+      // The inputs that started the search, with the budget knobs on screen now: the file's budgets.
+      const inputs = s.inputs ? { ...s.inputs, params: { ...s.inputs.params, ...Object.fromEntries(BUDGETS.map((b) => [b.key, st.params[b.key]])) } } : null;
+      const now = performance.now();
+      const running = s.phase === 'starting' || s.phase === 'running';
+      return runDataFromScreen(
+        {
+          inputs,
+          settings: s.settings,
+          candidates: { columns: st.results.columns, genomes: st.results.genomes, count: st.results.count, scores: m.scores },
+          trained: [...m.trained.values()].sort((a, b) => a.index - b.index),
+          timings: s.timings ?? clockTimings(m, s.wallMs ?? now - s.startedAt, now),
+          counts: { sampled: m.counts.costed, rejected_before_scoring: m.counts.rejected, scored: m.counts.scored, trained: m.counts.trained },
+          stopped: s.phase === 'stopped' || running,
+        },
+        st.budgets,
+      );
     },
     dispose() {
       abort?.abort();
       unsubscribe();
-      pool?.scorers.forEach((c) => c.dispose());
-      pool?.trainer.dispose();
-      pool = null;
     },
   };
 }

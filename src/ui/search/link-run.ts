@@ -8,9 +8,9 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { CostInputError } from '../../core/cost/errors.ts';
-import { LONG_SEARCH_S, estimateSearch, searchWorkFromInputs, type SearchEstimate } from '../../core/search/estimate.ts';
+import { LONG_SEARCH_S, estimateSearch, poolSize, searchWorkFromInputs, type SearchEstimate } from '../../core/search/estimate.ts';
 import { selectInputs, type StudioStore } from '../state/store.ts';
-import { poolSize, type SearchController } from './controller.ts';
+import type { SearchController } from './controller.ts';
 
 export interface LinkRunState {
   /** the estimate of the link's search, while the page asks whether to start it */

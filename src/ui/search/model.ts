@@ -1,13 +1,15 @@
 /**
- * The page's live model of one search run: candidates in typed-array columns
- * (so 20k rows cost no objects per frame), their row state, scores, the
- * trained results and the per-stage counts. `applyEvent` is the reducer: it
- * mutates the model in place as pipeline events arrive (cheap, O(event));
- * the controller bumps a version at most once per animation frame so React
- * renders at frame rate however fast events come. No React, no DOM.
+ * The page's live state of one search, beside the studio's results (the
+ * search's candidates ARE the results: their costs and genomes live there,
+ * in the store, once): per candidate its row state and score in typed arrays
+ * (so 20k rows cost no objects per frame), the trained results, failures,
+ * the per-stage counts and clocks. `applyUpdate` is the reducer: it mutates
+ * the model in place as the worker's updates arrive (cheap, O(update)); the
+ * controller bumps a version at most once per animation frame so React
+ * renders at frame rate however fast updates come. No React, no DOM.
  */
-import { allocateColumns, type Columns } from '../../core/metrics.ts';
-import type { CandidateRecord, SearchEvent, Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
+import type { Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
+import type { SearchUpdate } from '../../protocol/search.ts';
 
 export const ROW_STATES = ['costed', 'scored', 'queued', 'training', 'done', 'failed'] as const;
 export type RowState = (typeof ROW_STATES)[number];
@@ -24,14 +26,12 @@ export interface StageClock {
 
 export interface SearchModel {
   strategy: Strategy;
+  /** rows the arrays hold room for */
   capacity: number;
+  /** rows of the results the search knows (the sampled set, then any it added) */
   count: number;
-  columns: Columns;
-  genomes: string[];
   /** training-free score; NaN where never scored */
   scores: Float64Array;
-  /** 1 when within the run's budgets at costing time */
-  feasibleAtCost: Uint8Array;
   state: Uint8Array;
   /** training progress of the candidate in training: epoch (1-based) and fraction of all epochs done */
   trainingEpoch: number;
@@ -52,10 +52,7 @@ export function createModel(strategy: Strategy, capacity: number): SearchModel {
     strategy,
     capacity,
     count: 0,
-    columns: allocateColumns(capacity),
-    genomes: [],
     scores: new Float64Array(capacity).fill(NaN),
-    feasibleAtCost: new Uint8Array(capacity),
     state: new Uint8Array(capacity),
     trainingEpoch: 0,
     trainingEpochs: 0,
@@ -69,47 +66,31 @@ export function createModel(strategy: Strategy, capacity: number): SearchModel {
   };
 }
 
-function grow(m: SearchModel, need: number): void {
-  if (need <= m.capacity) return;
-  const cap = Math.max(need, m.capacity * 2);
-  const cols = allocateColumns(cap);
-  for (const k of Object.keys(cols) as (keyof Columns)[]) cols[k].set(m.columns[k].subarray(0, m.count));
-  const scores = new Float64Array(cap).fill(NaN);
-  scores.set(m.scores.subarray(0, m.count));
-  const feas = new Uint8Array(cap);
-  feas.set(m.feasibleAtCost.subarray(0, m.count));
-  const state = new Uint8Array(cap);
-  state.set(m.state.subarray(0, m.count));
-  Object.assign(m, { capacity: cap, columns: cols, scores, feasibleAtCost: feas, state });
-}
-
-function addRecords(m: SearchModel, records: readonly CandidateRecord[]): void {
-  grow(m, m.count + records.length);
-  const c = m.columns;
-  for (const r of records) {
-    const i = r.index;
-    c.params[i] = r.costs.params;
-    c.memoryBits[i] = r.costs.memoryBits;
-    c.areaMm2[i] = r.costs.areaMm2;
-    c.latencyMs[i] = r.costs.latencyMs;
-    c.energyUJ[i] = r.costs.energyUJ;
-    c.tiles[i] = r.costs.tiles;
-    c.crossbars[i] = r.costs.crossbars;
-    c.pes[i] = NaN;
-    m.genomes[i] = r.genome;
-    m.feasibleAtCost[i] = r.feasible ? 1 : 0;
-    m.state[i] = ROW.costed;
-    if (!r.feasible && m.strategy !== 'snasnet' && m.strategy !== 'random') m.counts.rejected++;
-    if (i + 1 > m.count) m.count = i + 1;
+/** Makes room for rows [0, n) and counts them (the results grew to n rows). */
+export function setRows(m: SearchModel, n: number): void {
+  if (n > m.capacity) {
+    const cap = Math.max(n, m.capacity * 2);
+    const scores = new Float64Array(cap).fill(NaN);
+    scores.set(m.scores.subarray(0, m.count));
+    const state = new Uint8Array(cap);
+    state.set(m.state.subarray(0, m.count));
+    Object.assign(m, { capacity: cap, scores, state });
   }
-  m.counts.costed = m.count;
+  m.count = Math.max(m.count, n);
 }
 
-/** Applies one pipeline event to the model (in place). `now` is performance.now(). */
-export function applyEvent(m: SearchModel, e: SearchEvent, now: number): void {
+/** Applies one of the worker's updates to the model (in place). `now` is performance.now(). */
+export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void {
   switch (e.type) {
+    case 'candidates':
+      setRows(m, e.start + e.count);
+      break;
     case 'costed':
-      addRecords(m, e.records);
+      m.counts.costed += e.count;
+      m.counts.rejected += e.rejected;
+      break;
+    case 'dropped':
+      m.counts.rejected++;
       break;
     case 'scored':
       m.scores[e.index] = e.score;
@@ -152,11 +133,6 @@ export function applyEvent(m: SearchModel, e: SearchEvent, now: number): void {
       if (m.trainingIndex === e.index) m.trainingIndex = -1;
       break;
   }
-}
-
-/** A candidate dropped before scoring (a budget tightened after it was costed). */
-export function markDropped(m: SearchModel): void {
-  m.counts.rejected++;
 }
 
 export interface StageProgress {

@@ -1,11 +1,12 @@
 /**
- * What the live Pareto view plots, from the search model: the points of one
+ * What the live Pareto view plots, from the search model and the results'
+ * cost columns: the points of one
  * y quantity (training-free score, or quantized accuracy of the trained)
  * against one cost, their feasibility under the current budgets, the 2-D
  * front of the feasible ones (y up, cost down) and the best under the budgets.
  * Pure: no React, no DOM.
  */
-import type { Metric } from '../../core/metrics.ts';
+import type { Columns, Metric } from '../../core/metrics.ts';
 import { bestIndex, ROW, type SearchModel } from './model.ts';
 
 export type ParetoY = 'score' | 'accuracy';
@@ -49,7 +50,7 @@ export function front2d(xs: ArrayLike<number>, ys: ArrayLike<number>, ok: ArrayL
   return out;
 }
 
-export function paretoData(m: SearchModel, mask: Uint8Array, x: Metric, y: ParetoY): ParetoData {
+export function paretoData(m: SearchModel, columns: Columns, mask: Uint8Array, x: Metric, y: ParetoY): ParetoData {
   const idx: number[] = [];
   for (let i = 0; i < m.count; i++) {
     if (y === 'accuracy' ? m.trained.has(i) : Number.isFinite(m.scores[i])) idx.push(i);
@@ -60,7 +61,7 @@ export function paretoData(m: SearchModel, mask: Uint8Array, x: Metric, y: Paret
   const ys = new Float64Array(n);
   const feasible = new Uint8Array(n);
   const trained = new Uint8Array(n);
-  const col = m.columns[x];
+  const col = columns[x];
   for (let k = 0; k < n; k++) {
     const i = index[k];
     const t = m.trained.get(i);

@@ -16,12 +16,13 @@ import type { HardwareKey } from '../../core/cost/hardware.ts';
 import type { CostingTimings } from '../../protocol/costing.ts';
 
 /**
- * Where the shown results came from. Imported results stay on screen, with
- * budgets re-judging them, until an input that needs new results changes;
- * whatever produces results (the costing controller now, the search later)
- * must leave them alone until then.
+ * Where the shown results came from. Imported results, and a search's (its
+ * candidates, and any it added), stay on screen with budgets re-judging
+ * them until an input that needs new candidates changes (the costing
+ * controller's `adopt`); only then does a costing replace them. A search's
+ * origin is one object per search: its controller knows its own results by it.
  */
-export type ResultsOrigin = { kind: 'costing' } | { kind: 'import'; fileName: string; run: RunData; warnings: string[] };
+export type ResultsOrigin = { kind: 'costing' } | { kind: 'import'; fileName: string; run: RunData; warnings: string[] } | { kind: 'search' };
 
 export const COSTING_ORIGIN: ResultsOrigin = Object.freeze({ kind: 'costing' });
 
@@ -38,6 +39,13 @@ export interface Results {
   /** bumps whenever columns or count change */
   version: number;
   origin: ResultsOrigin;
+  /**
+   * The inputs (search space, samples, seed, hardware) whose sampled set fills
+   * rows [0, min(count, target)), as the costing controller keys them
+   * (candidatesKey); '' when not known (an imported run). Rows from `target`
+   * on are candidates a search added (evolution's children).
+   */
+  key: string;
 }
 
 export interface Feasibility {
@@ -93,7 +101,7 @@ export interface StudioState {
 const BUDGET_KEYS = new Set<ParamKey>(BUDGETS.map((b) => b.key));
 
 export function emptyResults(): Results {
-  return { jobId: 0, columns: allocateColumns(0), genomes: [], count: 0, target: 0, complete: false, version: 0, origin: COSTING_ORIGIN };
+  return { jobId: 0, columns: allocateColumns(0), genomes: [], count: 0, target: 0, complete: false, version: 0, origin: COSTING_ORIGIN, key: '' };
 }
 
 function feasibilityOf(results: Results, budgets: Budgets, previous: Feasibility | null): Feasibility {

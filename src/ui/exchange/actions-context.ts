@@ -1,6 +1,6 @@
 /** The page's actions (costing retry, export, import, share), provided once at the top of the tree. */
 import { createContext, useContext } from 'react';
-import type { StudioActions } from './exchange/run-actions.ts';
+import type { StudioActions } from './run-actions.ts';
 
 export const ActionsContext = createContext<StudioActions | null>(null);
 

@@ -1,8 +1,8 @@
 /** The training engine wired for Node: in-process backend (wasm or cpu), data from public/data. */
-import { initNodeBackend } from './backend-node.ts';
-import { loadDatasetNode } from './data-node.ts';
+import { initNodeBackend } from '../tf/backend-node.ts';
+import { loadDatasetNode } from '../tf/data-node.ts';
 import { TrainingEngine } from '../workers/training-engine.ts';
-import type { TrainingEndpoint } from '../protocol/training-evaluators.ts';
+import type { TrainingEndpoint } from '../worker-host/training-evaluators.ts';
 
 export function createNodeEngine(): TrainingEngine {
   return new TrainingEngine({

@@ -2,7 +2,8 @@
  * The search pipeline's scorer and trainer (core/search/pipeline.ts
  * `Evaluators`) on top of the training protocol: one trainer, and a pool of
  * scorers that share a queue of small chunks of genomes. The same adapter
- * serves the page (worker clients) and Node (in-process engines).
+ * serves the studio's search worker (training worker clients) and Node
+ * (in-process engines).
  *
  * Results are handed to the pipeline as each one arrives, so nothing that
  * already arrived is lost when a scorer crashes or the search is cancelled.
@@ -13,7 +14,7 @@
  */
 import type { Evaluators, TrainProgress as PipelineProgress, TrainResult as PipelineResult } from '../core/search/pipeline.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
-import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from './training.ts';
+import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
 export interface TrainingEndpoint {
   score(request: Omit<ScoreRequest, 'jobId'>, onItem: (item: ScoreItem) => void, signal?: AbortSignal): Promise<ScoreResult>;
@@ -40,7 +41,7 @@ function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e instanceof Error && e.name === 'AbortError');
 }
 
-/** The worker under the call crashed or ended (the page's WorkerCrashedError, src/ui/workers/bridge.ts). */
+/** The worker under the call crashed or ended (the bridge's WorkerCrashedError, src/worker-host/bridge.ts). */
 function isWorkerCrash(e: unknown): boolean {
   return e instanceof Error && e.name === 'WorkerCrashedError';
 }
@@ -49,36 +50,43 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
   if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
   const chunkSize = opts.chunk ?? 4;
   return {
-    async score(genomes, signal, onScore) {
+    async score(genomes, signal, onScore, wanted) {
       let next = 0;
       const done = new Uint8Array(genomes.length);
-      const scoreChunk = async (endpoint: TrainingEndpoint, from: number, to: number): Promise<void> => {
-        await endpoint.score({ genomes: genomes.slice(from, to) as string[], dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, (item) => {
-          const i = from + item.index;
-          if (i >= to || done[i]) return;
+      const scoreChunk = async (endpoint: TrainingEndpoint, chunk: readonly number[]): Promise<void> => {
+        await endpoint.score({ genomes: chunk.map((i) => genomes[i]), dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, (item) => {
+          const i = chunk[item.index];
+          if (i === undefined || done[i]) return;
           done[i] = 1;
           onScore(i, item.score ?? NaN);
         }, signal);
       };
+      /** The next few genomes still wanted, as their turn comes (a budget may have moved since they were queued). */
+      const takeChunk = (): number[] => {
+        const chunk: number[] = [];
+        while (chunk.length < chunkSize && next < genomes.length) {
+          const i = next++;
+          if (!wanted || wanted(i)) chunk.push(i);
+        }
+        return chunk;
+      };
       const worker = async (endpoint: TrainingEndpoint): Promise<void> => {
         while (next < genomes.length && !signal.aborted) {
-          const from = next;
-          const to = Math.min(genomes.length, from + chunkSize);
-          next = to;
+          const chunk = takeChunk();
+          if (chunk.length === 0) continue;
           try {
-            await scoreChunk(endpoint, from, to);
+            await scoreChunk(endpoint, chunk);
           } catch (e) {
             if (isAbort(e, signal)) return;
             // A crashed worker: the client respawns it on the next call; retry what is missing once.
-            let first = from;
-            while (first < to && done[first]) first++;
+            const missing = chunk.filter((i) => !done[i]);
             try {
-              if (first < to) await scoreChunk(endpoint, first, to);
+              if (missing.length) await scoreChunk(endpoint, missing);
             } catch (again) {
               if (isAbort(again, signal)) return;
             }
           }
-          for (let i = from; i < to; i++) {
+          for (const i of chunk) {
             if (!done[i] && !signal.aborted) {
               done[i] = 1;
               onScore(i, NaN);

@@ -1,8 +1,8 @@
 /**
- * The page's end of the training worker (src/workers/training.worker.ts):
- * typed, abortable calls over the worker bridge (src/ui/workers/bridge.ts),
- * which spawns, cancels, terminates and respawns. Main-thread code, so it
- * lives under src/ui/; it has no React in it.
+ * The owner's end of a training worker (src/workers/training.worker.ts):
+ * typed, abortable calls over the worker bridge (src/worker-host/bridge.ts),
+ * which spawns, cancels, terminates and respawns. It runs on whichever
+ * thread owns training workers (see src/worker-host/bridge.ts).
  *
  * - `init` chooses the backend; the client remembers the request and replays
  *   it on every fresh worker before the next job, so a respawn is invisible
@@ -19,13 +19,13 @@
  *   worker.
  */
 import * as Comlink from 'comlink';
-import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../../protocol/training.ts';
-import { WorkerClient, type WorkerLike } from '../workers/bridge.ts';
+import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+import { WorkerClient, type WorkerLike } from './bridge.ts';
 
-export { WorkerCrashedError, isAbortError } from '../workers/bridge.ts';
+export { WorkerCrashedError, isAbortError } from './bridge.ts';
 
 export function createTrainingWorker(): Worker {
-  return new Worker(new URL('../../workers/training.worker.ts', import.meta.url), { type: 'module', name: 'neuronas-training' });
+  return new Worker(new URL('../workers/training.worker.ts', import.meta.url), { type: 'module', name: 'neuronas-training' });
 }
 
 export interface TrainingClientOptions {
@@ -86,18 +86,13 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
     return this.bridge.call('training job', (remote) => remote.train({ ...request, jobId }, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
   }
 
+  /** One LIF layer's spikes for a few test images through an untrained candidate (cannot be cancelled: an abort replaces the worker). */
+  async spikeRaster(request: SpikeRasterRequest, signal?: AbortSignal): Promise<SpikeRasterResult> {
+    return this.bridge.call('spike raster', (remote) => remote.spikeRaster(request), { signal });
+  }
+
   /** Training speed of the reference network (src/tf/reference-net.ts) on the worker's backend (cannot be cancelled: an abort replaces the worker). */
   async benchReference(request: ReferenceBenchRequest = {}, signal?: AbortSignal): Promise<ReferenceBenchReport> {
     return this.bridge.call('reference benchmark', (remote) => remote.benchReference(request), { signal });
-  }
-
-  /** Makes the worker throw from a timer (for the crash test). */
-  crashForTest(): void {
-    this.bridge.notify((remote) => remote.crashForTest());
-  }
-
-  /** Makes the worker close itself without an error event (for the silent-end test). */
-  closeForTest(): void {
-    this.bridge.notify((remote) => remote.closeForTest());
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The page's end of a comlink worker (after squoosh's abortable worker
+ * The owner's end of a comlink worker (after squoosh's abortable worker
  * bridge): one spawn / crash / cancel-then-terminate policy for every worker
- * client (src/ui/costing/client.ts, src/ui/training/client.ts).
+ * client (src/ui/costing/client.ts, src/worker-host/training-client.ts).
+ * Everything in src/worker-host/ runs on a thread that owns workers, the
+ * page or a worker with workers of its own; none of it touches the DOM.
  *
  * - The worker is spawned on the first call. Every call may carry an
  *   AbortSignal: aborting rejects the call at once with an AbortError and
@@ -23,7 +25,7 @@
  *   aborts, cancels and answers of an ended worker are ignored.
  */
 import * as Comlink from 'comlink';
-import { isLifelineHello, LIFELINE_KEY } from '../../protocol/lifeline.ts';
+import { isLifelineHello, LIFELINE_KEY } from '../protocol/lifeline.ts';
 
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
@@ -45,7 +47,7 @@ export interface WorkerLike extends Comlink.Endpoint {
 /**
  * Resolves when `worker` has ended by itself, error event or not; never when
  * it is only busy. The worker holds a Web Lock for as long as it lives
- * (src/workers/lifeline.ts) and names it in a hello message; the page asks
+ * (src/workers/lifeline.ts) and names it in a hello message; its owner asks
  * for the same lock and is granted it when the worker has ended (measured in
  * Chromium: 1-3 ms after `self.close()`; a worker spinning in a 4 s
  * synchronous loop kept it throughout).
@@ -228,7 +230,7 @@ export class WorkerBridge<T> {
     }
   }
 
-  /** Sends a one-way message to the worker (spawned if there is none), for test hooks: its answer and any failure are ignored. */
+  /** Sends a one-way message to the worker (spawned if there is none): its answer and any failure are ignored. */
   notify(send: (remote: Comlink.Remote<T>) => unknown): void {
     const live = this.live ?? this.spawn(true);
     void (async () => send(live.remote))().catch(() => {});
@@ -264,6 +266,11 @@ export class WorkerClient<T> {
   /** workers spawned so far (1 + respawns), for diagnostics and tests */
   get spawned(): number {
     return this.bridge.spawned;
+  }
+
+  /** Sends a one-way message to the worker (spawned if there is none): its answer and any failure are ignored. */
+  notify(send: (remote: Comlink.Remote<T>) => unknown): void {
+    this.bridge.notify(send);
   }
 
   dispose(): void {

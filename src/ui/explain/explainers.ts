@@ -1,0 +1,25 @@
+/**
+ * The explainers' texts: what a first-time visitor (or a class) needs to read
+ * the page, each shown where its subject first appears. Keyed so a dismissal
+ * sticks to one text; change the key when a text changes its meaning.
+ */
+export const EXPLAINERS = {
+  points: {
+    title: 'What the points are',
+    text: 'Each point is one spiking network sampled from the search space and costed on the RRAM chip model (crossbars, ADCs, buffers) in microseconds, before any training. Coloured points meet every budget; grey ones break at least one.',
+  },
+  budgets: {
+    title: 'What the budgets do',
+    text: 'The four budgets are the chip’s limits. NeuroNAS checks every candidate against them before spending a forward pass on it; moving a slider re-judges all candidates at once.',
+  },
+  score: {
+    title: 'What the score means',
+    text: 'The training-free score (SNASNet’s) is log|det K|, where K compares the binary spike patterns an untrained network gives to a batch of images. It is negative for these kernel sizes; higher (closer to zero) means the network already tells the images apart, which is meant to predict accuracy after training. How well it does is measured, not assumed: `neuronas calibrate` ranks it against trained accuracy.',
+  },
+  front: {
+    title: 'What the front is',
+    text: 'The Pareto front joins the trained candidates that nothing beats on both axes at once: no other is both more accurate and cheaper. Every point on it is a defensible choice; which one depends on the budget you care about most.',
+  },
+} as const;
+
+export type ExplainerId = keyof typeof EXPLAINERS;
