@@ -16,6 +16,7 @@ const PARTS: Record<string, () => Promise<Part>> = {
   search: async () => (await import('./parts/search.ts')).benchSearch,
   calibration: async () => (await import('./parts/calibration.ts')).benchCalibration,
   files: async () => (await import('./parts/files.ts')).benchFiles,
+  shards: async () => (await import('./parts/shards.ts')).benchShards,
 };
 
 function parseOnly(argv: string[]): string[] {
