@@ -164,6 +164,17 @@ export interface ShardIO {
 
 const now = (): number => performance.now();
 
+/** A shard's outcome so far and its record writer; the header is written unless the shard resumes a file (or it had finished). */
+async function startShard(head: ShardHeader, io: ShardIO, resumed: number): Promise<{ outcome: ShardOutcome; put: (r: ShardRecord) => Promise<void> }> {
+  const outcome: ShardOutcome = { header: head, written: 0, resumed, alreadyDone: io.previous?.done != null };
+  const put = async (r: ShardRecord) => {
+    await io.write(shardLine(r));
+    outcome.written++;
+  };
+  if (!io.previous) await io.write(shardLine(head));
+  return { outcome, put };
+}
+
 function header(phase: ShardHeader['phase'], settings: RunData['settings'], evaluation: EvaluationJson, shard: ShardSpec, candidates: number, owned: number[], selected?: number[]): ShardHeader {
   return {
     format: SHARD_FORMAT,
@@ -195,13 +206,8 @@ export function searchShardHeader(work: SearchWork, plan: SearchShardPlan, shard
 export async function runSearchShard(plan: SearchShardPlan, head: ShardHeader, evaluators: Evaluators, io: ShardIO): Promise<ShardOutcome> {
   const t0 = now();
   const prev = io.previous;
-  const outcome: ShardOutcome = { header: head, written: 0, resumed: prev ? prev.costed.size + prev.scores.size : 0, alreadyDone: prev?.done != null };
+  const { outcome, put } = await startShard(head, io, prev ? prev.costed.size + prev.scores.size : 0);
   if (outcome.alreadyDone) return outcome;
-  const put = async (x: ShardHeader | ShardRecord) => {
-    await io.write(shardLine(x));
-    if (x !== head) outcome.written++;
-  };
-  if (!prev) await put(head);
   const timings: SearchTimings = { cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: 0 };
   const c0 = now();
   for (const i of head.owned) {
@@ -262,13 +268,8 @@ export function trainShardHeader(run: RunData, plan: TrainShardPlan, shard: Shar
 export async function runTrainShard(run: RunData, head: ShardHeader, evaluators: Evaluators, io: ShardIO): Promise<ShardOutcome> {
   const t0 = now();
   const prev = io.previous;
-  const outcome: ShardOutcome = { header: head, written: 0, resumed: prev ? prev.trained.size + prev.failed.size : 0, alreadyDone: prev?.done != null };
+  const { outcome, put } = await startShard(head, io, prev ? prev.trained.size + prev.failed.size : 0);
   if (outcome.alreadyDone) return outcome;
-  const put = async (x: ShardHeader | ShardRecord) => {
-    await io.write(shardLine(x));
-    if (x !== head) outcome.written++;
-  };
-  if (!prev) await put(head);
   const signal = io.signal ?? new AbortController().signal;
   const hw = compileHardware(run.settings.hardware);
   for (const index of head.owned) {
