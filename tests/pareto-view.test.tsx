@@ -28,6 +28,7 @@ function fixture(): ParetoData {
   const front = front2d(xs, ys, feasible, 5);
   return {
     y: 'accuracy',
+    rankBy: 'params',
     x: 'areaMm2',
     index: Int32Array.from([0, 1, 3, 4, 5]),
     xs,

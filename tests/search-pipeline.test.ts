@@ -48,6 +48,8 @@ function evaluators(log: { scored: string[]; trained: string[] }): Evaluators {
 
 const base: SearchSettings = {
   strategy: 'neuronas',
+  // The evaluators' score (the scorer stands in for SNASNet's); cost-model ranking is tested on its own below.
+  rankBy: 'snasnet',
   samples: 600,
   seed: 9,
   space: DEFAULT_SEARCH_SPACE,

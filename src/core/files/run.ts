@@ -26,7 +26,7 @@ import { budgetViolation } from '../feasibility.ts';
 import { DEFAULT_AXES, EDITABLE_HARDWARE_FIELDS, canonicalInputs, hardwareEditProblem, hardwareEditsFromJson, isAxisMetric, type HardwareEdits, type StudioInputs } from '../inputs.ts';
 import { METRICS, type Columns, type Metric } from '../metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../params.ts';
-import { STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
+import { RANK_PROXIES, STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
 import { BUDGETS, HARDWARE_KNOBS, searchSettingsFromParams, type Budgets } from '../settings.ts';
 import { EPOCH_SCHEMA, STUDIO_VERSION, epochFromJson, epochJson, finiteOrNull } from './document.ts';
 import { Problems, bool, describeValue, issuePaths, genomeText, list, num, obj, oneOf, pathTo, plainObject, recordOf, str } from './schema.ts';
@@ -147,6 +147,8 @@ const BUDGETS_SCHEMA = obj(Object.fromEntries(BUDGETS.map((b) => [b.file, num({ 
 
 const SETTINGS_SCHEMA = obj({
   strategy: oneOf([...STRATEGIES, null], (x) => `${describeValue(x)} is not a strategy (${STRATEGIES.join(', ')}) or null`),
+  // Searches written before the ranking could be chosen ranked by SNASNet's score.
+  rank_by: optional(oneOf(RANK_PROXIES, (x) => `${describeValue(x)} is not a ranking proxy (${RANK_PROXIES.join(', ')})`), 'snasnet'),
   samples: num({ min: 0, integer: true }),
   seed: num({ integer: true }),
   top_k: num({ min: 0, integer: true }),
@@ -393,8 +395,9 @@ function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
     warnings: doc.inputs?.warnings ?? [],
     run: {
       source: doc.source,
-      inputs: doc.inputs?.inputs ?? null,
-      settings: { strategy: s.strategy, samples: s.samples, seed: s.seed, space: spaceFromJson(s.space), hardware: s.hardware, budgets: budgetsFromJson(s.budgets), topK: s.top_k, epochs: s.epochs, dataset: s.dataset },
+      // The ranking of the settings is the one the run used; a file from before the knob ranked by SNASNet's score.
+      inputs: doc.inputs ? { ...doc.inputs.inputs, params: { ...doc.inputs.inputs.params, rankBy: s.rank_by } } : null,
+      settings: { strategy: s.strategy, rankBy: s.rank_by, samples: s.samples, seed: s.seed, space: spaceFromJson(s.space), hardware: s.hardware, budgets: budgetsFromJson(s.budgets), topK: s.top_k, epochs: s.epochs, dataset: s.dataset },
       candidates: doc.candidates.map((c) => ({ index: c.index, genome: c.genome, costs: figuresFromJson(c), pes: c.pes, feasible: c.feasible, violation: c.violation, score: c.score })),
       trained: doc.trained.map((t) => ({
         index: t.index,
@@ -438,6 +441,7 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     inputs: run.inputs ? inputsJson(run.inputs) : null,
     settings: {
       strategy: s.strategy,
+      rank_by: s.rankBy,
       samples: s.samples,
       seed: s.seed,
       top_k: s.topK,
@@ -645,6 +649,7 @@ export function inputsFromSettings(s: RunSettings): { inputs: StudioInputs; prob
   if (s.strategy !== null) {
     const searchKnobs: [string, unknown][] = [
       ['strategy', s.strategy],
+      ['rankBy', s.rankBy],
       ['topK', s.topK],
       ['epochs', s.epochs],
       ['dataset', s.dataset],

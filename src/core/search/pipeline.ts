@@ -28,6 +28,8 @@ import { compileHardware, createTotals, estimateArchitecture, type CompiledHardw
 import type { HardwareConfig } from '../cost/hardware.ts';
 import { budgetViolation } from '../feasibility.ts';
 import type { Budgets } from '../settings.ts';
+import { PARAMS, type ParamValues } from '../params.ts';
+import { costProxies } from '../calibration/proxies.ts';
 import { crowdingDistance, nonDominated, nonDominatedSort, type Direction } from './pareto.ts';
 import { mutate } from './mutate.ts';
 import { costFigures, StreamSource, type CandidateSource, type CostFigures, type SourcedCandidate } from './sources.ts';
@@ -37,8 +39,14 @@ export type { CostFigures };
 export const STRATEGIES = ['neuronas', 'snasnet', 'random', 'evolution'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** What a search ranks its feasible candidates by (the parameter table's rankBy knob). */
+export type RankProxy = ParamValues['rankBy'];
+export const RANK_PROXIES: readonly RankProxy[] = PARAMS.rankBy.options;
+
 export interface SearchSettings {
   strategy: Strategy;
+  /** the proxy the candidates are ranked by (their `score`): a cost-model one is computed here, the SNASNet score by the evaluators */
+  rankBy: RankProxy;
   /** candidates to sample and cost */
   samples: number;
   seed: number;
@@ -308,6 +316,18 @@ class Run {
         }
       : undefined;
     const t0 = now();
+    if (this.settings.rankBy !== 'snasnet') {
+      // A cost-model proxy: a few µs a candidate, here, with no scorer involved.
+      for (let i = 0; i < candidates.length; i++) {
+        if (wanted && !wanted(i)) continue;
+        const r = candidates[i];
+        r.score = this.settings.rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome), this.settings.hardware).synops;
+        this.emit({ type: 'scored', index: r.index, score: r.score });
+      }
+      this.timings.score_ms += now() - t0;
+      this.check();
+      return;
+    }
     try {
       await this.evaluators.score(
         candidates.map((r) => r.genome),
