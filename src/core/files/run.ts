@@ -389,6 +389,25 @@ function spaceFromJson(j: SpaceJson): SearchSpace {
   };
 }
 
+/** The file's (snake_case) names of a search's timings and counts, which are camelCase in memory. */
+const TIMING_FILE_KEYS: Readonly<Record<keyof SearchTimings, string>> = { costMs: 'cost_ms', scoreMs: 'score_ms', trainMs: 'train_ms', totalMs: 'total_ms' };
+const COUNT_FILE_KEYS: Readonly<Record<keyof SearchCounts, string>> = {
+  sampled: 'sampled',
+  feasible: 'feasible',
+  rejectedBeforeScoring: 'rejected_before_scoring',
+  scored: 'scored',
+  trained: 'trained',
+};
+
+function toFileKeys<K extends string>(values: Readonly<Record<K, number>>, keys: Readonly<Record<K, string>>): Record<string, number> {
+  return Object.fromEntries((Object.keys(keys) as K[]).map((k) => [keys[k], values[k]]));
+}
+
+/** A file's timings or counts in memory; one a file lacks reads as 0 (files have always written them all). */
+function fromFileKeys<K extends string>(json: Readonly<Record<string, number>>, keys: Readonly<Record<K, string>>): Record<K, number> {
+  return Object.fromEntries((Object.keys(keys) as K[]).map((k) => [k, json[keys[k]] ?? 0])) as Record<K, number>;
+}
+
 function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
   const s = doc.settings;
   return {
@@ -407,8 +426,8 @@ function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
         feasible: t.feasible,
       })),
       front: doc.front,
-      timings: doc.timings as SearchTimings | null,
-      counts: doc.counts as SearchCounts | null,
+      timings: doc.timings ? fromFileKeys(doc.timings, TIMING_FILE_KEYS) : null,
+      counts: doc.counts ? fromFileKeys(doc.counts, COUNT_FILE_KEYS) : null,
       stopped: doc.stopped,
       ...(doc.budgets_from ? { budgetsFrom: doc.budgets_from } : {}),
     },
@@ -473,8 +492,8 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
       feasible: t.feasible,
     })),
     front: [...run.front],
-    timings: run.timings ? { ...run.timings } : null,
-    counts: run.counts ? { ...run.counts } : null,
+    timings: run.timings ? toFileKeys(run.timings, TIMING_FILE_KEYS) : null,
+    counts: run.counts ? toFileKeys(run.counts, COUNT_FILE_KEYS) : null,
     stopped: run.stopped,
     ...(run.budgetsFrom ? { budgets_from: run.budgetsFrom, note: budgetsNote(run.budgetsFrom) } : {}),
   };

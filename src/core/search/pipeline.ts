@@ -147,17 +147,17 @@ export interface TrainFailure {
 }
 
 export interface SearchTimings {
-  cost_ms: number;
-  score_ms: number;
-  train_ms: number;
-  total_ms: number;
+  costMs: number;
+  scoreMs: number;
+  trainMs: number;
+  totalMs: number;
 }
 
 export interface SearchCounts {
   sampled: number;
   feasible: number;
   /** candidates rejected by a budget before anyone spent a forward pass on them */
-  rejected_before_scoring: number;
+  rejectedBeforeScoring: number;
   scored: number;
   trained: number;
 }
@@ -204,7 +204,7 @@ class Run {
   readonly candidates: CandidateRecord[] = [];
   readonly trained: TrainedRecord[] = [];
   readonly failures: TrainFailure[] = [];
-  readonly timings: SearchTimings = { cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: 0 };
+  readonly timings: SearchTimings = { costMs: 0, scoreMs: 0, trainMs: 0, totalMs: 0 };
   readonly dropped = new Set<number>();
   private readonly byIndex = new Map<number, CandidateRecord>();
   private readonly archs = new Map<number, Architecture>();
@@ -271,7 +271,7 @@ class Run {
       const t0 = now();
       const chunk = this.source.next(Math.min(COST_CHUNK, count - out.length)).map((c) => this.add(this.drawn++, c));
       out.push(...chunk);
-      this.timings.cost_ms += now() - t0;
+      this.timings.costMs += now() - t0;
       if (chunk.length) this.emit({ type: 'costed', records: chunk });
     }
     return out;
@@ -294,7 +294,7 @@ class Run {
       out.push(r);
     }
     if (out.length) this.emit({ type: 'costed', records: out });
-    this.timings.cost_ms += now() - t0;
+    this.timings.costMs += now() - t0;
     return out;
   }
 
@@ -324,7 +324,7 @@ class Run {
         r.score = this.settings.rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome), this.settings.hardware).synops;
         this.emit({ type: 'scored', index: r.index, score: r.score });
       }
-      this.timings.score_ms += now() - t0;
+      this.timings.scoreMs += now() - t0;
       this.check();
       return;
     }
@@ -342,7 +342,7 @@ class Run {
       this.check();
       throw e;
     } finally {
-      this.timings.score_ms += now() - t0;
+      this.timings.scoreMs += now() - t0;
     }
     this.check();
   }
@@ -372,12 +372,12 @@ class Run {
       this.trained.push(record);
       this.emit({ type: 'trained', record });
     }
-    this.timings.train_ms += now() - t0;
-    this.emit({ type: 'stage', stage: 'train', state: 'end', ms: this.timings.train_ms, count: indices.length });
+    this.timings.trainMs += now() - t0;
+    this.emit({ type: 'stage', stage: 'train', state: 'end', ms: this.timings.trainMs, count: indices.length });
   }
 
   stage(stage: Stage, state: 'start' | 'end', count: number): void {
-    this.emit({ type: 'stage', stage, state, ms: stage === 'cost' ? this.timings.cost_ms : this.timings.score_ms, count });
+    this.emit({ type: 'stage', stage, state, ms: stage === 'cost' ? this.timings.costMs : this.timings.scoreMs, count });
   }
 }
 
@@ -534,12 +534,12 @@ export async function runSearch(
     await RUNNERS[settings.strategy](run);
   } catch (e) {
     if (e instanceof SearchCancelled) {
-      run.timings.total_ms = now() - t0;
+      run.timings.totalMs = now() - t0;
       e.partial = summarize(run, true);
     }
     throw e;
   }
-  run.timings.total_ms = now() - t0;
+  run.timings.totalMs = now() - t0;
   return summarize(run, false);
 }
 
@@ -557,7 +557,7 @@ function summarize(run: Run, stopped: boolean): SearchRun {
     counts: {
       sampled: candidates.length,
       feasible,
-      rejected_before_scoring: candidates.filter((r) => (!r.feasible || run.dropped.has(r.index)) && r.score === null).length,
+      rejectedBeforeScoring: candidates.filter((r) => (!r.feasible || run.dropped.has(r.index)) && r.score === null).length,
       scored,
       trained: run.trained.length,
     },
