@@ -6,6 +6,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import { PARAMS, panelParams } from '../../core/params.ts';
 import { measuredRanking } from '../../core/calibration/measured.ts';
+import { RANK_LABELS } from '../search/rank-labels.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
 import { ParamControl } from '../controls/ParamControl.tsx';
@@ -23,18 +24,18 @@ function RankEvidence() {
   const dataset = useStudio((s) => s.params.dataset);
   const m = measuredRanking(dataset, rankBy);
   const name = PARAMS.dataset.optionLabels?.[dataset] ?? dataset;
-  const label = PARAMS.rankBy.optionLabels?.[rankBy] ?? rankBy;
+  const label = RANK_LABELS[rankBy].phrase;
   if (!m) {
     return (
       <p className="rank-evidence" data-testid="rank-evidence" data-measured="no">
-        How well {label.toLowerCase()} ranks trained accuracy on {name} has not been measured: <code>neuronas calibrate</code> measures it.
+        How well {label} ranks trained accuracy on {name} has not been measured: <code>neuronas calibrate</code> measures it.
       </p>
     );
   }
   const chance = m.interval[0] <= 0;
   return (
     <p className="rank-evidence" data-testid="rank-evidence" data-measured="yes" data-tau={m.tau}>
-      On {name}, {label.toLowerCase()} ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
+      On {name}, {label} ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
       {m.candidates} candidates, {m.epochs} epoch on {formatCount(m.trainSamples)} images){chance ? ': no better than chance on this evidence' : ''}.
     </p>
   );
