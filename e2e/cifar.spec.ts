@@ -9,7 +9,7 @@ import { expect, test } from '@playwright/test';
 import { syntheticCifarBatch } from '../tests/cifar-fixture.ts';
 
 // 20 samples of a small space on CIFAR-10, the best 1 trained for 2 epochs on 400 images.
-const CIFAR = '#v=1&ds=cifar10&n=20&k=1&ep=2&tr=400&cmax=8&hid=64&tmax=2';
+const CIFAR = '#v=1&rk=snasnet&ds=cifar10&n=20&k=1&ep=2&tr=400&cmax=8&hid=64&tmax=2';
 
 const file = (name: string, bytes: Uint8Array) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
 

@@ -16,7 +16,7 @@ import { contentSecurityPolicy } from '../scripts/vite-csp.ts';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 // 20 candidates of a small space, the best 1 trained for 1 epoch on 500 images.
-const SMALL = '#v=1&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2';
+const SMALL = '#v=1&rk=snasnet&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2';
 
 /** Collects every violation the document reports, from before its first script on. */
 async function watchDocument(page: Page): Promise<void> {

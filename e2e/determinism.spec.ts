@@ -10,7 +10,7 @@ import { parseGenome, formatGenome } from '../src/core/arch/genome.ts';
 import { createNodeEngine, engineEndpoint } from '../src/cli/engine-node.ts';
 
 // 12 samples of a small space, scoring only (top-k 0), seed 4.
-const LINK = '#v=1&n=12&s=4&k=0&cmax=8&hid=64&tmax=2&ba=2.5';
+const LINK = '#v=1&rk=snasnet&n=12&s=4&k=0&cmax=8&hid=64&tmax=2&ba=2.5';
 
 interface CandidateJson {
   genome: string;

@@ -19,7 +19,7 @@ import { createServer, type ViteDevServer } from 'vite';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE_DIR = 'node_modules/.vite-e2e-dev-server';
 // A small seeded search: 30 candidates of a small space, the best 1 trained for 1 epoch on 500 images.
-const SMALL = '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2';
+const SMALL = '#v=1&rk=snasnet&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2';
 
 let server: ViteDevServer;
 let base: string;

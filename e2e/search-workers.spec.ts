@@ -25,7 +25,7 @@ const searchDone = (page: Page) => expect(page.getByTestId('search-status')).toH
 
 test('Stop and Start pressed 12 times quickly raise no error, and a search started after them completes', async ({ page }) => {
   test.setTimeout(120_000);
-  const errors = await openWatched(page, '#v=1&n=40&k=1&ep=1&tr=300&cmax=8&hid=64&tmax=2');
+  const errors = await openWatched(page, '#v=1&rk=snasnet&n=40&k=1&ep=1&tr=300&cmax=8&hid=64&tmax=2');
   const start = page.getByTestId('search-start');
   const stop = page.getByTestId('search-stop');
   // Quick as a hand: 12 Start/Stop pairs, 60-320 ms apart, so some stops land while the workers start, some while they score.
@@ -50,7 +50,7 @@ test('Stop and Start pressed 12 times quickly raise no error, and a search start
 test('a scoring worker that closes itself mid-search is replaced, its chunk retried, and the user told', async ({ page }) => {
   test.setTimeout(150_000);
   // No training (k=0): the scores are the whole result. 60 candidates of a small space.
-  const errors = await openWatched(page, '#v=1&n=60&k=0&cmax=8&hid=64&tmax=2&s=7');
+  const errors = await openWatched(page, '#v=1&rk=snasnet&n=60&k=0&cmax=8&hid=64&tmax=2&s=7');
   const start = page.getByTestId('search-start');
 
   // Undisturbed, for reference: the same seeded search's scores.
@@ -79,7 +79,7 @@ test('a scoring worker that closes itself mid-search is replaced, its chunk retr
 
 test('a training worker that closes itself mid-training is replaced and the candidate trained again from the start', async ({ page }) => {
   test.setTimeout(150_000);
-  const errors = await openWatched(page, '#v=1&n=12&k=1&ep=2&tr=600&cmax=8&hid=64&tmax=2');
+  const errors = await openWatched(page, '#v=1&rk=snasnet&n=12&k=1&ep=2&tr=600&cmax=8&hid=64&tmax=2');
   await page.getByTestId('search-start').click();
   await expect.poll(async () => (await search(page)).states.includes('training'), { timeout: 60_000 }).toBe(true);
   await page.evaluate(() => window.__neuronasTest!.closeSearchWorker('trainer'));

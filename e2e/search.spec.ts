@@ -10,7 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mainThreadTaskProblems, traceMainThread } from './measure.ts';
 
 // 30 samples of a small space (C = 8, T = 2, hidden 64) under a 2.5 mm² area budget (some rejected), train the best 1 for 1 epoch on 500 images.
-const SMALL = '#v=1&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
+const SMALL = '#v=1&rk=snasnet&n=30&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
 
 async function watchLongTasks(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -161,7 +161,7 @@ test('a small search runs to completion, and a budget move re-judges it without 
 
 test('a link copied after a search re-runs the same seeded search in a fresh page, with the same results', async ({ page, browser }) => {
   test.setTimeout(150_000);
-  await page.goto('/#v=1&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&s=5');
+  await page.goto('/#v=1&rk=snasnet&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&s=5');
   const entries = await page.evaluate(() => history.length);
   await page.getByTestId('search-start').click();
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 100_000 });
@@ -187,7 +187,7 @@ test('a link copied after a search re-runs the same seeded search in a fresh pag
 });
 
 test('Stop during scoring keeps the rows already scored, and Export writes the stopped run', async ({ page }) => {
-  await page.goto('/#v=1&n=400&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2');
+  await page.goto('/#v=1&rk=snasnet&n=400&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2');
   await page.getByTestId('search-start').click();
   await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
   expect(page.url()).toContain('&run=1');
@@ -219,7 +219,7 @@ test('Stop during scoring keeps the rows already scored, and Export writes the s
 });
 
 test('a crashed scoring worker shows a clear message, loses no arrived score, and the search goes on', async ({ page }) => {
-  await page.goto('/#v=1&n=400&k=0&cmax=8&hid=64&tmax=2');
+  await page.goto('/#v=1&rk=snasnet&n=400&k=0&cmax=8&hid=64&tmax=2');
   await page.getByTestId('search-start').click();
   await expect.poll(async () => (await search(page)).counts.scored ?? 0, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
   await page.evaluate(() => window.__neuronasTest!.crashSearchWorker('scorer'));
@@ -234,7 +234,7 @@ test('a crashed scoring worker shows a clear message, loses no arrived score, an
 
 test('a search keeps its candidates on screen until they change; a change while it runs stops it and says so', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/#v=1&n=400&k=0&cmax=8&hid=64&tmax=2&s=3');
+  await page.goto('/#v=1&rk=snasnet&n=400&k=0&cmax=8&hid=64&tmax=2&s=3');
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
   const sampled = await page.evaluate(() => window.__neuronasTest!.genomes(400));
   await page.getByTestId('search-start').click();
@@ -257,7 +257,7 @@ test('a search keeps its candidates on screen until they change; a change while 
 
 test('an evolution search appends the children it makes to the candidates shown', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/#v=1&n=40&k=0&st=evolution&cmax=8&hid=64&tmax=2&s=2');
+  await page.goto('/#v=1&rk=snasnet&n=40&k=0&st=evolution&cmax=8&hid=64&tmax=2&s=2');
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
   const sampled = await page.evaluate(() => window.__neuronasTest!.genomes(40));
   await page.getByTestId('search-start').click();

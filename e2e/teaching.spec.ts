@@ -50,3 +50,21 @@ test('with storage refused, an explainer still goes away and the page keeps work
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
   expect(errors).toEqual([]);
 });
+
+test('the quick demo goes from Start to a trained front', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await page.getByTestId('scenario-quickDemo').click();
+  await expect(page.getByTestId('scenario-quickDemo')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  await expect(page.getByTestId('candidate-count')).toHaveText('400');
+  const started = Date.now();
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 170_000 });
+  // Reported, not asserted: speed is the bench's to judge.
+  test.info().annotations.push({ type: 'quick demo, Start to done', description: `${((Date.now() - started) / 1000).toFixed(1)} s` });
+  await expect(page.getByTestId('pareto-y')).toBeVisible();
+  const trained = await page.evaluate(() => window.__neuronasTest!.search().counts.trained);
+  expect(trained).toBe(3);
+  await expect(page.getByTestId('explainer-front')).toContainText('Pareto front');
+});

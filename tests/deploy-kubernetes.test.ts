@@ -90,7 +90,7 @@ describe('neuronas deploy kubernetes', () => {
     const cifar = ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'].map((f) => `/work/cifar/${f}.bin`).join(',');
     // The command in README.md ("Running on a cluster").
     const argv = ['--shards', '100', '--parallelism', '20', '--train-shards', '10', '--image', 'registry.example.org/neuronas:0.1.0', '--name', 'cifar10-search', '--storage', '5Gi', '--cpu', '1', '--memory', '8Gi', '--',
-      '--dataset', 'cifar10', '--cifar', cifar, '--samples', '20000', '--seed', '1', '--top-k', '10', '--epochs', '20', '--train-samples', '45000', '--backend', 'wasm'];
+      '--dataset', 'cifar10', '--cifar', cifar, '--rank-by', 'snasnet', '--samples', '20000', '--seed', '1', '--top-k', '10', '--epochs', '20', '--train-samples', '45000', '--backend', 'wasm'];
     expect(await runDeploy(['kubernetes', ...argv], io)).toBe(0);
     const committed = await readFile(join(ROOT, 'deploy/kubernetes/cifar10-search.json'), 'utf8');
     expect(committed).toBe(io.stdout.join('') + '\n');

@@ -234,7 +234,7 @@ describe('run JSON', () => {
         candidates: { columns, genomes: search.candidates.map((c) => c.genome), count: search.candidates.length, scores },
         trained: search.trained,
         timings: search.timings,
-        counts: { sampled: search.counts.sampled, rejected_before_scoring: search.counts.rejected_before_scoring, scored: search.counts.scored, trained: search.counts.trained },
+        counts: { sampled: search.counts.sampled, rejectedBeforeScoring: search.counts.rejectedBeforeScoring, scored: search.counts.scored, trained: search.counts.trained },
         stopped: false,
       },
       screen,

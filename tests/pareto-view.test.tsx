@@ -28,6 +28,7 @@ function fixture(): ParetoData {
   const front = front2d(xs, ys, feasible, 5);
   return {
     y: 'accuracy',
+    rankBy: 'params',
     x: 'areaMm2',
     index: Int32Array.from([0, 1, 3, 4, 5]),
     xs,
@@ -117,10 +118,13 @@ describe('the live Pareto view', () => {
   });
 
   it('plots training-free scores on a plain numeric axis before anything is trained', async () => {
-    const data: ParetoData = { ...fixture(), y: 'score', ys: Float64Array.from([41, 44.5, 43, 47, 52]), trained: new Uint8Array(5) };
+    const data: ParetoData = { ...fixture(), y: 'score', rankBy: 'snasnet', ys: Float64Array.from([41, 44.5, 43, 47, 52]), trained: new Uint8Array(5) };
     const { container } = await render(<ParetoView data={data} version={1} genomes={GENOMES} colors={COLORS} />, { width: 800, height: 420 });
     expect(container.querySelector('[data-testid=pareto]')!.getAttribute('data-y')).toBe('score');
     expect(texts(container, '.plot-y-axis .plot-tick-value')).toEqual(['40', '42', '44', '46', '48', '50', '52', '54']);
     expect(texts(container, '.axis-title')[1]).toBe('Training-free score (log|det K|, until trained)');
+    // Ranked by the parameter count, the axis says so.
+    const byParams = await render(<ParetoView data={{ ...data, rankBy: 'params' }} version={2} genomes={GENOMES} colors={COLORS} />, { width: 800, height: 420 });
+    expect(texts(byParams.container, '.axis-title')[1]).toBe('Parameter count (the ranking, until trained)');
   });
 });

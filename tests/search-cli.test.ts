@@ -12,7 +12,8 @@ import { syntheticCifarBatch } from './cifar-fixture.ts';
 import { PARAMS } from '../src/core/params.ts';
 
 // A small corner of the space so the real scorer and trainer finish quickly.
-const SMALL = ['--channels-min', '8', '--channels-max', '16', '--timesteps-min', '2', '--timesteps-max', '3', '--hidden', '64', '--backend', 'wasm'];
+// Ranked by SNASNet's score, so the real scorer runs (the default ranking, the parameter count, has its own test).
+const SMALL = ['--channels-min', '8', '--channels-max', '16', '--timesteps-min', '2', '--timesteps-max', '3', '--hidden', '64', '--backend', 'wasm', '--rank-by', 'snasnet'];
 
 async function search(args: string[]) {
   const io = fakeIO();
@@ -38,6 +39,24 @@ describe('neuronas search', () => {
       expect(io.stderr[0]).toMatch(message);
       expect(io.stdout).toEqual([]);
     }
+  });
+
+  it('ranks by the parameter count by default: each feasible candidate scored with its weights, no scorer run, the largest trained', async () => {
+    const small = SMALL.filter((a, i) => a !== '--rank-by' && SMALL[i - 1] !== '--rank-by');
+    const io = fakeIO();
+    const code = await runSearchCommand(['--samples', '40', '--seed', '3', '--top-k', '1', '--epochs', '1', '--train-samples', '500', ...small, '--json'], io);
+    expect(io.stderr.join('')).not.toMatch(/error|usage/i);
+    expect(code).toBe(0);
+    const run = JSON.parse(io.stdout.join(''));
+    expect(run.settings.rank_by).toBe('params');
+    const feasible = run.candidates.filter((c: { feasible: boolean }) => c.feasible);
+    expect(feasible.length).toBeGreaterThan(3);
+    for (const c of feasible) expect(c.score).toBe(c.params);
+    const largest = Math.max(...feasible.map((c: { params: number }) => c.params));
+    expect(run.trained).toHaveLength(1);
+    expect(run.candidates[run.trained[0].index].params).toBe(largest);
+    // Costing a proxy takes microseconds; no forward pass ran.
+    expect(run.timings.score_ms).toBeLessThan(100);
   });
 
   it('scores only feasible candidates under NeuroNAS, all under SNASNet, with the same scores and the same best', async () => {

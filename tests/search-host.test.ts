@@ -22,7 +22,7 @@ import { SearchHost, type SearchPool } from '../src/workers/search-host.ts';
 import { SEARCH_BATCH_MS, type SearchBatch, type SearchRequest, type SearchUpdate } from '../src/protocol/search.ts';
 
 const SPACE = { ...DEFAULT_SEARCH_SPACE, channels: { min: 8, max: 16, step: 8 }, hidden: [64], timesteps: { min: 2, max: 3, step: 1 } };
-const SETTINGS: SearchSettings = { strategy: 'neuronas', samples: 24, seed: 11, space: SPACE, hardware: { ...DEFAULT_HARDWARE }, budgets: { ...noBudgets(), maxAreaMm2: 2.5 }, topK: 0, epochs: 1, dataset: 'mnist' };
+const SETTINGS: SearchSettings = { strategy: 'neuronas', rankBy: 'snasnet', samples: 24, seed: 11, space: SPACE, hardware: { ...DEFAULT_HARDWARE }, budgets: { ...noBudgets(), maxAreaMm2: 2.5 }, topK: 0, epochs: 1, dataset: 'mnist' };
 const EVALUATOR_OPTIONS = { dataset: 'mnist' as const, seed: SETTINGS.seed, scoreBatch: 8, trainSamples: 100 };
 
 /** A Node training engine where the browser has its pool of training workers. */

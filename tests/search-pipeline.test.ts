@@ -48,6 +48,8 @@ function evaluators(log: { scored: string[]; trained: string[] }): Evaluators {
 
 const base: SearchSettings = {
   strategy: 'neuronas',
+  // The evaluators' score (the scorer stands in for SNASNet's); cost-model ranking is tested on its own below.
+  rankBy: 'snasnet',
   samples: 600,
   seed: 9,
   space: DEFAULT_SEARCH_SPACE,
@@ -71,8 +73,8 @@ describe('search pipeline', () => {
     expect(feasible.length).toBeLessThan(550);
     expect(logN.scored).toEqual(feasible.map((c) => c.genome));
     expect(logS.scored.length).toBe(600);
-    expect(n.counts.rejected_before_scoring).toBe(600 - feasible.length);
-    expect(s.counts.rejected_before_scoring).toBe(0);
+    expect(n.counts.rejectedBeforeScoring).toBe(600 - feasible.length);
+    expect(s.counts.rejectedBeforeScoring).toBe(0);
     expect(logN.trained).toEqual(logS.trained);
     expect(logN.trained.length).toBe(3);
     for (const t of n.trained) expect(n.candidates[t.index].feasible).toBe(true);
@@ -155,7 +157,7 @@ describe('search pipeline', () => {
     for (const c of partial.candidates) expect(c.score).toBe(scoredEvents.get(c.index) ?? null);
     expect(partial.trained).toEqual([]);
     expect(partial.front).toEqual([]);
-    expect(partial.timings.total_ms).toBeGreaterThan(0);
+    expect(partial.timings.totalMs).toBeGreaterThan(0);
   });
 
   it('keeps searching when one candidate cannot be trained, and says which', async () => {
@@ -264,7 +266,7 @@ describe('search pipeline', () => {
     // Every feasible candidate was either scored or dropped; the first 20 were scored whatever their area.
     expect(log.scored.length + dropped.length).toBe(feasible.length);
     expect(log.scored.slice(20).every((g) => r.candidates.find((c) => c.genome === g)!.costs.areaMm2 <= 3)).toBe(true);
-    expect(r.counts.rejected_before_scoring).toBe(r.candidates.length - feasible.length + dropped.length);
+    expect(r.counts.rejectedBeforeScoring).toBe(r.candidates.length - feasible.length + dropped.length);
     // Training picks among the scored only.
     for (const t of r.trained) expect(dropped).not.toContain(t.index);
     // SNASNet's method checks budgets only at the end: it drops nothing.

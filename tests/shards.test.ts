@@ -30,6 +30,8 @@ const params = { ...defaultParams(), channelsMin: 8, channelsMax: 16, timestepsM
 const WORK: SearchWork = {
   ...searchSettingsFromParams(params),
   strategy: 'neuronas',
+  // The SNASNet score, from the real scorer (the default ranks by the parameter count, a cost-model proxy).
+  rankBy: 'snasnet',
   samples: 14,
   seed: 11,
   topK: 2,
@@ -48,7 +50,7 @@ async function shardedTexts(work: SearchWork, count: number): Promise<{ search: 
   const search: string[] = [];
   for (let i = 0; i < count; i++) {
     let text = '';
-    await runSearchShard(plan, searchShardHeader(work, plan, { index: i, count }, evaluators.backend), evaluators, { previous: null, write: (l) => void (text += l) });
+    await runSearchShard(work, plan, searchShardHeader(work, plan, { index: i, count }, evaluators.backend), evaluators, { previous: null, write: (l) => void (text += l) });
     search.push(text);
   }
   const scored = merge(search);
@@ -115,6 +117,16 @@ describe('a sharded search', () => {
     expect(scored.trained).toEqual([]);
   });
 
+  it('ranks by a cost-model proxy as one machine does (the pipeline scores each shard\'s part)', async () => {
+    const byParams: SearchWork = { ...WORK, rankBy: 'params', topK: 0 };
+    const oneMachine = comparable(runDataFromSearch(await runSearch(byParams, evaluators)));
+    const sharded = await shardedTexts(byParams, 3);
+    expect(comparable(merge(sharded.search, sharded.train))).toEqual(oneMachine);
+    const scored = oneMachine.candidates.filter((c) => c.score !== null);
+    expect(scored.length).toBeGreaterThan(2);
+    for (const c of scored) expect(c.score).toBe(c.params);
+  });
+
   it('splits the work: each shard owns a share of the candidates, every candidate is owned once', () => {
     const files = read(three.search, 'search');
     const owned = files.flatMap((f) => f.header.owned).sort((a, b) => a - b);
@@ -149,11 +161,11 @@ describe('a sharded search', () => {
     const head = searchShardHeader(WORK, plan, { index: 1, count: 3 }, evaluators.backend);
     expect(resumeProblem(partial.file.header, head)).toBeNull();
     let text = cut.slice(0, partial.file.wholeBytes);
-    const outcome = await runSearchShard(plan, head, evaluators, { previous: partial.file, write: (l) => void (text += l) });
+    const outcome = await runSearchShard(WORK, plan, head, evaluators, { previous: partial.file, write: (l) => void (text += l) });
     expect(outcome.written).toBe(2); // the lost score and done
     expect(comparable(merge([three.search[0], text, three.search[2]], three.train))).toEqual(comparable(single));
     // A finished shard run again does nothing.
-    const again = await runSearchShard(plan, head, evaluators, { previous: read([text], 'y')[0], write: () => expect.unreachable() });
+    const again = await runSearchShard(WORK, plan, head, evaluators, { previous: read([text], 'y')[0], write: () => expect.unreachable() });
     expect(again.alreadyDone).toBe(true);
   });
 

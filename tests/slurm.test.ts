@@ -31,7 +31,7 @@ function skipReason(): string | null {
 }
 const reason = skipReason();
 
-const SEARCH = ['--samples', '12', '--seed', '4', '--top-k', '1', '--epochs', '1', '--train-samples', '500', '--score-batch', '16', '--channels-min', '8', '--channels-max', '16', '--timesteps-min', '2', '--timesteps-max', '3', '--hidden', '64', '--backend', 'wasm'];
+const SEARCH = ['--rank-by', 'snasnet', '--samples', '12', '--seed', '4', '--top-k', '1', '--epochs', '1', '--train-samples', '500', '--score-batch', '16', '--channels-min', '8', '--channels-max', '16', '--timesteps-min', '2', '--timesteps-max', '3', '--hidden', '64', '--backend', 'wasm'];
 
 describe.skipIf(reason !== null)(reason ? `Slurm deployment (skipped: ${reason})` : 'Slurm deployment', () => {
   let dir = '';

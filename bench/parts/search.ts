@@ -99,7 +99,7 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
   const k = 3;
   const pickN = topByScore(neuronas.candidates.filter((c) => c.feasible), k).map((c) => c.genome);
   const pickS = topByScore(snasnet.candidates.filter((c) => c.feasible), k).map((c) => c.genome);
-  const scoredPerS = neuronas.counts.scored / (neuronas.timings.score_ms / 1000);
+  const scoredPerS = neuronas.counts.scored / (neuronas.timings.scoreMs / 1000);
   return {
     backend: evaluators.backend,
     backend_reason: evaluators.backendReason,
@@ -108,12 +108,12 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
       seed: compare.seed,
       budgets: compare.budgets,
       feasible: neuronas.counts.feasible,
-      rejected_before_scoring_share: round(neuronas.counts.rejected_before_scoring / neuronas.counts.sampled),
+      rejected_before_scoring_share: round(neuronas.counts.rejectedBeforeScoring / neuronas.counts.sampled),
       same_best_k: JSON.stringify(pickN) === JSON.stringify(pickS),
       best_k: pickN,
-      neuronas_ms: { cost: round(neuronas.timings.cost_ms, 1), score: round(neuronas.timings.score_ms, 1), total: round(neuronas.timings.total_ms, 1) },
-      snasnet_ms: { cost: round(snasnet.timings.cost_ms, 1), score: round(snasnet.timings.score_ms, 1), total: round(snasnet.timings.total_ms, 1) },
-      search_time_ratio: round(snasnet.timings.total_ms / neuronas.timings.total_ms, 2),
+      neuronas_ms: { cost: round(neuronas.timings.costMs, 1), score: round(neuronas.timings.scoreMs, 1), total: round(neuronas.timings.totalMs, 1) },
+      snasnet_ms: { cost: round(snasnet.timings.costMs, 1), score: round(snasnet.timings.scoreMs, 1), total: round(snasnet.timings.totalMs, 1) },
+      search_time_ratio: round(snasnet.timings.totalMs / neuronas.timings.totalMs, 2),
       paper_reports: 'up to 6.6× shorter search than the state of the art',
       note: 'search up to the selection of the best k (top-k 0): training those k costs the same in both',
     },

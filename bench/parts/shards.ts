@@ -2,7 +2,7 @@
  * `npm run bench -- --only shards`: a sharded search on this machine's cores.
  *
  *   one_shard / two_shards   the same seeded NeuroNAS search (default space,
- *                            SAMPLES candidates, scored, nothing trained) as 1
+ *                            SAMPLES candidates, SNASNet-scored, nothing trained) as 1
  *                            shard and as 2 shards run at once (two `neuronas
  *                            search --shard I/2` processes on the two cores):
  *                            wall time of each, from spawning the processes to
@@ -29,7 +29,7 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/neuronas.mjs');
 const SAMPLES = 800;
-const SEARCH = ['--samples', String(SAMPLES), '--seed', '7', '--top-k', '0', '--score-batch', '32', '--backend', 'wasm'];
+const SEARCH = ['--rank-by', 'snasnet', '--samples', String(SAMPLES), '--seed', '7', '--top-k', '0', '--score-batch', '32', '--backend', 'wasm'];
 
 async function shards(dir: string, count: number, args: string[]): Promise<number> {
   const t0 = performance.now();

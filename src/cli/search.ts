@@ -154,5 +154,5 @@ async function runSearchShardCommand(args: SearchArgs & { shard: NonNullable<Sea
   const plan = planSearchShards(work, spec.count);
   const head = searchShardHeader(work, plan, spec, evaluators.backend);
   mkdirSync(dir, { recursive: true });
-  return runShardToFile(shardFilePath(dir, 'search', spec), head, (shardIO) => runSearchShard(plan, head, evaluators, shardIO), io, 'search');
+  return runShardToFile(shardFilePath(dir, 'search', spec), head, (shardIO) => runSearchShard(work, plan, head, evaluators, shardIO), io, 'search');
 }

@@ -25,6 +25,24 @@ export const SCENARIOS = {
     help: 'MNIST, base widths 8–64, the default budgets: a search that runs in a browser.',
     values: {},
   },
+  // For a lecture: a small space and sample, one short epoch, so Start reaches a trained front in about a minute on a
+  // 2-core laptop (measured by e2e/teaching.spec.ts's demo run and the page bench).
+  quickDemo: {
+    label: 'Quick demo',
+    help: 'A small space (C 8–16, hidden 64, T 2–4) and 400 samples; the best 3 trained for one epoch on 1,000 images: from Start to a trained front in about a minute.',
+    values: {
+      samples: 400,
+      channelsMin: 8,
+      channelsMax: 16,
+      channelsStep: 8,
+      hidden: [64],
+      timestepsMin: 2,
+      timestepsMax: 4,
+      topK: 3,
+      epochs: 1,
+      trainSamples: 1000,
+    },
+  },
   // NeuroNAS (arXiv 2407.00641, first titled HASNAS) constrains its CIFAR-10 search to 4·10⁶ parameters, 100 mm²,
   // 400 ms and 120 µJ. The space is SNASNet's CIFAR scale: widths up to 256, hidden layers up to its 1024 units.
   // Measured at seed 1 on the default hardware: 669 of 4 000 samples meet all four budgets.

@@ -102,6 +102,7 @@ export function searchSettingsFromParams(values: ParamValues, edits: Partial<Rec
   const v = normalizeParams(values);
   return {
     strategy: v.strategy,
+    rankBy: v.rankBy,
     samples: v.samples,
     seed: v.seed,
     space: searchSpaceFromParams(v),

@@ -156,7 +156,7 @@ export class SearchHost {
     const { signal } = running.abort;
     const batcher = running.batcher;
     const t0 = this.hooks.now();
-    const cut = (): SearchTimings => ({ cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: this.hooks.now() - t0 });
+    const cut = (): SearchTimings => ({ costMs: 0, scoreMs: 0, trainMs: 0, totalMs: this.hooks.now() - t0 });
     let outcome: { completed: boolean; timings: SearchTimings };
     try {
       outcome = await this.run(req, running);

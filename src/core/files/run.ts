@@ -26,7 +26,7 @@ import { budgetViolation } from '../feasibility.ts';
 import { DEFAULT_AXES, EDITABLE_HARDWARE_FIELDS, canonicalInputs, hardwareEditProblem, hardwareEditsFromJson, isAxisMetric, type HardwareEdits, type StudioInputs } from '../inputs.ts';
 import { METRICS, type Columns, type Metric } from '../metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../params.ts';
-import { STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
+import { RANK_PROXIES, STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
 import { BUDGETS, HARDWARE_KNOBS, searchSettingsFromParams, type Budgets } from '../settings.ts';
 import { EPOCH_SCHEMA, STUDIO_VERSION, epochFromJson, epochJson, finiteOrNull } from './document.ts';
 import { Problems, bool, describeValue, issuePaths, genomeText, list, num, obj, oneOf, pathTo, plainObject, recordOf, str } from './schema.ts';
@@ -147,6 +147,8 @@ const BUDGETS_SCHEMA = obj(Object.fromEntries(BUDGETS.map((b) => [b.file, num({ 
 
 export const SETTINGS_SCHEMA = obj({
   strategy: oneOf([...STRATEGIES, null], (x) => `${describeValue(x)} is not a strategy (${STRATEGIES.join(', ')}) or null`),
+  // Searches written before the ranking could be chosen ranked by SNASNet's score.
+  rank_by: optional(oneOf(RANK_PROXIES, (x) => `${describeValue(x)} is not a ranking proxy (${RANK_PROXIES.join(', ')})`), 'snasnet'),
   samples: num({ min: 0, integer: true }),
   seed: num({ integer: true }),
   top_k: num({ min: 0, integer: true }),
@@ -387,14 +389,43 @@ function spaceFromJson(j: SpaceJson): SearchSpace {
   };
 }
 
+/** The file's (snake_case) names of a search's timings and counts, which are camelCase in memory. */
+const TIMING_FILE_KEYS: Readonly<Record<keyof SearchTimings, string>> = { costMs: 'cost_ms', scoreMs: 'score_ms', trainMs: 'train_ms', totalMs: 'total_ms' };
+const COUNT_FILE_KEYS: Readonly<Record<keyof SearchCounts, string>> = {
+  sampled: 'sampled',
+  feasible: 'feasible',
+  rejectedBeforeScoring: 'rejected_before_scoring',
+  scored: 'scored',
+  trained: 'trained',
+};
+
+function toFileKeys<K extends string>(values: Readonly<Record<K, number>>, keys: Readonly<Record<K, string>>): Record<string, number> {
+  return Object.fromEntries((Object.keys(keys) as K[]).map((k) => [keys[k], values[k]]));
+}
+
+/** A file's timings or counts in memory; one a file lacks reads as 0 (files have always written them all). */
+function fromFileKeys<K extends string>(json: Readonly<Record<string, number>>, keys: Readonly<Record<K, string>>): Record<K, number> {
+  return Object.fromEntries((Object.keys(keys) as K[]).map((k) => [k, json[keys[k]] ?? 0])) as Record<K, number>;
+}
+
+/** A search's timings as files write them (cost_ms, score_ms, train_ms, total_ms). */
+export function timingsJson(t: SearchTimings): Record<string, number> {
+  return toFileKeys(t, TIMING_FILE_KEYS);
+}
+
+export function timingsFromJson(j: Readonly<Record<string, number>>): SearchTimings {
+  return fromFileKeys(j, TIMING_FILE_KEYS);
+}
+
 function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
   const s = doc.settings;
   return {
     warnings: doc.inputs?.warnings ?? [],
     run: {
       source: doc.source,
-      inputs: doc.inputs?.inputs ?? null,
-      settings: { strategy: s.strategy, samples: s.samples, seed: s.seed, space: spaceFromJson(s.space), hardware: s.hardware, budgets: budgetsFromJson(s.budgets), topK: s.top_k, epochs: s.epochs, dataset: s.dataset },
+      // The ranking of the settings is the one the run used; a file from before the knob ranked by SNASNet's score.
+      inputs: doc.inputs ? { ...doc.inputs.inputs, params: { ...doc.inputs.inputs.params, rankBy: s.rank_by } } : null,
+      settings: { strategy: s.strategy, rankBy: s.rank_by, samples: s.samples, seed: s.seed, space: spaceFromJson(s.space), hardware: s.hardware, budgets: budgetsFromJson(s.budgets), topK: s.top_k, epochs: s.epochs, dataset: s.dataset },
       candidates: doc.candidates.map((c) => ({ index: c.index, genome: c.genome, costs: figuresFromJson(c), pes: c.pes, feasible: c.feasible, violation: c.violation, score: c.score })),
       trained: doc.trained.map((t) => ({
         index: t.index,
@@ -404,8 +435,8 @@ function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
         feasible: t.feasible,
       })),
       front: doc.front,
-      timings: doc.timings as SearchTimings | null,
-      counts: doc.counts as SearchCounts | null,
+      timings: doc.timings ? fromFileKeys(doc.timings, TIMING_FILE_KEYS) : null,
+      counts: doc.counts ? fromFileKeys(doc.counts, COUNT_FILE_KEYS) : null,
       stopped: doc.stopped,
       ...(doc.budgets_from ? { budgetsFrom: doc.budgets_from } : {}),
     },
@@ -431,6 +462,7 @@ export function settingsJson(s: RunSettings): RunDocument['settings'] {
   const budgets = budgetsJson(s.budgets);
   return {
     strategy: s.strategy,
+    rank_by: s.rankBy,
     samples: s.samples,
     seed: s.seed,
     top_k: s.topK,
@@ -481,8 +513,8 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     candidates: run.candidates.map(candidateJson),
     trained: run.trained.map(trainedJson),
     front: [...run.front],
-    timings: run.timings ? { ...run.timings } : null,
-    counts: run.counts ? { ...run.counts } : null,
+    timings: run.timings ? toFileKeys(run.timings, TIMING_FILE_KEYS) : null,
+    counts: run.counts ? toFileKeys(run.counts, COUNT_FILE_KEYS) : null,
     stopped: run.stopped,
     ...(run.budgetsFrom ? { budgets_from: run.budgetsFrom, note: budgetsNote(run.budgetsFrom) } : {}),
   };
@@ -657,6 +689,7 @@ export function inputsFromSettings(s: RunSettings): { inputs: StudioInputs; prob
   if (s.strategy !== null) {
     const searchKnobs: [string, unknown][] = [
       ['strategy', s.strategy],
+      ['rankBy', s.rankBy],
       ['topK', s.topK],
       ['epochs', s.epochs],
       ['dataset', s.dataset],

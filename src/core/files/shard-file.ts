@@ -24,7 +24,7 @@
 import { safeParse, type InferOutput } from 'valibot';
 import { isPlainObject } from '../cost/errors.ts';
 import { selectForTraining, trainedFront, type SearchCounts, type SearchSettings, type SearchTimings } from '../search/pipeline.ts';
-import { CANDIDATE_SCHEMA, SETTINGS_SCHEMA, TRAINED_SCHEMA, readRunDocument, RUN_FORMAT, RUN_FORMAT_VERSION, type CandidateJson, type RunData, type RunDocument, type TrainedJson } from './run.ts';
+import { CANDIDATE_SCHEMA, SETTINGS_SCHEMA, TRAINED_SCHEMA, readRunDocument, timingsFromJson, RUN_FORMAT, RUN_FORMAT_VERSION, type CandidateJson, type RunData, type RunDocument, type TrainedJson } from './run.ts';
 import { STUDIO_VERSION } from './document.ts';
 import { Problems, describeValue, issuePath, num, obj, oneOf, str } from './schema.ts';
 
@@ -69,7 +69,8 @@ export type CostedRecord = { type: 'costed' } & Omit<CandidateJson, 'score'>;
 export type ScoredRecord = { type: 'scored'; index: number; score: number | null };
 export type TrainedLine = { type: 'trained' } & TrainedJson;
 export type FailedRecord = { type: 'failed'; index: number; genome: string; message: string };
-export type DoneRecord = { type: 'done'; timings: SearchTimings };
+/** timings under the run file's keys (cost_ms, score_ms, train_ms, total_ms) */
+export type DoneRecord = { type: 'done'; timings: Record<string, number> };
 export type ShardRecord = CostedRecord | ScoredRecord | TrainedLine | FailedRecord | DoneRecord;
 
 /** One line of a shard file, with its newline. */
@@ -226,8 +227,12 @@ function checkPhase(files: readonly ShardFile[], phase: ShardPhase, problems: st
 }
 
 function sumTimings(files: readonly ShardFile[]): SearchTimings {
-  const t: SearchTimings = { cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: 0 };
-  for (const f of files) for (const k of Object.keys(t) as (keyof SearchTimings)[]) t[k] += f.done?.timings[k] ?? 0;
+  const t: SearchTimings = { costMs: 0, scoreMs: 0, trainMs: 0, totalMs: 0 };
+  for (const f of files) {
+    if (!f.done) continue;
+    const own = timingsFromJson(f.done.timings);
+    for (const k of Object.keys(t) as (keyof SearchTimings)[]) t[k] += own[k];
+  }
   return t;
 }
 
@@ -328,7 +333,7 @@ export function mergeShards(files: readonly ShardFile[]): MergeResult {
   const counts: SearchCounts = {
     sampled: run.candidates.length,
     feasible: run.candidates.filter((c) => c.feasible).length,
-    rejected_before_scoring: run.candidates.filter((c) => !c.feasible && c.score === null).length,
+    rejectedBeforeScoring: run.candidates.filter((c) => !c.feasible && c.score === null).length,
     scored: run.candidates.filter((c) => c.score !== null).length,
     trained: run.trained.length,
   };

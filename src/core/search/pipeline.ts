@@ -28,6 +28,8 @@ import { compileHardware, createTotals, estimateArchitecture, type CompiledHardw
 import type { HardwareConfig } from '../cost/hardware.ts';
 import { budgetViolation } from '../feasibility.ts';
 import type { Budgets } from '../settings.ts';
+import { PARAMS, type ParamValues } from '../params.ts';
+import { costProxies } from '../calibration/proxies.ts';
 import { crowdingDistance, nonDominated, nonDominatedSort, type Direction } from './pareto.ts';
 import { mutate } from './mutate.ts';
 import { costFigures, StreamSource, type CandidateSource, type CostFigures, type SourcedCandidate } from './sources.ts';
@@ -37,8 +39,14 @@ export type { CostFigures };
 export const STRATEGIES = ['neuronas', 'snasnet', 'random', 'evolution'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** What a search ranks its feasible candidates by (the parameter table's rankBy knob). */
+export type RankProxy = ParamValues['rankBy'];
+export const RANK_PROXIES: readonly RankProxy[] = PARAMS.rankBy.options;
+
 export interface SearchSettings {
   strategy: Strategy;
+  /** the proxy the candidates are ranked by (their `score`): a cost-model one is computed here, the SNASNet score by the evaluators */
+  rankBy: RankProxy;
   /** candidates to sample and cost */
   samples: number;
   seed: number;
@@ -139,17 +147,17 @@ export interface TrainFailure {
 }
 
 export interface SearchTimings {
-  cost_ms: number;
-  score_ms: number;
-  train_ms: number;
-  total_ms: number;
+  costMs: number;
+  scoreMs: number;
+  trainMs: number;
+  totalMs: number;
 }
 
 export interface SearchCounts {
   sampled: number;
   feasible: number;
   /** candidates rejected by a budget before anyone spent a forward pass on them */
-  rejected_before_scoring: number;
+  rejectedBeforeScoring: number;
   scored: number;
   trained: number;
 }
@@ -196,7 +204,7 @@ class Run {
   readonly candidates: CandidateRecord[] = [];
   readonly trained: TrainedRecord[] = [];
   readonly failures: TrainFailure[] = [];
-  readonly timings: SearchTimings = { cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: 0 };
+  readonly timings: SearchTimings = { costMs: 0, scoreMs: 0, trainMs: 0, totalMs: 0 };
   readonly dropped = new Set<number>();
   private readonly byIndex = new Map<number, CandidateRecord>();
   private readonly archs = new Map<number, Architecture>();
@@ -263,7 +271,7 @@ class Run {
       const t0 = now();
       const chunk = this.source.next(Math.min(COST_CHUNK, count - out.length)).map((c) => this.add(this.drawn++, c));
       out.push(...chunk);
-      this.timings.cost_ms += now() - t0;
+      this.timings.costMs += now() - t0;
       if (chunk.length) this.emit({ type: 'costed', records: chunk });
     }
     return out;
@@ -286,7 +294,7 @@ class Run {
       out.push(r);
     }
     if (out.length) this.emit({ type: 'costed', records: out });
-    this.timings.cost_ms += now() - t0;
+    this.timings.costMs += now() - t0;
     return out;
   }
 
@@ -308,6 +316,18 @@ class Run {
         }
       : undefined;
     const t0 = now();
+    if (this.settings.rankBy !== 'snasnet') {
+      // A cost-model proxy: a few µs a candidate, here, with no scorer involved.
+      for (let i = 0; i < candidates.length; i++) {
+        if (wanted && !wanted(i)) continue;
+        const r = candidates[i];
+        r.score = this.settings.rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome), this.settings.hardware).synops;
+        this.emit({ type: 'scored', index: r.index, score: r.score });
+      }
+      this.timings.scoreMs += now() - t0;
+      this.check();
+      return;
+    }
     try {
       await this.evaluators.score(
         candidates.map((r) => r.genome),
@@ -322,7 +342,7 @@ class Run {
       this.check();
       throw e;
     } finally {
-      this.timings.score_ms += now() - t0;
+      this.timings.scoreMs += now() - t0;
     }
     this.check();
   }
@@ -350,12 +370,12 @@ class Run {
       this.trained.push(record);
       this.emit({ type: 'trained', record });
     }
-    this.timings.train_ms += now() - t0;
-    this.emit({ type: 'stage', stage: 'train', state: 'end', ms: this.timings.train_ms, count: indices.length });
+    this.timings.trainMs += now() - t0;
+    this.emit({ type: 'stage', stage: 'train', state: 'end', ms: this.timings.trainMs, count: indices.length });
   }
 
   stage(stage: Stage, state: 'start' | 'end', count: number): void {
-    this.emit({ type: 'stage', stage, state, ms: stage === 'cost' ? this.timings.cost_ms : this.timings.score_ms, count });
+    this.emit({ type: 'stage', stage, state, ms: stage === 'cost' ? this.timings.costMs : this.timings.scoreMs, count });
   }
 }
 
@@ -543,12 +563,12 @@ export async function runSearch(
     await RUNNERS[settings.strategy](run);
   } catch (e) {
     if (e instanceof SearchCancelled) {
-      run.timings.total_ms = now() - t0;
+      run.timings.totalMs = now() - t0;
       e.partial = summarize(run, true);
     }
     throw e;
   }
-  run.timings.total_ms = now() - t0;
+  run.timings.totalMs = now() - t0;
   return summarize(run, false);
 }
 
@@ -566,7 +586,7 @@ function summarize(run: Run, stopped: boolean): SearchRun {
     counts: {
       sampled: candidates.length,
       feasible,
-      rejected_before_scoring: candidates.filter((r) => (!r.feasible || run.dropped.has(r.index)) && r.score === null).length,
+      rejectedBeforeScoring: candidates.filter((r) => (!r.feasible || run.dropped.has(r.index)) && r.score === null).length,
       scored,
       trained: run.trained.length,
     },

@@ -24,13 +24,13 @@
 import type { Architecture } from '../arch/architecture.ts';
 import { parseGenome } from '../arch/genome.ts';
 import { compileHardware } from '../cost/estimator.ts';
-import { StreamSource } from './sources.ts';
+import { StreamSource, type CandidateSource, type SourcedCandidate } from './sources.ts';
 import { budgetViolation } from '../feasibility.ts';
-import { candidateJson, settingsJson, trainedJson, type RunData } from '../files/run.ts';
+import { candidateJson, settingsJson, timingsJson, trainedJson, type RunData } from '../files/run.ts';
 import { shardLine, type EvaluationJson, type ShardFile, type ShardHeader, type ShardRecord, type ShardSpec, SHARD_FORMAT, SHARD_FORMAT_VERSION } from '../files/shard-file.ts';
 import { STUDIO_VERSION } from '../files/document.ts';
 import { imageWork, scoreMs, trainMs, trainingImages, type SearchWork } from './estimate.ts';
-import { selectForTraining, trainedRecord, type CandidateRecord, type Evaluators, type SearchSettings, type SearchTimings, SearchCancelled } from './pipeline.ts';
+import { runSearch, selectForTraining, trainedRecord, type CandidateRecord, type Evaluators, type SearchEvent, type SearchSettings, SearchCancelled } from './pipeline.ts';
 
 export class ShardingError extends Error {
   override name = 'ShardingError';
@@ -203,37 +203,55 @@ export function searchShardHeader(work: SearchWork, plan: SearchShardPlan, shard
  * strategy scores is scored, then done. Resuming, it writes only what the
  * file lacks. A cancelled shard rejects with SearchCancelled; what it wrote stays.
  */
-export async function runSearchShard(plan: SearchShardPlan, head: ShardHeader, evaluators: Evaluators, io: ShardIO): Promise<ShardOutcome> {
+export async function runSearchShard(work: SearchWork, plan: SearchShardPlan, head: ShardHeader, evaluators: Evaluators, io: ShardIO): Promise<ShardOutcome> {
   const t0 = now();
   const prev = io.previous;
   const { outcome, put } = await startShard(head, io, prev ? prev.costed.size + prev.scores.size : 0);
   if (outcome.alreadyDone) return outcome;
-  const timings: SearchTimings = { cost_ms: 0, score_ms: 0, train_ms: 0, total_ms: 0 };
   const c0 = now();
   for (const i of head.owned) {
     if (prev?.costed.has(i)) continue;
     const { score: _, ...c } = candidateJson({ ...plan.candidates[i], pes: null });
     await put({ type: 'costed', ...c });
   }
-  timings.cost_ms = now() - c0;
+  const costMs = now() - c0;
+  // The pipeline scores the shard's part as one machine scores every candidate (the SNASNet score through the
+  // evaluators, a cost-model proxy in place), drawing from a source of just that part; nothing is trained here.
   const todo = head.owned.filter((i) => plan.scored[i] && !prev?.scores.has(i));
-  const signal = io.signal ?? new AbortController().signal;
-  const s0 = now();
+  const source = new ListSource(todo.map((i) => ({ genome: plan.candidates[i].genome, costs: plan.candidates[i].costs, arch: plan.archs[i] })));
+  const { scoreBatch: _b, trainSamples: _t, ...settings } = work;
   // Writes are chained so the lines keep the order the scores came in, and all are on disk before done.
   let writing: Promise<void> = Promise.resolve();
-  await evaluators.score(
-    todo.map((i) => plan.candidates[i].genome),
-    signal,
-    (k, score) => {
-      writing = writing.then(() => put({ type: 'scored', index: todo[k], score: Number.isFinite(score) ? score : null }));
-    },
-  );
+  const onEvent = (e: SearchEvent) => {
+    if (e.type === 'scored') writing = writing.then(() => put({ type: 'scored', index: todo[e.index], score: Number.isFinite(e.score) ? e.score : null }));
+  };
+  const run = await runSearch({ ...settings, topK: 0 }, evaluators, onEvent, io.signal, { source });
   await writing;
-  if (signal.aborted) throw new SearchCancelled();
-  timings.score_ms = now() - s0;
-  timings.total_ms = now() - t0;
-  await put({ type: 'done', timings });
+  await put({ type: 'done', timings: timingsJson({ costMs, scoreMs: run.timings.scoreMs, trainMs: 0, totalMs: now() - t0 }) });
   return outcome;
+}
+
+/** Candidates given as a list, in order (a shard's part of the search). */
+class ListSource implements CandidateSource {
+  private position = 0;
+  constructor(private readonly items: readonly SourcedCandidate[]) {}
+  get done(): boolean {
+    return this.position >= this.items.length;
+  }
+  get size(): number {
+    return this.items.length;
+  }
+  next(max: number): SourcedCandidate[] {
+    const out = this.items.slice(this.position, this.position + max);
+    this.position += out.length;
+    return out;
+  }
+  indexOf(): number {
+    return -1;
+  }
+  at(index: number): SourcedCandidate {
+    return this.items[index];
+  }
 }
 
 export interface TrainShardPlan {
@@ -286,6 +304,6 @@ export async function runTrainShard(run: RunData, head: ShardHeader, evaluators:
     }
   }
   const train_ms = now() - t0;
-  await put({ type: 'done', timings: { cost_ms: 0, score_ms: 0, train_ms, total_ms: train_ms } });
+  await put({ type: 'done', timings: timingsJson({ costMs: 0, scoreMs: 0, trainMs: train_ms, totalMs: train_ms }) });
   return outcome;
 }

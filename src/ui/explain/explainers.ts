@@ -13,8 +13,8 @@ export const EXPLAINERS = {
     text: 'The four budgets are the chip’s limits. NeuroNAS checks every candidate against them before spending a forward pass on it; moving a slider re-judges all candidates at once.',
   },
   score: {
-    title: 'What the score means',
-    text: 'The training-free score (SNASNet’s) is log|det K|, where K compares the binary spike patterns an untrained network gives to a batch of images. It is negative for these kernel sizes; higher (closer to zero) means the network already tells the images apart, which is meant to predict accuracy after training. How well it does is measured, not assumed: `neuronas calibrate` ranks it against trained accuracy.',
+    title: 'What the ranking is',
+    text: 'Until candidates are trained, the y axis is what the search ranks them by: the parameter count by default, or SNASNet’s training-free score log|det K| (K compares the spike patterns an untrained network gives to a batch of images; it is negative at these sizes, and higher is better). Only the best-ranked are trained. How well a ranking predicted trained accuracy was measured, not assumed: the note under Rank by gives it.',
   },
   front: {
     title: 'What the front is',

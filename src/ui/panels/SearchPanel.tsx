@@ -4,7 +4,9 @@
  * progress bar per stage with counts and ETA, and the backend badge.
  */
 import { Fragment, useEffect, useState } from 'react';
-import { panelParams } from '../../core/params.ts';
+import { PARAMS, panelParams } from '../../core/params.ts';
+import { measuredRanking } from '../../core/calibration/measured.ts';
+import { RANK_LABELS } from '../search/rank-labels.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
 import { ParamControl } from '../controls/ParamControl.tsx';
@@ -13,6 +15,31 @@ import { useSearchController } from '../search/context.ts';
 import { stageProgress, type StageProgress } from '../search/model.ts';
 import { CifarUploadField } from '../dataset/CifarUploadField.tsx';
 import './panels.css';
+
+const fmtTau = (x: number) => (x < 0 ? `−${Math.abs(x).toFixed(2)}` : x.toFixed(2));
+
+/** How well the chosen ranking predicted trained accuracy, where the calibration measured it; said plainly where it did not. */
+function RankEvidence() {
+  const rankBy = useStudio((s) => s.params.rankBy);
+  const dataset = useStudio((s) => s.params.dataset);
+  const m = measuredRanking(dataset, rankBy);
+  const name = PARAMS.dataset.optionLabels?.[dataset] ?? dataset;
+  const label = RANK_LABELS[rankBy].phrase;
+  if (!m) {
+    return (
+      <p className="rank-evidence" data-testid="rank-evidence" data-measured="no">
+        How well {label} ranks trained accuracy on {name} has not been measured: <code>neuronas calibrate</code> measures it.
+      </p>
+    );
+  }
+  const chance = m.interval[0] <= 0;
+  return (
+    <p className="rank-evidence" data-testid="rank-evidence" data-measured="yes" data-tau={m.tau}>
+      On {name}, {label} ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
+      {m.candidates} candidates, {m.epochs} epoch on {formatCount(m.trainSamples)} images){chance ? ': no better than chance on this evidence' : ''}.
+    </p>
+  );
+}
 
 export function SearchPanel() {
   const dataset = useStudio((s) => s.params.dataset);
@@ -25,6 +52,7 @@ export function SearchPanel() {
       {panelParams('search').map((key) => (
         <Fragment key={key}>
           <ParamControl paramKey={key} />
+          {key === 'rankBy' ? <RankEvidence /> : null}
           {key === 'dataset' && dataset === 'cifar10' ? <CifarUploadField /> : null}
         </Fragment>
       ))}

@@ -6,6 +6,8 @@
  * fast. A pure component: the model, the results' columns and genomes and
  * the masks come in through props.
  */
+import type { RankProxy } from '../../core/search/pipeline.ts';
+import { RANK_LABELS } from './rank-labels.ts';
 import { memo, useMemo, useState } from 'react';
 import { formatCompact, type Columns } from '../../core/metrics.ts';
 import { ROW, ROW_STATES, type SearchModel } from './model.ts';
@@ -41,6 +43,8 @@ export interface CandidateTableProps {
   /** 1 for candidates on the current front (by candidate index) */
   front: Uint8Array;
   onSelect?(index: number): void;
+  /** what the score column holds (default: SNASNet's score) */
+  rankBy?: RankProxy;
 }
 
 export function rowStateText(m: SearchModel, i: number): string {
@@ -56,7 +60,7 @@ function rowTitle(m: SearchModel, genome: string, i: number): string {
   return failure ? `${genome} could not be trained: ${failure.message}` : genome;
 }
 
-export const CandidateTable = memo(function CandidateTable({ model: m, columns, genomes, version, mask, maskVersion, front, onSelect }: CandidateTableProps) {
+export const CandidateTable = memo(function CandidateTable({ model: m, columns, genomes, version, mask, maskVersion, front, onSelect, rankBy = 'snasnet' }: CandidateTableProps) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'index', desc: false });
   const [filter, setFilter] = useState<TableFilter>('all');
   const [top, setTop] = useState(0);
@@ -151,7 +155,7 @@ export const CandidateTable = memo(function CandidateTable({ model: m, columns, 
       </div>
       <div className="cand-table" role="table" aria-label="Candidates of the search" aria-rowcount={order.length + 1}>
         <div role="row" className="cand-row cand-head">
-          {COLUMNS.map((c) => (
+          {COLUMNS.map((col) => (col.key === 'score' ? { ...col, label: RANK_LABELS[rankBy].column, title: RANK_LABELS[rankBy].title } : col)).map((c) => (
             <span role="columnheader" key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
               <button type="button" title={`${c.title}: sort`} data-testid={`sort-${c.key}`} onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : c.key === 'score' || c.key === 'accuracy' }))}>
                 {c.label}

@@ -11,6 +11,7 @@ import { CanvasLayer, usePlacedPoints } from '../plot/CanvasLayer.tsx';
 import { nearestPoint } from '../plot/draw.ts';
 import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
+import { RANK_LABELS } from './rank-labels.ts';
 import { drawParetoMarks, type ParetoColors } from './pareto-marks.ts';
 import './search.css';
 
@@ -39,8 +40,8 @@ function extent(v: Float64Array, n: number): [number, number] {
   return [lo > 0 && lo - pad <= 0 ? lo / 1.1 : lo - pad, hi + pad];
 }
 
-export function yTitle(y: ParetoData['y']): string {
-  return y === 'accuracy' ? 'Quantized test accuracy (trained)' : 'Training-free score (log|det K|, until trained)';
+export function yTitle(y: ParetoData['y'], rankBy: ParetoData['rankBy']): string {
+  return y === 'accuracy' ? 'Quantized test accuracy (trained)' : RANK_LABELS[rankBy].axis;
 }
 
 export const ParetoView = memo(function ParetoView({ data, version, genomes, colors, height = 420, onSelect }: ParetoViewProps) {
@@ -59,10 +60,10 @@ export const ParetoView = memo(function ParetoView({ data, version, genomes, col
       <div
         className="scatter-chart"
         role="group"
-        aria-label={`Pareto view: ${data.n} candidates, ${yTitle(data.y)} against ${METRIC_INFO[data.x].label}; ${feasible} feasible, ${data.frontCount} on the front.`}
+        aria-label={`Pareto view: ${data.n} candidates, ${yTitle(data.y, data.rankBy)} against ${METRIC_INFO[data.x].label}; ${feasible} feasible, ${data.frontCount} on the front.`}
       >
         <PaintContext.Provider value={paint}>
-          <Body x={data.x} y={data.y} xSpec={xSpec} ySpec={ySpec} />
+          <Body x={data.x} y={data.y} rankBy={data.rankBy} xSpec={xSpec} ySpec={ySpec} />
         </PaintContext.Provider>
       </div>
       {h ? (
@@ -102,6 +103,7 @@ const PaintContext = createContext<Paint | null>(null);
 interface BodyProps {
   x: ParetoData['x'];
   y: ParetoData['y'];
+  rankBy: ParetoData['rankBy'];
   xSpec: AxisSpec;
   ySpec: AxisSpec;
 }
@@ -111,7 +113,7 @@ const fmtAccuracy = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 const Body = memo(function Body(p: BodyProps) {
   return (
-    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
+    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y, p.rankBy)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
       <Points />
     </PlotFrame>
   );

@@ -3,6 +3,7 @@
  * quantity picker, legend), the candidate table and the detail drawer of a
  * chosen candidate (with its training once trained), wired to the stores.
  */
+import { Explainer } from '../explain/Explainer.tsx';
 import { Suspense, lazy, useCallback, useDeferredValue, useId, useMemo, useState } from 'react';
 import { AXIS_METRICS, METRIC_INFO, type Metric } from '../../core/metrics.ts';
 import { studioHardware } from '../state/hardware.ts';
@@ -46,7 +47,10 @@ export function SearchResults() {
   const [yChoice, setYChoice] = useState<'auto' | ParetoY>('auto');
   const hasTrained = (model?.trained.size ?? 0) > 0;
   const y: ParetoY = yChoice === 'auto' ? (hasTrained ? 'accuracy' : 'score') : yChoice;
-  const data = useMemo(() => (model ? paretoData(model, results.columns, mask, x, y) : null), [model, version, results, mask, feasibility.version, x, y]);
+  const searchedRankBy = useSearch((s) => s.settings?.rankBy);
+  const knobRankBy = useStudio((s) => s.params.rankBy);
+  const rankBy = searchedRankBy ?? knobRankBy;
+  const data = useMemo(() => (model ? paretoData(model, results.columns, mask, x, y, rankBy) : null), [model, version, results, mask, feasibility.version, x, y, rankBy]);
   const front = useMemo(() => {
     const f = new Uint8Array(model?.capacity ?? 0);
     if (data) for (let k = 0; k < data.n; k++) if (data.front[k]) f[data.index[k]] = 1;
@@ -86,6 +90,7 @@ export function SearchResults() {
         </p>
       ) : null}
       <ParetoView data={data} version={version} genomes={results.genomes} colors={colors} onSelect={onSelect} />
+      <Explainer id={y === 'accuracy' ? 'front' : 'score'} />
       <p className="legend">
         <span className="mark circle-grey" aria-hidden="true" /> over a budget (greyed) <span className="mark circle" aria-hidden="true" /> within the budgets{' '}
         <span className="mark diamond" aria-hidden="true" /> on the front (<span data-testid="front-count">{data.frontCount}</span>){' '}
@@ -94,7 +99,7 @@ export function SearchResults() {
         view below plots any two costs.
       </p>
       <h3>Candidates</h3>
-      <CandidateTable model={model} columns={results.columns} genomes={results.genomes} version={version} mask={mask} maskVersion={feasibility.version} front={front} onSelect={onSelect} />
+      <CandidateTable rankBy={rankBy} model={model} columns={results.columns} genomes={results.genomes} version={version} mask={mask} maskVersion={feasibility.version} front={front} onSelect={onSelect} />
       {selected !== null && selected < model.count ? <SearchDetail index={selected} onClose={() => select(null)} /> : null}
     </section>
   );

@@ -126,7 +126,7 @@ function clockTimings(m: SearchModel, wallMs: number, now: number): SearchTiming
     const c = m.stages[stage];
     return Number.isFinite(c.start) ? (Number.isFinite(c.end) ? c.end : now) - c.start : 0;
   };
-  return { cost_ms: ms('cost'), score_ms: ms('score'), train_ms: ms('train'), total_ms: wallMs };
+  return { costMs: ms('cost'), scoreMs: ms('score'), trainMs: ms('train'), totalMs: wallMs };
 }
 
 /** The results the search starts from: the rows of its sampled set the page holds (none when they are another set's). */
@@ -327,7 +327,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
           candidates: { columns: st.results.columns, genomes: st.results.genomes, count: st.results.count, scores: m.scores },
           trained: [...m.trained.values()].sort((a, b) => a.index - b.index),
           timings: s.timings ?? clockTimings(m, s.wallMs ?? now - s.startedAt, now),
-          counts: { sampled: m.counts.costed, rejected_before_scoring: m.counts.rejected, scored: m.counts.scored, trained: m.counts.trained },
+          counts: { sampled: m.counts.costed, rejectedBeforeScoring: m.counts.rejected, scored: m.counts.scored, trained: m.counts.trained },
           stopped: s.phase === 'stopped' || running,
         },
         st.budgets,

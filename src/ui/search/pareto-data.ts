@@ -7,12 +7,15 @@
  * Pure: no React, no DOM.
  */
 import type { Columns, Metric } from '../../core/metrics.ts';
+import type { RankProxy } from '../../core/search/pipeline.ts';
 import { bestIndex, ROW, type SearchModel } from './model.ts';
 
 export type ParetoY = 'score' | 'accuracy';
 
 export interface ParetoData {
   y: ParetoY;
+  /** what the 'score' values are */
+  rankBy: RankProxy;
   x: Metric;
   /** candidate index of each plotted point */
   index: Int32Array;
@@ -50,7 +53,7 @@ export function front2d(xs: ArrayLike<number>, ys: ArrayLike<number>, ok: ArrayL
   return out;
 }
 
-export function paretoData(m: SearchModel, columns: Columns, mask: Uint8Array, x: Metric, y: ParetoY): ParetoData {
+export function paretoData(m: SearchModel, columns: Columns, mask: Uint8Array, x: Metric, y: ParetoY, rankBy: RankProxy = 'snasnet'): ParetoData {
   const idx: number[] = [];
   for (let i = 0; i < m.count; i++) {
     if (y === 'accuracy' ? m.trained.has(i) : Number.isFinite(m.scores[i])) idx.push(i);
@@ -74,5 +77,5 @@ export function paretoData(m: SearchModel, columns: Columns, mask: Uint8Array, x
   let frontCount = 0;
   for (let k = 0; k < n; k++) frontCount += front[k];
   const b = bestIndex(m, mask);
-  return { y, x, index, xs, ys, feasible, front, trained, n, best: b < 0 ? -1 : idx.indexOf(b), bestIndex: b, frontCount };
+  return { y, rankBy, x, index, xs, ys, feasible, front, trained, n, best: b < 0 ? -1 : idx.indexOf(b), bestIndex: b, frontCount };
 }
