@@ -158,6 +158,20 @@ describe('run JSON', () => {
     expect(back).toEqual({ ok: true, run, warnings: [] });
   });
 
+  it('keeps a score of −∞ (a singular kernel) apart from never scored: written "-Infinity", read back as −∞', () => {
+    const run = costedRun(editedInputs());
+    run.candidates[1].score = -Infinity;
+    run.candidates[2].score = -51.25;
+    const text = runJson(run, new Date('2025-01-02T03:04:05Z'));
+    expect(JSON.parse(text).candidates.slice(0, 3).map((c: { score: unknown }) => c.score)).toEqual([null, '-Infinity', -51.25]);
+    const back = parseRunJson(text);
+    expect(back.ok && back.run.candidates.slice(0, 3).map((c) => c.score)).toEqual([null, -Infinity, -51.25]);
+    // Any other text is still refused.
+    const bad = JSON.parse(text);
+    bad.candidates[1].score = 'Infinity';
+    expect(parseRunJson(JSON.stringify(bad)).ok).toBe(false);
+  });
+
   it('round-trips a finished search from the pipeline, with trained results and the front', async () => {
     const inputs = editedInputs();
     inputs.params.maxAreaMm2 = PARAMS.maxAreaMm2.max; // no limit
@@ -424,7 +438,7 @@ describe('run import refuses corrupt files, naming the problem', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.problems).toContain('candidates[6].memory_bits: expected a finite number, got nothing');
-      expect(r.problems).toContain('candidates[6].score: expected a finite number or null, got "high"');
+      expect(r.problems).toContain('candidates[6].score: expected a finite number, "-Infinity" or null, got "high"');
       expect(r.problems).toContain('candidates[9].pes: 2.5 is not a whole number');
       expect(r.problems.join('\n')).toMatch(/candidates\[9\]\.feasible: is (true|false), but its costs are/);
       expect(r.problems).toHaveLength(4);

@@ -17,7 +17,7 @@
  * the parameter table (`parseParamText`), the hardware through the cost
  * model's HARDWARE_SCHEMA, the budgets through BUDGETS' file keys.
  */
-import { check, nullish, optional, pipe, rawCheck, safeParse, transform, type InferOutput } from 'valibot';
+import { check, custom, nullish, optional, pipe, rawCheck, safeParse, transform, type InferOutput } from 'valibot';
 import { OPS } from '../arch/cell.ts';
 import { CELL_TYPES, type SearchSpace } from '../arch/sampler.ts';
 import { isPlainObject } from '../cost/errors.ts';
@@ -92,6 +92,23 @@ const FIGURE_ENTRIES = {
 const FIGURE_KEYS = Object.keys(FIGURE_ENTRIES) as (keyof typeof FIGURE_ENTRIES)[];
 const FIGURES_SCHEMA = obj(FIGURE_ENTRIES);
 
+/** How a run file writes a score of −∞ (a singular kernel). */
+export const SINGULAR_SCORE = '-Infinity';
+
+/** A score as a file holds it: a number, '-Infinity', or null for never scored (NaN reads as not scored too). */
+export function scoreJson(score: number | null): number | null | typeof SINGULAR_SCORE {
+  return score === null ? null : score === -Infinity ? SINGULAR_SCORE : finiteOrNull(score);
+}
+
+/** Reads a file's score (see scoreJson). */
+export const SCORE_SCHEMA = pipe(
+  custom<number | null | typeof SINGULAR_SCORE>(
+    (x) => x === null || x === SINGULAR_SCORE || (typeof x === 'number' && Number.isFinite(x)),
+    (issue) => `expected a finite number, "${SINGULAR_SCORE}" or null, got ${describeValue(issue.input)}`,
+  ),
+  transform((x): number | null => (x === SINGULAR_SCORE ? -Infinity : x)),
+);
+
 export const CANDIDATE_SCHEMA = obj({
   /** position in sampling order */
   index: num({ integer: true }),
@@ -101,7 +118,9 @@ export const CANDIDATE_SCHEMA = obj({
   feasible: bool(),
   /** Σ over broken budgets of (value / budget − 1); 0 when feasible */
   violation: num({ min: 0 }),
-  score: num({ nullable: true }),
+  // A singular kernel scores −∞ (log|det K| of det 0), which JSON cannot hold: written '-Infinity', while null
+  // keeps meaning "never scored".
+  score: SCORE_SCHEMA,
 });
 
 export const TRAINED_SCHEMA = obj({
@@ -160,7 +179,8 @@ export const SETTINGS_SCHEMA = obj({
 });
 
 export type CostFiguresJson = InferOutput<typeof FIGURES_SCHEMA>;
-export type CandidateJson = InferOutput<typeof CANDIDATE_SCHEMA>;
+/** A candidate as a file holds it (as read, a score of '-Infinity' is −∞). */
+export type CandidateJson = Omit<InferOutput<typeof CANDIDATE_SCHEMA>, 'score'> & { score: number | null | typeof SINGULAR_SCORE };
 export type TrainedJson = InferOutput<typeof TRAINED_SCHEMA>;
 export type BudgetsJson = InferOutput<typeof BUDGETS_SCHEMA>;
 export type SpaceJson = InferOutput<typeof SPACE_SCHEMA>;
@@ -268,8 +288,9 @@ const RUN_BODY_SCHEMA = obj({
 
 type RunBody = InferOutput<typeof RUN_BODY_SCHEMA>;
 
-export interface RunDocument extends Omit<RunBody, 'inputs' | 'settings' | 'stopped' | 'budgets_from'> {
+export interface RunDocument extends Omit<RunBody, 'inputs' | 'settings' | 'stopped' | 'budgets_from' | 'candidates'> {
   format: typeof RUN_FORMAT;
+  candidates: CandidateJson[];
   format_version: number;
   inputs: InputsJson | null;
   /** the schema reads the hardware into memory; the file holds it under the file keys */
@@ -482,7 +503,7 @@ export function candidateJson(c: RunCandidate): CandidateJson {
     pes: c.pes,
     feasible: c.feasible,
     violation: c.violation,
-    score: c.score === null ? null : finiteOrNull(c.score),
+    score: scoreJson(c.score),
   };
 }
 

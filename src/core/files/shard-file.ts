@@ -24,7 +24,7 @@
 import { safeParse, type InferOutput } from 'valibot';
 import { isPlainObject } from '../cost/errors.ts';
 import { selectForTraining, trainedFront, type SearchCounts, type SearchSettings, type SearchTimings } from '../search/pipeline.ts';
-import { CANDIDATE_SCHEMA, SETTINGS_SCHEMA, TRAINED_SCHEMA, readRunDocument, timingsFromJson, RUN_FORMAT, RUN_FORMAT_VERSION, type CandidateJson, type RunData, type RunDocument, type TrainedJson } from './run.ts';
+import { CANDIDATE_SCHEMA, SCORE_SCHEMA, SINGULAR_SCORE, scoreJson, SETTINGS_SCHEMA, TRAINED_SCHEMA, readRunDocument, timingsFromJson, RUN_FORMAT, RUN_FORMAT_VERSION, type CandidateJson, type RunData, type RunDocument, type TrainedJson } from './run.ts';
 import { STUDIO_VERSION } from './document.ts';
 import { Problems, describeValue, issuePath, num, obj, oneOf, str } from './schema.ts';
 
@@ -66,7 +66,7 @@ export interface ShardHeader {
 }
 
 export type CostedRecord = { type: 'costed' } & Omit<CandidateJson, 'score'>;
-export type ScoredRecord = { type: 'scored'; index: number; score: number | null };
+export type ScoredRecord = { type: 'scored'; index: number; score: number | null | typeof SINGULAR_SCORE };
 export type TrainedLine = { type: 'trained' } & TrainedJson;
 export type FailedRecord = { type: 'failed'; index: number; genome: string; message: string };
 /** timings under the run file's keys (cost_ms, score_ms, train_ms, total_ms) */
@@ -91,7 +91,7 @@ const HEADER_SCHEMA = obj({
   candidates: num({ min: 0, integer: true }),
 });
 const INDEX = num({ min: 0, integer: true });
-const SCORED_SCHEMA = obj({ index: INDEX, score: num({ nullable: true }) });
+const SCORED_SCHEMA = obj({ index: INDEX, score: SCORE_SCHEMA });
 const FAILED_SCHEMA = obj({ index: INDEX, genome: str(), message: str() });
 const DONE_SCHEMA = obj({ timings: obj({ cost_ms: num({ min: 0 }), score_ms: num({ min: 0 }), train_ms: num({ min: 0 }), total_ms: num({ min: 0 }) }) });
 
@@ -278,7 +278,7 @@ export function mergeShards(files: readonly ShardFile[]): MergeResult {
         continue;
       }
       owner[index] = f.name;
-      candidates[index] = { ...c, score: f.scores.has(index) ? f.scores.get(index)! : null };
+      candidates[index] = { ...c, score: f.scores.has(index) ? scoreJson(f.scores.get(index)!) : null };
     }
   }
   const absent = [...Array(total).keys()].filter((i) => candidates[i] === undefined);

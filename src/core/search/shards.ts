@@ -26,7 +26,7 @@ import { parseGenome } from '../arch/genome.ts';
 import { compileHardware } from '../cost/estimator.ts';
 import { StreamSource, type CandidateSource, type SourcedCandidate } from './sources.ts';
 import { budgetViolation } from '../feasibility.ts';
-import { candidateJson, settingsJson, timingsJson, trainedJson, type RunData } from '../files/run.ts';
+import { candidateJson, scoreJson, settingsJson, timingsJson, trainedJson, type RunData } from '../files/run.ts';
 import { shardLine, type EvaluationJson, type ShardFile, type ShardHeader, type ShardRecord, type ShardSpec, SHARD_FORMAT, SHARD_FORMAT_VERSION } from '../files/shard-file.ts';
 import { STUDIO_VERSION } from '../files/document.ts';
 import { imageWork, scoreMs, trainMs, trainingImages, type SearchWork } from './estimate.ts';
@@ -223,7 +223,7 @@ export async function runSearchShard(work: SearchWork, plan: SearchShardPlan, he
   // Writes are chained so the lines keep the order the scores came in, and all are on disk before done.
   let writing: Promise<void> = Promise.resolve();
   const onEvent = (e: SearchEvent) => {
-    if (e.type === 'scored') writing = writing.then(() => put({ type: 'scored', index: todo[e.index], score: Number.isFinite(e.score) ? e.score : null }));
+    if (e.type === 'scored') writing = writing.then(() => put({ type: 'scored', index: todo[e.index], score: scoreJson(e.score) }));
   };
   const run = await runSearch({ ...settings, topK: 0 }, evaluators, onEvent, io.signal, { source });
   await writing;
