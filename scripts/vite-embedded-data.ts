@@ -7,7 +7,7 @@
  * Up-to-date files cost a few stats (well under a second).
  */
 import type { Plugin } from 'vite';
-import { buildDatasets } from './build-datasets.mjs';
+import { buildDatasets } from '../src/cli/build-datasets.mjs';
 
 export function embeddedData(): Plugin {
   return {

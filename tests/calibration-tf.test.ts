@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from './tf-helpers.ts';
-import { loadDatasetNode } from '../src/tf/data-node.ts';
+import { loadDatasetNode } from '../src/cli/data-node.ts';
 import { proxyImagePlan, type ProxyImageOptions } from '../src/core/calibration/plan.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { makeBatch } from '../src/core/data/batches.ts';

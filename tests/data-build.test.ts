@@ -1,5 +1,5 @@
 /**
- * scripts/build-datasets.mjs: builds the embedded data sets from the npm
+ * src/cli/build-datasets.mjs: builds the embedded data sets from the npm
  * packages into a fresh folder; the core reader (decodeDataset) reads them.
  */
 import { spawnSync } from 'node:child_process';
@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDatasets, type BuiltDataset } from '../scripts/build-datasets.mjs';
+import { buildDatasets, type BuiltDataset } from '../src/cli/build-datasets.mjs';
 import { decodeDataset, type Dataset } from '../src/core/data/format.ts';
 import { pixelStats } from '../src/core/data/batches.ts';
 import { EMBEDDED_DATASETS, loadDataset } from '../src/core/data/datasets.ts';
-import { loadDatasetFrom, nodeFetchBytes } from '../src/tf/data-node.ts';
+import { loadDatasetFrom, nodeFetchBytes } from '../src/cli/data-node.ts';
 
 let dir: string;
 let built: BuiltDataset[];
@@ -112,11 +112,11 @@ describe('build-datasets', () => {
   });
 
   it('command line: up-to-date run prints the files; a bad flag exits 2 with a usage line', () => {
-    const ok = spawnSync(process.execPath, ['scripts/build-datasets.mjs', '--out', dir], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, ['src/cli/build-datasets.mjs', '--out', dir], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain(`${join(dir, 'mnist.bin')} is up to date (10000 images, 7850064 bytes)`);
-    const bad = spawnSync(process.execPath, ['scripts/build-datasets.mjs', '--frobnicate'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['src/cli/build-datasets.mjs', '--frobnicate'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('usage: node scripts/build-datasets.mjs [--force] [--out DIR] [--quiet]\n');
+    expect(bad.stderr).toBe('usage: node src/cli/build-datasets.mjs [--force] [--out DIR] [--quiet]\n');
   });
 });

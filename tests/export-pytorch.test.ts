@@ -28,7 +28,7 @@ import { decodeWeightsFile, measuredSpikeRates } from '../src/core/export/pytorc
 import { encodeSafetensors } from '../src/core/export/safetensors.ts';
 import { runExport } from '../src/cli/export.ts';
 import { runTrain } from '../src/cli/train.ts';
-import { loadDatasetNode } from '../src/tf/data-node.ts';
+import { loadDatasetNode } from '../src/cli/data-node.ts';
 import { buildModel } from '../src/tf/model.ts';
 import { quantizeModelWeights } from '../src/tf/quantize.ts';
 import { writeModelWeights } from '../src/tf/weights.ts';

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadDatasetNode } from '../src/tf/data-node.ts';
+import { loadDatasetNode } from '../src/cli/data-node.ts';
 import { createNodeEngine } from '../src/cli/engine-node.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { makeBatch, splitDataset } from '../src/core/data/batches.ts';

@@ -14,7 +14,7 @@ import type { Encoding } from '../src/tf/model.ts';
 import { buildModel } from '../src/tf/model.ts';
 import { makeOptimizer } from '../src/tf/optim.ts';
 import { MemoryBudgetError, evaluateDetailed, trainModel, trainStep } from '../src/tf/train.ts';
-import { loadDatasetNode } from '../src/tf/data-node.ts';
+import { loadDatasetNode } from '../src/cli/data-node.ts';
 import { makeBatch } from '../src/core/data/batches.ts';
 import type { Dataset } from '../src/core/data/format.ts';
 import { WasmHeapFullError } from '../src/tf/wasm-heap.ts';

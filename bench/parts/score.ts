@@ -27,7 +27,7 @@ import { formatGenome, DEFAULT_ARCHITECTURE, parseGenome } from '../../src/core/
 import { DEFAULT_SEARCH_SPACE, sampleArchitectures } from '../../src/core/arch/sampler.ts';
 import { layerList, type Architecture } from '../../src/core/arch/architecture.ts';
 import { initNodeBackend } from '../../src/tf/backend-node.ts';
-import { loadDatasetNode } from '../../src/tf/data-node.ts';
+import { loadDatasetNode } from '../../src/cli/data-node.ts';
 import { scoreArchitecture, scoreBatch, type SpikeForm } from '../../src/tf/score.ts';
 import { setSparsePolicy } from '../../src/tf/sparse-choice.ts';
 

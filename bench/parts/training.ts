@@ -36,7 +36,7 @@ import { avgPool2, dense } from '../../src/tf/ops.ts';
 import { setSparsePolicy } from '../../src/tf/sparse-choice.ts';
 import { DEFAULT_ARCHITECTURE, formatGenome } from '../../src/core/arch/genome.ts';
 import { makeBatch } from '../../src/core/data/batches.ts';
-import { loadDatasetNode } from '../../src/tf/data-node.ts';
+import { loadDatasetNode } from '../../src/cli/data-node.ts';
 import { buildModel } from '../../src/tf/model.ts';
 import { trainStep } from '../../src/tf/train.ts';
 

@@ -205,7 +205,7 @@ export async function runCalibrate(argv: string[], io: CliIO): Promise<number> {
   // tfjs loads only now: --help and usage errors stay fast.
   const tf = await import('@tensorflow/tfjs-core');
   tf.env().set('PROD', true);
-  const [{ createNodeEngine, engineEndpoint }, { loadDatasetNode }, { measureNetworkProxies }] = await Promise.all([import('./engine-node.ts'), import('../tf/data-node.ts'), import('../tf/proxies.ts')]);
+  const [{ createNodeEngine, engineEndpoint }, { loadDatasetNode }, { measureNetworkProxies }] = await Promise.all([import('./engine-node.ts'), import('./data-node.ts'), import('../tf/proxies.ts')]);
   const engine = createNodeEngine();
   const choice = await engine.init({ backend: a.backend });
   const endpoint = engineEndpoint(engine);

@@ -1,6 +1,6 @@
 /** The training engine wired for Node: in-process backend (wasm or cpu), data from public/data. */
 import { initNodeBackend } from '../tf/backend-node.ts';
-import { loadDatasetNode } from '../tf/data-node.ts';
+import { loadDatasetNode } from './data-node.ts';
 import { TrainingEngine } from '../workers/training-engine.ts';
 import type { TrainingEndpoint } from '../worker-host/training-evaluators.ts';
 

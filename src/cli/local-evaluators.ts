@@ -5,7 +5,7 @@ import { createNodeEngine, engineEndpoint } from './engine-node.ts';
 import { trainingEvaluators } from '../worker-host/training-evaluators.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
-import { readNamedFiles } from '../tf/data-node.ts';
+import { readNamedFiles } from './data-node.ts';
 import type { CliIO } from './io.ts';
 
 export interface LocalEvaluatorOptions {

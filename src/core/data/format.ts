@@ -4,7 +4,7 @@
  *
  * ## The studio's dataset file (`.bin`, "NNDS" version 1)
  *
- * Written by `scripts/build-datasets.mjs` (which carries its own copy of the
+ * Written by `src/cli/build-datasets.mjs` (which carries its own copy of the
  * writer, because it runs in plain Node without a TypeScript loader; the tests
  * read its output with `decodeDataset` below, so the two cannot drift apart)
  * and by `encodeDataset`. All integers little-endian.

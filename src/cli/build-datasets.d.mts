@@ -1,4 +1,4 @@
-// Types of scripts/build-datasets.mjs (plain Node ESM), for the TypeScript code that imports it.
+// Types of src/cli/build-datasets.mjs (plain Node ESM), for the TypeScript code that imports it.
 
 export interface BuiltDataset {
   name: string;
