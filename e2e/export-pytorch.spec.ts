@@ -4,6 +4,7 @@
  * generator (and so `neuronas export`) writes for it. "Import PyTorch weights…"
  * reads a weights file of that genome (as train.py saves it) and re-costs the
  * energy with its measured spike rates; a file of another genome is refused.
+ * A candidate the page's search trained exports with its trained weights.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
@@ -13,7 +14,7 @@ import { pytorchPackage } from '../src/core/export/pytorch.ts';
 import { pytorchExportName } from '../src/core/export/pytorch-zip.ts';
 import { STUDIO_VERSION } from '../src/core/files/document.ts';
 import { layerList } from '../src/core/arch/architecture.ts';
-import { batchNormChannels, encodeWeightsFile, type StudioWeights } from '../src/core/export/pytorch-weights.ts';
+import { batchNormChannels, decodeWeightsFile, encodeWeightsFile, type StudioWeights } from '../src/core/export/pytorch-weights.ts';
 import { DEFAULT_LIF } from '../src/core/snn/lif.ts';
 
 /** A weights file for `genome` (small constant weights) whose metadata says every spiking layer fired at `rate`. */
@@ -76,5 +77,43 @@ test('the detail exports the shown architecture as a PyTorch package (zip)', asy
   await expect(drawer.getByTestId('imported-energy')).toHaveText(after.replace(/\s+/g, ' ').trim());
   await expect(drawer.locator('.arch-summary')).toContainText('with the measured spike rates');
   await drawer.getByTestId('imported-weights').screenshot({ path: 'test-results/export-pytorch/imported.png' });
+  expect(errors).toEqual([]);
+});
+
+test('a candidate the search trained exports with its trained weights, which hold what the page measured', async ({ page }) => {
+  test.setTimeout(150_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/#v=1&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&s=5');
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  const trained = page.locator('[data-testid="cand-row"][data-state="done"]');
+  await expect(trained).toHaveCount(1);
+  await trained.click();
+  const drawer = page.getByRole('dialog');
+  const genome = (await drawer.getByTestId('detail-genome').innerText()).trim();
+  const button = drawer.getByTestId('export-pytorch');
+  await expect(button).toHaveAttribute('data-weights', 'trained');
+  await expect(button).toHaveText('Export as PyTorch (with trained weights)');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const folder = pytorchExportName(genome);
+  const files = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+  expect(Object.keys(files).sort()).toEqual([`${folder}/README.md`, `${folder}/model.py`, `${folder}/train.py`, `${folder}/weights.safetensors`]);
+  expect(strFromU8(files[`${folder}/model.py`])).toContain('WEIGHTS_FILE = "weights.safetensors"');
+  expect(strFromU8(files[`${folder}/README.md`])).toMatch(/weights the studio trained \(trained here: \d+\.\d % float/);
+
+  // The file is the trained network: every layer-list weight, batch norms whose running statistics moved, and the
+  // spike rates, scales and accuracy the page's training measured.
+  const file = decodeWeightsFile(files[`${folder}/weights.safetensors`]);
+  expect(file.meta.genome).toBe(genome);
+  const layers = layerList(parseGenome(genome));
+  for (const l of layers) expect(file.weights.weights.get(l.name!)!.length, l.name).toBe(l.k * l.k * l.cin * l.cout);
+  expect([...file.weights.batchNorms.values()].some((bn) => bn.updates > 0 && bn.runningMean.some((m) => m !== 0))).toBe(true);
+  const shown = await page.evaluate(() => window.__neuronasTest!.search());
+  expect(file.meta.source).toContain(`${(100 * shown.trainedAccuracy[0]).toFixed(2)}% ${parseGenome(genome).weightBits}-bit)`);
+  expect(Object.keys(file.meta.spikeRates!)).toEqual(layers.map((l) => l.name));
+  expect(Object.values(file.meta.spikeRates!).every((r) => r >= 0 && r <= 1)).toBe(true);
+  expect(Object.keys(file.meta.quantScales)).toEqual(layers.map((l) => l.name));
   expect(errors).toEqual([]);
 });

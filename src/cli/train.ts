@@ -133,9 +133,6 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
       throw e;
     }
   }
-  if (arch.cells.some((c) => c.backward.some((x) => x !== 0))) {
-    throw new UsageError('--architecture: backward (previous-timestep) edges cannot be trained yet; the cost model can still estimate them');
-  }
   const t = values.get('timesteps');
   if (t !== undefined) arch = { ...arch, timesteps: int('timesteps', t, 1, 64) };
   const wb = values.get('weight-bits');

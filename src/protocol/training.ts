@@ -119,6 +119,8 @@ export interface TrainRequest {
   seed: number;
   /** read the running loss for a batch progress message every this many batches (default 10) */
   lossEvery?: number;
+  /** send the trained network back as a weights file (TrainResult.weights), for the PyTorch export */
+  keepWeights?: boolean;
 }
 
 export type TrainPhase = 'train' | 'qat';
@@ -183,6 +185,11 @@ export interface TrainResult {
   trainSamples: number;
   testSamples: number;
   seconds: number;
+  /**
+   * With keepWeights, when completed: the float weights, batch-norm statistics, quantization scales and measured
+   * spike rates as one `neuronas-weights` safetensors file (src/core/export/pytorch-weights.ts)
+   */
+  weights?: Uint8Array;
 }
 
 export interface SpikeRasterRequest {

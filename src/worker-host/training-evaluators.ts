@@ -28,6 +28,8 @@ export interface EvaluatorOptions {
   trainSamples: number;
   /** genomes per scoring request: small enough to balance the pool, large enough to amortise a message */
   chunk?: number;
+  /** trained candidates come back with their weights file (the page's PyTorch export ships it) */
+  keepWeights?: boolean;
 }
 
 export class TrainingCancelled extends Error {
@@ -101,7 +103,7 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
       let lastLoss = NaN;
       const attempt = () =>
         trainer.train(
-          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed },
+          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, ...(opts.keepWeights ? { keepWeights: true } : {}) },
           (p) => {
             if (p.kind !== 'batch' || p.phase !== 'train') return;
             if (p.loss !== undefined) lastLoss = p.loss;
@@ -126,6 +128,7 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
         epochs: r.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy })),
         backend: r.backend,
         samplesPerSecond: r.samplesPerS,
+        ...(r.weights ? { weights: r.weights } : {}),
       };
     },
   };

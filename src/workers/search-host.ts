@@ -188,7 +188,7 @@ export class SearchHost {
       if (!this.upload) throw new Error('CIFAR-10 searches need the batch files: none were provided');
       await pool.provideDataset(this.upload, signal);
     }
-    const evaluators = trainingEvaluators(pool.scorers, pool.trainer, { dataset: s.dataset as DatasetName, seed: s.seed, scoreBatch: req.scoreBatch, trainSamples: req.trainSamples });
+    const evaluators = trainingEvaluators(pool.scorers, pool.trainer, { dataset: s.dataset as DatasetName, seed: s.seed, scoreBatch: req.scoreBatch, trainSamples: req.trainSamples, keepWeights: true });
     const hw = compileHardware(s.hardware);
     const rejects = s.strategy === 'neuronas' || s.strategy === 'evolution';
     const emit = (e: SearchEvent): void => {

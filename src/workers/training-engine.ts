@@ -20,6 +20,9 @@ import { makeBatch } from '../core/data/batches.ts';
 import { imageSize } from '../core/data/format.ts';
 import { evaluateDetailed, trainModel, type EpochStats } from '../tf/train.ts';
 import { quantizeModelWeights, checkBits } from '../tf/quantize.ts';
+import { readModelWeights } from '../tf/weights.ts';
+import { encodeWeightsFile } from '../core/export/pytorch-weights.ts';
+import { DEFAULT_LIF } from '../core/snn/lif.ts';
 import { benchReferenceNet } from '../tf/reference-net.ts';
 import { MAX_RASTER_IMAGES } from '../protocol/training.ts';
 import type { DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
@@ -206,8 +209,10 @@ export class TrainingEngine {
         let testAccuracyQuantized = NaN;
         let spikeRates = result.inputRates;
         let lifRates = result.lifRates;
+        let quantScales: Record<string, number> = {};
         if (!cancelled) {
           const quant = quantizeModelWeights(model, weightBits);
+          quantScales = Object.fromEntries(quant.scales);
           try {
             const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed, signal, onBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'quantized', ...p }) });
             if (q.cancelled) cancelled = true;
@@ -220,6 +225,19 @@ export class TrainingEngine {
             quant.restore();
           }
         }
+        // The float weights (quantization restored), read before the model is disposed.
+        const weights =
+          request.keepWeights && !cancelled
+            ? encodeWeightsFile(arch, readModelWeights(model), {
+                genome: formatGenome(arch),
+                lif: DEFAULT_LIF,
+                encoding: request.encoding ?? 'direct',
+                weightBits,
+                quantScales,
+                spikeRates: Object.fromEntries(spikeRates.map((r) => [r.name, r.rate])),
+                source: `NeuroNAS Studio (${request.dataset}, ${request.epochs} epoch${request.epochs === 1 ? '' : 's'} on ${split.train.length} images, test accuracy ${(100 * result.testAccuracy).toFixed(2)}% float, ${(100 * testAccuracyQuantized).toFixed(2)}% ${weightBits}-bit)`,
+              })
+            : undefined;
         return {
           jobId,
           completed: !cancelled,
@@ -239,6 +257,7 @@ export class TrainingEngine {
           trainSamples: split.train.length,
           testSamples: split.test.length,
           seconds: (this.env.now() - t0) / 1000,
+          ...(weights ? { weights } : {}),
         };
       } finally {
         model.dispose();

@@ -8,8 +8,6 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 import { parseGenome } from '../arch/genome.ts';
 import { pytorchPackage, type PytorchExportOptions } from './pytorch.ts';
 
-export { pytorchExportProblem } from './pytorch.ts';
-
 /** Folder (and zip) name for a genome's export: letters, digits and dashes only. */
 export function pytorchExportName(genome: string): string {
   return `neuronas-pytorch-${genome.replace(/[^A-Za-z0-9-]+/g, '-')}`;

@@ -15,11 +15,11 @@
  *
  * Cells: forward cells are emitted as a multi-step module (all T timesteps
  * at once, time folded into the batch). Backward cells (SNASNet's edges from
- * timestep t−1) need a per-timestep loop with the three state maps; the
- * studio's tfjs model does not build them yet, so `cellClass` refuses them
- * (ExportError) and that is the one place their module would be emitted.
+ * timestep t−1) as a per-timestep loop with the state maps their backward
+ * edges feed, stepping each LIF one timestep at a time (`LIF.step`), as the
+ * tfjs model runs them.
  */
-import { EDGES, EDGE_FROM, EDGE_TO, OPS, forwardEdgeActive, liveNodes, opHasWeights, opKernel, type Cell } from '../arch/cell.ts';
+import { EDGES, EDGE_FROM, EDGE_TO, OPS, backwardEdgeActive, forwardEdgeActive, liveNodes, opHasWeights, opKernel, type Cell } from '../arch/cell.ts';
 import { layerList, stageSizes, type Architecture } from '../arch/architecture.ts';
 import { formatCell, formatGenome } from '../arch/genome.ts';
 import { layerWeights } from '../layers.ts';
@@ -105,19 +105,37 @@ function lifSource(lif: LifConfig): string[] {
     '        self.studio_name = name  # this LIF in the studio (its spike rates and tests use the name)',
     '        self.timesteps = timesteps',
     '        self.record = False',
-    '        self.spike_counts = None  # spikes per timestep, set by forward while self.record is on',
+    '        self.spike_counts = None  # spikes per timestep, set while self.record is on',
+    '        self.reset_state()',
     '',
     '    def forward(self, x):',
     '        # x: input currents of all timesteps, time-major [T*B, ...]; returns 0/1 spikes of the same shape.',
     '        xs = x.reshape(self.timesteps, -1)',
+    '        self.reset_state()',
+    '        spikes = torch.stack([self.step(xs[t]) for t in range(self.timesteps)])',
+    '        self.finish()',
+    '        return spikes.reshape(x.shape)',
+    '',
+    '    def reset_state(self):',
+    '        """Forget the membrane: the next step is timestep 0."""',
+    '        self.state = None',
+    '        self.recorded = []',
+    '',
+    '    def finish(self):',
+    '        """After the last timestep: the recorded spike counts per timestep."""',
+    '        if self.record:',
+    '            self.spike_counts = torch.stack([s.sum() for s in self.recorded])',
+    '            self.spike_slots = sum(s.numel() for s in self.recorded)',
+    '        self.reset_state()',
+    '',
+    '    def step(self, x):',
+    '        """One timestep: input current x -> 0/1 spikes; the membrane carries over to the next call',
+    '        (a backward cell steps its LIFs one timestep at a time, the other layers through forward)."""',
   ];
   const tail = [
-    '            out.append(s)',
-    '        spikes = torch.stack(out)',
     '        if self.record:',
-    '            self.spike_counts = spikes.detach().sum(dim=1)',
-    '            self.spike_slots = spikes.numel()',
-    '        return spikes.reshape(x.shape)',
+    '            self.recorded.append(s.detach())',
+    '        return s',
   ];
   if (lif.model === 'snntorch') {
     const doc = [
@@ -130,19 +148,18 @@ function lifSource(lif: LifConfig): string[] {
       '',
     ];
     const body = [
-      '        u = torch.zeros_like(xs[0])',
-      '        out = []',
-      '        for t in range(self.timesteps):',
-      '            reset = (u - THRESHOLD > 0).to(u.dtype)',
-      lif.reset === 'subtract' ? '            u = u * BETA + xs[t] - reset * THRESHOLD' : '            u = (1 - reset) * u * BETA + xs[t]',
-      '            s = spike(u - THRESHOLD)',
+      '        u = torch.zeros_like(x) if self.state is None else self.state',
+      '        reset = (u - THRESHOLD > 0).to(u.dtype)',
+      lif.reset === 'subtract' ? '        u = u * BETA + x - reset * THRESHOLD' : '        u = (1 - reset) * u * BETA + x',
+      '        s = spike(u - THRESHOLD)',
+      '        self.state = u',
     ];
     return [`BETA = ${pyFloat(Math.min(1, Math.max(0, lif.beta)))}`, `THRESHOLD = ${pyFloat(lif.threshold)}`, '', '', ...head, ...doc, ...common, ...body, ...tail];
   }
   const hard = lif.reset === 'hard';
   const vReset = hard ? lif.vReset : 0;
   const rel = vReset === 0 ? 'v' : '(v - V_RESET)';
-  const charge = lif.decayInput ? `h = v + (xs[t] - ${rel}) / TAU` : vReset === 0 ? 'h = v * (1 - 1 / TAU) + xs[t]' : `h = v - ${rel} / TAU + xs[t]`;
+  const charge = lif.decayInput ? `h = v + (x - ${rel}) / TAU` : vReset === 0 ? 'h = v * (1 - 1 / TAU) + x' : `h = v - ${rel} / TAU + x`;
   const doc = [
     '    """Multi-step LIF neuron, SpikingJelly `LIFNode` convention (spikingjelly.activation_based.neuron.LIFNode):',
     lif.decayInput ? '        charge  H_t = V_{t-1} + (X_t - (V_{t-1} - V_reset)) / tau      (decay_input=True)' : '        charge  H_t = V_{t-1} - (V_{t-1} - V_reset) / tau + X_t      (decay_input=False)',
@@ -152,15 +169,14 @@ function lifSource(lif: LifConfig): string[] {
     '    The operations are written in the order the studio evaluates them in float32, so spikes match bit for bit."""',
     '',
   ];
-  const reset = hard ? (vReset === 0 ? ['            v = (1 - r) * h'] : ['            v = (1 - r) * h + r * V_RESET']) : ['            v = h - r * THRESHOLD'];
+  const reset = hard ? (vReset === 0 ? ['        v = (1 - r) * h'] : ['        v = (1 - r) * h + r * V_RESET']) : ['        v = h - r * THRESHOLD'];
   const body = [
-    hard && vReset !== 0 ? '        v = torch.full_like(xs[0], V_RESET)' : '        v = torch.zeros_like(xs[0])',
-    '        out = []',
-    '        for t in range(self.timesteps):',
-    `            ${charge}`,
-    '            s = spike(h - THRESHOLD)',
-    lif.detachReset ? '            r = s.detach()  # detach_reset=True: no gradient through the reset' : '            r = s  # detach_reset=False: the reset carries the surrogate gradient too',
+    `        v = ${hard && vReset !== 0 ? 'torch.full_like(x, V_RESET)' : 'torch.zeros_like(x)'} if self.state is None else self.state`,
+    `        ${charge}`,
+    '        s = spike(h - THRESHOLD)',
+    lif.detachReset ? '        r = s.detach()  # detach_reset=True: no gradient through the reset' : '        r = s  # detach_reset=False: the reset carries the surrogate gradient too',
     ...reset,
+    '        self.state = v',
   ];
   const consts = [`TAU = ${pyFloat(lif.tau)}`, `THRESHOLD = ${pyFloat(lif.threshold)}`];
   if (hard && vReset !== 0) consts.push(`V_RESET = ${pyFloat(vReset)}`);
@@ -190,21 +206,15 @@ function forwardEdges(cell: Cell): ActiveEdge[] {
   return out;
 }
 
-/** Why a cell cannot be exported (yet), or null. */
-export function cellExportProblem(cell: Cell): string | null {
-  if (cell.backward.some((c) => c !== 0)) {
-    return `cell ${formatCell(cell)} has backward (previous-timestep) edges; the studio does not build backward cells yet, so they cannot be exported as PyTorch (the cost model can still estimate them)`;
-  }
-  return null;
-}
-
-/** Why an architecture cannot be exported as PyTorch (yet), or null. */
-export function pytorchExportProblem(arch: Architecture): string | null {
-  for (const cell of arch.cells) {
-    const problem = cellExportProblem(cell);
-    if (problem) return problem;
-  }
-  return null;
+/**
+ * The cell's computing backward edges (from node `from` at t − 1 into node `to`), in edge order, as src/tf/model.ts
+ * walks them; named like their layer-list entries, `bIJ` from I into J.
+ */
+function backwardEdges(cell: Cell): ActiveEdge[] {
+  const live = liveNodes(cell.forward);
+  const out: ActiveEdge[] = [];
+  for (let e = 0; e < EDGES; e++) if (backwardEdgeActive(cell, e, live)) out.push({ from: EDGE_TO[e], to: EDGE_FROM[e], code: cell.backward[e] });
+  return out;
 }
 
 export function cellClassName(cell: Cell): string {
@@ -217,51 +227,147 @@ function edgeDoc(cell: Cell): string {
   return parts.join(', ');
 }
 
-/** The module of one cell; the place where backward cells will be emitted (see the file comment). */
+function backwardEdgeDoc(cell: Cell): string {
+  return backwardEdges(cell)
+    .map((ed) => `${ed.from}(t-1)->${ed.to} ${OPS[ed.code]}`)
+    .join(', ');
+}
+
+/** One edge's term in Python: `x` (or what holds node i's value) through the edge's op; conv edges read `s<i>`. */
+function edgeTerm(ed: ActiveEdge, value: string, module: string): string {
+  if (ed.code === 1) return value;
+  if (ed.code === 4) return `avg_pool3x3(${value})`;
+  return `self.${module}(s${ed.from})`;
+}
+
+/** The module of one cell: a multi-step module for a forward cell, a per-timestep loop for a backward one. */
 function cellClass(cell: Cell): string[] {
-  const problem = cellExportProblem(cell);
-  if (problem) throw new ExportError(problem);
-  const edges = forwardEdges(cell);
+  return backwardEdges(cell).length ? temporalCellClass(cell) : forwardCellClass(cell);
+}
+
+/** The LIFs (of the nodes some conv edge reads) and the ConvBN of every conv edge, forward then backward. */
+function cellModules(cell: Cell): string[] {
+  const fwd = forwardEdges(cell);
+  const bwd = backwardEdges(cell);
   const init: string[] = [];
-  const body: string[] = [];
-  const lifDone = new Set<number>();
-  const lifInit = new Set<number>();
-  for (const ed of edges) if (opHasWeights(ed.code)) lifInit.add(ed.from);
-  for (const n of [...lifInit].sort()) init.push(`        self.lif${n} = LIF(f"{name}.lif${n}", timesteps)  # node ${n}'s spikes, read by its conv edges`);
-  for (const ed of edges) {
+  const lifNodes = new Set<number>();
+  for (const ed of [...fwd, ...bwd]) if (opHasWeights(ed.code)) lifNodes.add(ed.from);
+  for (const n of [...lifNodes].sort()) init.push(`        self.lif${n} = LIF(f"{name}.lif${n}", timesteps)  # node ${n}'s spikes, read by its conv edges`);
+  for (const ed of fwd) {
     if (opHasWeights(ed.code)) init.push(`        self.e${ed.from}${ed.to} = ConvBN(channels, channels, ${opKernel(ed.code)})  # edge ${ed.from}->${ed.to}: LIF -> ${OPS[ed.code]} -> BN`);
   }
+  for (const ed of bwd) {
+    if (opHasWeights(ed.code)) init.push(`        self.b${ed.from}${ed.to} = ConvBN(channels, channels, ${opKernel(ed.code)})  # backward edge ${ed.from}->${ed.to}: node ${ed.from} at t-1 -> LIF -> ${OPS[ed.code]} -> BN`);
+  }
+  return init.length ? init : ['        pass'];
+}
+
+function prunedDoc(cell: Cell): string | null {
+  const live = liveNodes(cell.forward);
+  const pruned = [1, 2].filter((n) => !(live & (1 << n)));
+  return pruned.length ? `Node${pruned.length > 1 ? 's' : ''} ${pruned.join(', ')} ${pruned.length > 1 ? 'are' : 'is'} not on a path from node 0 to node 3: pruned, as in SNASNet.` : null;
+}
+
+function forwardCellClass(cell: Cell): string[] {
+  const edges = forwardEdges(cell);
+  const body: string[] = [];
+  const lifDone = new Set<number>();
   for (let node = 1; node < 4; node++) {
     const terms: string[] = [];
     for (const ed of edges) {
       if (ed.to !== node) continue;
-      if (ed.code === 1) terms.push(`x${ed.from}`);
-      else if (ed.code === 4) terms.push(`avg_pool3x3(x${ed.from})`);
-      else {
-        if (!lifDone.has(ed.from)) {
-          body.push(`        s${ed.from} = self.lif${ed.from}(x${ed.from})`);
-          lifDone.add(ed.from);
-        }
-        terms.push(`self.e${ed.from}${ed.to}(s${ed.from})`);
+      if (opHasWeights(ed.code) && !lifDone.has(ed.from)) {
+        body.push(`        s${ed.from} = self.lif${ed.from}(x${ed.from})`);
+        lifDone.add(ed.from);
       }
+      terms.push(edgeTerm(ed, `x${ed.from}`, `e${ed.from}${ed.to}`));
     }
     if (terms.length) body.push(`        x${node} = ${terms.join(' + ')}`);
   }
-  const live = liveNodes(cell.forward);
-  const pruned = [1, 2].filter((n) => !(live & (1 << n)));
+  const pruned = prunedDoc(cell);
   return [
     `class ${cellClassName(cell)}(nn.Module):`,
     `    """Forward cell ${formatCell(cell)}: edges ${edgeDoc(cell)}.`,
     '    Node j sums its incoming edges; a conv edge is LIF(node i) -> conv -> BN, node i\'s LIF shared by its edges.',
-    pruned.length ? `    Node${pruned.length > 1 ? 's' : ''} ${pruned.join(', ')} ${pruned.length > 1 ? 'are' : 'is'} not on a path from node 0 to node 3: pruned, as in SNASNet."""` : '    """',
+    pruned ? `    ${pruned}"""` : '    """',
     '',
     '    def __init__(self, name, channels, timesteps):',
     '        super().__init__()',
-    ...(init.length ? init : ['        pass']),
+    ...cellModules(cell),
     '',
     '    def forward(self, x0):',
     ...body,
     '        return x3',
+  ];
+}
+
+/**
+ * A backward cell (SNASNet's temporal cell), written as src/tf/model.ts runs it: one timestep at a time, node n
+ * reads v_n = x_n + s_n, s_n the sum of the backward edges into n applied to v at t − 1 (none at t = 0); each node's
+ * LIF steps once per timestep, on first use; each batch norm sees one timestep's batch.
+ */
+function temporalCellClass(cell: Cell): string[] {
+  const fwd = forwardEdges(cell);
+  const bwd = backwardEdges(cell);
+  const withState = new Set(bwd.map((ed) => ed.to));
+  const lifs = [...new Set([...fwd, ...bwd].filter((ed) => opHasWeights(ed.code)).map((ed) => ed.from))].sort();
+  const body: string[] = [];
+  const stepped = new Set<number>();
+  const spikesOf = (n: number, indent: string) => {
+    if (stepped.has(n)) return;
+    body.push(`${indent}s${n} = self.lif${n}.step(v${n})`);
+    stepped.add(n);
+  };
+  const nodeValue = (n: number, x: string, indent: string) => {
+    body.push(withState.has(n) ? `${indent}v${n} = ${x} if state${n} is None else ${x} + state${n}` : `${indent}v${n} = ${x}`);
+  };
+  const ind = '            ';
+  body.push(`        for m in (${lifs.map((n) => `self.lif${n}`).join(', ')}${lifs.length === 1 ? ',' : ''}):`, '            m.reset_state()');
+  if (withState.size) body.push(`        ${[...withState].sort().map((n) => `state${n}`).join(' = ')} = None  # what the backward edges add at the next timestep`);
+  body.push('        out = []', '        for x_t in x0.chunk(self.timesteps):');
+  nodeValue(0, 'x_t', ind);
+  for (let node = 1; node < 4; node++) {
+    const terms: string[] = [];
+    for (const ed of fwd) {
+      if (ed.to !== node) continue;
+      if (opHasWeights(ed.code)) spikesOf(ed.from, ind);
+      terms.push(edgeTerm(ed, `v${ed.from}`, `e${ed.from}${ed.to}`));
+    }
+    if (!terms.length) continue;
+    if (withState.has(node)) {
+      body.push(`${ind}x${node} = ${terms.join(' + ')}`);
+      nodeValue(node, `x${node}`, ind);
+    } else body.push(`${ind}v${node} = ${terms.join(' + ')}`);
+  }
+  body.push(`${ind}out.append(v3)`);
+  for (const n of [...withState].sort()) {
+    const terms: string[] = [];
+    for (const ed of bwd) {
+      if (ed.to !== n) continue;
+      if (opHasWeights(ed.code)) spikesOf(ed.from, ind);
+      terms.push(edgeTerm(ed, `v${ed.from}`, `b${ed.from}${ed.to}`));
+    }
+    body.push(`${ind}state${n} = ${terms.join(' + ')}`);
+  }
+  body.push(`        for m in (${lifs.map((n) => `self.lif${n}`).join(', ')}${lifs.length === 1 ? ',' : ''}):`, '            m.finish()', '        return torch.cat(out)');
+  const pruned = prunedDoc(cell);
+  return [
+    `class ${cellClassName(cell)}(nn.Module):`,
+    `    """Backward (temporal) cell ${formatCell(cell)}: forward edges ${edgeDoc(cell)};`,
+    `    backward edges ${backwardEdgeDoc(cell)}.`,
+    "    SNASNet's temporal cell: at timestep t node n reads v_n = x_n + s_n, where x_n sums its forward edges and",
+    '    s_n the backward edges into n applied to v at t-1 (nothing at t = 0). So the cell runs one timestep at a',
+    "    time: each LIF carries its membrane across timesteps (LIF.step) and each batch norm sees one timestep's",
+    `    batch, as in SNASNet.${pruned ? ` ${pruned}` : ''}"""`,
+    '',
+    '    def __init__(self, name, channels, timesteps):',
+    '        super().__init__()',
+    '        self.timesteps = timesteps',
+    ...cellModules(cell),
+    '',
+    '    def forward(self, x0):',
+    '        # x0: [T*B, C, H, W], time-major; returns the cell output of every timestep in the same layout.',
+    ...body,
   ];
 }
 
@@ -276,6 +382,7 @@ function stageDoc(arch: Architecture): string[] {
         .map((e) => (e.code === 1 ? `x${e.from}` : e.code === 4 ? `avgpool3x3(x${e.from})` : `${OPS[e.code]}(LIF(x${e.from}))`));
       if (terms.length) lines.push(`           x${node} = ${terms.join(' + ')}`);
     }
+    if (backwardEdges(cell).length) lines.push(`           backward edges (added to the target node at the next timestep): ${backwardEdgeDoc(cell)}`);
     return lines;
   };
   return [
@@ -294,7 +401,8 @@ function stageDoc(arch: Architecture): string[] {
  * i→j reads node i's LIF, down its own LIF, fc2 fc1's LIF; the stem and fc1 are recorded by forward.
  */
 function inputRateSource(name: string): string {
-  const edge = /^(cell[12])\.e(\d)\d$/.exec(name);
+  // A forward edge eIJ or a backward edge bIJ reads node I's LIF.
+  const edge = /^(cell[12])\.[eb](\d)\d$/.exec(name);
   if (edge) return `lif["${edge[1]}.lif${edge[2]}"]`;
   if (name === 'down') return 'lif["down.lif"]';
   if (name === 'fc2') return 'lif["fc1.lif"]';
@@ -329,6 +437,9 @@ function modelPy(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: P
     'Tensors are time-major with time folded into the batch, [T*B, C, H, W] at index t*B + b (as',
     "SpikingJelly's multi-step SeqToANNContainer): every conv and batch norm runs once over all",
     'timesteps (so batch statistics cover all of them), every LIF runs its recurrence over T.',
+    ...(arch.cells.some((cell) => backwardEdges(cell).length)
+      ? ['A backward cell is the exception: it runs one timestep at a time (its nodes add what its backward', "edges carried from t-1), so its batch norms see one timestep's batch."]
+      : []),
     '',
     `Crossbar weights (the cost model's "parameters"): ${weightCount} in ${layers.length} layers; see Network.layer_weights().`,
     '"""',
@@ -802,7 +913,7 @@ function readme(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: Py
     '',
     `- Neuron: ${neuronSummary(lif)}. The spike is a step forward and the surrogate gradient backward.`,
     `- Input: ${encoding === 'direct' ? 'direct encoding (the stem\'s output of the static image is the current at every timestep)' : 'rate (Poisson) encoding (spikes with probability = pixel value at every timestep)'}; pixels in [0, 1], not normalised.`,
-    `- T = ${arch.timesteps} timesteps, time folded into the batch ([T*B, C, H, W]); batch norms normalise over all timesteps.`,
+    `- T = ${arch.timesteps} timesteps, time folded into the batch ([T*B, C, H, W]); batch norms normalise over all timesteps${arch.cells.some((cell) => backwardEdges(cell).length) ? ", except in a backward cell, which runs one timestep at a time (its batch norms see one timestep's batch, as in SNASNet)" : ''}.`,
     '- Output: fc2 of the time-averaged spikes of the hidden layer (the mean over T of fc2\'s output).',
     `- Crossbar weights: ${weightCount} (the cost model's parameter count; \`Network.layer_weights()\`), in the layer-list order`,
     `  ${layers.map((l) => l.name).join(', ')}.`,
@@ -812,7 +923,6 @@ function readme(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: Py
     '- Batch-norm running statistics: PyTorch\'s fixed momentum 0.1; the studio averages the first updates',
     '  exactly (momentum max(0.1, 1/k) at the k-th update). Evaluation with given statistics is identical.',
     '- The studio\'s trainer (Adam by default, short runs) differs from `train.py` (SNASNet\'s SGD recipe).',
-    '- Backward (previous-timestep) cells are not exported yet: the studio does not build them either.',
     '',
     '## Back to the studio',
     '',
@@ -824,7 +934,7 @@ function readme(arch: Architecture, lif: LifConfig, encoding: Encoding, opts: Py
   ].join('\n');
 }
 
-/** model.py, train.py and README.md for `arch`; throws ExportError for what cannot be exported (backward cells). */
+/** model.py, train.py and README.md for `arch`; throws ExportError for what cannot be written (e.g. a non-finite neuron constant). */
 export function pytorchPackage(arch: Architecture, opts: PytorchExportOptions = {}): PytorchPackage {
   const lif = opts.lif ?? DEFAULT_LIF;
   validateLifConfig(lif);

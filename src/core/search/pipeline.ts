@@ -86,6 +86,8 @@ export interface TrainResult {
   epochs: TrainEpoch[];
   backend: string;
   samplesPerSecond: number;
+  /** the trained network as a `neuronas-weights` file, when the evaluators keep weights (the page's); run files leave it out */
+  weights?: Uint8Array;
 }
 
 export interface TrainedRecord {

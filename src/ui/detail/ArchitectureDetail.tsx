@@ -6,7 +6,6 @@
 import { formatCompact, formatCount } from '../../core/metrics.ts';
 import { FilePickButton } from '../exchange/FilePickButton.tsx';
 import type { TrainingView } from '../../core/files/architecture.ts';
-import { pytorchExportProblem } from '../../core/export/pytorch.ts';
 import { CellGraph } from './CellGraph.tsx';
 import { CostCharts } from './CostCharts.tsx';
 import { CrossbarMap } from './CrossbarMap.tsx';
@@ -37,6 +36,8 @@ export interface ArchitectureDetailProps {
   onExportJson(): void;
   /** downloads the PyTorch package (a zip); absent where the page offers no such export */
   onExportPytorch?: () => void;
+  /** the PyTorch export ships the weights this page trained */
+  exportsWeights?: boolean;
   /** reads a weights file trained in PyTorch (the exported train.py's); absent where the page offers no import */
   onImportWeights?: (file: File) => void;
   /** what the imported weights measured; the report is then costed with their spike rates */
@@ -68,9 +69,8 @@ function Kpi({ label, value, unit, help, testId }: { label: string; value: strin
   );
 }
 
-export function ArchitectureDetail({ model, training, candidate, headingId, onExportJson, onExportPytorch, onImportWeights, imported, importError }: ArchitectureDetailProps) {
+export function ArchitectureDetail({ model, training, candidate, headingId, onExportJson, onExportPytorch, exportsWeights = false, onImportWeights, imported, importError }: ArchitectureDetailProps) {
   const { report, arch } = model;
-  const pytorchProblem = onExportPytorch ? pytorchExportProblem(arch) : null;
   const k = report.kpis;
   return (
     <article className="arch-detail" data-testid="arch-detail" data-genome={model.genome}>
@@ -86,14 +86,16 @@ export function ArchitectureDetail({ model, training, candidate, headingId, onEx
           <button
             type="button"
             onClick={onExportPytorch}
-            disabled={pytorchProblem !== null}
             data-testid="export-pytorch"
+            data-weights={exportsWeights ? 'trained' : 'none'}
             title={
-              pytorchProblem ??
-              "A zip with model.py (this exact network in plain PyTorch: cells, batch norms, the studio's LIF neuron and surrogate gradient), train.py (SNASNet's recipe) and a README. The browser's training keeps no weights; `neuronas train --save-weights` and `neuronas export --weights` ship them."
+              "A zip with model.py (this exact network in plain PyTorch: cells, batch norms, the studio's LIF neuron and surrogate gradient), train.py (SNASNet's recipe) and a README. " +
+              (exportsWeights
+                ? 'With the weights this page trained (weights.safetensors: float weights, batch norms, quantization scales, measured spike rates); model.build() loads them.'
+                : 'Untrained: a candidate the search trains ships its weights; so do `neuronas train --save-weights` and `neuronas export --weights`.')
             }
           >
-            Export as PyTorch
+            {exportsWeights ? 'Export as PyTorch (with trained weights)' : 'Export as PyTorch'}
           </button>
         ) : null}
         {onImportWeights ? (

@@ -17,11 +17,13 @@ export interface DetailContentProps {
   genome: string;
   hardware: HardwareConfig | null;
   training: TrainingView | null;
+  /** the weights file of this candidate as the page's search trained it (shipped with the PyTorch export) */
+  weights?: Uint8Array | null;
   candidate: CandidateVerdict;
   headingId: string;
 }
 
-export default function DetailContent({ genome, hardware, training, candidate, headingId }: DetailContentProps) {
+export default function DetailContent({ genome, hardware, training, weights = null, candidate, headingId }: DetailContentProps) {
   const [imported, setImported] = useState<(Omit<ImportedWeightsView, 'energyAtRate1UJ'> & { genome: string }) | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   // Imported rates belong to one genome: another candidate opened in the same drawer does not inherit them.
@@ -43,7 +45,8 @@ export default function DetailContent({ genome, hardware, training, candidate, h
     downloadText(`neuronas-architecture-${safeFileName(genome)}.json`, JSON.stringify(doc, null, 1), 'application/json');
   };
   const exportPytorch = () => {
-    downloadBytes(`${pytorchExportName(genome)}.zip`, pytorchZip(genome, { studioVersion: STUDIO_VERSION }), 'application/zip');
+    const note = training ? `trained here: ${(100 * training.accuracyFloat).toFixed(1)} % float, ${(100 * training.accuracyQuantized).toFixed(1)} % quantized test accuracy` : undefined;
+    downloadBytes(`${pytorchExportName(genome)}.zip`, pytorchZip(genome, { studioVersion: STUDIO_VERSION, ...(note ? { weightsNote: note } : {}) }, weights), 'application/zip');
   };
   const importWeights = (file: File) => {
     readImportedWeights(file, genome).then(
@@ -63,6 +66,7 @@ export default function DetailContent({ genome, hardware, training, candidate, h
       headingId={headingId}
       onExportJson={exportJson}
       onExportPytorch={exportPytorch}
+      exportsWeights={weights !== null}
       onImportWeights={importWeights}
       imported={importedView}
       importError={importError}

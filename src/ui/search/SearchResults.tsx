@@ -125,6 +125,7 @@ function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
           genome={genomes[index]}
           hardware={hardware}
           training={t?.result ?? null}
+          weights={t?.result.weights ?? null}
           candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), score: Number.isFinite(score) ? score : null }}
           headingId={headingId}
         />
