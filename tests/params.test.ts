@@ -10,8 +10,8 @@ describe('parameter table', () => {
     const clis = PARAM_KEYS.map((k) => (PARAMS[k] as ParamDef).cli).filter((c) => c !== undefined);
     expect(new Set(urls).size).toBe(urls.length);
     expect(new Set(clis).size).toBe(clis.length);
-    // Every knob a command reads has an option; the neuron view's knobs are the page's alone.
-    for (const key of PARAM_KEYS) expect((PARAMS[key] as ParamDef).cli === undefined, key).toBe(PARAMS[key].group === 'neuron');
+    // Every knob a command reads has an option; the neuron view's knobs and the page's layout are the page's alone.
+    for (const key of PARAM_KEYS) expect((PARAMS[key] as ParamDef).cli === undefined, key).toBe(PARAMS[key].group === 'neuron' || PARAMS[key].group === 'view');
     for (const key of PARAM_KEYS) {
       const d = PARAMS[key] as ParamDef;
       expect(d.help.length, key).toBeGreaterThan(10);

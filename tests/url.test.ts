@@ -155,6 +155,29 @@ describe('share link round trips', () => {
   });
 });
 
+describe('classroom links (hidden panels)', () => {
+  it('carries the hidden panels in the table order, and an empty list is the default page', () => {
+    const inputs = { ...defaultInputs(), params: { ...defaultParams(), hidePanels: ['neuron', 'budgets'] as ParamValues['hidePanels'] } };
+    const fragment = encodeInputs(inputs);
+    expect(fragment).toBe('v=1&hide=neuron,budgets');
+    const d = decodeInputs(`#${fragment}`);
+    expect(d.problems).toEqual([]);
+    // Read back in the table's order.
+    expect(d.inputs.params.hidePanels).toEqual(['budgets', 'neuron']);
+    expect(encodeInputs(defaultInputs())).toBe('');
+    const empty = decodeInputs('#v=1&hide=');
+    expect(empty.problems).toEqual([]);
+    expect(empty.inputs.params.hidePanels).toEqual([]);
+  });
+
+  it('ignores a panel it does not know, and says so', () => {
+    const d = decodeInputs('#v=1&hide=space,blackboard');
+    expect(d.inputs.params.hidePanels).toEqual(['space']);
+    expect(d.problems).toEqual(['Hide in this link: ignored blackboard']);
+    expect(PARAMS.hidePanels.group).toBe('view');
+  });
+});
+
 describe('damaged and hostile links', () => {
   const defaults = defaultInputs();
 

@@ -9,14 +9,17 @@ import type { Metric } from './metrics.ts';
 import type { HardwareKey } from './cost/hardware.ts';
 
 /** Where the page shows a knob's control: a panel, or the Search space panel's Sampling part. */
-export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget' | 'neuron' | 'neuron-input';
+export type ParamPanel = 'search' | 'sampling' | 'space' | 'hardware' | 'budget' | 'neuron' | 'neuron-input' | 'view';
 
 interface ParamBase {
   label: string;
   unit?: string;
   help: string;
-  /** 'neuron': the neuron view's knobs, which only the page's neuron view reads (no search, costing or command line) */
-  group: 'search' | 'space' | 'hardware' | 'budget' | 'neuron';
+  /**
+   * 'neuron': the neuron view's knobs, which only the page's neuron view reads; 'view': how the page is laid out
+   * (a classroom link's hidden panels). Neither reaches a search, the costing or the command line.
+   */
+  group: 'search' | 'space' | 'hardware' | 'budget' | 'neuron' | 'view';
   /** short key in the share URL */
   url: string;
   /**
@@ -78,6 +81,9 @@ export interface SetParam<T extends string | number = string | number> extends P
   type: 'set';
   options: readonly T[];
   default: readonly T[];
+  /** none selected is a value (otherwise at least one must stay selected) */
+  mayBeEmpty?: true;
+  optionLabels?: Readonly<Partial<Record<T, string>>>;
 }
 
 export interface FlagParam extends ParamBase {
@@ -256,6 +262,14 @@ export const PARAMS = {
     default: 50, min: 0.1, max: 5000, step: 0.01, integer: false, scale: 'log', control: 'slider+box', unboundedAtMax: true,
     budget: { metric: 'energyUJ', file: 'max_energy_uJ', name: 'energy' },
   }),
+  // A classroom link (TensorFlow Playground's hide flags): the panels it hides, so a teacher can hand out a page
+  // that shows only what the lesson is about. In the table, so the link carries it like every other knob.
+  hidePanels: set<'budgets' | 'search' | 'hardware' | 'space' | 'costs' | 'neuron'>({
+    group: 'view', panel: 'view', url: 'hide', optionalInFiles: true, label: 'Hide in this link',
+    help: 'Panels this page leaves out, and so does a link made with Copy link. Whoever opens it can show them again.',
+    options: ['budgets', 'search', 'hardware', 'space', 'costs', 'neuron'], default: [], mayBeEmpty: true,
+    optionLabels: { budgets: 'Budgets', search: 'Search', hardware: 'Hardware', space: 'Search space', costs: 'Cost view and summary', neuron: 'Neuron view' },
+  }),
   // The neuron view (src/ui/neuron/): one LIF neuron of either convention the studio trains (src/core/snn/lif.ts),
   // driven by an input current. In the table, so a link carries a neuron setup as it carries every other knob.
   // They came after run files were first written and change no run: optional in files.
@@ -409,7 +423,7 @@ export function parseParamText(key: ParamKey, text: string): ParsedParam<ParamVa
         if (o === undefined) bad.push(p);
         else if (!values.includes(o)) values.push(o);
       }
-      if (values.length === 0) return { value: [...d.default] as never, problem: `${d.label}: '${text}' names none of ${d.options.join(', ')}; using the default` };
+      if (values.length === 0 && !(d.mayBeEmpty && bad.length === 0)) return { value: [...d.default] as never, problem: `${d.label}: '${text}' names none of ${d.options.join(', ')}; using the default` };
       const ordered = d.options.filter((o) => values.includes(o));
       return bad.length ? { value: ordered as never, problem: `${d.label}: ignored ${bad.join(', ')}` } : { value: ordered as never };
     }

@@ -20,8 +20,21 @@ import type { SearchController } from './search/controller.ts';
 import { SearchResults } from './search/SearchResults.tsx';
 import { LinkRunPrompt } from './search/LinkRunPrompt.tsx';
 import { NeuronView, NeuronViewLink } from './neuron/NeuronView.tsx';
+import { ClassroomMenu } from './classroom/ClassroomMenu.tsx';
+import { HiddenPanelsNotice } from './classroom/HiddenPanelsNotice.tsx';
+import { usePanelHidden } from './classroom/hidden-panels.ts';
 
 export function App({ actions, search }: { actions: StudioActions; search: SearchController }) {
+  // A classroom link may hide panels (the parameter table's hidePanels); the notice says which and shows them again.
+  const hide = {
+    budgets: usePanelHidden('budgets'),
+    search: usePanelHidden('search'),
+    hardware: usePanelHidden('hardware'),
+    space: usePanelHidden('space'),
+    costs: usePanelHidden('costs'),
+    neuron: usePanelHidden('neuron'),
+  };
+  const noControls = hide.budgets && hide.search && hide.hardware && hide.space;
   return (
     <ActionsContext.Provider value={actions}>
       <SearchContext.Provider value={search}>
@@ -32,9 +45,10 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
             <p>Hardware-aware search for spiking neural networks on RRAM compute-in-memory chips: sample architectures, cost them on the crossbars, keep what fits the budgets.</p>
           </div>
           <nav className="toolbar" aria-label="Share, export and display">
-            <NeuronViewLink />
+            {hide.neuron ? null : <NeuronViewLink />}
             <ExplainAgainButton />
             <CopyLinkButton />
+            <ClassroomMenu />
             <ExportMenu />
             <ImportRunButton />
             <ThemeToggle />
@@ -43,21 +57,24 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
         <LinkNoticeBanner />
         <LinkRunPrompt />
         <ImportBanner />
-        <main className="layout">
-          <aside className="controls" aria-label="Settings">
-            <BudgetPanel />
-            <SearchPanel />
-            <HardwarePanel />
-            <SearchSpacePanel />
-          </aside>
+        <HiddenPanelsNotice />
+        <main className={noControls ? 'layout no-controls' : 'layout'}>
+          {noControls ? null : (
+            <aside className="controls" aria-label="Settings">
+              {hide.budgets ? null : <BudgetPanel />}
+              {hide.search ? null : <SearchPanel />}
+              {hide.hardware ? null : <HardwarePanel />}
+              {hide.space ? null : <SearchSpacePanel />}
+            </aside>
+          )}
           <div className="results">
             <SearchResults />
-            <Summary onRetry={actions.retry} />
-            <PlotPanel />
-            <ConstantsPanel />
+            {hide.costs ? null : <Summary onRetry={actions.retry} />}
+            {hide.costs ? null : <PlotPanel />}
+            {hide.hardware ? null : <ConstantsPanel />}
           </div>
         </main>
-        <NeuronView />
+        {hide.neuron ? null : <NeuronView />}
         <footer className="app-footer">
           Cost model after SpikeSim's ELA model (65 nm RRAM) with NeuroNAS's extensions; search after NeuroNAS (arXiv 2407.00641) and SNASNet. Energy assumes every
           input spikes (rate 1) until spike rates are measured.

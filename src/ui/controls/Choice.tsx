@@ -41,7 +41,7 @@ export function SetCheckboxes<T extends string | number>({ paramKey, def, value,
       <div className="set-options">
         {def.options.map((o) => {
           const checked = value.includes(o);
-          const last = checked && value.length === 1;
+          const last = checked && value.length === 1 && !def.mayBeEmpty;
           return (
             <label key={String(o)} className="check" title={last ? 'At least one must stay selected' : undefined}>
               <input
@@ -53,7 +53,7 @@ export function SetCheckboxes<T extends string | number>({ paramKey, def, value,
                   onChange(def.options.filter((x) => (x === o ? on : value.includes(x))));
                 }}
               />
-              <span>{format ? format(o) : String(o)}</span>
+              <span>{format ? format(o) : (def.optionLabels?.[o] ?? String(o))}</span>
             </label>
           );
         })}
