@@ -34,7 +34,7 @@ const search = startSearchController(studioStore, client, controller, { pushLink
 // says so (ui/search/link-run.ts); its inputs were validated and clamped above. This happens before the link sync's
 // first write, so the address keeps run=1, and keeps it while the page asks.
 if (opened.run) openLinkRun(studioStore, search, navigator.hardwareConcurrency);
-link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase) || linkRunStore.getState().asking !== null);
+link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase, searchStore.getState().loaded) || linkRunStore.getState().asking !== null);
 // Any start answers the question; "Not now" leaves the page idle, and the address then drops run=1.
 searchStore.subscribe((s) => {
   if (s.phase === 'starting' && linkRunStore.getState().asking) linkRunStore.setState({ asking: null });

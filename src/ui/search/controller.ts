@@ -33,19 +33,22 @@ import { candidatesKey, type CostingController } from '../costing/controller.ts'
 import { studioHardware } from '../state/hardware.ts';
 import { selectInputs, type Results, type ResultsOrigin, type StudioStore } from '../state/store.ts';
 import { cifarUploadStore } from '../dataset/cifar-upload.ts';
-import { applyUpdate, createModel, setRows, settleAfterStop, type SearchModel } from './model.ts';
+import { applyUpdate, createModel, loadRun, setRows, settleAfterStop, type LoadedRun, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
 
 /** Who started the search: the Start button, or a shared link opened with run=1. */
 export type SearchOrigin = 'user' | 'link';
 
+/** Where a search shown but not run on this page came from: an imported run file, or a run kept in the browser. */
+export type LoadedFrom = 'import' | 'stored';
+
 /**
  * The page has a search to share: its link carries run=1. A stopped search is not one: its link would start, in
- * whoever opens it, the work its sender chose to stop.
+ * whoever opens it, the work its sender chose to stop; nor is an imported run (its link would run it again).
  */
-export function searchShared(phase: SearchPhase): boolean {
-  return phase === 'starting' || phase === 'running' || phase === 'done';
+export function searchShared(phase: SearchPhase, loaded: LoadedFrom | null = null): boolean {
+  return loaded !== 'import' && (phase === 'starting' || phase === 'running' || phase === 'done');
 }
 
 export type BackendInfo = Omit<SearchPoolInfo, 'scorers'>;
@@ -74,6 +77,8 @@ export interface SearchState {
   notice: string | null;
   selected: number | null;
   startedBy: SearchOrigin;
+  /** the search shown was loaded (imported, or kept in the browser), not run here; null for a search run here */
+  loaded: LoadedFrom | null;
   select(i: number | null): void;
 }
 
@@ -94,6 +99,7 @@ export const searchStore = createStore<SearchState>()((set) => ({
   notice: null,
   selected: null,
   startedBy: 'user',
+  loaded: null,
   select: (i) => set({ selected: i }),
 }));
 
@@ -198,9 +204,42 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
     return phase === 'starting' || phase === 'running';
   };
 
+  /** Shows a loaded run (its results already in the store, under `origin`) as a search that ended. */
+  const showLoaded = (loaded: LoadedRun, origin: ResultsOrigin, from: LoadedFrom, notice: string | null): void => {
+    const st = studio.getState();
+    shown = { origin, key: from === 'import' ? '' : candidatesKey(st), results: st.results };
+    searchStore.setState({
+      phase: loaded.stopped ? 'stopped' : 'done',
+      model: loaded.model,
+      target: loaded.model.count,
+      startedAt: 0,
+      wallMs: loaded.timings?.totalMs ?? null,
+      settings: loaded.settings,
+      inputs: selectInputs(st),
+      timings: loaded.timings,
+      backend: null,
+      scorers: 0,
+      error: null,
+      crash: null,
+      notice,
+      selected: null,
+      startedBy: 'user',
+      loaded: from,
+      version: searchStore.getState().version + 1,
+    });
+  };
+
   const unsubscribe = studio.subscribe((s, prev) => {
     // Budget moves reach the running search: queued candidates they rule out are dropped before scoring.
     if (s.budgets !== prev.budgets && running()) client.setBudgets(s.budgets);
+    // An imported search run shows as the search it was (one loader, loadRun): Pareto view, table, detail, curves.
+    if (s.results !== prev.results && s.results.origin !== prev.results.origin && s.results.origin.kind === 'import') {
+      const loaded = loadRun(s.results.origin.run);
+      const stopping = shown !== null && running();
+      if (shown) onResultsReplaced('a run was imported');
+      if (loaded) showLoaded(loaded, s.results.origin, 'import', stopping ? searchStore.getState().notice : null);
+      return;
+    }
     if (!shown) return;
     if (s.results !== prev.results && s.results.origin !== shown.origin) onResultsReplaced(s.results.origin.kind === 'import' ? 'a run was imported' : 'new candidates were costed');
     // A finished search stays until the costing replaces its results; a running one stops now.
@@ -256,6 +295,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
       notice: null,
       selected: null,
       startedBy,
+      loaded: null,
       version: searchStore.getState().version + 1,
     });
     // After the phase moved: the pushed link now shares the search (run=1).
@@ -329,6 +369,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
           timings: s.timings ?? clockTimings(m, s.wallMs ?? now - s.startedAt, now),
           counts: { sampled: m.counts.costed, rejectedBeforeScoring: m.counts.rejected, scored: m.counts.scored, trained: m.counts.trained },
           stopped: s.phase === 'stopped' || running,
+          failures: m.failures,
         },
         st.budgets,
       );

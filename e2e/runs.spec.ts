@@ -1,0 +1,72 @@
+/**
+ * Runs as documents, end to end with real workers: a run exported from a
+ * real small search and imported into a fresh page shows the search views
+ * (Pareto view, table, detail with its training curve) exactly as the
+ * finished search did.
+ */
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+
+// 30 samples of a small space (C = 8, T = 2, hidden 64) under a 2.5 mm² area budget, the best 2 trained 1 epoch on 500 images.
+const SMALL = '#v=1&rk=snasnet&n=30&k=2&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
+
+const search = (page: Page) => page.evaluate(() => window.__neuronasTest!.search());
+
+async function exportRun(page: Page, path: string): Promise<string> {
+  await page.getByTestId('export-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
+  await download.saveAs(path);
+  return readFile(path, 'utf8');
+}
+
+test('a run exported by a real search and imported into a fresh page shows the Pareto view, the table and the detail with its training curve', async ({ page, browser }, info) => {
+  test.setTimeout(150_000);
+  await page.goto(`/${SMALL}`);
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  const ran = await search(page);
+  expect(ran.counts.trained).toBe(2);
+  const points = Number(await page.getByTestId('pareto').getAttribute('data-points'));
+  const front = Number(await page.getByTestId('pareto').getAttribute('data-front'));
+  const rows = await page.getByTestId('cand-row').count();
+  const path = info.outputPath('search.json');
+  const doc = JSON.parse(await exportRun(page, path)) as { source: string; trained: { index: number; genome: string; epochs: unknown[] }[] };
+  expect(doc.source).toBe('search');
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  const errors: string[] = [];
+  other.on('pageerror', (e) => errors.push(e.message));
+  await other.goto('/');
+  await expect(other.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  // Before: no search, so no search views.
+  await expect(other.getByTestId('search-results')).toHaveCount(0);
+  await other.getByTestId('import-run-input').setInputFiles(path);
+  await expect(other.getByTestId('search-results')).toBeVisible();
+  await expect(other.getByTestId('pareto')).toHaveAttribute('data-y', 'accuracy');
+  await expect(other.getByTestId('pareto')).toHaveAttribute('data-points', String(points));
+  await expect(other.getByTestId('pareto')).toHaveAttribute('data-front', String(front));
+  await expect(other.getByTestId('cand-row')).toHaveCount(rows);
+  await expect(other.getByTestId('search-status')).toHaveAttribute('data-phase', 'done');
+  const imported = await search(other);
+  expect(imported.counts).toEqual(ran.counts);
+  expect(imported.states).toEqual(ran.states);
+  expect(imported.scores).toEqual(ran.scores);
+  // (in index order: the file lists trained candidates so; the search kept them in training order)
+  const byGenome = (s: { trainedGenomes: string[]; trainedAccuracy: number[] }) => s.trainedGenomes.map((g, i) => [g, s.trainedAccuracy[i]]).sort();
+  expect(byGenome(imported)).toEqual(byGenome(ran));
+  // An imported run is not a search to share: the link does not start one.
+  await expect.poll(() => other.url()).not.toContain('run=1');
+
+  // The best trained candidate's row opens its detail with the training curve.
+  await other.getByTestId('sort-accuracy').click();
+  await other.getByTestId('cand-row').first().click();
+  const drawer = other.getByRole('dialog');
+  const trained = doc.trained.find((t) => t.genome === (ran.trainedGenomes[ran.trainedAccuracy.indexOf(Math.max(...ran.trainedAccuracy))]))!;
+  await expect(drawer.getByTestId('detail-genome')).toHaveText(trained.genome);
+  await expect(drawer.getByTestId('training')).toBeVisible();
+  await expect(drawer.getByTestId('chart-training-curves').locator('.recharts-line')).toHaveCount(3);
+  expect(errors).toEqual([]);
+  await fresh.close();
+});
