@@ -2,7 +2,8 @@
  * Runs as documents, end to end with real workers: a run exported from a
  * real small search and imported into a fresh page shows the search views
  * (Pareto view, table, detail with its training curve) exactly as the
- * finished search did.
+ * finished search did; a search is kept in IndexedDB as its results
+ * arrive, and the kept run reads back as the run Export writes.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
@@ -69,4 +70,37 @@ test('a run exported by a real search and imported into a fresh page shows the P
   await expect(drawer.getByTestId('chart-training-curves').locator('.recharts-line')).toHaveCount(3);
   expect(errors).toEqual([]);
   await fresh.close();
+});
+
+/** A run file's parts that say what the search found (not when, nor whose budgets: Export writes the screen's). */
+function findings(text: string) {
+  const d = JSON.parse(text);
+  d.trained.sort((a: { index: number }, b: { index: number }) => a.index - b.index);
+  d.front.sort((a: number, b: number) => a - b);
+  return { settings: d.settings, inputs: d.inputs, candidates: d.candidates, trained: d.trained, front: d.front, counts: d.counts, stopped: d.stopped, failures: d.failures ?? [] };
+}
+
+test('a search is kept in the browser as its results arrive, in small writes, and reads back as the run Export writes', async ({ page }, info) => {
+  test.setTimeout(150_000);
+  await page.goto(`/${SMALL}`);
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  const t0 = Date.now();
+  await page.getByTestId('search-start').click();
+  // While it runs, the kept run already holds what arrived.
+  await expect.poll(async () => (await page.evaluate(() => window.__neuronasTest!.keptRuns()))[0]?.counts.scored ?? 0, { timeout: 60_000 }).toBeGreaterThan(0);
+  const midway = (await page.evaluate(() => window.__neuronasTest!.keptRuns()))[0];
+  expect(midway.status).toBe('running');
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  const wallS = (Date.now() - t0) / 1000;
+  await expect.poll(async () => (await page.evaluate(() => window.__neuronasTest!.keptRuns()))[0].status).toBe('done');
+  const kept = (await page.evaluate(() => window.__neuronasTest!.keptRuns()))[0];
+  const ran = await search(page);
+  expect(kept.counts).toEqual(ran.counts);
+  // Writes are batched (at most one a second, and the end's), never one per result.
+  console.log('kept run:', JSON.stringify({ chunks: kept.chunks, wallS, scored: ran.counts.scored }));
+  expect(kept.chunks).toBeLessThanOrEqual(Math.ceil(wallS) + 3);
+  expect(kept.chunks).toBeLessThan(ran.counts.scored + ran.counts.trained);
+  const stored = await page.evaluate((id) => window.__neuronasTest!.keptRunJson(id), kept.id);
+  const exported = await exportRun(page, info.outputPath('exported.json'));
+  expect(findings(stored!)).toEqual(findings(exported));
 });

@@ -20,6 +20,7 @@ import { linkNoticeStore } from './ui/url/link-notice.ts';
 import { readLinkIntoStore, startLinkSync, type LinkSync } from './ui/url/link-sync.ts';
 import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { installTestHooks } from './ui/test-hooks.ts';
+import { createRunRecorder } from './ui/runs/recorder.ts';
 import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
 
 startTheme();
@@ -29,7 +30,8 @@ const opened = readLinkIntoStore(studioStore, linkNoticeStore, window);
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
 let link: LinkSync | null = null;
-const search = startSearchController(studioStore, client, controller, { pushLink: () => link?.push(), replaceLink: () => link?.replace() });
+// Every search is kept in the browser's storage as its results arrive (ui/runs/).
+const search = startSearchController(studioStore, client, controller, { pushLink: () => link?.push(), replaceLink: () => link?.replace() }, createRunRecorder());
 // A link that shares a search (run=1) starts the same seeded search, at once when it is small, else once the person
 // says so (ui/search/link-run.ts); its inputs were validated and clamped above. This happens before the link sync's
 // first write, so the address keeps run=1, and keeps it while the page asks.

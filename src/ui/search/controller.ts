@@ -33,6 +33,7 @@ import { candidatesKey, type CostingController } from '../costing/controller.ts'
 import { studioHardware } from '../state/hardware.ts';
 import { selectInputs, type Results, type ResultsOrigin, type StudioStore } from '../state/store.ts';
 import { cifarUploadStore } from '../dataset/cifar-upload.ts';
+import type { RunRecorder } from '../runs/recorder.ts';
 import { applyUpdate, createModel, loadRun, setRows, settleAfterStop, type LoadedRun, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
@@ -142,7 +143,14 @@ function startingResults(r: Results, key: string, samples: number, origin: Resul
   return { jobId: 0, columns: allocateColumns(samples), genomes: new Array<string>(samples), count: 0, target: samples, complete: false, version: r.version + 1, origin, key };
 }
 
-export function startSearchController(studio: StudioStore, client: SearchClient, costing: Pick<CostingController, 'adopt'>, hooks: SearchLinkHooks): SearchController {
+/** `recorder`, when given, keeps each search in the browser's storage as its results arrive (ui/runs/recorder.ts). */
+export function startSearchController(
+  studio: StudioStore,
+  client: SearchClient,
+  costing: Pick<CostingController, 'adopt'>,
+  hooks: SearchLinkHooks,
+  recorder: RunRecorder | null = null,
+): SearchController {
   let abort: AbortController | null = null;
   /** the results of the search shown, as it fills them in (committed to the store once per frame) */
   let shown: { origin: ResultsOrigin; key: string; results: Results } | null = null;
@@ -186,6 +194,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
   /** A search whose candidates were replaced (new inputs, an import): its state goes, and a running one stops, saying why. */
   const onResultsReplaced = (why: string): void => {
     const wasRunning = running();
+    if (wasRunning) recorder?.end('stopped', null);
     abort?.abort();
     abort = null;
     shown = null;
@@ -298,6 +307,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
       loaded: null,
       version: searchStore.getState().version + 1,
     });
+    recorder?.begin({ settings, inputs: selectInputs(st), rows: results, model });
     // After the phase moved: the pushed link now shares the search (run=1).
     hooks.pushLink();
     const live = () => abort === ctl;
@@ -315,6 +325,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
           searchStore.setState({ crash: u.message });
         }
         applyUpdate(model, u, now);
+        recorder?.update(u);
       }
       schedule();
     };
@@ -326,6 +337,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
         const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count }, onBatch, ctl.signal);
         if (!live()) return;
         commit();
+        recorder?.end(summary.completed ? 'done' : 'stopped', summary.completed ? summary.timings : clockTimings(model, performance.now() - t0, performance.now()));
         if (summary.completed) searchStore.setState({ phase: 'done', timings: summary.timings, wallMs: performance.now() - t0 });
         else {
           // The worker stopped it itself: its inputs were superseded there.
@@ -337,6 +349,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
         if (!live()) return;
         settleAfterStop(model);
         commit();
+        recorder?.end(isAbortError(e) || ctl.signal.aborted ? 'stopped' : 'error', clockTimings(model, performance.now() - t0, performance.now()));
         if (isAbortError(e) || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', wallMs: performance.now() - t0 });
         else searchStore.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e), wallMs: performance.now() - t0 });
         // The link no longer shares a search (searchShared): it drops run=1.
