@@ -72,10 +72,11 @@ test('a run exported by a real search and imported into a fresh page shows the P
   await fresh.close();
 });
 
-/** A run file's parts that say what the search found (not when, nor whose budgets: Export writes the screen's). */
+/** A run file's parts that say what the search found (not when or how fast, nor whose budgets: Export writes the screen's). */
 function findings(text: string) {
   const d = JSON.parse(text);
   d.trained.sort((a: { index: number }, b: { index: number }) => a.index - b.index);
+  for (const t of d.trained) delete t.samples_per_second;
   d.front.sort((a: number, b: number) => a - b);
   return { settings: d.settings, inputs: d.inputs, candidates: d.candidates, trained: d.trained, front: d.front, counts: d.counts, stopped: d.stopped, failures: d.failures ?? [] };
 }
@@ -103,4 +104,51 @@ test('a search is kept in the browser as its results arrive, in small writes, an
   const stored = await page.evaluate((id) => window.__neuronasTest!.keptRunJson(id), kept.id);
   const exported = await exportRun(page, info.outputPath('exported.json'));
   expect(findings(stored!)).toEqual(findings(exported));
+});
+
+test('a reload mid-search shows what had arrived and offers Resume; the resumed run ends as an uninterrupted one of the same seed', async ({ page, browser }, info) => {
+  test.setTimeout(240_000);
+  await page.goto(`/${SMALL}`);
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  await page.getByTestId('search-start').click();
+  // Reload once the first of the two trainings is kept.
+  await expect.poll(async () => (await page.evaluate(() => window.__neuronasTest!.keptRuns()))[0]?.counts.trained ?? 0, { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+  const before = (await page.evaluate(() => window.__neuronasTest!.keptRuns()))[0];
+  expect(before.status).toBe('running');
+  expect(before.counts.trained).toBe(1);
+  expect(page.url()).toContain('run=1');
+  await page.reload();
+
+  // Everything that had arrived is back, the search is not started again (not "link-started"), Resume is offered.
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'stopped');
+  await expect(page.getByTestId('search-notice')).toContainText('cut off');
+  await expect(page.getByTestId('search-from-link')).toHaveCount(0);
+  await expect(page.getByTestId('search-resume')).toBeVisible();
+  const reloaded = await search(page);
+  expect(reloaded.counts).toEqual(before.counts);
+  expect(reloaded.states.filter((s) => s === 'done')).toHaveLength(1);
+  await expect(page.getByTestId('pareto')).toBeVisible();
+  await page.waitForTimeout(1500);
+  expect((await search(page)).phase).toBe('stopped');
+
+  await page.getByTestId('search-resume').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  const resumed = await search(page);
+  expect(resumed.counts.trained).toBe(2);
+  // The same kept run was continued, not a second one made.
+  const kept = await page.evaluate(() => window.__neuronasTest!.keptRuns());
+  expect(kept).toHaveLength(1);
+  expect(kept[0]).toMatchObject({ id: before.id, status: 'done' });
+  const resumedJson = await exportRun(page, info.outputPath('resumed.json'));
+
+  // An uninterrupted run of the same link in a fresh browser context.
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(`/${SMALL}`);
+  await expect(other.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  await other.getByTestId('search-start').click();
+  await expect(other.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  const wholeJson = await exportRun(other, info.outputPath('whole.json'));
+  expect(findings(resumedJson)).toEqual(findings(wholeJson));
+  await fresh.close();
 });

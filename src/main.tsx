@@ -33,10 +33,26 @@ let link: LinkSync | null = null;
 // Every search is kept in the browser's storage as its results arrive (ui/runs/).
 const search = startSearchController(studioStore, client, controller, { pushLink: () => link?.push(), replaceLink: () => link?.replace() }, createRunRecorder());
 // A link that shares a search (run=1) starts the same seeded search, at once when it is small, else once the person
-// says so (ui/search/link-run.ts); its inputs were validated and clamped above. This happens before the link sync's
-// first write, so the address keeps run=1, and keeps it while the page asks.
-if (opened.run) openLinkRun(studioStore, search, navigator.hardwareConcurrency);
-link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase, searchStore.getState().loaded) || linkRunStore.getState().asking !== null);
+// says so (ui/search/link-run.ts); its inputs were validated and clamped above. But first the kept runs are asked:
+// a search of these inputs that a reload cut off (or, for a run=1 link, any kept run of them) opens with what had
+// arrived and the offer to resume, rather than a search started again from zero (ui/runs/open-run.ts). The address
+// keeps run=1 while that is looked up, and while the page asks.
+let lookingUp = opened.run;
+void import('./ui/runs/open-run.ts')
+  .then(({ restoreOnLoad }) => restoreOnLoad(studioStore, search, opened.run))
+  .catch(() => false)
+  .then((restored) => {
+    lookingUp = false;
+    if (opened.run && !restored) openLinkRun(studioStore, search, navigator.hardwareConcurrency);
+    else link?.replace();
+  });
+link = startLinkSync(
+  studioStore,
+  linkNoticeStore,
+  window,
+  undefined,
+  () => lookingUp || searchShared(searchStore.getState().phase, searchStore.getState().loaded) || linkRunStore.getState().asking !== null,
+);
 // Any start answers the question; "Not now" leaves the page idle, and the address then drops run=1.
 searchStore.subscribe((s) => {
   if (s.phase === 'starting' && linkRunStore.getState().asking) linkRunStore.setState({ asking: null });

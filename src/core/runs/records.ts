@@ -20,52 +20,10 @@
  */
 import { allocateColumns, METRICS, type Columns } from '../metrics.ts';
 import { readRunDocument, runDataFromScreen, type RunData, type RunDocument } from '../files/run.ts';
-import type { StudioInputs } from '../inputs.ts';
-import type { SearchSettings, SearchTimings, TrainedRecord, TrainFailure } from '../search/pipeline.ts';
+import type { SearchSettings, TrainedRecord, TrainFailure } from '../search/pipeline.ts';
+import { RUN_RECORD_SCHEMA, type StoredRunChunk, type StoredRunHeader } from './header.ts';
 
-export const RUN_RECORD_SCHEMA = 2;
-
-export type StoredRunStatus = 'running' | 'done' | 'stopped' | 'error';
-
-export interface StoredCounts {
-  costed: number;
-  rejected: number;
-  scored: number;
-  trained: number;
-  failed: number;
-}
-
-/** A run's header: one small record, rewritten on each write. */
-export interface StoredRunHeader {
-  schema: typeof RUN_RECORD_SCHEMA;
-  id: string;
-  name: string;
-  /** ms since the epoch */
-  createdAt: number;
-  updatedAt: number;
-  /** `running` while a search writes it; a header still `running` when a page opens was cut off (a reload, a crash) */
-  status: StoredRunStatus;
-  /** the page's inputs that started the search (they restore the knobs, and say whether a link's search is this one) */
-  inputs: StudioInputs | null;
-  settings: SearchSettings;
-  /** rows of the sampled set (the search may add rows after it) */
-  sampled: number;
-  counts: StoredCounts;
-  /** the search's timings once it ended; null before */
-  timings: SearchTimings | null;
-  /** chunks written (the next one's seq) */
-  chunks: number;
-}
-
-/** What arrived between two writes. Typed arrays are stored as they are (IndexedDB clones them). */
-export interface StoredRunChunk {
-  runId: string;
-  seq: number;
-  rows?: { start: number; genomes: string[]; columns: Columns };
-  scores?: { index: Int32Array; score: Float64Array };
-  trained?: TrainedRecord[];
-  failures?: TrainFailure[];
-}
+export { RUN_RECORD_SCHEMA, defaultRunName, cleanRunName, MAX_RUN_NAME, type StoredCounts, type StoredRunChunk, type StoredRunHeader, type StoredRunStatus } from './header.ts';
 
 /** A version-1 record: the whole run as its run file (RunDocument), under the run's id. */
 export interface StoredRunV1 {
@@ -203,16 +161,3 @@ export function runDataOfStored(header: StoredRunHeader, folded: FoldedRun): Run
   return { ...run, budgetsFrom: 'search' };
 }
 
-/** A default name for a run: its strategy, size and seed, and when it started. */
-export function defaultRunName(settings: Pick<SearchSettings, 'strategy' | 'samples' | 'seed'>, at: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const when = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
-  return `${settings.strategy} · ${settings.samples} samples · seed ${settings.seed} · ${when}`;
-}
-
-/** Names a user gives are trimmed and kept short; an empty one keeps the old name. */
-export const MAX_RUN_NAME = 120;
-export function cleanRunName(name: string, previous: string): string {
-  const t = name.replace(/\s+/g, ' ').trim().slice(0, MAX_RUN_NAME);
-  return t || previous;
-}

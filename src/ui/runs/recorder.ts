@@ -10,12 +10,12 @@
  * writes it. Any other storage failure says so the same way.
  */
 import { METRICS, type Columns } from '../../core/metrics.ts';
-import { defaultRunName, RUN_RECORD_SCHEMA, type StoredRunChunk, type StoredRunHeader, type StoredRunStatus } from '../../core/runs/records.ts';
+import { defaultRunName, RUN_RECORD_SCHEMA, type StoredRunChunk, type StoredRunHeader, type StoredRunStatus } from '../../core/runs/header.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
 import type { SearchSettings, SearchTimings, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
 import type { SearchUpdate } from '../../protocol/search.ts';
 import type { SearchModel } from '../search/model.ts';
-import { appendChunk, createRun, isQuotaError } from './run-db.ts';
+import { isQuotaError } from './quota.ts';
 import { runsStore } from './runs-store.ts';
 
 /** The longest what arrived waits before it is written. */
@@ -48,6 +48,9 @@ function rowsOf(columns: Columns, genomes: readonly string[], start: number, cou
   for (const m of METRICS) out[m] = columns[m].slice(start, start + count);
   return { start, genomes: genomes.slice(start, start + count), columns: out };
 }
+
+/** The storage code loads with the first write (the page starts without it). */
+const runDb = () => import('./run-db.ts');
 
 export const QUOTA_MESSAGE =
   "The browser's storage for this site is full, so this run is no longer being kept: it stays on screen and Export still saves it as JSON. Delete kept runs under Past runs to make room for the next one.";
@@ -113,6 +116,7 @@ export function createRunRecorder(now: () => number = () => Date.now()): RunReco
     r.writing = r.writing.then(async () => {
       if (r.lost) return;
       try {
+        const { appendChunk } = await runDb();
         for (const c of extra) await appendChunk(header, c);
         await appendChunk(header, chunk);
         runsStore.getState().written(header);
@@ -153,7 +157,9 @@ export function createRunRecorder(now: () => number = () => Date.now()): RunReco
       const r: Recording = { header, model: start.model, rows: [], scoreIndex: [], scoreValue: [], trained: [], failures: [], timer: null, writing: Promise.resolve(), lost: false };
       rec = r;
       runsStore.getState().began(header);
-      r.writing = createRun(header, first).then(
+      r.writing = runDb()
+        .then(({ createRun }) => createRun(header, first))
+        .then(
         () => runsStore.getState().written(header),
         (e) => fail(r, e),
       );

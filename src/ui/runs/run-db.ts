@@ -122,8 +122,4 @@ export async function storageEstimate(): Promise<{ usage: number; quota: number 
   return e.usage !== undefined && e.quota !== undefined ? { usage: e.usage, quota: e.quota } : null;
 }
 
-/** The error a full quota raises (a DOMException named QuotaExceededError, possibly as a transaction's abort cause). */
-export function isQuotaError(e: unknown): boolean {
-  const name = (x: unknown) => (x && typeof x === 'object' && 'name' in x ? (x as { name: unknown }).name : null);
-  return name(e) === 'QuotaExceededError' || name((e as { cause?: unknown })?.cause) === 'QuotaExceededError';
-}
+export { isQuotaError } from './quota.ts';

@@ -34,6 +34,8 @@ import { studioHardware } from '../state/hardware.ts';
 import { selectInputs, type Results, type ResultsOrigin, type StudioStore } from '../state/store.ts';
 import { cifarUploadStore } from '../dataset/cifar-upload.ts';
 import type { RunRecorder } from '../runs/recorder.ts';
+import type { StoredRunHeader } from '../../core/runs/header.ts';
+import type { KnownResults, TrainResult } from '../../core/search/pipeline.ts';
 import { applyUpdate, createModel, loadRun, setRows, settleAfterStop, type LoadedRun, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
@@ -111,6 +113,15 @@ export function useSearch<T>(selector: (s: SearchState) => T): T {
 export interface SearchController {
   /** starts a search of the page's inputs; `link` when an opened link asked for it */
   start(origin?: SearchOrigin): void;
+  /**
+   * Shows a run kept in the browser (its inputs become the page's, its results the search's); `cutOff` when its
+   * search was cut off (a reload): the page then says so and offers Resume.
+   */
+  openStored(header: StoredRunHeader, run: RunData, results: Results, cutOff: boolean): void;
+  /** continues the kept run shown: a search of its inputs that scores and trains only what it lacks */
+  resume(): void;
+  /** the kept run shown or being written (null when the search shown is not kept) */
+  storedId(): string | null;
   stop(): void;
   /** the search shown, as a run judged by the budgets on screen now; null when the results shown are not a search's */
   exportRun(): Promise<RunData | null>;
@@ -156,6 +167,8 @@ export function startSearchController(
   let shown: { origin: ResultsOrigin; key: string; results: Results } | null = null;
   let framePending = false;
   let resultsDirty = false;
+  /** the kept run shown (opened from storage): what Resume continues */
+  let stored: StoredRunHeader | null = null;
 
   const commit = (): void => {
     framePending = false;
@@ -255,7 +268,8 @@ export function startSearchController(
     else if ((s.params !== prev.params || s.hwEdits !== prev.hwEdits) && running() && candidatesKey(s) !== shown.key) onResultsReplaced('the search space, sampling or hardware changed');
   });
 
-  const start = (startedBy: SearchOrigin = 'user'): void => {
+  const start = (startedBy: SearchOrigin = 'user', resume?: { header: StoredRunHeader; known: KnownResults }): void => {
+    stored = null;
     abort?.abort();
     const ctl = new AbortController();
     abort = ctl;
@@ -307,7 +321,7 @@ export function startSearchController(
       loaded: null,
       version: searchStore.getState().version + 1,
     });
-    recorder?.begin({ settings, inputs: selectInputs(st), rows: results, model });
+    recorder?.begin({ settings, inputs: selectInputs(st), rows: results, model, resume: resume?.header });
     // After the phase moved: the pushed link now shares the search (run=1).
     hooks.pushLink();
     const live = () => abort === ctl;
@@ -334,7 +348,7 @@ export function startSearchController(
       try {
         // The worker keeps the files for this and later searches (and a fresh worker gets them again).
         if (upload && client.upload !== upload) await client.provideDataset(upload, ctl.signal);
-        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count }, onBatch, ctl.signal);
+        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count, known: resume?.known }, onBatch, ctl.signal);
         if (!live()) return;
         commit();
         recorder?.end(summary.completed ? 'done' : 'stopped', summary.completed ? summary.timings : clockTimings(model, performance.now() - t0, performance.now()));
@@ -360,6 +374,34 @@ export function startSearchController(
 
   return {
     start,
+    openStored(header, run, results, cutOff) {
+      const loaded = loadRun(run);
+      if (!loaded || !header.inputs) return;
+      const inputs = header.inputs;
+      const origin = results.origin;
+      const stopping = running();
+      costing.adopt(() => studio.getState().showImported(inputs, results));
+      const c = loaded.model.counts;
+      const notice = cutOff
+        ? `This search was cut off before its end (a reload or a closed page). Kept: ${c.scored} scored, ${c.trained} trained. Resume continues where it stopped.`
+        : stopping
+          ? searchStore.getState().notice
+          : null;
+      showLoaded(cutOff ? { ...loaded, stopped: true } : loaded, origin, 'stored', notice);
+      if (cutOff) settleAfterStop(loaded.model);
+      stored = header;
+    },
+    resume() {
+      const m = searchStore.getState().model;
+      const header = stored;
+      if (!header || !m) return;
+      const genomes = studio.getState().results.genomes;
+      const scores = new Map<string, number>();
+      for (let i = 0; i < m.count; i++) if (!Number.isNaN(m.scores[i])) scores.set(genomes[i], m.scores[i]);
+      const trained = new Map<string, TrainResult>([...m.trained.values()].map((t) => [t.genome, t.result]));
+      start('user', { header, known: { scores, trained } });
+    },
+    storedId: () => stored?.id ?? null,
     stop() {
       abort?.abort();
     },
