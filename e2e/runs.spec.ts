@@ -152,3 +152,90 @@ test('a reload mid-search shows what had arrived and offers Resume; the resumed 
   expect(findings(resumedJson)).toEqual(findings(wholeJson));
   await fresh.close();
 });
+
+// Searches that end in a moment: ranked by parameter count (no scorer), nothing trained.
+const QUICK = (seed: number) => `#v=1&rk=params&n=40&k=0&cmax=8&hid=64&tmax=2&s=${seed}`;
+
+async function quickSearch(page: Page, seed: number): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`/${QUICK(seed)}`);
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 60_000 });
+}
+
+test('the list of past runs opens, renames, exports and deletes kept runs, and shows the storage used', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  await quickSearch(page, 1);
+  const first = await search(page);
+  await quickSearch(page, 2);
+  const list = page.getByTestId('kept-run');
+  await expect(list).toHaveCount(2);
+  await expect(list.first()).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('runs-storage')).toContainText(/Storage: [\d.]+ (B|kB|MB) used of [\d.]+ (MB|GB|TB)/);
+  const id1 = (await list.filter({ hasText: 'seed 1' }).getAttribute('data-id'))!;
+  // (by id: while renamed, the row's name is in an input, not its text)
+  const seed1 = page.locator(`[data-testid=kept-run][data-id="${id1}"]`);
+  await expect(seed1.getByTestId('kept-run-counts')).toContainText(`40 costed · ${first.counts.scored} scored · 0 trained`);
+
+  // Rename the seed-1 run; the name stays after a reload.
+  await seed1.getByTestId('kept-run-rename').click();
+  await seed1.getByTestId('kept-run-name-input').fill('  baseline   params ranking ');
+  await seed1.getByTestId('kept-run-save').click();
+  const renamed = seed1;
+  await expect(renamed.getByTestId('kept-run-name')).toHaveText('baseline params ranking');
+  await page.reload();
+  await expect(renamed.getByTestId('kept-run-name')).toHaveText('baseline params ranking');
+
+  // Open it: the page shows that run (its seed's inputs, its scores) as the search.
+  await renamed.getByTestId('kept-run-open').click();
+  await expect(page.getByTestId('input-seed')).toHaveValue('1');
+  await expect.poll(async () => (await search(page)).scores).toEqual(first.scores);
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done');
+  await expect(page.getByTestId('search-results')).toBeVisible();
+
+  // Export writes the run file Export writes.
+  const [download] = await Promise.all([page.waitForEvent('download'), renamed.getByTestId('kept-run-export').click()]);
+  expect(download.suggestedFilename()).toBe('neuronas-search-s1-n40.json');
+  const doc = JSON.parse(await readFile((await download.path())!, 'utf8'));
+  expect(doc.candidates.map((c: { score: number | null }) => c.score ?? NaN)).toEqual(first.scores);
+
+  for (const theme of ['light', 'dark'] as const) {
+    await page.getByTestId('theme-toggle').getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await page.getByTestId('runs-panel').screenshot({ path: `docs/runs-${theme}.png` });
+  }
+
+  // Delete the other run (after the confirmation).
+  page.once('dialog', (d) => void d.accept());
+  await list.filter({ hasText: 'seed 2' }).getByTestId('kept-run-delete').click();
+  await expect(list).toHaveCount(1);
+  await page.reload();
+  await expect(list).toHaveCount(1);
+  expect((await page.evaluate(() => window.__neuronasTest!.keptRuns())).map((r) => r.name)).toEqual(['baseline params ranking']);
+  void info;
+});
+
+test('a full storage quota says so and keeps the run on screen and exportable', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.goto(`/${SMALL}`);
+  await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
+  // A real quota: Chromium's own override for this origin, far below what one run needs.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1 });
+  await page.getByTestId('search-start').click();
+  const banner = page.getByTestId('storage-problem');
+  await expect(banner).toBeVisible({ timeout: 60_000 });
+  await expect(banner).toHaveAttribute('data-kind', 'quota');
+  await expect(banner).toContainText("storage for this site is full");
+  await expect(banner).toContainText('Export');
+  // The search goes on to its end, everything on screen.
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  const s = await search(page);
+  expect(s.counts.trained).toBe(2);
+  await expect(page.getByTestId('cand-row')).not.toHaveCount(0);
+  const text = await exportRun(page, test.info().outputPath('full.json'));
+  const doc = JSON.parse(text);
+  expect(doc.trained).toHaveLength(2);
+  expect(doc.candidates.filter((c: { score: unknown }) => c.score !== null)).toHaveLength(s.counts.scored);
+});

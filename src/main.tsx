@@ -21,6 +21,7 @@ import { readLinkIntoStore, startLinkSync, type LinkSync } from './ui/url/link-s
 import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { installTestHooks } from './ui/test-hooks.ts';
 import { createRunRecorder } from './ui/runs/recorder.ts';
+import { createRunListActions } from './ui/runs/list-actions.ts';
 import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
 
 startTheme();
@@ -66,6 +67,6 @@ if (import.meta.env.MODE === 'test') installTestHooks(studioStore, client);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App actions={actions} search={search} />
+    <App actions={actions} search={search} runs={createRunListActions(studioStore, search)} />
   </StrictMode>,
 );

@@ -20,11 +20,14 @@ import type { SearchController } from './search/controller.ts';
 import { SearchResults } from './search/SearchResults.tsx';
 import { LinkRunPrompt } from './search/LinkRunPrompt.tsx';
 import { NeuronView, NeuronViewLink } from './neuron/NeuronView.tsx';
+import { RunListContext, RunsPanel, StorageProblemBanner } from './runs/RunsPanel.tsx';
+import type { RunListActions } from './runs/list-actions.ts';
 
-export function App({ actions, search }: { actions: StudioActions; search: SearchController }) {
+export function App({ actions, search, runs }: { actions: StudioActions; search: SearchController; runs: RunListActions }) {
   return (
     <ActionsContext.Provider value={actions}>
       <SearchContext.Provider value={search}>
+      <RunListContext.Provider value={runs}>
       <div className="app">
         <header className="app-header">
           <div className="app-title">
@@ -43,6 +46,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
         <LinkNoticeBanner />
         <LinkRunPrompt />
         <ImportBanner />
+        <StorageProblemBanner />
         <main className="layout">
           <aside className="controls" aria-label="Settings">
             <BudgetPanel />
@@ -54,6 +58,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
             <SearchResults />
             <Summary onRetry={actions.retry} />
             <PlotPanel />
+            <RunsPanel />
             <ConstantsPanel />
           </div>
         </main>
@@ -63,6 +68,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
           input spikes (rate 1) until spike rates are measured.
         </footer>
       </div>
+      </RunListContext.Provider>
       </SearchContext.Provider>
     </ActionsContext.Provider>
   );

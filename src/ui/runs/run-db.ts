@@ -94,11 +94,17 @@ export async function createRun(header: StoredRunHeader, first: StoredRunChunk |
   await Promise.all([tx.objectStore('runs').put(header), ...(first ? [tx.objectStore('chunks').put(first)] : []), tx.done]);
 }
 
-/** One write of a running search: the chunk of what arrived and the header's new counts, together or not at all. */
+/**
+ * One write of a running search: the chunk of what arrived and the header's new counts, together or not at all. The
+ * name kept is the stored one (the list may have renamed the run meanwhile); a run deleted meanwhile stays deleted.
+ */
 export async function appendChunk(header: StoredRunHeader, chunk: StoredRunChunk | null): Promise<void> {
   const d = await db();
   const tx = d.transaction(['runs', 'chunks'], 'readwrite');
-  await Promise.all([...(chunk ? [tx.objectStore('chunks').put(chunk)] : []), tx.objectStore('runs').put(header), tx.done]);
+  const runs = tx.objectStore('runs');
+  const prev = await runs.get(header.id);
+  if (prev) await Promise.all([...(chunk ? [tx.objectStore('chunks').put(chunk)] : []), runs.put({ ...header, name: prev.name })]);
+  await tx.done;
 }
 
 export async function renameRun(id: string, name: string): Promise<void> {

@@ -34,7 +34,12 @@ export const runsStore = createStore<RunsState>()((set) => ({
   currentId: null,
   problem: null,
   began: (header) => set((s) => ({ currentId: header.id, entries: withHeader(s.entries, header) })),
-  written: (header) => set((s) => ({ entries: withHeader(s.entries, header) })),
+  // The list's name wins over a writer's copy of the header (a rename while the search writes).
+  written: (header) =>
+    set((s) => {
+      const listed = s.entries.find((e) => e.header.id === header.id);
+      return { entries: withHeader(s.entries, listed ? { ...header, name: listed.header.name } : header) };
+    }),
   setProblem: (message, kind) => set({ problem: { message, kind } }),
   dismissProblem: () => set({ problem: null }),
 }));
