@@ -20,6 +20,8 @@ import { linkNoticeStore } from './ui/url/link-notice.ts';
 import { readLinkIntoStore, startLinkSync, type LinkSync } from './ui/url/link-sync.ts';
 import { searchShared, searchStore, startSearchController } from './ui/search/controller.ts';
 import { installTestHooks } from './ui/test-hooks.ts';
+import { createRunRecorder } from './ui/runs/recorder.ts';
+import { createRunListActions } from './ui/runs/list-actions.ts';
 import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
 
 startTheme();
@@ -29,12 +31,29 @@ const opened = readLinkIntoStore(studioStore, linkNoticeStore, window);
 const client = new CostingClient(() => new Worker(new URL('./workers/costing.worker.ts', import.meta.url), { type: 'module', name: 'costing' }));
 const controller = startCostingController(studioStore, client);
 let link: LinkSync | null = null;
-const search = startSearchController(studioStore, client, controller, { pushLink: () => link?.push(), replaceLink: () => link?.replace() });
+// Every search is kept in the browser's storage as its results arrive (ui/runs/).
+const search = startSearchController(studioStore, client, controller, { pushLink: () => link?.push(), replaceLink: () => link?.replace() }, createRunRecorder());
 // A link that shares a search (run=1) starts the same seeded search, at once when it is small, else once the person
-// says so (ui/search/link-run.ts); its inputs were validated and clamped above. This happens before the link sync's
-// first write, so the address keeps run=1, and keeps it while the page asks.
-if (opened.run) openLinkRun(studioStore, search, navigator.hardwareConcurrency);
-link = startLinkSync(studioStore, linkNoticeStore, window, undefined, () => searchShared(searchStore.getState().phase) || linkRunStore.getState().asking !== null);
+// says so (ui/search/link-run.ts); its inputs were validated and clamped above. But first the kept runs are asked:
+// a search of these inputs that a reload cut off (or, for a run=1 link, any kept run of them) opens with what had
+// arrived and the offer to resume, rather than a search started again from zero (ui/runs/open-run.ts). The address
+// keeps run=1 while that is looked up, and while the page asks.
+let lookingUp = opened.run;
+void import('./ui/runs/open-run.ts')
+  .then(({ restoreOnLoad }) => restoreOnLoad(studioStore, search, opened.run))
+  .catch(() => false)
+  .then((restored) => {
+    lookingUp = false;
+    if (opened.run && !restored) openLinkRun(studioStore, search, navigator.hardwareConcurrency);
+    else link?.replace();
+  });
+link = startLinkSync(
+  studioStore,
+  linkNoticeStore,
+  window,
+  undefined,
+  () => lookingUp || searchShared(searchStore.getState().phase, searchStore.getState().loaded) || linkRunStore.getState().asking !== null,
+);
 // Any start answers the question; "Not now" leaves the page idle, and the address then drops run=1.
 searchStore.subscribe((s) => {
   if (s.phase === 'starting' && linkRunStore.getState().asking) linkRunStore.setState({ asking: null });
@@ -48,6 +67,6 @@ if (import.meta.env.MODE === 'test') installTestHooks(studioStore, client);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App actions={actions} search={search} />
+    <App actions={actions} search={search} runs={createRunListActions(studioStore, search)} />
   </StrictMode>,
 );

@@ -119,3 +119,47 @@ describe('pareto data', () => {
     expect(a.best).toBe(0);
   });
 });
+
+describe('loadRun: a run document as the search state a finished search leaves', () => {
+  it('a search run with a failed training read back from its file gives the scores, trained rows, failures and counts', async () => {
+    const { defaultInputs } = await import('../src/core/inputs.ts');
+    const { costingSettings, parseRunJson, runDataFromSearch, runJson } = await import('../src/core/files/run.ts');
+    const { runSearch } = await import('../src/core/search/pipeline.ts');
+    const { layerList } = await import('../src/core/arch/architecture.ts');
+    const { parseGenome } = await import('../src/core/arch/genome.ts');
+    const { loadRun } = await import('../src/ui/search/model.ts');
+    const inputs = defaultInputs();
+    const settings = { ...costingSettings(inputs), strategy: 'neuronas' as const, samples: 60, seed: 5, topK: 3, epochs: 2, dataset: 'mnist' };
+    let trainings = 0;
+    const run = await runSearch(settings, {
+      async score(genomes, _signal, onScore) {
+        genomes.forEach((g, i) => onScore(i, g.length + i / 100));
+      },
+      async train(genome, epochs) {
+        // The second candidate chosen cannot be trained.
+        if (trainings++ === 1) throw new Error('out of memory');
+        const curve = Array.from({ length: epochs }, (_, e) => ({ epoch: e + 1, loss: 1 / (e + 1), trainAccuracy: 0.5 + e / 10, testAccuracy: 0.4 + e / 10 }));
+        return { accuracyFloat: 0.6, accuracyQuantized: 0.55 + genome.length / 1e4, spikeRates: layerList(parseGenome(genome)).map(() => 0.2), epochs: curve, backend: 'cpu', samplesPerSecond: 100 };
+      },
+    });
+    expect(run.failures).toHaveLength(1);
+    const read = parseRunJson(runJson(runDataFromSearch(run, inputs)));
+    if (!read.ok) throw new Error(read.problems.join('; '));
+    const loaded = loadRun(read.run)!;
+    const m = loaded.model;
+    expect(m.count).toBe(60);
+    expect(m.counts).toEqual({ costed: 60, rejected: run.counts.rejectedBeforeScoring, scored: run.counts.scored, trained: 2, failed: 1 });
+    for (const c of run.candidates) expect(m.scores[c.index]).toBe(c.score ?? NaN);
+    expect([...m.trained.keys()].sort((a, b) => a - b)).toEqual(run.trained.map((t) => t.index).sort((a, b) => a - b));
+    for (const t of run.trained) {
+      expect(m.state[t.index]).toBe(ROW.done);
+      expect(m.trained.get(t.index)!.result.epochs).toEqual(t.result.epochs);
+    }
+    expect(m.failures).toEqual(run.failures);
+    expect(m.state[run.failures[0].index]).toBe(ROW.failed);
+    expect(loaded.stopped).toBe(false);
+    expect(stageProgress(m, 'train', 0, 60)).toMatchObject({ done: 3, expected: 3, running: false });
+    // A costed set (no search in it) loads to nothing.
+    expect(loadRun({ ...read.run, source: 'costing', settings: { ...read.run.settings, strategy: null } })).toBeNull();
+  });
+});

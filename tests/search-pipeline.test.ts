@@ -276,3 +276,37 @@ describe('search pipeline', () => {
     expect(events2.some((e) => e.type === 'dropped')).toBe(false);
   });
 });
+
+describe('a search resumed with the results it already had', () => {
+  for (const strategy of ['neuronas', 'snasnet', 'evolution'] as const) {
+    it(`${strategy}: stopped after a training, resumed: nothing scored or trained twice, the same run as one never stopped`, async () => {
+      const settings: SearchSettings = { ...base, strategy, samples: strategy === 'evolution' ? 200 : 300 };
+      const whole = await runSearch(settings, evaluators({ scored: [], trained: [] }));
+      // The first run stops as its first training ends.
+      const ac = new AbortController();
+      const firstLog = { scored: [] as string[], trained: [] as string[] };
+      const stopped = await runSearch(settings, evaluators(firstLog), (e) => e.type === 'trained' && ac.abort(), ac.signal).catch((e: unknown) => e);
+      expect(stopped).toBeInstanceOf(SearchCancelled);
+      const partial = (stopped as SearchCancelled).partial!;
+      expect(partial.trained).toHaveLength(1);
+      const known = {
+        scores: new Map(partial.candidates.filter((c) => c.score !== null).map((c) => [c.genome, c.score!])),
+        trained: new Map(partial.trained.map((t) => [t.genome, t.result])),
+      };
+      const log = { scored: [] as string[], trained: [] as string[] };
+      const events: SearchEvent[] = [];
+      const resumed = await runSearch(settings, evaluators(log), (e) => events.push(e), undefined, { known });
+      // Nothing known was computed again.
+      expect(log.scored.filter((g) => known.scores.has(g))).toEqual([]);
+      expect(log.trained.filter((g) => known.trained.has(g))).toEqual([]);
+      expect(log.trained).toHaveLength(settings.topK - 1);
+      // Everything known was still emitted, as the page's model needs it.
+      expect(events.filter((e) => e.type === 'scored')).toHaveLength(whole.counts.scored);
+      expect(events.filter((e) => e.type === 'trained')).toHaveLength(settings.topK);
+      expect(resumed.candidates).toEqual(whole.candidates);
+      expect(resumed.trained).toEqual(whole.trained);
+      expect(resumed.front).toEqual(whole.front);
+      expect(resumed.counts).toEqual(whole.counts);
+    });
+  }
+});

@@ -15,7 +15,7 @@
  * fast scores arrive the page handles a few messages per frame.
  */
 import type { Columns } from '../core/metrics.ts';
-import type { SearchEvent, SearchSettings, SearchTimings } from '../core/search/pipeline.ts';
+import type { KnownResults, SearchEvent, SearchSettings, SearchTimings } from '../core/search/pipeline.ts';
 
 /** The longest an update waits in the worker before its batch goes to the page. */
 export const SEARCH_BATCH_MS = 16;
@@ -30,6 +30,8 @@ export interface SearchRequest {
   scoreBatch: number;
   /** rows [0, have) of the sampled set the page already holds: the worker sends only the rest */
   have: number;
+  /** results a previous run of these settings already has (a resumed search): not computed again (Maps clone as they are) */
+  known?: KnownResults;
 }
 
 /** Where the search runs its scorers and trainer: the backend they chose, and how many score. */

@@ -20,11 +20,13 @@ import type { SearchController } from './search/controller.ts';
 import { SearchResults } from './search/SearchResults.tsx';
 import { LinkRunPrompt } from './search/LinkRunPrompt.tsx';
 import { NeuronView, NeuronViewLink } from './neuron/NeuronView.tsx';
+import { RunListContext, RunsPanel, StorageProblemBanner } from './runs/RunsPanel.tsx';
+import type { RunListActions } from './runs/list-actions.ts';
 import { ClassroomMenu } from './classroom/ClassroomMenu.tsx';
 import { HiddenPanelsNotice } from './classroom/HiddenPanelsNotice.tsx';
 import { usePanelHidden } from './classroom/hidden-panels.ts';
 
-export function App({ actions, search }: { actions: StudioActions; search: SearchController }) {
+export function App({ actions, search, runs }: { actions: StudioActions; search: SearchController; runs: RunListActions }) {
   // A classroom link may hide panels (the parameter table's hidePanels); the notice says which and shows them again.
   const hide = {
     budgets: usePanelHidden('budgets'),
@@ -38,6 +40,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
   return (
     <ActionsContext.Provider value={actions}>
       <SearchContext.Provider value={search}>
+      <RunListContext.Provider value={runs}>
       <div className="app">
         <header className="app-header">
           <div className="app-title">
@@ -57,6 +60,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
         <LinkNoticeBanner />
         <LinkRunPrompt />
         <ImportBanner />
+        <StorageProblemBanner />
         <HiddenPanelsNotice />
         <main className={noControls ? 'layout no-controls' : 'layout'}>
           {noControls ? null : (
@@ -71,6 +75,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
             <SearchResults />
             {hide.costs ? null : <Summary onRetry={actions.retry} />}
             {hide.costs ? null : <PlotPanel />}
+            <RunsPanel />
             {hide.hardware ? null : <ConstantsPanel />}
           </div>
         </main>
@@ -80,6 +85,7 @@ export function App({ actions, search }: { actions: StudioActions; search: Searc
           input spikes (rate 1) until spike rates are measured.
         </footer>
       </div>
+      </RunListContext.Provider>
       </SearchContext.Provider>
     </ActionsContext.Provider>
   );

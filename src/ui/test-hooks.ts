@@ -29,6 +29,10 @@ export interface NeuronasTestHooks {
   closeSearchWorker(which: 'trainer' | 'scorer'): void;
   /** training workers the costing worker has spawned for searches (0 before the first search) */
   trainingWorkersSpawned(): Promise<number>;
+  /** the runs kept in the browser's storage, newest first, as their headers say */
+  keptRuns(): Promise<{ id: string; name: string; status: string; counts: Record<string, number>; chunks: number; problem: string | null }[]>;
+  /** a kept run as its run file (the Export writer), read back from storage */
+  keptRunJson(id: string): Promise<string | null>;
 }
 
 declare global {
@@ -62,6 +66,15 @@ export function installTestHooks(studio: StudioStore, client: CostingClient): vo
     },
     crashSearchWorker: (which) => client.notify((remote) => hooks(remote).endTrainingWorker(which, 'crash')),
     closeSearchWorker: (which) => client.notify((remote) => hooks(remote).endTrainingWorker(which, 'close')),
+    keptRuns: async () => {
+      const { listRuns } = await import('./runs/run-db.ts');
+      return (await listRuns()).map(({ header: h, problem }) => ({ id: h.id, name: h.name, status: h.status, counts: { ...h.counts }, chunks: h.chunks, problem }));
+    },
+    keptRunJson: async (id) => {
+      const [{ readRun }, { runJson }] = await Promise.all([import('./runs/run-db.ts'), import('../core/files/run.ts')]);
+      const kept = await readRun(id);
+      return kept ? runJson(kept.run) : null;
+    },
     trainingWorkersSpawned: () => new Promise((resolve) => client.notify(async (remote) => resolve(await hooks(remote).trainingWorkersSpawned()))),
   };
 }

@@ -200,7 +200,7 @@ export class SearchHost {
       if (own.length) batcher.push(ownRowsUpdate(own, hw, set.count));
       batcher.push({ type: 'costed', count: e.records.length, rejected: rejects ? e.records.filter((r) => !r.feasible).length : 0 });
     };
-    const run = await runSearch(s, evaluators, emit, signal, { source: new ColumnSource(set.columns, set.genomes, set.count), budgets: () => running.budgets });
+    const run = await runSearch(s, evaluators, emit, signal, { source: new ColumnSource(set.columns, set.genomes, set.count), budgets: () => running.budgets, known: req.known });
     return { completed: true, timings: run.timings };
   }
 

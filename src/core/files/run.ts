@@ -26,7 +26,7 @@ import { budgetViolation } from '../feasibility.ts';
 import { DEFAULT_AXES, EDITABLE_HARDWARE_FIELDS, canonicalInputs, hardwareEditProblem, hardwareEditsFromJson, isAxisMetric, type HardwareEdits, type StudioInputs } from '../inputs.ts';
 import { METRICS, type Columns, type Metric } from '../metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../params.ts';
-import { RANK_PROXIES, STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainedRecord } from '../search/pipeline.ts';
+import { RANK_PROXIES, STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainFailure, type TrainedRecord } from '../search/pipeline.ts';
 import { BUDGETS, HARDWARE_KNOBS, searchSettingsFromParams, type Budgets } from '../settings.ts';
 import { EPOCH_SCHEMA, STUDIO_VERSION, epochFromJson, epochJson, finiteOrNull } from './document.ts';
 import { Problems, bool, describeValue, issuePaths, genomeText, list, num, obj, oneOf, pathTo, plainObject, recordOf, str } from './schema.ts';
@@ -59,6 +59,8 @@ export interface RunData {
   counts: SearchCounts | null;
   /** a search stopped before its end: what had finished (scores so far, trained so far) */
   stopped: boolean;
+  /** candidates the search chose but could not train (absent in files from before it was written: none) */
+  failures?: TrainFailure[];
   /**
    * Whose budgets `settings.budgets` are, by which feasibility, violations and the front are judged: the search's
    * own (the command line), or those on the page's screen when the file was exported (a page's budgets move after
@@ -280,6 +282,8 @@ const RUN_BODY_SCHEMA = obj({
   counts: nullish(recordOf(num({ min: 0, integer: true })), null),
   /** a search stopped before its end (absent in files from before it was written: false) */
   stopped: optional(bool(), false),
+  /** candidates the search chose but could not train, with why (absent in files from before it was written: none) */
+  failures: optional(list(obj({ index: num({ min: 0, integer: true }), genome: str(), message: str() }), { max: MAX_RUN_CANDIDATES }), []),
   /** whose budgets settings.budgets are (absent in files from before it was written: the search's) */
   budgets_from: optional(oneOf(BUDGETS_FROM, (x) => `expected "search" or "export", got ${describeValue(x)}`)),
   /** budgets_from in words (read, not trusted: budgets_from decides) */
@@ -288,7 +292,8 @@ const RUN_BODY_SCHEMA = obj({
 
 type RunBody = InferOutput<typeof RUN_BODY_SCHEMA>;
 
-export interface RunDocument extends Omit<RunBody, 'inputs' | 'settings' | 'stopped' | 'budgets_from' | 'candidates'> {
+export interface RunDocument extends Omit<RunBody, 'inputs' | 'settings' | 'stopped' | 'budgets_from' | 'candidates' | 'failures'> {
+  failures?: RunBody['failures'];
   format: typeof RUN_FORMAT;
   candidates: CandidateJson[];
   format_version: number;
@@ -459,6 +464,7 @@ function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
       timings: doc.timings ? fromFileKeys(doc.timings, TIMING_FILE_KEYS) : null,
       counts: doc.counts ? fromFileKeys(doc.counts, COUNT_FILE_KEYS) : null,
       stopped: doc.stopped,
+      ...(doc.failures.length ? { failures: doc.failures.map((f) => ({ ...f })) } : {}),
       ...(doc.budgets_from ? { budgetsFrom: doc.budgets_from } : {}),
     },
   };
@@ -537,6 +543,7 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     timings: run.timings ? toFileKeys(run.timings, TIMING_FILE_KEYS) : null,
     counts: run.counts ? toFileKeys(run.counts, COUNT_FILE_KEYS) : null,
     stopped: run.stopped,
+    ...(run.failures?.length ? { failures: run.failures.map((f) => ({ index: f.index, genome: f.genome, message: f.message })) } : {}),
     ...(run.budgetsFrom ? { budgets_from: run.budgetsFrom, note: budgetsNote(run.budgetsFrom) } : {}),
   };
 }
@@ -557,6 +564,7 @@ export function runDataFromSearch(run: SearchRun, inputs: StudioInputs | null = 
     timings: run.timings,
     counts: run.counts,
     stopped: run.stopped,
+    ...(run.failures.length ? { failures: run.failures.map((f) => ({ ...f })) } : {}),
     budgetsFrom: 'search',
   };
 }
@@ -572,6 +580,7 @@ export interface ShownSearch {
   timings: SearchTimings;
   counts: Omit<SearchCounts, 'feasible'>;
   stopped: boolean;
+  failures?: readonly TrainFailure[];
 }
 
 /**
@@ -592,6 +601,7 @@ export function runDataFromScreen(shown: ShownSearch, budgets: Budgets): RunData
     timings: { ...shown.timings },
     counts: { ...shown.counts, feasible: candidates.reduce((n, c) => n + (c.feasible ? 1 : 0), 0) },
     stopped: shown.stopped,
+    ...(shown.failures?.length ? { failures: shown.failures.map((f) => ({ ...f })) } : {}),
     budgetsFrom: 'export',
   };
 }

@@ -127,6 +127,18 @@ export interface SearchOptions {
    * out just before it would be scored: a budget moved since it was costed.
    */
   budgets?: () => Budgets;
+  /**
+   * Results a previous run of the same settings already has (a search resumed after a reload): a candidate whose
+   * genome has a known score is not scored again, one with a known training result is not trained again; their
+   * events are emitted as if just computed, so the run (and what it emits) is the one an uninterrupted search gives.
+   */
+  known?: KnownResults;
+}
+
+/** Results by genome (a candidate's index may differ between runs that add candidates; its genome does not). */
+export interface KnownResults {
+  scores: ReadonlyMap<string, number>;
+  trained: ReadonlyMap<string, TrainResult>;
 }
 
 export type Stage = 'cost' | 'score' | 'train';
@@ -223,6 +235,7 @@ class Run {
     readonly signal: AbortSignal,
     readonly source: CandidateSource,
     readonly budgets: () => Budgets,
+    readonly known: KnownResults | null = null,
   ) {
     this.space = compileSpace(settings.space);
     this.hw = compileHardware(settings.hardware);
@@ -305,9 +318,12 @@ class Run {
     return this.settings.strategy === 'neuronas' || this.settings.strategy === 'evolution';
   }
 
-  async score(candidates: CandidateRecord[]): Promise<void> {
-    if (candidates.length === 0) return;
+  async score(examined: CandidateRecord[]): Promise<void> {
+    if (examined.length === 0) return;
     this.check();
+    // Known scores (a resumed search) are taken as they are; only the rest go to the scorers.
+    const candidates = this.known ? examined.filter((r) => !this.takeKnownScore(r)) : examined;
+    if (candidates.length === 0) return;
     const wanted = this.dropsOnBudgets
       ? (i: number): boolean => {
           const r = candidates[i];
@@ -349,6 +365,15 @@ class Run {
     this.check();
   }
 
+  /** Gives `r` its known score, if any (emitting it as scored); true when it had one. */
+  private takeKnownScore(r: CandidateRecord): boolean {
+    const score = this.known?.scores.get(r.genome);
+    if (score === undefined) return false;
+    r.score = score;
+    this.emit({ type: 'scored', index: r.index, score });
+    return true;
+  }
+
   async train(indices: number[]): Promise<void> {
     this.emit({ type: 'selected', indices });
     if (indices.length === 0 || this.settings.topK === 0) return;
@@ -357,9 +382,11 @@ class Run {
     for (const index of indices) {
       this.check();
       const c = this.record(index);
+      const known = this.known?.trained.get(c.genome);
       let result: TrainResult;
       try {
-        result = await this.evaluators.train(c.genome, this.settings.epochs, this.signal, (progress) => this.emit({ type: 'training', index, progress }));
+        // A known result (a resumed search) is not trained again.
+        result = known ?? (await this.evaluators.train(c.genome, this.settings.epochs, this.signal, (progress) => this.emit({ type: 'training', index, progress })));
       } catch (e) {
         this.check();
         // One candidate that cannot be trained (a crashed worker twice, a model error) does not end the search.
@@ -560,7 +587,7 @@ export async function runSearch(
 ): Promise<SearchRun> {
   const t0 = now();
   const source = options.source ?? new StreamSource(settings.space, settings.samples, settings.seed, compileHardware(settings.hardware));
-  const run = new Run(settings, evaluators, emit, signal, source, options.budgets ?? (() => settings.budgets));
+  const run = new Run(settings, evaluators, emit, signal, source, options.budgets ?? (() => settings.budgets), options.known ?? null);
   try {
     await RUNNERS[settings.strategy](run);
   } catch (e) {

@@ -68,7 +68,8 @@ export async function currentRun(s: StudioState): Promise<RunData | null> {
   };
 }
 
-function baseName(run: RunData): string {
+/** The file name (without extension) Export gives a run. */
+export function baseName(run: RunData): string {
   return `neuronas-${run.source}-s${run.settings.seed}-n${run.candidates.length}${run.stopped ? '-stopped' : ''}`;
 }
 

@@ -45,6 +45,7 @@ export function SearchPanel() {
   const dataset = useStudio((s) => s.params.dataset);
   const ctl = useSearchController();
   const phase = useSearch((s) => s.phase);
+  const resumable = useSearch((s) => s.loaded === 'stored' && s.phase === 'stopped');
   const busy = phase === 'running' || phase === 'starting';
   return (
     <section className="panel" aria-labelledby="search-title">
@@ -64,6 +65,11 @@ export function SearchPanel() {
         <button type="button" data-testid="search-stop" disabled={!busy} onClick={() => ctl.stop()}>
           Stop
         </button>
+        {resumable ? (
+          <button type="button" className="primary" data-testid="search-resume" title="Continue this kept run: what it scored and trained is not done again" onClick={() => ctl.resume()}>
+            Resume
+          </button>
+        ) : null}
       </div>
       <SearchProgress />
       <BackendBadge />
@@ -173,6 +179,11 @@ export function SearchProgress() {
                   ? 'The search failed.'
                   : ''}
       </p>
+      {notice ? (
+        <p className="panel-note" role="status" data-testid="search-notice">
+          {notice}
+        </p>
+      ) : null}
       {startedBy === 'link' ? (
         <p className="panel-note" data-testid="search-from-link">
           The link you opened shares this search: the same seeded search as its sender&apos;s runs here. Stop it any time.

@@ -33,19 +33,25 @@ import { candidatesKey, type CostingController } from '../costing/controller.ts'
 import { studioHardware } from '../state/hardware.ts';
 import { selectInputs, type Results, type ResultsOrigin, type StudioStore } from '../state/store.ts';
 import { cifarUploadStore } from '../dataset/cifar-upload.ts';
-import { applyUpdate, createModel, setRows, settleAfterStop, type SearchModel } from './model.ts';
+import type { RunRecorder } from '../runs/recorder.ts';
+import type { StoredRunHeader } from '../../core/runs/header.ts';
+import type { KnownResults, TrainResult } from '../../core/search/pipeline.ts';
+import { applyUpdate, createModel, loadRun, setRows, settleAfterStop, type LoadedRun, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
 
 /** Who started the search: the Start button, or a shared link opened with run=1. */
 export type SearchOrigin = 'user' | 'link';
 
+/** Where a search shown but not run on this page came from: an imported run file, or a run kept in the browser. */
+export type LoadedFrom = 'import' | 'stored';
+
 /**
  * The page has a search to share: its link carries run=1. A stopped search is not one: its link would start, in
- * whoever opens it, the work its sender chose to stop.
+ * whoever opens it, the work its sender chose to stop; nor is an imported run (its link would run it again).
  */
-export function searchShared(phase: SearchPhase): boolean {
-  return phase === 'starting' || phase === 'running' || phase === 'done';
+export function searchShared(phase: SearchPhase, loaded: LoadedFrom | null = null): boolean {
+  return loaded !== 'import' && (phase === 'starting' || phase === 'running' || phase === 'done');
 }
 
 export type BackendInfo = Omit<SearchPoolInfo, 'scorers'>;
@@ -74,6 +80,8 @@ export interface SearchState {
   notice: string | null;
   selected: number | null;
   startedBy: SearchOrigin;
+  /** the search shown was loaded (imported, or kept in the browser), not run here; null for a search run here */
+  loaded: LoadedFrom | null;
   select(i: number | null): void;
 }
 
@@ -94,6 +102,7 @@ export const searchStore = createStore<SearchState>()((set) => ({
   notice: null,
   selected: null,
   startedBy: 'user',
+  loaded: null,
   select: (i) => set({ selected: i }),
 }));
 
@@ -104,6 +113,15 @@ export function useSearch<T>(selector: (s: SearchState) => T): T {
 export interface SearchController {
   /** starts a search of the page's inputs; `link` when an opened link asked for it */
   start(origin?: SearchOrigin): void;
+  /**
+   * Shows a run kept in the browser (its inputs become the page's, its results the search's); `cutOff` when its
+   * search was cut off (a reload): the page then says so and offers Resume.
+   */
+  openStored(header: StoredRunHeader, run: RunData, results: Results, cutOff: boolean): void;
+  /** continues the kept run shown: a search of its inputs that scores and trains only what it lacks */
+  resume(): void;
+  /** the kept run shown or being written (null when the search shown is not kept) */
+  storedId(): string | null;
   stop(): void;
   /** the search shown, as a run judged by the budgets on screen now; null when the results shown are not a search's */
   exportRun(): Promise<RunData | null>;
@@ -136,12 +154,21 @@ function startingResults(r: Results, key: string, samples: number, origin: Resul
   return { jobId: 0, columns: allocateColumns(samples), genomes: new Array<string>(samples), count: 0, target: samples, complete: false, version: r.version + 1, origin, key };
 }
 
-export function startSearchController(studio: StudioStore, client: SearchClient, costing: Pick<CostingController, 'adopt'>, hooks: SearchLinkHooks): SearchController {
+/** `recorder`, when given, keeps each search in the browser's storage as its results arrive (ui/runs/recorder.ts). */
+export function startSearchController(
+  studio: StudioStore,
+  client: SearchClient,
+  costing: Pick<CostingController, 'adopt'>,
+  hooks: SearchLinkHooks,
+  recorder: RunRecorder | null = null,
+): SearchController {
   let abort: AbortController | null = null;
   /** the results of the search shown, as it fills them in (committed to the store once per frame) */
   let shown: { origin: ResultsOrigin; key: string; results: Results } | null = null;
   let framePending = false;
   let resultsDirty = false;
+  /** the kept run shown (opened from storage): what Resume continues */
+  let stored: StoredRunHeader | null = null;
 
   const commit = (): void => {
     framePending = false;
@@ -180,6 +207,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
   /** A search whose candidates were replaced (new inputs, an import): its state goes, and a running one stops, saying why. */
   const onResultsReplaced = (why: string): void => {
     const wasRunning = running();
+    if (wasRunning) recorder?.end('stopped', null);
     abort?.abort();
     abort = null;
     shown = null;
@@ -198,16 +226,50 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
     return phase === 'starting' || phase === 'running';
   };
 
+  /** Shows a loaded run (its results already in the store, under `origin`) as a search that ended. */
+  const showLoaded = (loaded: LoadedRun, origin: ResultsOrigin, from: LoadedFrom, notice: string | null): void => {
+    const st = studio.getState();
+    shown = { origin, key: from === 'import' ? '' : candidatesKey(st), results: st.results };
+    searchStore.setState({
+      phase: loaded.stopped ? 'stopped' : 'done',
+      model: loaded.model,
+      target: loaded.model.count,
+      startedAt: 0,
+      wallMs: loaded.timings?.totalMs ?? null,
+      settings: loaded.settings,
+      inputs: selectInputs(st),
+      timings: loaded.timings,
+      backend: null,
+      scorers: 0,
+      error: null,
+      crash: null,
+      notice,
+      selected: null,
+      startedBy: 'user',
+      loaded: from,
+      version: searchStore.getState().version + 1,
+    });
+  };
+
   const unsubscribe = studio.subscribe((s, prev) => {
     // Budget moves reach the running search: queued candidates they rule out are dropped before scoring.
     if (s.budgets !== prev.budgets && running()) client.setBudgets(s.budgets);
+    // An imported search run shows as the search it was (one loader, loadRun): Pareto view, table, detail, curves.
+    if (s.results !== prev.results && s.results.origin !== prev.results.origin && s.results.origin.kind === 'import') {
+      const loaded = loadRun(s.results.origin.run);
+      const stopping = shown !== null && running();
+      if (shown) onResultsReplaced('a run was imported');
+      if (loaded) showLoaded(loaded, s.results.origin, 'import', stopping ? searchStore.getState().notice : null);
+      return;
+    }
     if (!shown) return;
     if (s.results !== prev.results && s.results.origin !== shown.origin) onResultsReplaced(s.results.origin.kind === 'import' ? 'a run was imported' : 'new candidates were costed');
     // A finished search stays until the costing replaces its results; a running one stops now.
     else if ((s.params !== prev.params || s.hwEdits !== prev.hwEdits) && running() && candidatesKey(s) !== shown.key) onResultsReplaced('the search space, sampling or hardware changed');
   });
 
-  const start = (startedBy: SearchOrigin = 'user'): void => {
+  const start = (startedBy: SearchOrigin = 'user', resume?: { header: StoredRunHeader; known: KnownResults }): void => {
+    stored = null;
     abort?.abort();
     const ctl = new AbortController();
     abort = ctl;
@@ -256,8 +318,10 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
       notice: null,
       selected: null,
       startedBy,
+      loaded: null,
       version: searchStore.getState().version + 1,
     });
+    recorder?.begin({ settings, inputs: selectInputs(st), rows: results, model, resume: resume?.header });
     // After the phase moved: the pushed link now shares the search (run=1).
     hooks.pushLink();
     const live = () => abort === ctl;
@@ -275,6 +339,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
           searchStore.setState({ crash: u.message });
         }
         applyUpdate(model, u, now);
+        recorder?.update(u);
       }
       schedule();
     };
@@ -283,9 +348,10 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
       try {
         // The worker keeps the files for this and later searches (and a fresh worker gets them again).
         if (upload && client.upload !== upload) await client.provideDataset(upload, ctl.signal);
-        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count }, onBatch, ctl.signal);
+        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count, known: resume?.known }, onBatch, ctl.signal);
         if (!live()) return;
         commit();
+        recorder?.end(summary.completed ? 'done' : 'stopped', summary.completed ? summary.timings : clockTimings(model, performance.now() - t0, performance.now()));
         if (summary.completed) searchStore.setState({ phase: 'done', timings: summary.timings, wallMs: performance.now() - t0 });
         else {
           // The worker stopped it itself: its inputs were superseded there.
@@ -297,6 +363,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
         if (!live()) return;
         settleAfterStop(model);
         commit();
+        recorder?.end(isAbortError(e) || ctl.signal.aborted ? 'stopped' : 'error', clockTimings(model, performance.now() - t0, performance.now()));
         if (isAbortError(e) || ctl.signal.aborted) searchStore.setState({ phase: 'stopped', wallMs: performance.now() - t0 });
         else searchStore.setState({ phase: 'error', error: e instanceof Error ? e.message : String(e), wallMs: performance.now() - t0 });
         // The link no longer shares a search (searchShared): it drops run=1.
@@ -307,6 +374,34 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
 
   return {
     start,
+    openStored(header, run, results, cutOff) {
+      const loaded = loadRun(run);
+      if (!loaded || !header.inputs) return;
+      const inputs = header.inputs;
+      const origin = results.origin;
+      const stopping = running();
+      costing.adopt(() => studio.getState().showImported(inputs, results));
+      const c = loaded.model.counts;
+      const notice = cutOff
+        ? `This search was cut off before its end (a reload or a closed page). Kept: ${c.scored} scored, ${c.trained} trained. Resume continues where it stopped.`
+        : stopping
+          ? searchStore.getState().notice
+          : null;
+      showLoaded(cutOff ? { ...loaded, stopped: true } : loaded, origin, 'stored', notice);
+      if (cutOff) settleAfterStop(loaded.model);
+      stored = header;
+    },
+    resume() {
+      const m = searchStore.getState().model;
+      const header = stored;
+      if (!header || !m) return;
+      const genomes = studio.getState().results.genomes;
+      const scores = new Map<string, number>();
+      for (let i = 0; i < m.count; i++) if (!Number.isNaN(m.scores[i])) scores.set(genomes[i], m.scores[i]);
+      const trained = new Map<string, TrainResult>([...m.trained.values()].map((t) => [t.genome, t.result]));
+      start('user', { header, known: { scores, trained } });
+    },
+    storedId: () => stored?.id ?? null,
     stop() {
       abort?.abort();
     },
@@ -329,6 +424,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
           timings: s.timings ?? clockTimings(m, s.wallMs ?? now - s.startedAt, now),
           counts: { sampled: m.counts.costed, rejectedBeforeScoring: m.counts.rejected, scored: m.counts.scored, trained: m.counts.trained },
           stopped: s.phase === 'stopped' || running,
+          failures: m.failures,
         },
         st.budgets,
       );

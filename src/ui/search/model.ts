@@ -8,7 +8,8 @@
  * controller bumps a version at most once per animation frame so React
  * renders at frame rate however fast updates come. No React, no DOM.
  */
-import type { Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
+import type { RunData } from '../../core/files/run.ts';
+import type { SearchSettings, SearchTimings, Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
 import type { SearchUpdate } from '../../protocol/search.ts';
 
 export const ROW_STATES = ['costed', 'scored', 'queued', 'training', 'done', 'failed'] as const;
@@ -199,4 +200,67 @@ export function settleAfterStop(m: SearchModel): void {
   m.stopped = true;
   if (m.trainingIndex >= 0 && m.state[m.trainingIndex] === ROW.training) m.state[m.trainingIndex] = ROW.queued;
   m.trainingIndex = -1;
+}
+
+/** A search run loaded from a document (an imported file, a stored run): what a finished or stopped search leaves on the page. */
+export interface LoadedRun {
+  model: SearchModel;
+  /** the search's settings (a run's dataset is always named once it is a search's) */
+  settings: SearchSettings;
+  timings: SearchTimings | null;
+  /** the run ended before its end: what had arrived is all there is */
+  stopped: boolean;
+}
+
+/**
+ * The search state a run document gives: the model a finished (or, when `run.stopped`, a stopped) search of the
+ * same run would hold, so the Pareto view, the table, the detail and the training curves show it exactly as they
+ * show a search that ran here. The one loader for every run not run on this page (an imported file, a run kept in
+ * the browser, a pinned run to compare): a candidate's row is its index (run files list them in sampling order).
+ * Null for a run with no search in it (a costed set: nothing scored or trained).
+ */
+export function loadRun(run: RunData): LoadedRun | null {
+  if (run.source !== 'search' || run.settings.strategy === null) return null;
+  const n = run.candidates.length;
+  const model = createModel(run.settings.strategy, n);
+  setRows(model, n);
+  let scored = 0;
+  for (const c of run.candidates) {
+    if (c.score === null) continue;
+    model.scores[c.index] = c.score;
+    model.state[c.index] = ROW.scored;
+    scored++;
+  }
+  for (const t of run.trained) {
+    model.trained.set(t.index, t);
+    model.state[t.index] = ROW.done;
+  }
+  const failures = run.failures ?? [];
+  for (const f of failures) {
+    model.failures.push({ ...f });
+    model.state[f.index] = ROW.failed;
+  }
+  const counts = run.counts;
+  model.counts = {
+    costed: counts?.sampled ?? n,
+    rejected: counts?.rejectedBeforeScoring ?? 0,
+    scored,
+    trained: run.trained.length,
+    failed: failures.length,
+  };
+  // Each stage ran for its recorded time (clocks from 0: only their lengths mean anything once loaded).
+  const t = run.timings;
+  const ended = (ms: number | undefined, expected: number) => ({ start: 0, end: ms ?? 0, expected });
+  model.stages = {
+    cost: ended(t?.costMs, model.counts.costed),
+    score: ended(t?.scoreMs, scored),
+    train: ended(t?.trainMs, run.trained.length + failures.length),
+  };
+  if (run.stopped) settleAfterStop(model);
+  return {
+    model,
+    settings: { ...run.settings, strategy: run.settings.strategy, dataset: run.settings.dataset ?? '' },
+    timings: t ? { ...t } : null,
+    stopped: run.stopped,
+  };
 }
