@@ -329,6 +329,7 @@ export function startSearchController(studio: StudioStore, client: SearchClient,
           timings: s.timings ?? clockTimings(m, s.wallMs ?? now - s.startedAt, now),
           counts: { sampled: m.counts.costed, rejectedBeforeScoring: m.counts.rejected, scored: m.counts.scored, trained: m.counts.trained },
           stopped: s.phase === 'stopped' || running,
+          evaluations: m.evaluations,
         },
         st.budgets,
       );

@@ -8,7 +8,7 @@
  * controller bumps a version at most once per animation frame so React
  * renders at frame rate however fast updates come. No React, no DOM.
  */
-import type { Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
+import type { Evaluation, Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
 import type { SearchUpdate } from '../../protocol/search.ts';
 
 export const ROW_STATES = ['costed', 'scored', 'queued', 'training', 'done', 'failed'] as const;
@@ -44,6 +44,8 @@ export interface SearchModel {
   stages: Record<Stage, StageClock>;
   /** the run was stopped (or failed): a stage it cut off will not finish */
   stopped: boolean;
+  /** candidates scored and trained, in the order they arrived, with the worker's time of each (the search over time) */
+  evaluations: Evaluation[];
 }
 
 export function createModel(strategy: Strategy, capacity: number): SearchModel {
@@ -63,6 +65,7 @@ export function createModel(strategy: Strategy, capacity: number): SearchModel {
     counts: { costed: 0, rejected: 0, scored: 0, trained: 0, failed: 0 },
     stages: { cost: clock(), score: clock(), train: clock() },
     stopped: false,
+    evaluations: [],
   };
 }
 
@@ -96,6 +99,7 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
       m.scores[e.index] = e.score;
       if (m.state[e.index] === ROW.costed) m.state[e.index] = ROW.scored;
       m.counts.scored++;
+      m.evaluations.push({ index: e.index, stage: 'score', atMs: e.atMs ?? NaN });
       break;
     case 'stage': {
       const s = m.stages[e.stage];
@@ -124,6 +128,7 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
       m.trained.set(e.record.index, e.record);
       m.state[e.record.index] = ROW.done;
       m.counts.trained++;
+      m.evaluations.push({ index: e.record.index, stage: 'train', atMs: e.atMs ?? NaN });
       if (m.trainingIndex === e.record.index) m.trainingIndex = -1;
       break;
     case 'train-failed':
