@@ -9,6 +9,7 @@
 import { budgetViolation } from '../feasibility.ts';
 import type { RunData } from '../files/run.ts';
 import type { Evaluation, RankProxy, Strategy } from '../search/pipeline.ts';
+import { nonDominated, type Direction } from '../search/pareto.ts';
 import type { Budgets } from '../settings.ts';
 import { costMaxima, hypervolumeHistory, HypervolumeFront, normalisedPoint, type CostMaxima, type HypervolumeHistory, type TrainedPoint } from './hypervolume-history.ts';
 
@@ -91,3 +92,17 @@ export function runHistory(run: ComparedRun, budgets: Budgets, reference: readon
   return hypervolumeHistory(run.evaluations, (i) => run.trained.get(i), budgets, reference);
 }
 
+
+const UNIT_REFERENCE = [1, 1, 1, 1];
+const MINIMISE: readonly Direction[] = ['min', 'min', 'min', 'min', 'min'];
+
+/** The run's front under the budgets: its trained candidates within them not dominated in accuracy against every cost (by index). */
+export function runFront(run: ComparedRun, budgets: Budgets): ComparedTrained[] {
+  const ok = [...run.trained.values()].filter((t) => budgetViolation(t.costs, budgets) === 0).sort((a, b) => a.index - b.index);
+  // The run file's front objectives (pipeline.ts frontPoint), as the hypervolume's minimisation points: any reference
+  // scales each objective alike, so the front is the same.
+  return nonDominated(
+    ok.map((t) => normalisedPoint(t, UNIT_REFERENCE)),
+    MINIMISE,
+  ).map((i) => ok[i]);
+}
