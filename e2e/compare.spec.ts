@@ -17,8 +17,8 @@ import { costMaxima, hypervolumeReference, mergeMaxima } from '../src/core/compa
 import { judgeRun, type ComparedRun, type ComparedTrained } from '../src/core/compare/runs.ts';
 import type { Budgets } from '../src/core/settings.ts';
 
-// Small and fast: ranked by the parameter count (no scorer), three candidates trained for one epoch on 500 images.
-const SMALL = 'v=1&rk=params&n=60&k=3&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
+// Small: 40 candidates ranked by SNASNet's score, three trained for one epoch on 500 images.
+const SMALL = 'v=1&rk=snasnet&n=40&k=3&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
 const FIRST = `#${SMALL}&st=snasnet&s=4`;
 
 type Hooked = { trainedAccuracy: number[]; trainedGenomes: string[]; phase: string };
@@ -61,7 +61,7 @@ test('a pinned run survives a new search, its front overlays both views, and the
   await expect(page.getByTestId('over-time')).toHaveAttribute('data-lines', '1');
   await expect(page.getByTestId('compare-table')).toHaveCount(0);
   await page.getByTestId('pin-run').click();
-  await expect(page.getByTestId('pinned-label')).toContainText('Pinned: snasnet by params, seed 4, 60 samples');
+  await expect(page.getByTestId('pinned-label')).toContainText('Pinned: snasnet by snasnet, seed 4, 40 samples');
 
   // Another strategy and seed: new candidates, a new search; the pinned run stays.
   await page.getByTestId('select-strategy').selectOption('neuronas');
@@ -76,7 +76,7 @@ test('a pinned run survives a new search, its front overlays both views, and the
   await expect(page.getByTestId('pareto')).toHaveAttribute('data-y', 'accuracy');
   await expect(page.getByTestId('overlay-pinned').first()).toHaveAttribute('data-shape', 'triangle');
   expect(Number(await page.getByTestId('search-results').getByTestId('overlay-pinned').getAttribute('data-points'))).toBeGreaterThan(0);
-  await expect(page.getByTestId('search-results').getByTestId('compare-legend')).toContainText('front of the pinned run (snasnet by params, seed 4');
+  await expect(page.getByTestId('search-results').getByTestId('compare-legend')).toContainText('front of the pinned run (snasnet by snasnet, seed 4');
   // Both fronts in the cost view: rings for the current run, triangles for the pinned one.
   const scatter = page.getByTestId('scatter');
   await expect(scatter.getByTestId('overlay-current')).toHaveAttribute('data-shape', 'ring');
