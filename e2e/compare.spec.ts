@@ -16,6 +16,7 @@ import { costFigures } from '../src/core/search/sources.ts';
 import { costMaxima, hypervolumeReference, mergeMaxima } from '../src/core/compare/hypervolume-history.ts';
 import { judgeRun, type ComparedRun, type ComparedTrained } from '../src/core/compare/runs.ts';
 import type { Budgets } from '../src/core/settings.ts';
+import { makeSearchRunJson } from './search-run.ts';
 
 // Small: 40 candidates ranked by SNASNet's score, three trained for one epoch on 500 images.
 const SMALL = 'v=1&rk=snasnet&n=40&k=3&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5';
@@ -133,4 +134,16 @@ test('a pinned run survives a new search, its front overlays both views, and the
   await page.getByTestId('entry-maxAreaMm2').press('Enter');
   const moved = await check({ ...second.budgets, maxAreaMm2: tighter });
   expect(moved.now.hypervolume + moved.then.hypervolume).not.toBeCloseTo(judged.now.hypervolume + judged.then.hypervolume, 6);
+
+  // A run file can be pinned in its place; a file that is not a run is refused, saying why, and the pin stays.
+  await page.getByTestId('pin-run-file').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(await makeSearchRunJson()) });
+  await expect(page.getByTestId('pinned-label')).toHaveText('Pinned: neuronas by params, seed 3, 400 samples (run.json)');
+  await expect(page.getByTestId('compare-row-run-pinned')).toContainText('(run.json)');
+  await page.getByTestId('pin-run-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"other"}') });
+  await expect(page.getByTestId('pin-problems')).toContainText('broken.json was not pinned');
+  await expect(page.getByTestId('pin-problems')).toContainText('not a NeuroNAS Studio run');
+  await expect(page.getByTestId('pinned-label')).toContainText('(run.json)');
+  await page.getByTestId('unpin-run').click();
+  await expect(page.getByTestId('compare-table')).toHaveCount(0);
+  await expect(page.getByTestId('over-time')).toHaveAttribute('data-lines', '1');
 });
