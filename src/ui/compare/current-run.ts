@@ -8,20 +8,9 @@
 import type { ComparedRun, ComparedTrained } from '../../core/compare/runs.ts';
 import { HV_COSTS, type CostMaxima } from '../../core/compare/hypervolume-history.ts';
 import type { Columns } from '../../core/metrics.ts';
-import type { CostFigures, SearchSettings } from '../../core/search/pipeline.ts';
+import type { SearchSettings } from '../../core/search/pipeline.ts';
+import { costFiguresAt } from '../../core/search/sources.ts';
 import type { SearchModel } from '../search/model.ts';
-
-export function costsAt(columns: Columns, i: number): CostFigures {
-  return {
-    params: columns.params[i],
-    memoryBits: columns.memoryBits[i],
-    areaMm2: columns.areaMm2[i],
-    latencyMs: columns.latencyMs[i],
-    energyUJ: columns.energyUJ[i],
-    tiles: columns.tiles[i],
-    crossbars: columns.crossbars[i],
-  };
-}
 
 function columnMaxima(columns: Columns, count: number): CostMaxima {
   const out = { params: 0, areaMm2: 0, latencyMs: 0, energyUJ: 0 } as CostMaxima;
@@ -41,7 +30,7 @@ export function runLabel(strategy: string | null, rankBy: string, seed: number, 
 
 export function currentComparedRun(model: SearchModel, settings: SearchSettings, columns: Columns, genomes: readonly string[], count: number): ComparedRun {
   const trained = new Map<number, ComparedTrained>();
-  for (const [i, t] of model.trained) if (i < count) trained.set(i, { index: i, genome: genomes[i], accuracy: t.result.accuracyQuantized, costs: costsAt(columns, i) });
+  for (const [i, t] of model.trained) if (i < count) trained.set(i, { index: i, genome: genomes[i], accuracy: t.result.accuracyQuantized, costs: costFiguresAt(columns, i) });
   const evaluations = model.evaluations;
   return {
     label: runLabel(settings.strategy, settings.rankBy, settings.seed, settings.samples),
