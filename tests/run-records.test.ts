@@ -71,10 +71,11 @@ describe('kept run records', () => {
     // A failure first, then the same candidate trained (a resume trained it): the training wins.
     const failedThenTrained = run.trained[0];
     const chunks: StoredRunChunk[] = [
-      { runId: 'r2', seq: 3, trained: run.trained, scores: scores(scored.slice(half)) },
+      // The order and times candidates finished in travel with the chunks (split over two, folded in seq order).
+      { runId: 'r2', seq: 3, trained: run.trained, scores: scores(scored.slice(half)), evaluations: run.evaluations!.slice(half) },
       { runId: 'r2', seq: 0, rows: slice(0, 50) },
       { runId: 'r2', seq: 2, failures: [{ index: failedThenTrained.index, genome: failedThenTrained.genome, message: 'crashed' }], scores: { index: Int32Array.of(scored[0].index), score: Float64Array.of(-1) } },
-      { runId: 'r2', seq: 1, rows: slice(50, n), scores: scores(scored.slice(0, half)) },
+      { runId: 'r2', seq: 1, rows: slice(50, n), scores: scores(scored.slice(0, half)), evaluations: run.evaluations!.slice(0, half) },
     ];
     // Re-sent score of candidate scored[0] in seq 2 replaces seq 1's; put the true value back in a later chunk.
     chunks.push({ runId: 'r2', seq: 4, scores: scores(scored.slice(0, 1)) });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrainedRecord } from '../src/core/search/pipeline.ts';
 import { allocateColumns, type Columns } from '../src/core/metrics.ts';
 import type { SearchUpdate } from '../src/protocol/search.ts';
-import { applyUpdate, bestIndex, createModel, ROW, settleAfterStop, stageProgress, type SearchModel } from '../src/ui/search/model.ts';
+import { applyUpdate, bestIndex, createModel, ROW, setRows, settleAfterStop, stageProgress, type SearchModel } from '../src/ui/search/model.ts';
 import { front2d, paretoData } from '../src/ui/search/pareto-data.ts';
 
 const costs = (p: number) => ({ params: p, memoryBits: p * 8, areaMm2: p / 1000, latencyMs: 1, energyUJ: 2, tiles: 1, crossbars: 4 });
@@ -61,6 +61,19 @@ describe('search model reducer', () => {
     expect(m.counts.trained).toBe(1);
     applyUpdate(m, { type: 'train-failed', index: 0, genome: 'g0', message: 'boom' }, 2500);
     expect(m.state[0]).toBe(ROW.failed);
+  });
+
+  it('keeps the candidates scored and trained in the order they arrived, with the worker\'s time of each', () => {
+    const m = createModel('neuronas', 3);
+    setRows(m, 3);
+    applyUpdate(m, { type: 'scored', index: 2, score: 7, atMs: 40 }, 1000);
+    applyUpdate(m, { type: 'scored', index: 0, score: 5, atMs: 55.5 }, 1001);
+    applyUpdate(m, { type: 'trained', record: trained(2, 0.9), atMs: 900 }, 1002);
+    expect(m.evaluations).toEqual([
+      { index: 2, stage: 'score', atMs: 40 },
+      { index: 0, stage: 'score', atMs: 55.5 },
+      { index: 2, stage: 'train', atMs: 900 },
+    ]);
   });
 
   it('after a stop, a stage cut off mid-way is no longer running and has no ETA', () => {

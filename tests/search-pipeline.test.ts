@@ -83,6 +83,21 @@ describe('search pipeline', () => {
     expect(logN.trained).toEqual(best);
   });
 
+  it('records every candidate scored and trained in the order they finished, with when, in the run and its events', async () => {
+    const log = { scored: [] as string[], trained: [] as string[] };
+    const events: SearchEvent[] = [];
+    const r = await runSearch(base, evaluators(log), (e) => events.push(e));
+    const evaluations = r.evaluations!;
+    // NeuroNAS: every feasible candidate scored, then the top 3 trained, in that order.
+    expect(evaluations.map((e) => `${e.stage} ${r.candidates[e.index].genome}`)).toEqual([...log.scored.map((g) => `score ${g}`), ...log.trained.map((g) => `train ${g}`)]);
+    for (let k = 1; k < evaluations.length; k++) expect(evaluations[k].atMs).toBeGreaterThanOrEqual(evaluations[k - 1].atMs);
+    expect(evaluations[0].atMs).toBeGreaterThanOrEqual(0);
+    expect(evaluations[evaluations.length - 1].atMs).toBeLessThanOrEqual(r.timings.totalMs);
+    // The events carry the same times.
+    const timed = events.flatMap((e) => (e.type === 'scored' ? [{ index: e.index, stage: 'score', atMs: e.atMs }] : e.type === 'trained' ? [{ index: e.record.index, stage: 'train', atMs: e.atMs }] : []));
+    expect(timed).toEqual(evaluations);
+  });
+
   it('re-costs trained candidates with their measured spike rates', async () => {
     const log = { scored: [] as string[], trained: [] as string[] };
     const r = await runSearch(base, evaluators(log));

@@ -3,6 +3,7 @@
  * (shard from the option or the scheduler's environment), a rerun that
  * resumes a killed shard, `merge` and its refusals, and the usage errors.
  */
+import { withoutEvaluationTimes } from './run-times.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,7 +74,7 @@ describe('neuronas search --shard, merge', () => {
     const single = fakeIO();
     expect(await runSearchCommand([...SEARCH, '--json'], single)).toBe(0);
     const comparable = (text: string) => {
-      const { exported_at: _, timings: __, ...doc } = JSON.parse(text);
+      const { exported_at: _, timings: __, ...doc } = withoutEvaluationTimes(JSON.parse(text));
       return doc;
     };
     expect(comparable(await readFile(runPath, 'utf8'))).toEqual(comparable(single.stdout.join('')));

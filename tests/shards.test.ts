@@ -5,6 +5,7 @@
  * shard killed mid-line loses only that line and resumes; merge refuses
  * shards that do not make one run.
  */
+import { withoutEvaluationTimes } from './run-times.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultParams } from '../src/core/params.ts';
 import { searchSettingsFromParams } from '../src/core/settings.ts';
@@ -86,7 +87,7 @@ function mergeProblems(search: string[], train: string[] = []): string[] {
 
 /** What must be equal: everything but when it was written, how long it took and how fast training went. */
 function comparable(run: RunData): Omit<RunDocument, 'exported_at' | 'timings'> {
-  const { exported_at: _, timings: __, ...doc } = toRunDocument(run);
+  const { exported_at: _, timings: __, ...doc } = withoutEvaluationTimes(toRunDocument(run));
   return { ...doc, trained: doc.trained.map((t) => ({ ...t, samples_per_second: 0 })) };
 }
 

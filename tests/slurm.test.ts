@@ -9,6 +9,7 @@
  * are missing, and slurmd runs jobs as their users); elsewhere it is skipped
  * and its name says why. CI installs the packages.
  */
+import { withoutEvaluationTimes } from './run-times.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -71,7 +72,7 @@ describe.skipIf(reason !== null)(reason ? `Slurm deployment (skipped: ${reason})
     expect((await readdir(join(work, 'search'))).sort()).toEqual(['search-0-of-3.jsonl', 'search-1-of-3.jsonl', 'search-2-of-3.jsonl']);
     expect((await readdir(join(work, 'train'))).sort()).toEqual(['train-0-of-2.jsonl', 'train-1-of-2.jsonl']);
     const comparable = (text: string) => {
-      const { exported_at: _, timings: __, ...doc } = JSON.parse(text);
+      const { exported_at: _, timings: __, ...doc } = withoutEvaluationTimes(JSON.parse(text));
       doc.trained = doc.trained.map((t: Record<string, unknown>) => ({ ...t, samples_per_second: 0 }));
       return doc;
     };

@@ -26,7 +26,7 @@ import { budgetViolation } from '../feasibility.ts';
 import { DEFAULT_AXES, EDITABLE_HARDWARE_FIELDS, canonicalInputs, hardwareEditProblem, hardwareEditsFromJson, isAxisMetric, type HardwareEdits, type StudioInputs } from '../inputs.ts';
 import { METRICS, type Columns, type Metric } from '../metrics.ts';
 import { PARAMS, PARAM_KEYS, defaultParams, parseParamText, type ParamDef, type ParamKey, type ParamValues } from '../params.ts';
-import { RANK_PROXIES, STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainFailure, type TrainedRecord } from '../search/pipeline.ts';
+import { RANK_PROXIES, STRATEGIES, trainedFront, type CandidateRecord, type CostFigures, type Evaluation, type SearchCounts, type SearchRun, type SearchSettings, type SearchTimings, type Strategy, type TrainFailure, type TrainedRecord } from '../search/pipeline.ts';
 import { BUDGETS, HARDWARE_KNOBS, searchSettingsFromParams, type Budgets } from '../settings.ts';
 import { EPOCH_SCHEMA, STUDIO_VERSION, epochFromJson, epochJson, finiteOrNull } from './document.ts';
 import { Problems, bool, describeValue, issuePaths, genomeText, list, num, obj, oneOf, pathTo, plainObject, recordOf, str } from './schema.ts';
@@ -68,6 +68,12 @@ export interface RunData {
    * judged by the search's budgets, and is written again without it, as it was read.
    */
   budgetsFrom?: BudgetsFrom;
+  /**
+   * Every candidate scored or trained, in the order they finished, with when (the file writes each one's time on
+   * the candidate, `scored_at_ms`, and on the trained entry, `trained_at_ms`). Absent where the run did not record
+   * them: a file written before they were, a costed set, a run merged from shards (each shard has its own clock).
+   */
+  evaluations?: Evaluation[];
 }
 
 export const BUDGETS_FROM = ['search', 'export'] as const;
@@ -123,6 +129,8 @@ export const CANDIDATE_SCHEMA = obj({
   // A singular kernel scores −∞ (log|det K| of det 0), which JSON cannot hold: written '-Infinity', while null
   // keeps meaning "never scored".
   score: SCORE_SCHEMA,
+  /** when it was scored, ms after the search started (absent in files from before it was written; null: not scored) */
+  scored_at_ms: optional(num({ min: 0, nullable: true })),
 });
 
 export const TRAINED_SCHEMA = obj({
@@ -138,6 +146,8 @@ export const TRAINED_SCHEMA = obj({
   /** costs re-estimated with the measured spike rates */
   measured: FIGURES_SCHEMA,
   feasible: bool(),
+  /** when its training ended, ms after the search started (absent in files from before it was written) */
+  trained_at_ms: optional(num({ min: 0, nullable: true })),
 });
 
 const RANGE_SCHEMA = pipe(
@@ -466,8 +476,27 @@ function fromRunBody(doc: RunBody): { run: RunData; warnings: string[] } {
       stopped: doc.stopped,
       ...(doc.failures.length ? { failures: doc.failures.map((f) => ({ ...f })) } : {}),
       ...(doc.budgets_from ? { budgetsFrom: doc.budgets_from } : {}),
+      ...evaluationsFromJson(doc.candidates, doc.trained),
     },
   };
+}
+
+/** The evaluations of a file's candidates and trained entries that carry a time, in the order they finished; none when none does. */
+function evaluationsFromJson(candidates: readonly { index: number; scored_at_ms?: number | null }[], trained: readonly { index: number; trained_at_ms?: number | null }[]): { evaluations?: Evaluation[] } {
+  const out: Evaluation[] = [];
+  for (const c of candidates) if (typeof c.scored_at_ms === 'number') out.push({ index: c.index, stage: 'score', atMs: c.scored_at_ms });
+  for (const t of trained) if (typeof t.trained_at_ms === 'number') out.push({ index: t.index, stage: 'train', atMs: t.trained_at_ms });
+  if (out.length === 0) return {};
+  // A stable sort: on equal times, scoring before training, then by index (the order written).
+  return { evaluations: out.sort((a, b) => a.atMs - b.atMs) };
+}
+
+/** Each candidate's time of a stage, by index, from a run's evaluations. */
+function evaluationTimes(evaluations: readonly Evaluation[] | undefined, stage: Evaluation['stage']): Map<number, number> | null {
+  if (!evaluations) return null;
+  const out = new Map<number, number>();
+  for (const e of evaluations) if (e.stage === stage && Number.isFinite(e.atMs)) out.set(e.index, e.atMs);
+  return out;
 }
 
 // ---------------------------------------------------------------- writing
@@ -529,6 +558,9 @@ export function trainedJson(t: TrainedRecord): TrainedJson {
 }
 
 export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunDocument {
+  // Evaluation times go on each candidate and trained entry, and only in a run that recorded them.
+  const scoredAt = evaluationTimes(run.evaluations, 'score');
+  const trainedAt = evaluationTimes(run.evaluations, 'train');
   return {
     format: RUN_FORMAT,
     format_version: RUN_FORMAT_VERSION,
@@ -537,8 +569,8 @@ export function toRunDocument(run: RunData, exportedAt: Date = new Date()): RunD
     source: run.source,
     inputs: run.inputs ? inputsJson(run.inputs) : null,
     settings: settingsJson(run.settings),
-    candidates: run.candidates.map(candidateJson),
-    trained: run.trained.map(trainedJson),
+    candidates: scoredAt ? run.candidates.map((c) => ({ ...candidateJson(c), scored_at_ms: scoredAt.get(c.index) ?? null })) : run.candidates.map(candidateJson),
+    trained: trainedAt ? run.trained.map((t) => ({ ...trainedJson(t), trained_at_ms: trainedAt.get(t.index) ?? null })) : run.trained.map(trainedJson),
     front: [...run.front],
     timings: run.timings ? toFileKeys(run.timings, TIMING_FILE_KEYS) : null,
     counts: run.counts ? toFileKeys(run.counts, COUNT_FILE_KEYS) : null,
@@ -566,6 +598,7 @@ export function runDataFromSearch(run: SearchRun, inputs: StudioInputs | null = 
     stopped: run.stopped,
     ...(run.failures.length ? { failures: run.failures.map((f) => ({ ...f })) } : {}),
     budgetsFrom: 'search',
+    ...(run.evaluations ? { evaluations: run.evaluations.map((e) => ({ ...e })) } : {}),
   };
 }
 
@@ -581,6 +614,8 @@ export interface ShownSearch {
   counts: Omit<SearchCounts, 'feasible'>;
   stopped: boolean;
   failures?: readonly TrainFailure[];
+  /** the candidates scored and trained, in the order they finished, when the page recorded them */
+  evaluations?: readonly Evaluation[];
 }
 
 /**
@@ -603,6 +638,7 @@ export function runDataFromScreen(shown: ShownSearch, budgets: Budgets): RunData
     stopped: shown.stopped,
     ...(shown.failures?.length ? { failures: shown.failures.map((f) => ({ ...f })) } : {}),
     budgetsFrom: 'export',
+    ...(shown.evaluations ? { evaluations: shown.evaluations.map((e) => ({ ...e })) } : {}),
   };
 }
 

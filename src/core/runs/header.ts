@@ -6,7 +6,7 @@
  */
 import type { Columns } from '../metrics.ts';
 import type { StudioInputs } from '../inputs.ts';
-import type { SearchSettings, SearchTimings, TrainedRecord, TrainFailure } from '../search/pipeline.ts';
+import type { Evaluation, SearchSettings, SearchTimings, TrainedRecord, TrainFailure } from '../search/pipeline.ts';
 
 export const RUN_RECORD_SCHEMA = 2;
 
@@ -50,6 +50,8 @@ export interface StoredRunChunk {
   scores?: { index: Int32Array; score: Float64Array };
   trained?: TrainedRecord[];
   failures?: TrainFailure[];
+  /** candidates scored and trained since the last chunk, in the order they finished (the search-over-time plot) */
+  evaluations?: Evaluation[];
 }
 
 /** A default name for a run: its strategy, size and seed, and when it started. */

@@ -20,7 +20,7 @@
  */
 import { allocateColumns, METRICS, type Columns } from '../metrics.ts';
 import { readRunDocument, runDataFromScreen, type RunData, type RunDocument } from '../files/run.ts';
-import type { SearchSettings, TrainedRecord, TrainFailure } from '../search/pipeline.ts';
+import type { Evaluation, SearchSettings, TrainedRecord, TrainFailure } from '../search/pipeline.ts';
 import { RUN_RECORD_SCHEMA, type StoredRunChunk, type StoredRunHeader } from './header.ts';
 
 export { RUN_RECORD_SCHEMA, defaultRunName, cleanRunName, MAX_RUN_NAME, type StoredCounts, type StoredRunChunk, type StoredRunHeader, type StoredRunStatus } from './header.ts';
@@ -100,6 +100,7 @@ export function chunkOfRun(runId: string, seq: number, run: RunData): StoredRunC
     scores: { index: Int32Array.from(scored, (c) => c.index), score: Float64Array.from(scored, (c) => c.score as number) },
     trained: run.trained,
     failures: run.failures ?? [],
+    ...(run.evaluations ? { evaluations: run.evaluations.map((e) => ({ ...e })) } : {}),
   };
 }
 
@@ -112,6 +113,8 @@ export interface FoldedRun {
   scores: Float64Array;
   trained: Map<number, TrainedRecord>;
   failures: TrainFailure[];
+  /** in the order they finished; none when no chunk recorded any */
+  evaluations?: Evaluation[];
 }
 
 /** Folds chunks (in seq order) into the run they wrote; a later value for a candidate replaces an earlier one. */
@@ -124,7 +127,9 @@ export function foldChunks(chunks: readonly StoredRunChunk[]): FoldedRun {
   const scores = new Float64Array(count).fill(NaN);
   const trained = new Map<number, TrainedRecord>();
   const failures = new Map<number, TrainFailure>();
+  const evaluations: Evaluation[] = [];
   for (const c of ordered) {
+    if (c.evaluations) evaluations.push(...c.evaluations);
     if (c.rows) {
       for (const m of METRICS) columns[m].set(c.rows.columns[m].subarray(0, c.rows.genomes.length), c.rows.start);
       c.rows.genomes.forEach((g, k) => (genomes[c.rows!.start + k] = g));
@@ -139,7 +144,15 @@ export function foldChunks(chunks: readonly StoredRunChunk[]): FoldedRun {
   // Rows never written (a write lost to a full disk) cannot be shown: the run ends before the first gap.
   let whole = 0;
   while (whole < count && genomes[whole] !== undefined) whole++;
-  return { columns, genomes: genomes.slice(0, whole), count: whole, scores, trained, failures: [...failures.values()].sort((a, b) => a.index - b.index) };
+  return {
+    columns,
+    genomes: genomes.slice(0, whole),
+    count: whole,
+    scores,
+    trained,
+    failures: [...failures.values()].sort((a, b) => a.index - b.index),
+    ...(evaluations.length ? { evaluations: evaluations.filter((e) => e.index < whole) } : {}),
+  };
 }
 
 /** A kept run as a run document (the Export writer's RunData), judged by its own search's budgets. */
@@ -155,6 +168,7 @@ export function runDataOfStored(header: StoredRunHeader, folded: FoldedRun): Run
       counts: { sampled: header.counts.costed, rejectedBeforeScoring: header.counts.rejected, scored: header.counts.scored, trained: trained.length },
       stopped: header.status !== 'done',
       failures: folded.failures.filter((f) => f.index < folded.count),
+      ...(folded.evaluations ? { evaluations: folded.evaluations } : {}),
     },
     header.settings.budgets,
   );

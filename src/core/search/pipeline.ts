@@ -147,11 +147,13 @@ export type SearchEvent =
   | { type: 'costed'; records: CandidateRecord[] }
   /** a feasible candidate not scored after all: the budgets in force when its turn came rule it out */
   | { type: 'dropped'; index: number }
-  | { type: 'scored'; index: number; score: number }
+  /** atMs: when it was scored, in ms since the search started (absent from producers that do not time it) */
+  | { type: 'scored'; index: number; score: number; atMs?: number }
   | { type: 'stage'; stage: Stage; state: 'start' | 'end'; ms: number; count: number }
   | { type: 'selected'; indices: number[] }
   | { type: 'training'; index: number; progress: TrainProgress }
-  | { type: 'trained'; record: TrainedRecord }
+  /** atMs: when its training ended, in ms since the search started */
+  | { type: 'trained'; record: TrainedRecord; atMs?: number }
   | ({ type: 'train-failed' } & TrainFailure);
 
 export interface TrainFailure {
@@ -176,6 +178,17 @@ export interface SearchCounts {
   trained: number;
 }
 
+/**
+ * One evaluation a search spent compute on: a candidate scored, or trained. A search's evaluations in the order
+ * they finished are what its history over time (core/compare/hypervolume-history.ts) is drawn from.
+ */
+export interface Evaluation {
+  index: number;
+  stage: 'score' | 'train';
+  /** when it finished, in ms since the search started; NaN when the run did not record it */
+  atMs: number;
+}
+
 export interface SearchRun {
   settings: SearchSettings;
   /** the candidates the search examined, by index (dense from 0 when drawn from a stream) */
@@ -189,6 +202,8 @@ export interface SearchRun {
   counts: SearchCounts;
   /** true when the search was stopped before its end: the run holds what had finished */
   stopped: boolean;
+  /** every candidate scored or trained, in the order they finished, with when */
+  evaluations?: Evaluation[];
 }
 
 export class SearchCancelled extends Error {
@@ -220,6 +235,9 @@ class Run {
   readonly failures: TrainFailure[] = [];
   readonly timings: SearchTimings = { costMs: 0, scoreMs: 0, trainMs: 0, totalMs: 0 };
   readonly dropped = new Set<number>();
+  readonly evaluations: Evaluation[] = [];
+  /** the search's clock starts with the run */
+  private readonly startedAt = now();
   private readonly byIndex = new Map<number, CandidateRecord>();
   private readonly archs = new Map<number, Architecture>();
   private readonly genomes = new Set<string>();
@@ -243,6 +261,13 @@ class Run {
 
   check(): void {
     if (this.signal.aborted) throw new SearchCancelled();
+  }
+
+  /** Records that a candidate finished a stage; returns when, in ms since the search started. */
+  private evaluated(index: number, stage: Evaluation['stage']): number {
+    const atMs = now() - this.startedAt;
+    this.evaluations.push({ index, stage, atMs });
+    return atMs;
   }
 
   /** A candidate's place in the order candidates were examined (for ties: it does not depend on the source). */
@@ -340,7 +365,7 @@ class Run {
         if (wanted && !wanted(i)) continue;
         const r = candidates[i];
         r.score = this.settings.rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome), this.settings.hardware).synops;
-        this.emit({ type: 'scored', index: r.index, score: r.score });
+        this.emit({ type: 'scored', index: r.index, score: r.score, atMs: this.evaluated(r.index, 'score') });
       }
       this.timings.scoreMs += now() - t0;
       this.check();
@@ -352,7 +377,7 @@ class Run {
         this.signal,
         (i, score) => {
           candidates[i].score = score;
-          this.emit({ type: 'scored', index: candidates[i].index, score });
+          this.emit({ type: 'scored', index: candidates[i].index, score, atMs: this.evaluated(candidates[i].index, 'score') });
         },
         wanted,
       );
@@ -397,7 +422,7 @@ class Run {
       }
       const record = trainedRecord(index, c.genome, this.arch(index), result, this.hw, this.budgets());
       this.trained.push(record);
-      this.emit({ type: 'trained', record });
+      this.emit({ type: 'trained', record, atMs: this.evaluated(index, 'train') });
     }
     this.timings.trainMs += now() - t0;
     this.emit({ type: 'stage', stage: 'train', state: 'end', ms: this.timings.trainMs, count: indices.length });
@@ -620,5 +645,6 @@ function summarize(run: Run, stopped: boolean): SearchRun {
       trained: run.trained.length,
     },
     stopped,
+    evaluations: [...run.evaluations],
   };
 }

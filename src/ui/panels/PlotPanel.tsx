@@ -12,6 +12,8 @@ import { usePointColors } from '../theme.ts';
 import { SelectedArchitecture } from '../detail/SelectedArchitecture.tsx';
 import './panels.css';
 import { Explainer } from '../explain/Explainer.tsx';
+import { useCostOverlays } from '../compare/use-compare.ts';
+import { PinnedLegend } from '../compare/PinnedLegend.tsx';
 
 export function PlotPanel() {
   const results = useStudio((s) => s.results);
@@ -34,6 +36,7 @@ export function PlotPanel() {
     // hardwareKnobs stand for the params the hardware reads (a fixed-length list).
   }, [dataset, hwEdits, ...hardwareKnobs]);
   const references = useMemo(() => costed.map((c) => ({ id: c.reference.id, label: c.reference.label, costs: c.costs })), [costed]);
+  const overlays = useCostOverlays(axes.x, axes.y);
   return (
     <section className="panel plot-panel" aria-labelledby="plot-title">
       <div className="plot-head">
@@ -55,7 +58,9 @@ export function PlotPanel() {
         colors={colors}
         onSelect={onSelect}
         references={references}
+        overlays={overlays}
       />
+      <PinnedLegend series={overlays} />
       <p className="legend">
         <span className="dot feasible" aria-hidden="true" /> feasible <span className="dot infeasible" aria-hidden="true" /> over a budget (greyed) ·
         hover a point for its genome and costs, click it (or focus the chart and use the arrow keys and Enter) for its architecture, crossbar mapping and

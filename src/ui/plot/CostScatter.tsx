@@ -15,6 +15,8 @@ import type { Budgets } from '../../core/settings.ts';
 import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
 import { drawPoints, nearestPoint, type PixelPoints, type PointColors } from './draw.ts';
 import { copyText } from '../exchange/clipboard.ts';
+import { OverlayMarks } from '../compare/OverlayMarks.tsx';
+import type { OverlaySeries } from '../compare/overlays.ts';
 import './plot.css';
 
 export interface CostScatterProps {
@@ -38,6 +40,8 @@ export interface CostScatterProps {
   onSelect?(index: number): void;
   /** published networks marked beside the candidates (the axes stretch to show them) */
   references?: readonly ReferenceMark[];
+  /** runs' fronts drawn over the points, at the axes' two costs (src/ui/compare/) */
+  overlays?: readonly OverlaySeries[];
 }
 
 /** A published network drawn as a labelled diamond at its costs. */
@@ -48,6 +52,7 @@ export interface ReferenceMark {
 }
 
 const NO_REFERENCES: readonly ReferenceMark[] = [];
+const NO_OVERLAYS: readonly OverlaySeries[] = [];
 
 const POINT_RADIUS = 2.5;
 const HOVER_DISTANCE = 10;
@@ -80,9 +85,12 @@ function tickFormat(v: number): string {
 }
 
 export function CostScatter(props: CostScatterProps) {
-  const { columns, count, dataVersion, x, y, height = 520, references = NO_REFERENCES } = props;
-  const xSpec = useMemo(() => specFor(columns[x], count, references, x), [columns, count, dataVersion, x, references]);
-  const ySpec = useMemo(() => specFor(columns[y], count, references, y), [columns, count, dataVersion, y, references]);
+  const { columns, count, dataVersion, x, y, height = 520, references = NO_REFERENCES, overlays = NO_OVERLAYS } = props;
+  const xRaw = useMemo(() => specFor(columns[x], count, references, x, overlays.flatMap((o) => o.xs)), [columns, count, dataVersion, x, references, overlays]);
+  const yRaw = useMemo(() => specFor(columns[y], count, references, y, overlays.flatMap((o) => o.ys)), [columns, count, dataVersion, y, references, overlays]);
+  // Kept by value: overlays of a running search arrive every frame, and the memoized chart re-renders only when a domain moves.
+  const xSpec = useMemo(() => xRaw, [JSON.stringify(xRaw)]);
+  const ySpec = useMemo(() => yRaw, [JSON.stringify(yRaw)]);
   const [hover, setHover] = useState<Hover | null>(null);
   // A pin names its candidate by genome too, so it survives a re-cost (same candidates, new figures) and not a re-sample.
   const [pinned, setPinned] = useState<{ index: number; genome: string } | null>(null);
@@ -111,7 +119,7 @@ export function CostScatter(props: CostScatterProps) {
           aria-label={`Scatter plot of ${count} candidates, ${METRIC_INFO[x].label} against ${METRIC_INFO[y].label}; ${feasible} feasible (coloured), ${count - feasible} infeasible (grey).`}
         >
           <PaintContext.Provider value={paint}>
-            <ChartBody columns={columns} count={count} dataVersion={dataVersion} x={x} y={y} xSpec={xSpec} ySpec={ySpec} references={references} onHover={onHover} onPick={onPick} />
+            <ChartBody columns={columns} count={count} dataVersion={dataVersion} x={x} y={y} xSpec={xSpec} ySpec={ySpec} references={references} overlays={overlays} onHover={onHover} onPick={onPick} />
           </PaintContext.Provider>
         </div>
         {shown && shown.index < count ? (
@@ -129,10 +137,9 @@ export function CostScatter(props: CostScatterProps) {
   );
 }
 
-function specFor(col: Float64Array, count: number, references: readonly ReferenceMark[], m: Metric): AxisSpec {
+function specFor(col: Float64Array, count: number, references: readonly ReferenceMark[], m: Metric, more: readonly number[] = []): AxisSpec {
   let [lo, hi] = columnExtent(col, count);
-  for (const r of references) {
-    const v = r.costs[m];
+  for (const v of [...references.map((r) => r.costs[m]), ...more]) {
     if (!Number.isFinite(v)) continue;
     lo = Number.isNaN(lo) ? v : Math.min(lo, v);
     hi = Number.isNaN(hi) ? v : Math.max(hi, v);
@@ -149,6 +156,7 @@ interface BodyProps {
   xSpec: AxisSpec;
   ySpec: AxisSpec;
   references: readonly ReferenceMark[];
+  overlays: readonly OverlaySeries[];
   onHover(h: Hover | null): void;
   onPick(i: number | null): void;
 }
@@ -159,6 +167,7 @@ const ChartBody = memo(function ChartBody(p: BodyProps) {
       <PointsLayer {...p} />
       <BudgetLines x={p.x} y={p.y} xSpec={p.xSpec} ySpec={p.ySpec} />
       <ReferenceMarks references={p.references} x={p.x} y={p.y} />
+      <OverlayMarks series={p.overlays} />
     </PlotFrame>
   );
 });

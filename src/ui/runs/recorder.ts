@@ -12,7 +12,7 @@
 import { METRICS, type Columns } from '../../core/metrics.ts';
 import { defaultRunName, RUN_RECORD_SCHEMA, type StoredRunChunk, type StoredRunHeader, type StoredRunStatus } from '../../core/runs/header.ts';
 import type { StudioInputs } from '../../core/inputs.ts';
-import type { SearchSettings, SearchTimings, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
+import type { Evaluation, SearchSettings, SearchTimings, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
 import type { SearchUpdate } from '../../protocol/search.ts';
 import type { SearchModel } from '../search/model.ts';
 import { isQuotaError } from './quota.ts';
@@ -64,6 +64,7 @@ export function createRunRecorder(now: () => number = () => Date.now()): RunReco
     scoreValue: number[];
     trained: TrainedRecord[];
     failures: TrainFailure[];
+    evaluations: Evaluation[];
     timer: ReturnType<typeof setTimeout> | null;
     /** the write chain: each write starts when the previous one settled */
     writing: Promise<void>;
@@ -95,6 +96,7 @@ export function createRunRecorder(now: () => number = () => Date.now()): RunReco
           ...(r.scoreIndex.length ? { scores: { index: Int32Array.from(r.scoreIndex), score: Float64Array.from(r.scoreValue) } } : {}),
           ...(r.trained.length ? { trained: r.trained } : {}),
           ...(r.failures.length ? { failures: r.failures } : {}),
+          ...(r.evaluations.length ? { evaluations: r.evaluations } : {}),
         }
       : null;
     const extra: StoredRunChunk[] = rows.slice(1).map((rw, k) => ({ runId: r.header.id, seq: r.header.chunks + 1 + k, rows: rw }));
@@ -113,6 +115,7 @@ export function createRunRecorder(now: () => number = () => Date.now()): RunReco
     r.scoreValue = [];
     r.trained = [];
     r.failures = [];
+    r.evaluations = [];
     r.writing = r.writing.then(async () => {
       if (r.lost) return;
       try {
@@ -154,7 +157,7 @@ export function createRunRecorder(now: () => number = () => Date.now()): RunReco
           };
       const first = !start.resume && start.rows.count > 0 ? { runId: header.id, seq: 0, rows: rowsOf(start.rows.columns, start.rows.genomes, 0, start.rows.count) } : null;
       if (first) header.chunks = 1;
-      const r: Recording = { header, model: start.model, rows: [], scoreIndex: [], scoreValue: [], trained: [], failures: [], timer: null, writing: Promise.resolve(), lost: false };
+      const r: Recording = { header, model: start.model, rows: [], scoreIndex: [], scoreValue: [], trained: [], failures: [], evaluations: [], timer: null, writing: Promise.resolve(), lost: false };
       rec = r;
       runsStore.getState().began(header);
       r.writing = runDb()
@@ -174,9 +177,11 @@ export function createRunRecorder(now: () => number = () => Date.now()): RunReco
         case 'scored':
           r.scoreIndex.push(u.index);
           r.scoreValue.push(u.score);
+          if (u.atMs !== undefined) r.evaluations.push({ index: u.index, stage: 'score', atMs: u.atMs });
           break;
         case 'trained':
           r.trained.push(u.record);
+          if (u.atMs !== undefined) r.evaluations.push({ index: u.record.index, stage: 'train', atMs: u.atMs });
           break;
         case 'train-failed':
           r.failures.push({ index: u.index, genome: u.genome, message: u.message });

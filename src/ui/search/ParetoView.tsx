@@ -13,6 +13,8 @@ import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type Axi
 import type { ParetoData } from './pareto-data.ts';
 import { RANK_LABELS } from './rank-labels.ts';
 import { drawParetoMarks, type ParetoColors } from './pareto-marks.ts';
+import { OverlayMarks } from '../compare/OverlayMarks.tsx';
+import type { OverlaySeries } from '../compare/overlays.ts';
 import './search.css';
 
 export interface ParetoViewProps {
@@ -23,13 +25,15 @@ export interface ParetoViewProps {
   colors: ParetoColors;
   height?: number;
   onSelect?(candidate: number): void;
+  /** a pinned run's front, drawn over the points (the axes stretch to show it) */
+  overlay?: OverlaySeries | null;
 }
 
-function extent(v: Float64Array, n: number): [number, number] {
+function extent(v: Float64Array, n: number, more: readonly number[] = []): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
+  for (let i = 0; i < n + more.length; i++) {
+    const x = i < n ? v[i] : more[i - n];
     if (!Number.isFinite(x)) continue;
     if (x < lo) lo = x;
     if (x > hi) hi = x;
@@ -44,11 +48,11 @@ export function yTitle(y: ParetoData['y'], rankBy: ParetoData['rankBy']): string
   return y === 'accuracy' ? 'Quantized test accuracy (trained)' : RANK_LABELS[rankBy].axis;
 }
 
-export const ParetoView = memo(function ParetoView({ data, version, genomes, colors, height = 420, onSelect }: ParetoViewProps) {
+export const ParetoView = memo(function ParetoView({ data, version, genomes, colors, height = 420, onSelect, overlay = null }: ParetoViewProps) {
   const [hover, setHover] = useState<{ k: number; left: number; top: number } | null>(null);
   // Axis specs keyed by value: the memoized chart (axes, grid) re-renders only when a domain moves, not per arriving point.
-  const xKey = JSON.stringify(axisSpec(...extent(data.xs, data.n)));
-  const yKey = JSON.stringify(axisSpec(...extent(data.ys, data.n), 'linear'));
+  const xKey = JSON.stringify(axisSpec(...extent(data.xs, data.n, overlay?.xs)));
+  const yKey = JSON.stringify(axisSpec(...extent(data.ys, data.n, overlay?.ys), 'linear'));
   const xSpec = useMemo(() => JSON.parse(xKey) as AxisSpec, [xKey]);
   const ySpec = useMemo(() => JSON.parse(yKey) as AxisSpec, [yKey]);
   const paint = useMemo(() => ({ data, version, colors, onHover: setHover, onSelect }), [data, version, colors, onSelect]);
@@ -63,7 +67,7 @@ export const ParetoView = memo(function ParetoView({ data, version, genomes, col
         aria-label={`Pareto view: ${data.n} candidates, ${yTitle(data.y, data.rankBy)} against ${METRIC_INFO[data.x].label}; ${feasible} feasible, ${data.frontCount} on the front.`}
       >
         <PaintContext.Provider value={paint}>
-          <Body x={data.x} y={data.y} rankBy={data.rankBy} xSpec={xSpec} ySpec={ySpec} />
+          <Body x={data.x} y={data.y} rankBy={data.rankBy} xSpec={xSpec} ySpec={ySpec} overlay={overlay} />
         </PaintContext.Provider>
       </div>
       {h ? (
@@ -106,15 +110,19 @@ interface BodyProps {
   rankBy: ParetoData['rankBy'];
   xSpec: AxisSpec;
   ySpec: AxisSpec;
+  overlay: OverlaySeries | null;
 }
 
 // One decimal: a front of a few trained points spans only a few percent, and whole percents would repeat on the ticks.
 const fmtAccuracy = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
+const NO_OVERLAY: readonly OverlaySeries[] = [];
+
 const Body = memo(function Body(p: BodyProps) {
   return (
     <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y, p.rankBy)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
       <Points />
+      <OverlayMarks series={p.overlay ? [p.overlay] : NO_OVERLAY} />
     </PlotFrame>
   );
 });

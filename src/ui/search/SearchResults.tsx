@@ -16,6 +16,10 @@ import { CandidateTable } from './CandidateTable.tsx';
 import { ParetoView } from './ParetoView.tsx';
 import type { ParetoColors } from './pareto-marks.ts';
 import { paretoData, type ParetoY } from './pareto-data.ts';
+import { RunComparison } from '../compare/RunComparison.tsx';
+import { PinnedLegend } from '../compare/PinnedLegend.tsx';
+import { paretoOverlay } from '../compare/overlays.ts';
+import { useCompare } from '../compare/store.ts';
 import './search.css';
 
 const DetailContent = lazy(() => import('../detail/DetailContent.tsx'));
@@ -57,6 +61,10 @@ export function SearchResults() {
     return f;
   }, [data, model]);
   const onSelect = useCallback((i: number) => select(i), [select]);
+  // A pinned run's front over the view, judged by the same budgets.
+  const pinned = useCompare((s) => s.pinned);
+  const budgets = useStudio((s) => s.budgets);
+  const overlay = useMemo(() => (pinned ? paretoOverlay(pinned, x, y, rankBy, budgets) : null), [pinned, x, y, rankBy, budgets]);
   const xId = useId();
   const yId = useId();
   if (!model || !data) return null;
@@ -89,7 +97,7 @@ export function SearchResults() {
           {y === 'accuracy' ? 'No candidate trained yet.' : 'No candidate scored yet: points appear as the scorers report.'}
         </p>
       ) : null}
-      <ParetoView data={data} version={version} genomes={results.genomes} colors={colors} onSelect={onSelect} />
+      <ParetoView data={data} version={version} genomes={results.genomes} colors={colors} onSelect={onSelect} overlay={overlay} />
       <Explainer id={y === 'accuracy' ? 'front' : 'score'} />
       <p className="legend">
         <span className="mark circle-grey" aria-hidden="true" /> over a budget (greyed) <span className="mark circle" aria-hidden="true" /> within the budgets{' '}
@@ -98,6 +106,8 @@ export function SearchResults() {
         {data.bestIndex >= 0 ? <span data-testid="best-index"> (#{data.bestIndex + 1})</span> : null}. Hover for figures, click for the architecture. A second
         view below plots any two costs.
       </p>
+      {pinned ? <PinnedLegend series={overlay ? [overlay] : []} note={overlay ? undefined : `The pinned run has no ${y === 'accuracy' ? 'trained candidate within the budgets' : 'score on this axis (it ranked by another proxy)'} to draw here.`} /> : null}
+      <RunComparison />
       <h3>Candidates</h3>
       <CandidateTable rankBy={rankBy} model={model} columns={results.columns} genomes={results.genomes} version={version} mask={mask} maskVersion={feasibility.version} front={front} onSelect={onSelect} />
       {selected !== null && selected < model.count ? <SearchDetail index={selected} onClose={() => select(null)} /> : null}

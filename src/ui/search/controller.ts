@@ -425,6 +425,7 @@ export function startSearchController(
           counts: { sampled: m.counts.costed, rejectedBeforeScoring: m.counts.rejected, scored: m.counts.scored, trained: m.counts.trained },
           stopped: s.phase === 'stopped' || running,
           failures: m.failures,
+          evaluations: m.evaluations,
         },
         st.budgets,
       );

@@ -9,7 +9,7 @@
  * renders at frame rate however fast updates come. No React, no DOM.
  */
 import type { RunData } from '../../core/files/run.ts';
-import type { SearchSettings, SearchTimings, Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
+import type { Evaluation, SearchSettings, SearchTimings, Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
 import type { SearchUpdate } from '../../protocol/search.ts';
 
 export const ROW_STATES = ['costed', 'scored', 'queued', 'training', 'done', 'failed'] as const;
@@ -45,6 +45,8 @@ export interface SearchModel {
   stages: Record<Stage, StageClock>;
   /** the run was stopped (or failed): a stage it cut off will not finish */
   stopped: boolean;
+  /** candidates scored and trained, in the order they arrived, with the worker's time of each (the search over time) */
+  evaluations: Evaluation[];
 }
 
 export function createModel(strategy: Strategy, capacity: number): SearchModel {
@@ -64,6 +66,7 @@ export function createModel(strategy: Strategy, capacity: number): SearchModel {
     counts: { costed: 0, rejected: 0, scored: 0, trained: 0, failed: 0 },
     stages: { cost: clock(), score: clock(), train: clock() },
     stopped: false,
+    evaluations: [],
   };
 }
 
@@ -97,6 +100,7 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
       m.scores[e.index] = e.score;
       if (m.state[e.index] === ROW.costed) m.state[e.index] = ROW.scored;
       m.counts.scored++;
+      m.evaluations.push({ index: e.index, stage: 'score', atMs: e.atMs ?? NaN });
       break;
     case 'stage': {
       const s = m.stages[e.stage];
@@ -125,6 +129,7 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
       m.trained.set(e.record.index, e.record);
       m.state[e.record.index] = ROW.done;
       m.counts.trained++;
+      m.evaluations.push({ index: e.record.index, stage: 'train', atMs: e.atMs ?? NaN });
       if (m.trainingIndex === e.record.index) m.trainingIndex = -1;
       break;
     case 'train-failed':
@@ -256,6 +261,8 @@ export function loadRun(run: RunData): LoadedRun | null {
     score: ended(t?.scoreMs, scored),
     train: ended(t?.trainMs, run.trained.length + failures.length),
   };
+  // The order and times candidates finished in (the search-over-time plot), when the file kept them.
+  if (run.evaluations) model.evaluations = run.evaluations.map((e) => ({ ...e }));
   if (run.stopped) settleAfterStop(model);
   return {
     model,
