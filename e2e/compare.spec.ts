@@ -113,6 +113,7 @@ test('a pinned run survives a new search, its front overlays both views, and the
     const top = await box('pareto');
     const bottom = await box('hv-difference');
     await page.screenshot({ path: test.info().outputPath(`compare-${scheme}.png`), fullPage: true, clip: { x: top.x - 12, y: top.y - 50, width: top.width + 24, height: bottom.y + bottom.height - top.y + 60 } });
+    await page.getByTestId('scatter').screenshot({ path: test.info().outputPath(`cost-view-${scheme}.png`) });
     const plot = await box('over-time');
     await page.screenshot({ path: test.info().outputPath(`over-time-${scheme}.png`), fullPage: true, clip: { x: plot.x - 12, y: plot.y - 44, width: plot.width + 24, height: plot.height + 80 } });
   }

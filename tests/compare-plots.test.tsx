@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompareTable, formatHvDifference } from '../src/ui/compare/CompareTable.tsx';
 import { OverlayMarks } from '../src/ui/compare/OverlayMarks.tsx';
-import { costOverlays, paretoOverlay } from '../src/ui/compare/overlays.ts';
+import { costOverlays, paretoOverlay, pinnedMissing } from '../src/ui/compare/overlays.ts';
 import type { PinnedRun } from '../src/ui/compare/store.ts';
 import { PlotFrame } from '../src/ui/plot/PlotFrame.tsx';
 import { axisSpec } from '../src/core/metrics.ts';
@@ -58,6 +58,10 @@ describe('the overlays of a pinned run', () => {
     expect(paretoOverlay(pinned, 'areaMm2', 'score', 'params', open)).toMatchObject({ xs: [1, 3], ys: [9, 10] });
     expect(paretoOverlay(pinned, 'areaMm2', 'score', 'snasnet', open)).toBeNull();
     expect(paretoOverlay(pinned, 'areaMm2', 'accuracy', 'params', { ...open, maxParams: 50 })).toBeNull();
+    // …and the legend says why.
+    expect(pinnedMissing('score', true)).toMatch(/another proxy/);
+    expect(pinnedMissing('score', false)).toMatch(/no scored candidate within the budgets/);
+    expect(pinnedMissing('accuracy', false)).toMatch(/no trained candidate within the budgets/);
   });
 
   it('puts both runs\' fronts (accuracy against every cost) at the cost view\'s two costs', () => {

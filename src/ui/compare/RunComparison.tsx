@@ -35,12 +35,17 @@ export function RunComparison() {
   const [y, setY] = useState<OverTimeY>('hypervolume');
   const xId = useId();
   const yId = useId();
+  // The pinned run's history apart: the current run's changes every frame of a search, the pinned one's only with the budgets.
+  const pinnedSeries = useMemo<OverTimeSeries | null>(
+    () => (pinned ? { label: pinned.run.label, className: 'run-pinned', history: runHistory(pinned.run, budgets, reference), timed: pinned.run.timed } : null),
+    [pinned, budgets, reference],
+  );
   const series = useMemo(() => {
     const out: OverTimeSeries[] = [];
     if (current) out.push({ label: `Current: ${current.label}`, className: 'run-current', history: runHistory(current, budgets, reference), timed: current.timed });
-    if (pinned) out.push({ label: pinned.run.label, className: 'run-pinned', history: runHistory(pinned.run, budgets, reference), timed: pinned.run.timed });
+    if (pinnedSeries) out.push(pinnedSeries);
     return out;
-  }, [current, pinned, budgets, reference]);
+  }, [current, pinnedSeries, budgets, reference]);
   const rows = useMemo(
     () =>
       current && pinned

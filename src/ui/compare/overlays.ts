@@ -67,6 +67,12 @@ export function paretoOverlay(pinned: PinnedRun, x: Metric, y: ParetoY, rankBy: 
   return s.xs.length ? s : null;
 }
 
+/** Why the Pareto view shows nothing of the pinned run. */
+export function pinnedMissing(y: ParetoY, otherProxy: boolean): string {
+  if (y === 'accuracy') return 'The pinned run has no trained candidate within the budgets to draw here.';
+  return otherProxy ? 'The pinned run ranked by another proxy: its scores share no axis with these.' : 'The pinned run has no scored candidate within the budgets to draw here.';
+}
+
 /** Marks of one run's front at two costs. */
 function costFront(id: string, run: ComparedRun, budgets: Budgets, x: Metric, y: Metric, className: string, shape: OverlaySeries['shape']): OverlaySeries {
   const f: ComparedTrained[] = runFront(run, budgets);

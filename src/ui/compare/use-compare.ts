@@ -32,10 +32,14 @@ export function useComparison(): { current: ComparedRun | null; pinned: PinnedRu
   const current = useCurrentRun();
   const pinned = useCompare((s) => s.pinned);
   const budgets = useStudio((s) => s.budgets);
-  const reference = useMemo(() => {
+  const computed = useMemo(() => {
     const maxima = [current?.maxima, pinned?.run.maxima].filter((m) => !!m);
     return hypervolumeReference(budgets, mergeMaxima(...maxima));
   }, [current, pinned, budgets]);
+  // Kept by value: the current run is re-read every frame of a search, and what is judged against the reference
+  // (the pinned run's history above all) need not be judged again while it stays the same.
+  const key = computed.join();
+  const reference = useMemo(() => computed, [key]);
   return { current, pinned, reference, budgets };
 }
 

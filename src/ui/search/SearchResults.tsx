@@ -18,7 +18,7 @@ import type { ParetoColors } from './pareto-marks.ts';
 import { paretoData, type ParetoY } from './pareto-data.ts';
 import { RunComparison } from '../compare/RunComparison.tsx';
 import { PinnedLegend } from '../compare/PinnedLegend.tsx';
-import { paretoOverlay } from '../compare/overlays.ts';
+import { paretoOverlay, pinnedMissing } from '../compare/overlays.ts';
 import { useCompare } from '../compare/store.ts';
 import './search.css';
 
@@ -106,7 +106,7 @@ export function SearchResults() {
         {data.bestIndex >= 0 ? <span data-testid="best-index"> (#{data.bestIndex + 1})</span> : null}. Hover for figures, click for the architecture. A second
         view below plots any two costs.
       </p>
-      {pinned ? <PinnedLegend series={overlay ? [overlay] : []} note={overlay ? undefined : `The pinned run has no ${y === 'accuracy' ? 'trained candidate within the budgets' : 'score on this axis (it ranked by another proxy)'} to draw here.`} /> : null}
+      {pinned ? <PinnedLegend series={overlay ? [overlay] : []} note={overlay ? undefined : pinnedMissing(y, pinned.run.rankBy !== rankBy)} /> : null}
       <RunComparison />
       <h3>Candidates</h3>
       <CandidateTable rankBy={rankBy} model={model} columns={results.columns} genomes={results.genomes} version={version} mask={mask} maskVersion={feasibility.version} front={front} onSelect={onSelect} />
