@@ -119,6 +119,8 @@ export interface TrainRequest {
   seed: number;
   /** read the running loss for a batch progress message every this many batches (default 10) */
   lossEvery?: number;
+  /** also read it (and the accuracy) whenever this many ms have passed since the last reading: a live curve's pace */
+  progressEveryMs?: number;
 }
 
 export type TrainPhase = 'train' | 'qat';

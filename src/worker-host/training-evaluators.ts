@@ -28,7 +28,15 @@ export interface EvaluatorOptions {
   trainSamples: number;
   /** genomes per scoring request: small enough to balance the pool, large enough to amortise a message */
   chunk?: number;
+  /** the shortest time between two points of a training's live curve (default LIVE_READING_MS) */
+  readingMs?: number;
 }
+
+/**
+ * Live training curves take a reading at most this often: ≤ 10 points a second whatever the batch rate, each a
+ * read-back that waits for the backend's queue (negligible on the CPU backends, a pipeline flush on WebGL).
+ */
+export const LIVE_READING_MS = 100;
 
 export class TrainingCancelled extends Error {
   override name = 'AbortError';
@@ -101,11 +109,12 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
       let lastLoss = NaN;
       const attempt = () =>
         trainer.train(
-          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed },
+          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, progressEveryMs: opts.readingMs ?? LIVE_READING_MS },
           (p) => {
             if (p.kind !== 'batch' || p.phase !== 'train') return;
             if (p.loss !== undefined) lastLoss = p.loss;
             const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
+            if (p.recent) progress.reading = { at: p.epoch + (p.batch + 1) / p.batches, loss: p.recent.loss, accuracy: p.recent.accuracy };
             onProgress(progress);
           },
           signal,
