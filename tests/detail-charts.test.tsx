@@ -16,7 +16,7 @@ import { formatCompact } from '../src/core/metrics.ts';
 import { CellGraph } from '../src/ui/detail/CellGraph.tsx';
 import { CostCharts } from '../src/ui/detail/CostCharts.tsx';
 import { CrossbarMap } from '../src/ui/detail/CrossbarMap.tsx';
-import { TrainingCharts } from '../src/ui/detail/TrainingCharts.tsx';
+import { LiveTraining, TrainingCharts } from '../src/ui/detail/TrainingCharts.tsx';
 import { OP_LABEL } from '../src/ui/detail/cell-graph.ts';
 import { crossbarMapLayout, describeSquare, mappingOf } from '../src/ui/detail/crossbar-map.ts';
 import { COMPONENT_LABEL, layerColor } from '../src/ui/detail/palette.ts';
@@ -104,6 +104,33 @@ describe('the training charts', () => {
     const widths = barWidths(rates);
     // Rate 0.05 per layer index step, on a 0-100 % axis: lengths grow in step.
     for (const [i, name] of LAYERS.entries()) expect(widths.get(name)! / widths.get(LAYERS[0])!).toBeCloseTo(i + 1, 3);
+  });
+
+  it('draw a live curve that grows in place as readings arrive, and keep it with the test accuracies once trained', async () => {
+    const readings = [
+      { at: 0.25, loss: 2.2, accuracy: 0.15 },
+      { at: 0.5, loss: 1.6, accuracy: 0.4 },
+    ];
+    const ui = () => <LiveTraining readings={readings} epoch={1} epochs={2} />;
+    const { container, rerender } = await render(ui());
+    const curves = () => container.querySelector('[data-testid=chart-training-curves]')!;
+    const segments = (name: string) => [...curves().querySelectorAll('.recharts-line')].find((l) => l.querySelector('path')?.getAttribute('name') === name)?.querySelector('path.recharts-line-curve')?.getAttribute('d')?.match(/[ML]/g)?.length ?? 0;
+    expect(container.querySelector('[data-testid=training-live]')!.textContent).toContain('epoch 1 of 2');
+    expect(curves().getAttribute('data-points')).toBe('2');
+    expect(segments('Loss')).toBe(2);
+    // The search pushes into the same array; the count it passes tells the chart to redraw.
+    readings.push({ at: 0.75, loss: 1.1, accuracy: 0.6 }, { at: 1, loss: 0.9, accuracy: 0.7 });
+    await rerender(ui());
+    expect(curves().getAttribute('data-points')).toBe('4');
+    expect(segments('Loss')).toBe(4);
+    expect(segments('Train accuracy')).toBe(4);
+    // Trained: the readings stay, with each epoch's test accuracy at its end (epochs count from 0).
+    const done: TrainingView = { ...training, epochs: [{ epoch: 0, loss: 1.4, trainAccuracy: 0.5, testAccuracy: 0.72 }] };
+    await rerender(<TrainingCharts training={done} report={report} readings={readings} />);
+    expect(curves().querySelector('figcaption')!.textContent).toBe('Loss and accuracy as it trained');
+    expect(segments('Loss')).toBe(4);
+    expect(curves().querySelectorAll('.recharts-line')).toHaveLength(3);
+    expect(curves().querySelectorAll('.recharts-line-dots circle')).toHaveLength(1);
   });
 
   it('say when the measured rates do not match the layers', async () => {

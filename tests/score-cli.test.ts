@@ -53,6 +53,23 @@ describe('neuronas score', () => {
     expect(lines[2].score).toBe(lines[0].score);
   });
 
+  it('scores on a pool of worker threads exactly as in one process, in the order given', async () => {
+    const genomes = ['c8-h32-t3-w8-222332', 'c4-h32-t2-w8-301203', 'c8-h64-t2-w8-302302', 'c4-h32-t3-w8-110110'];
+    const lines = async (workers: string) => {
+      const io = fakeIO();
+      const code = await runScore(['--architecture', genomes.join(','), '--batch', '12', '--seed', '3', '--backend', 'wasm', '--workers', workers], io);
+      expect(code).toBe(0);
+      expect(io.stderr).toEqual([]);
+      return io.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+    const one = await lines('1');
+    const two = await lines('2');
+    expect(two.map((l) => l.architecture)).toEqual(genomes);
+    const same = (l: Record<string, unknown>) => ({ architecture: l.architecture, score: l.score, sign: l.sign, mean_rate: l.mean_rate, lif_layers: l.lif_layers, kernels: l.kernels, backend: l.backend });
+    expect(two.map(same)).toEqual(one.map(same));
+    for (const l of two) expect(l.ms).toBeGreaterThan(0);
+  });
+
   it('gives the same score on cpu to float32 rounding', async () => {
     const w = await score([...SMALL, '--seed', '5', '--backend', 'wasm']);
     const c = await score([...SMALL, '--seed', '5', '--backend', 'cpu']);
@@ -69,6 +86,7 @@ describe('neuronas score', () => {
       [['--backend', 'webgl'], /--backend: expected auto, wasm or cpu/],
       [['--frobnicate'], /unknown option '--frobnicate'/],
       [['--seed'], /--seed needs a value/],
+      [['--workers', '0'], /--workers: expected a whole number from 1 to 64, got '0'/],
       [['--architecture', 'c4-h32-t2-w8-i32x3-301203'], /takes 32×32×3 inputs but mnist images are 28×28×1/],
       [['--architecture', 'c4-h32-t2-w8-301203,c4-h32-t2-w8-300000'], /--architecture: genome 2 of 2 \('c4-h32-t2-w8-300000'\): cell 1 \(300000\) is not a valid cell/],
       [['--architecture', 'c4-h32-t2-w8-301203,'], /--architecture: genome 2 of 2 \(''\): empty/],

@@ -82,6 +82,20 @@ describe('neuronas search', () => {
     expect(n.run.timings.score_ms).toBeLessThan(s.run.timings.score_ms);
   });
 
+  it('gives the same run on 2 worker threads as on 1: the same scores to the bit, the same top-k, trained alike', async () => {
+    const args = ['--strategy', 'neuronas', '--samples', '12', '--seed', '8', '--top-k', '1', '--epochs', '1', '--train-samples', '500', '--max-params', '80000'];
+    const one = await search([...args, '--workers', '1']);
+    const two = await search([...args, '--workers', '2']);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    const scores = (r: typeof one) => r.run.candidates.map((c: { genome: string; score: number | null }) => [c.genome, c.score]);
+    expect(scores(two)).toEqual(scores(one));
+    expect(one.run.counts.scored).toBeGreaterThan(1);
+    const trained = (r: typeof one) => r.run.trained.map((t: { index: number; accuracy_quantized: number; spike_rates: number[] }) => [t.index, t.accuracy_quantized, t.spike_rates]);
+    expect(trained(two)).toEqual(trained(one));
+    expect(one.run.trained).toHaveLength(1);
+  });
+
   it('trains the best candidate for real and puts it on the front', async () => {
     const r = await search(['--samples', '10', '--seed', '2', '--top-k', '1', '--epochs', '1', '--train-samples', '1000', '--max-params', '80000']);
     expect(r.code).toBe(0);

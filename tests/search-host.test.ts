@@ -18,7 +18,7 @@ import { noBudgets } from '../src/core/settings.ts';
 import { createNodeEngine, engineEndpoint } from '../src/cli/engine-node.ts';
 import { trainingEvaluators } from '../src/worker-host/training-evaluators.ts';
 import { CostingEngine } from '../src/workers/costing-engine.ts';
-import { SearchHost, type SearchPool } from '../src/workers/search-host.ts';
+import { SearchHost, UpdateBatcher, type SearchPool } from '../src/workers/search-host.ts';
 import { SEARCH_BATCH_MS, type SearchBatch, type SearchRequest, type SearchUpdate } from '../src/protocol/search.ts';
 
 const SPACE = { ...DEFAULT_SEARCH_SPACE, channels: { min: 8, max: 16, step: 8 }, hidden: [64], timesteps: { min: 2, max: 3, step: 1 } };
@@ -163,6 +163,38 @@ describe('search host', () => {
     expect(r.scores.size).toBeLessThan(24);
     expect(r.summary.batches).toBe(r.batches.length);
   });
+});
+
+describe('live training progress', () => {
+  it('the batcher keeps every point of a training curve, and of the rest only the latest progress', () => {
+    const sent: SearchBatch[] = [];
+    const b = new UpdateBatcher(1, (batch) => sent.push(batch), 60_000);
+    const t = (batch: number, at?: number): SearchUpdate => ({ type: 'training', index: 3, progress: { epoch: 0, epochs: 1, batch, batches: 10, loss: 1, ...(at !== undefined ? { reading: { at, loss: 1, accuracy: 0.5 } } : {}) } });
+    for (const u of [t(0), t(1, 0.2), t(2), t(3), t(4, 0.5), t(5)]) b.push(u);
+    b.flush();
+    expect(sent).toHaveLength(1);
+    expect(sent[0].updates.map((u) => (u.type === 'training' ? u.progress.batch : -1))).toEqual([1, 4, 5]);
+  });
+
+  it('a search streams its candidate’s training curve to the page while it trains, before it is trained', async () => {
+    const engine = new CostingEngine();
+    await costForThePage(engine, SETTINGS);
+    const r = await search(host(engine), { settings: { ...SETTINGS, topK: 1, epochs: 2 }, trainSamples: 640, scoreBatch: 8, have: 24 });
+    expect(r.summary.completed).toBe(true);
+    const trainedAt = r.updates.findIndex((u) => u.type === 'trained');
+    expect(trainedAt).toBeGreaterThan(0);
+    const readings = r.updates.slice(0, trainedAt).flatMap((u) => (u.type === 'training' && u.progress.reading ? [u.progress.reading] : []));
+    // 20 batches of 32 over 2 epochs, a reading at most every 100 ms: several points, in order, each a loss and an accuracy.
+    expect(readings.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < readings.length; i++) expect(readings[i].at).toBeGreaterThan(readings[i - 1].at);
+    for (const p of readings) {
+      expect(p.at).toBeGreaterThan(0);
+      expect(p.at).toBeLessThanOrEqual(2);
+      expect(p.loss).toBeGreaterThan(0);
+      expect(p.accuracy).toBeGreaterThanOrEqual(0);
+      expect(p.accuracy).toBeLessThanOrEqual(1);
+    }
+  }, 120_000);
 });
 
 function host(engine: CostingEngine): SearchHost {

@@ -4,6 +4,7 @@ import { allocateColumns, type Columns } from '../src/core/metrics.ts';
 import type { SearchUpdate } from '../src/protocol/search.ts';
 import { applyUpdate, bestIndex, createModel, ROW, setRows, settleAfterStop, stageProgress, type SearchModel } from '../src/ui/search/model.ts';
 import { front2d, paretoData } from '../src/ui/search/pareto-data.ts';
+import { formatEta, runEtaS, TRAIN_PER_SCORE_IMAGE, type RunPlan } from '../src/ui/search/eta.ts';
 
 const costs = (p: number) => ({ params: p, memoryBits: p * 8, areaMm2: p / 1000, latencyMs: 1, energyUJ: 2, tiles: 1, crossbars: 4 });
 
@@ -53,9 +54,14 @@ describe('search model reducer', () => {
     applyUpdate(m, { type: 'scored', index: 2, score: 7 }, 2100);
     applyUpdate(m, { type: 'selected', indices: [2] }, 2200);
     expect(m.state[2]).toBe(ROW.queued);
-    applyUpdate(m, { type: 'training', index: 2, progress: { epoch: 1, epochs: 2, batch: 5, batches: 10, loss: 1 } }, 2300);
+    // The trainer counts from 0: batch 4 of epoch 0 done is 5 of 10 batches of the first of 2 epochs.
+    applyUpdate(m, { type: 'training', index: 2, progress: { epoch: 0, epochs: 2, batch: 4, batches: 10, loss: 1 } }, 2300);
     expect(m.state[2]).toBe(ROW.training);
     expect(m.trainingFraction).toBeCloseTo(0.25);
+    expect(m.trainingEpoch).toBe(1);
+    applyUpdate(m, { type: 'training', index: 2, progress: { epoch: 1, epochs: 2, batch: 9, batches: 10, loss: 1 } }, 2350);
+    expect(m.trainingFraction).toBeCloseTo(1);
+    expect(m.trainingEpoch).toBe(2);
     applyUpdate(m, { type: 'trained', record: trained(2, 0.9) }, 2400);
     expect(m.state[2]).toBe(ROW.done);
     expect(m.counts.trained).toBe(1);
@@ -104,6 +110,98 @@ describe('search model reducer', () => {
     applyUpdate(m, { type: 'trained', record: trained(1, 0.8) }, 0);
     expect(bestIndex(m, new Uint8Array([0, 0, 0]))).toBe(1);
     expect(bestIndex(m, new Uint8Array([0, 2, 0]))).toBe(0);
+  });
+});
+
+describe('live training progress', () => {
+  const reading = (at: number, loss: number, accuracy: number) => ({ at, loss, accuracy });
+  const progress = (epoch: number, batch: number, r?: ReturnType<typeof reading>) => ({ epoch, epochs: 2, batch, batches: 10, loss: r?.loss ?? NaN, ...(r ? { reading: r } : {}) });
+
+  it('counts the planned top-k to train from the start, shrinks it to the feasible when scoring starts, and to the selection', () => {
+    const m = createModel('neuronas', 8, 3);
+    expect(stageProgress(m, 'train', 0, 8)).toMatchObject({ done: 0, expected: 3 });
+    applyUpdate(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 5 }, 0);
+    expect(m.stages.train.expected).toBe(3);
+    const few = createModel('neuronas', 8, 3);
+    applyUpdate(few, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 2 }, 0);
+    expect(few.stages.train.expected).toBe(2);
+    applyUpdate(m, { type: 'selected', indices: [4] }, 0);
+    expect(m.stages.train.expected).toBe(1);
+  });
+
+  it('grows each candidate’s curve by the readings its progress carries, and keeps it once trained', () => {
+    const m = createModel('neuronas', 4, 2);
+    applyUpdate(m, { type: 'stage', stage: 'train', state: 'start', ms: 0, count: 2 }, 1000);
+    applyUpdate(m, { type: 'training', index: 1, progress: progress(0, 0) }, 1100);
+    expect(m.curves.get(1)).toBeUndefined();
+    applyUpdate(m, { type: 'training', index: 1, progress: progress(0, 2, reading(0.3, 2.1, 0.2)) }, 1200);
+    applyUpdate(m, { type: 'training', index: 1, progress: progress(0, 3) }, 1300);
+    applyUpdate(m, { type: 'training', index: 1, progress: progress(0, 5, reading(0.6, 1.4, 0.55)) }, 1400);
+    expect(m.curves.get(1)).toEqual([reading(0.3, 2.1, 0.2), reading(0.6, 1.4, 0.55)]);
+    applyUpdate(m, { type: 'trained', record: trained(1, 0.9) }, 5000);
+    expect(m.curves.get(1)).toHaveLength(2);
+    // Its time (train stage start to its end) is the measured rate.
+    expect(m.trainSeconds).toEqual([4]);
+    applyUpdate(m, { type: 'training', index: 3, progress: progress(0, 0, reading(0.1, 2.3, 0.1)) }, 5100);
+    expect(m.curves.get(3)).toEqual([reading(0.1, 2.3, 0.1)]);
+    expect(m.curves.get(1)).toHaveLength(2);
+  });
+});
+
+describe('the whole run’s ETA', () => {
+  const plan: RunPlan = { samples: 100, epochs: 2, trainSamples: 1000, scoreBatch: 50, scorers: 2, workerScore: true };
+  /** A neuronas run costed (100 in 0.5 s, 60 feasible) and scoring since t = 1 s. */
+  function scoring(scoredBy2s: number): SearchModel {
+    const m = createModel('neuronas', 100, 3);
+    applyUpdate(m, { type: 'stage', stage: 'cost', state: 'start', ms: 0, count: 0 }, 0);
+    applyUpdate(m, { type: 'costed', count: 100, rejected: 40 }, 500);
+    applyUpdate(m, { type: 'stage', stage: 'cost', state: 'end', ms: 500, count: 100 }, 500);
+    applyUpdate(m, { type: 'stage', stage: 'score', state: 'start', ms: 0, count: 60 }, 1000);
+    for (let i = 0; i < scoredBy2s; i++) applyUpdate(m, { type: 'scored', index: i, score: i }, 2000);
+    return m;
+  }
+
+  it('is unknown until scoring has a measured rate', () => {
+    const m = createModel('neuronas', 100, 3);
+    expect(runEtaS(m, 0, plan)).toBeNull();
+    expect(runEtaS(scoring(0), 2000, plan)).toBeNull();
+  });
+
+  it('adds scoring left at its rate and training at the prior from scoring’s time per image', () => {
+    // 20 scored in 1 s on 2 workers: 0.1 s per candidate per worker, 40 left → 2 s.
+    const m = scoring(20);
+    // Training prior: 0.1 s per 50 images scored → 2 × 1000 images × 0.1 / 50 × factor per candidate.
+    const perCandidate = ((0.1 * 2 * 1000) / 50) * TRAIN_PER_SCORE_IMAGE;
+    expect(runEtaS(m, 2000, plan)).toBeCloseTo(2 + 3 * perCandidate, 6);
+    // A cost-model ranking is no measure of a network's passes: training's time waits for training.
+    expect(runEtaS(m, 2000, { ...plan, workerScore: false })).toBeNull();
+  });
+
+  it('extrapolates the candidate in training, then uses the measured time per candidate', () => {
+    const m = scoring(60);
+    applyUpdate(m, { type: 'stage', stage: 'score', state: 'end', ms: 1000, count: 60 }, 2000);
+    applyUpdate(m, { type: 'selected', indices: [1, 2, 3] }, 2000);
+    applyUpdate(m, { type: 'stage', stage: 'train', state: 'start', ms: 0, count: 3 }, 2000);
+    // A quarter of its epochs in 5 s: 20 s a candidate, 15 s left of this one, 40 s for the two queued.
+    applyUpdate(m, { type: 'training', index: 1, progress: { epoch: 0, epochs: 2, batch: 4, batches: 10, loss: 1 } }, 7000);
+    expect(runEtaS(m, 7000, plan)).toBeCloseTo(15 + 40, 6);
+    applyUpdate(m, { type: 'trained', record: trained(1, 0.8) }, 32_000);
+    // The first took 30 s: the two left take 30 s each (the next has only just started).
+    expect(runEtaS(m, 32_000, plan)).toBeCloseTo(60, 6);
+    applyUpdate(m, { type: 'training', index: 2, progress: { epoch: 0, epochs: 2, batch: 0, batches: 10, loss: 1 } }, 33_000);
+    expect(runEtaS(m, 33_000, plan)).toBeCloseTo(29 + 30, 6);
+    applyUpdate(m, { type: 'trained', record: trained(2, 0.7) }, 52_000);
+    applyUpdate(m, { type: 'trained', record: trained(3, 0.7) }, 77_000);
+    expect(runEtaS(m, 77_000, plan)).toBe(0);
+    settleAfterStop(m);
+    expect(runEtaS(m, 77_000, plan)).toBeNull();
+  });
+
+  it('reads as an estimate, rounded up', () => {
+    expect(formatEta(0.2)).toBe('about 5 s left');
+    expect(formatEta(41)).toBe('about 45 s left');
+    expect(formatEta(61)).toBe('about 2 min left');
+    expect(formatEta(3 * 3600 + 125)).toBe('about 3 h 3 min left');
   });
 });
 

@@ -99,6 +99,32 @@ describe('training', () => {
     m.dispose();
   });
 
+  it('trainModel takes a reading of loss and accuracy at a steady pace (progressEveryMs), each the means of the batches since the last', async () => {
+    const ds = toyDataset(480, 5);
+    const m = buildModel({ ...ARCH, classes: 2 }, { seed: 2 });
+    const progress: BatchProgress[] = [];
+    // Every batch is due at 0 ms; no lossEvery readings: all come from the pace.
+    const r = await trainModel(m, { dataset: ds, train: range(0, 384), test: range(384, 480) }, { epochs: 2, batchSize: 16, lr: 3e-3, seed: 1, progressLossEvery: 0, progressEveryMs: 0, onBatch: (p) => progress.push(p) });
+    expect(progress.every((p) => p.recent !== undefined && p.loss !== undefined && p.accuracy !== undefined)).toBe(true);
+    for (const epoch of [0, 1]) {
+      const mine = progress.filter((p) => p.epoch === epoch);
+      // The readings of one batch each average, over the epoch, to its loss and accuracy (batches of 16, equal weight).
+      const meanLoss = mine.reduce((a, p) => a + p.recent!.loss, 0) / mine.length;
+      const meanAcc = mine.reduce((a, p) => a + p.recent!.accuracy, 0) / mine.length;
+      expect(meanLoss).toBeCloseTo(r.epochs[epoch].loss, 4);
+      expect(meanAcc).toBeCloseTo(r.epochs[epoch].trainAccuracy, 5);
+      expect(mine[mine.length - 1].loss).toBeCloseTo(r.epochs[epoch].loss, 5);
+      expect(mine[mine.length - 1].accuracy).toBeCloseTo(r.epochs[epoch].trainAccuracy, 6);
+      // An accuracy over 16 images is a multiple of 1/16.
+      for (const p of mine) expect(Math.abs(p.recent!.accuracy * 16 - Math.round(p.recent!.accuracy * 16))).toBeLessThan(1e-4);
+    }
+    // Without a pace, a long gap never reads: the readings stay every lossEvery batches.
+    const slow: BatchProgress[] = [];
+    await trainModel(m, { dataset: ds, train: range(0, 128), test: range(384, 480) }, { epochs: 1, batchSize: 16, seed: 1, progressLossEvery: 4, skipEval: true, onBatch: (p) => slow.push(p) });
+    expect(slow.map((p) => p.recent !== undefined)).toEqual([false, false, false, true, false, false, false, true]);
+    m.dispose();
+  });
+
   it('SGD with momentum also learns; the same seed repeats the same losses, another seed does not', async () => {
     const ds = toyDataset(320, 9);
     const run = async (seed: number) => {

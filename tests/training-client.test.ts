@@ -44,6 +44,12 @@ class FakeWorker extends EventTarget {
           if (genome === 'stuck') await new Promise(() => {});
           await delay(5);
           if (cancelled.has(req.jobId)) break;
+          if (genome === 'late') {
+            // Its item leaves after the result (as a Node thread's can arrive): on the callback's channel, later.
+            setTimeout(() => void onItem({ jobId: req.jobId, index, genome, score: index, sign: 1, lifLayers: 1, kernels: 1, meanRate: 0.1, ms: 1 }), 30);
+            count++;
+            continue;
+          }
           await onItem({ jobId: req.jobId, index, genome, score: index, sign: 1, lifLayers: 1, kernels: 1, meanRate: 0.1, ms: 1 });
           count++;
         }
@@ -127,6 +133,16 @@ describe('training client', () => {
     expect(items.map((i) => i.genome)).toEqual(['a', 'b', 'c']);
     expect(workers).toHaveLength(1);
     expect(workers[0].inits).toEqual([{ backend: 'wasm' }]);
+    client.dispose();
+  });
+
+  it('resolves a scoring call only once every item it counts has arrived, even one that comes after the result', async () => {
+    const { client } = setup();
+    await client.init({ backend: 'wasm' });
+    const items: string[] = [];
+    const r = await client.score({ genomes: ['a', 'late', 'c'], dataset: 'mnist', seed: 1 }, (i) => items.push(i.genome));
+    expect(r.count).toBe(3);
+    expect(items.sort()).toEqual(['a', 'c', 'late']);
     client.dispose();
   });
 

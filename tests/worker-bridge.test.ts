@@ -4,48 +4,28 @@
  * without an error, one busy in a long synchronous loop, cooperative abort,
  * terminate-after-grace, crashes, and a burst of aborts.
  *
- * A Node thread is not a DOM Worker, so a small adapter makes it look like
+ * A Node thread is not a DOM Worker, so an adapter (src/cli/thread-worker.ts) makes it look like
  * one (message and error events, terminate). A DOM worker says nothing when
  * it ends without an error; the page learns it from the worker's Web Lock
  * (watchLifeline), which Node 20 lacks. Here the thread's `exit` event stands
  * in for the lock being granted: both are the runtime saying the worker has
  * ended. The lock itself is exercised in the browser (e2e/search-workers.spec.ts).
  */
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
-import { WorkerBridge, WorkerCrashedError, isAbortError, type WorkerBridgeOptions, type WorkerLike } from '../src/worker-host/bridge.ts';
+import { WorkerBridge, WorkerCrashedError, isAbortError, type WorkerBridgeOptions } from '../src/worker-host/bridge.ts';
 import type { ThreadTestApi } from './bridge-thread.ts';
+import { ThreadWorker } from '../src/cli/thread-worker.ts';
 
-/** A worker thread that looks like a DOM Worker to the bridge. */
-class ThreadWorker extends EventTarget implements WorkerLike {
-  readonly thread = new Worker(new URL('./bridge-thread.mjs', import.meta.url));
-  /** resolves when the thread has ended, however it ended */
-  readonly exited = new Promise<void>((resolve) => this.thread.once('exit', () => resolve()));
-  terminated = false;
-
-  constructor() {
-    super();
-    this.thread.on('message', (data: unknown) => this.dispatchEvent(new MessageEvent('message', { data })));
-    this.thread.on('error', (e: Error) => this.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: e.message })));
-  }
-
-  postMessage(message: unknown, transfer: Transferable[] = []): void {
-    this.thread.postMessage(message, transfer as never);
-  }
-
-  terminate(): void {
-    this.terminated = true;
-    void this.thread.terminate();
-  }
-}
+/** The test's thread, as a DOM Worker to the bridge. */
+const testThread = () => new ThreadWorker(new URL('./bridge-thread.mjs', import.meta.url));
 
 let threads: ThreadWorker[] = [];
 
 function setup(opts: Partial<WorkerBridgeOptions<ThreadTestApi>> = {}): WorkerBridge<ThreadTestApi> {
   return new WorkerBridge<ThreadTestApi>(
     () => {
-      const t = new ThreadWorker();
+      const t = testThread();
       threads.push(t);
       return t;
     },

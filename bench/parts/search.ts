@@ -12,6 +12,9 @@
  *   thread and a worker_threads pool of every core.
  * - time_to_first_feasible_scored_ms: default settings, from the start of a
  *   NeuroNAS search to its first scored (hence feasible) candidate.
+ * - cli_workers: `neuronas search`'s scoring on 1 worker (this process) and on
+ *   a pool of 2 worker threads, candidates scored per second on the same
+ *   seeded search in the same run, their ratio, and whether the scores agree.
  */
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -32,8 +35,9 @@ function round(x: number, d = 3): number {
   return Math.round(x * f) / f;
 }
 
+/** The studio's defaults, ranked by the training-free score: the scorer is what this part measures (the default ranking, the parameter count, runs none). */
 function defaultSettings(): SearchSettings {
-  return { ...searchSettingsFromParams(defaultParams()), strategy: 'neuronas', topK: 0 };
+  return { ...searchSettingsFromParams(defaultParams()), strategy: 'neuronas', rankBy: 'snasnet', topK: 0 };
 }
 
 async function costCheck(settings: SearchSettings): Promise<Record<string, unknown>> {
@@ -71,6 +75,36 @@ async function costCheck(settings: SearchSettings): Promise<Record<string, unkno
     pool_threads: n,
     pool_per_s: Math.round(genomes.length / (poolMs / 1000)),
     note: 'genome decoding + layer list + cost estimate + budget check per candidate; the pool includes posting the genomes to the workers',
+  };
+}
+
+const POOL_SAMPLES = Number(process.env.NEURONAS_BENCH_POOL_SAMPLES ?? 60);
+
+/** The same seeded NeuroNAS search (up to the selection) scored on 1 worker and on 2: candidates scored per second. */
+async function cliWorkers(settings: SearchSettings): Promise<Record<string, unknown>> {
+  const run = { ...settings, samples: POOL_SAMPLES };
+  const rates: Record<string, number> = {};
+  const scores: (number | null)[][] = [];
+  for (const workers of [1, 2]) {
+    const evaluators = await createLocalEvaluators({ dataset: 'mnist', backend: 'wasm', seed: run.seed, scoreBatch: defaultParams().scoreBatch, trainSamples: defaultParams().trainSamples, workers });
+    try {
+      // Warm every worker (kernel set-up, wasm code paths): as many genomes as workers, untimed.
+      await evaluators.score(sampleArchitectures(run.space, workers, 99).map(formatGenome), new AbortController().signal, () => {});
+      const r = await runSearch(run, evaluators);
+      rates[`workers_${workers}_per_s`] = round(r.counts.scored / (r.timings.scoreMs / 1000), 3);
+      scores.push(r.candidates.map((c) => c.score));
+    } finally {
+      evaluators.dispose();
+    }
+  }
+  return {
+    samples: POOL_SAMPLES,
+    scored: scores[0].filter((x) => x !== null).length,
+    ...rates,
+    ratio: round(rates.workers_2_per_s / rates.workers_1_per_s, 2),
+    same_scores: JSON.stringify(scores[0]) === JSON.stringify(scores[1]),
+    cores: cpus().length,
+    note: 'default space and budgets, score batch as the studio; workers 1 = one wasm engine in this process, 2 = two worker threads (src/cli/thread-pool.ts) sharing the queue of candidates',
   };
 }
 
@@ -120,5 +154,6 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
     cost_check,
     scoring: { candidates_per_s: round(scoredPerS, 3), batch: defaultParams().scoreBatch, threads: 1, note: 'one wasm thread in Node; the page runs one scorer per spare core' },
     time_to_first_feasible_scored_ms: round(firstScoredMs, 1),
+    cli_workers: await cliWorkers(settings),
   };
 }

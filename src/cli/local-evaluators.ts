@@ -1,4 +1,7 @@
-/** The search's scorer and trainer in this Node process: one tfjs engine, scoring and training in turn. */
+/**
+ * The search's scorer and trainer in Node: with one worker, one tfjs engine in this process, scoring and training in
+ * turn; with more, a pool of worker threads (thread-pool.ts) scoring at once, the first also training.
+ */
 import type { Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
 import { createNodeEngine, engineEndpoint } from './engine-node.ts';
@@ -7,6 +10,8 @@ import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 import { readNamedFiles } from './data-node.ts';
 import type { CliIO } from './io.ts';
+import type { DatasetUpload } from '../protocol/training.ts';
+import { openThreadPool } from './thread-pool.ts';
 
 export interface LocalEvaluatorOptions {
   dataset: DatasetName;
@@ -16,19 +21,30 @@ export interface LocalEvaluatorOptions {
   seed: number;
   scoreBatch: number;
   trainSamples: number;
+  /** worker threads (default 1: in this process) */
+  workers?: number;
 }
 
-export type LocalEvaluators = Evaluators & { backend: string; backendReason: string };
+/** The evaluators, the backend they run on, and `dispose` (which ends the pool's threads; the process can then exit). */
+export type LocalEvaluators = Evaluators & { backend: string; backendReason: string; workers: number; dispose(): void };
 
 export async function createLocalEvaluators(opts: LocalEvaluatorOptions): Promise<LocalEvaluators> {
+  const upload: DatasetUpload | undefined = opts.cifarFiles?.length ? { name: 'cifar10', files: await readNamedFiles(opts.cifarFiles) } : undefined;
+  const workers = opts.workers ?? 1;
+  if (workers > 1) {
+    const pool = await openThreadPool(workers, opts.backend, upload);
+    return { ...trainingEvaluators(pool.clients, pool.clients[0], opts), backend: pool.backend, backendReason: pool.reason, workers, dispose: pool.dispose };
+  }
   const engine = createNodeEngine();
   const choice = await engine.init({ backend: opts.backend });
-  if (opts.cifarFiles?.length) engine.provideDataset({ name: 'cifar10', files: await readNamedFiles(opts.cifarFiles) });
+  if (upload) engine.provideDataset(upload);
   const endpoint = engineEndpoint(engine);
   return {
     ...trainingEvaluators([endpoint], endpoint, opts),
     backend: choice.backend,
     backendReason: choice.reason,
+    workers: 1,
+    dispose() {},
   };
 }
 
@@ -52,7 +68,8 @@ export async function openLocalEvaluators(opts: Omit<LocalEvaluatorOptions, 'bac
     return await createLocalEvaluators({ ...opts, backend: opts.backend as BackendPreference });
   } catch (e) {
     // A missing or malformed batch file is bad input, said in one line.
-    if (e instanceof DatasetError || (e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'EISDIR'))) {
+    // From a worker thread the error comes back as a plain Error that keeps its name.
+    if (e instanceof DatasetError || (e instanceof Error && e.name === 'DatasetError') || (e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'EISDIR'))) {
       io.err(`neuronas ${command}: --cifar: ${e.message}`);
       return 2;
     }

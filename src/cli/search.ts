@@ -13,6 +13,8 @@ import { EVOLUTION_NOT_SHARDED, planSearchShards, runSearchShard, searchShardHea
 import type { ShardSpec } from '../core/files/shard-file.ts';
 import { resolveShard, runShardToFile, shardFilePath } from './shards.ts';
 import { mkdirSync } from 'node:fs';
+import type { LocalEvaluators } from './local-evaluators.ts';
+import { MAX_WORKERS, defaultWorkers, parseWorkers } from './thread-pool.ts';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'];
 
@@ -37,6 +39,8 @@ export function searchHelp(): string {
     '                     (data_batch_1.bin,…,test_batch.bin, from cifar-10-binary.tar.gz)',
     '  --json             print the run as one JSON object (the only output format)',
     '  --progress         stage progress on stderr',
+    '  --workers N        worker threads scoring at once, the first also training (default: one',
+    '                     per core; 1 runs in this process). Results do not depend on it.',
     '',
     'sharded (a cluster\'s array job; see deploy/ and the README):',
     '  --shard I/N        evaluate only shard I of N (I from 0) of this seeded search',
@@ -81,12 +85,17 @@ export interface SearchArgs {
   planOnly: boolean;
   /** with --out: the shard this process evaluates and where its file goes */
   shard: { spec: ShardSpec; dir: string } | null;
+  /** worker threads (--workers; default one per core) */
+  workers: number;
 }
 
 export function parseSearchArgs(argv: string[], env: Record<string, string | undefined> = process.env): SearchArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const parsed = parseOptions(argv, ['json', 'progress', 'no-budgets', 'plan'], ['backend', 'cifar', 'shard', 'shards', 'out']);
+  const parsed = parseOptions(argv, ['json', 'progress', 'no-budgets', 'plan'], ['backend', 'cifar', 'shard', 'shards', 'out', 'workers']);
   const { values, extra } = parsed;
+  const workersText = extra.get('workers') as string | undefined;
+  const workers = workersText === undefined ? defaultWorkers() : parseWorkers(workersText);
+  if (workers === null) throw new UsageError(`--workers: expected a whole number from 1 to ${MAX_WORKERS}, got '${workersText}'`);
   const backend = (extra.get('backend') as string | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
@@ -116,6 +125,7 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
     scoreBatch: values.scoreBatch,
     cifarFiles,
     shard,
+    workers,
   };
 }
 
@@ -128,11 +138,20 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
   }
   const { openLocalEvaluators } = await import('./local-evaluators.ts');
   const evaluators = await openLocalEvaluators(
-    { dataset: args.settings.dataset as DatasetName, backend: args.backend, seed: args.settings.seed, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples, cifarFiles: args.cifarFiles },
+    { dataset: args.settings.dataset as DatasetName, backend: args.backend, seed: args.settings.seed, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples, cifarFiles: args.cifarFiles, workers: args.workers },
     io,
     'search',
   );
   if (typeof evaluators === 'number') return evaluators;
+  try {
+    return await searchWith(args, evaluators, io);
+  } finally {
+    // The pool's threads would keep the process alive.
+    evaluators.dispose();
+  }
+}
+
+async function searchWith(args: SearchArgs, evaluators: LocalEvaluators, io: CliIO): Promise<number> {
   if (args.shard) return runSearchShardCommand(args as SearchArgs & { shard: NonNullable<SearchArgs['shard']> }, evaluators, io);
   const progress = args.progress
     ? (e: SearchEvent) => {
@@ -141,7 +160,7 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
       }
     : undefined;
   const run: SearchRun = await runSearch(args.settings, evaluators, progress);
-  if (args.progress) io.err(`backend: ${evaluators.backend} (${evaluators.backendReason})`);
+  if (args.progress) io.err(`backend: ${evaluators.backend} (${evaluators.backendReason}), ${evaluators.workers} worker${evaluators.workers === 1 ? '' : 's'}`);
   // The studio's run document: `Import run` on the page shows this search again.
   io.out(runJson(runDataFromSearch(run)));
   return 0;

@@ -121,6 +121,8 @@ export interface TrainRequest {
   lossEvery?: number;
   /** send the trained network back as a weights file (TrainResult.weights), for the PyTorch export */
   keepWeights?: boolean;
+  /** also read it (and the accuracy) whenever this many ms have passed since the last reading: a live curve's pace */
+  progressEveryMs?: number;
 }
 
 export type TrainPhase = 'train' | 'qat';

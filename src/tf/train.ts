@@ -72,6 +72,11 @@ export interface TrainOptions {
   skipEval?: boolean;
   /** read the running loss for the progress callback every this many batches (default 10; 0 = never) */
   progressLossEvery?: number;
+  /**
+   * also read it whenever this many ms have passed since the last reading (default: never), so a live curve gets
+   * points at a steady pace however long a batch takes; each reading waits for the backend's queue, hence the throttle
+   */
+  progressEveryMs?: number;
   onBatch?: (p: BatchProgress) => void;
   /** after each pass of an epoch's test evaluation */
   onEvalBatch?: (p: EvalProgress & { epoch: number }) => void;
@@ -88,8 +93,12 @@ export interface BatchProgress {
   /** samples trained so far in this run */
   samples: number;
   lr: number;
-  /** mean training loss of the epoch so far, present every `progressLossEvery` batches */
+  /** mean training loss of the epoch so far, present every `progressLossEvery` batches (or `progressEveryMs`) */
   loss?: number;
+  /** training accuracy of the epoch so far, present with `loss` */
+  accuracy?: number;
+  /** mean loss and accuracy over the batches since the previous reading of this epoch, present with `loss` */
+  recent?: { loss: number; accuracy: number };
   /** training throughput of the epoch so far */
   samplesPerS: number;
 }
@@ -374,6 +383,11 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
       let seen = 0;
       let epochSeconds = 0;
       let lr = lr0;
+      // The previous reading of this epoch's sums, for the means over the batches since (a curve's points).
+      let readSeen = 0;
+      let readLoss = 0;
+      let readCorrect = 0;
+      let readAt = performance.now();
       for (let bi = 0; bi < batches.length; bi++) {
         if (opts.signal?.aborted) {
           result.cancelled = true;
@@ -399,10 +413,19 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
         tf.dispose([r.loss, r.correct, r.inputRates, r.lifRates, inW, lifW]);
         seen += n;
         step++;
-        let loss: number | undefined;
-        if (opts.onBatch && lossEvery > 0 && (bi + 1) % lossEvery === 0) loss = (await lossSum.data())[0] / seen;
+        let reading: Pick<BatchProgress, 'loss' | 'accuracy' | 'recent'> = {};
+        const due = (lossEvery > 0 && (bi + 1) % lossEvery === 0) || (opts.progressEveryMs !== undefined && performance.now() - readAt >= opts.progressEveryMs);
+        if (opts.onBatch && due) {
+          const [lossV, correctV] = await Promise.all([lossSum.data(), correctSum.data()]);
+          const n = seen - readSeen;
+          reading = { loss: lossV[0] / seen, accuracy: correctV[0] / seen, recent: { loss: (lossV[0] - readLoss) / n, accuracy: (correctV[0] - readCorrect) / n } };
+          readSeen = seen;
+          readLoss = lossV[0];
+          readCorrect = correctV[0];
+          readAt = performance.now();
+        }
         epochSeconds += (performance.now() - t0) / 1000;
-        opts.onBatch?.({ epoch, batch: bi, batches: batches.length, samples: trainSamples + seen, lr, loss, samplesPerS: seen / Math.max(epochSeconds, 1e-9) });
+        opts.onBatch?.({ epoch, batch: bi, batches: batches.length, samples: trainSamples + seen, lr, ...reading, samplesPerS: seen / Math.max(epochSeconds, 1e-9) });
         await yieldToLoop();
       }
       if (seen === 0) break;

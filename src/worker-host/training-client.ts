@@ -20,7 +20,7 @@
  */
 import * as Comlink from 'comlink';
 import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
-import { WorkerClient, type WorkerLike } from './bridge.ts';
+import { WorkerClient, type WorkerBridgeOptions, type WorkerLike } from './bridge.ts';
 
 export { WorkerCrashedError, isAbortError } from './bridge.ts';
 
@@ -31,6 +31,8 @@ export function createTrainingWorker(): Worker {
 export interface TrainingClientOptions {
   /** how long an aborted job may take to stop before its worker is replaced (default 500 ms) */
   stopGraceMs?: number;
+  /** resolves when a worker has ended by itself (default: its Web Lock lifeline; a Node thread has its exit event) */
+  watchEnd?: WorkerBridgeOptions<TrainingApi>['watchEnd'];
 }
 
 export class TrainingClient extends WorkerClient<TrainingApi> {
@@ -39,7 +41,7 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
   private nextJobId = 1;
 
   constructor(createWorker: () => WorkerLike = createTrainingWorker, opts: TrainingClientOptions = {}) {
-    super(createWorker, { label: 'training worker', stopGraceMs: opts.stopGraceMs ?? 500 });
+    super(createWorker, { label: 'training worker', stopGraceMs: opts.stopGraceMs ?? 500, ...(opts.watchEnd ? { watchEnd: opts.watchEnd } : {}) });
   }
 
   /** What a fresh worker needs before any job: the last init, then the last data set provided. */
@@ -71,10 +73,26 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
   /** Scores genomes; `onItem` sees each candidate's result while the call is not aborted. */
   async score(request: Omit<ScoreRequest, 'jobId'>, onItem: (item: ScoreItem) => void, signal?: AbortSignal): Promise<ScoreResult> {
     const jobId = this.nextJobId++;
+    let received = 0;
+    let expected = Infinity;
+    let allArrived: (() => void) | null = null;
     const cb = Comlink.proxy((item: ScoreItem) => {
-      if (!signal?.aborted && item.jobId === jobId) onItem(item);
+      if (signal?.aborted || item.jobId !== jobId) return;
+      received++;
+      onItem(item);
+      if (received >= expected) allArrived?.();
     });
-    return this.bridge.call('scoring job', (remote) => remote.score({ ...request, jobId }, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
+    const result = await this.bridge.call('scoring job', (remote) => remote.score({ ...request, jobId }, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
+    // The items come on the callback's own channel, the result on the worker's: the result can overtake the last
+    // items (Node's worker threads do; a caller would take them for lost). It resolves once they are all here.
+    if (received < result.count && !signal?.aborted) {
+      expected = result.count;
+      await new Promise<void>((resolve) => {
+        allArrived = resolve;
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    return result;
   }
 
   /** Trains one architecture; `onProgress` sees batch and epoch progress while the call is not aborted. */

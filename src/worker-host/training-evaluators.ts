@@ -30,7 +30,15 @@ export interface EvaluatorOptions {
   chunk?: number;
   /** trained candidates come back with their weights file (the page's PyTorch export ships it) */
   keepWeights?: boolean;
+  /** the shortest time between two points of a training's live curve (default LIVE_READING_MS) */
+  readingMs?: number;
 }
+
+/**
+ * Live training curves take a reading at most this often: ≤ 10 points a second whatever the batch rate, each a
+ * read-back that waits for the backend's queue (negligible on the CPU backends, a pipeline flush on WebGL).
+ */
+export const LIVE_READING_MS = 100;
 
 export class TrainingCancelled extends Error {
   override name = 'AbortError';
@@ -48,66 +56,91 @@ function isWorkerCrash(e: unknown): boolean {
   return e instanceof Error && e.name === 'WorkerCrashedError';
 }
 
-export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer: TrainingEndpoint, opts: EvaluatorOptions): Evaluators {
+/**
+ * Scores `genomes` on a pool of endpoints sharing one queue of small chunks (each endpoint takes the next chunk when
+ * it is free), calling `onItem(i, item)` once per genome as it arrives, in any order: the item, or null when the
+ * genome's chunk failed twice (a crashed worker; the client respawns it for the retry). `wanted(i)`, when given, is
+ * asked as genome i's turn comes: false skips it. Stops taking chunks when `signal` aborts.
+ */
+export async function scoreOnPool(
+  scorers: readonly TrainingEndpoint[],
+  request: Omit<ScoreRequest, 'jobId' | 'genomes'>,
+  genomes: readonly string[],
+  signal: AbortSignal,
+  onItem: (i: number, item: ScoreItem | null) => void,
+  opts: { chunk?: number; wanted?: (i: number) => boolean } = {},
+): Promise<void> {
   if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
   const chunkSize = opts.chunk ?? 4;
-  return {
-    async score(genomes, signal, onScore, wanted) {
-      let next = 0;
-      const done = new Uint8Array(genomes.length);
-      const scoreChunk = async (endpoint: TrainingEndpoint, chunk: readonly number[]): Promise<void> => {
-        await endpoint.score({ genomes: chunk.map((i) => genomes[i]), dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, (item) => {
-          const i = chunk[item.index];
-          if (i === undefined || done[i]) return;
+  const wanted = opts.wanted;
+  let next = 0;
+  const done = new Uint8Array(genomes.length);
+  const scoreChunk = async (endpoint: TrainingEndpoint, chunk: readonly number[]): Promise<void> => {
+    await endpoint.score({ ...request, genomes: chunk.map((i) => genomes[i]) }, (item) => {
+      const i = chunk[item.index];
+      if (i === undefined || done[i]) return;
+      done[i] = 1;
+      onItem(i, item);
+    }, signal);
+  };
+  /** The next few genomes still wanted, as their turn comes (a budget may have moved since they were queued). */
+  const takeChunk = (): number[] => {
+    const chunk: number[] = [];
+    while (chunk.length < chunkSize && next < genomes.length) {
+      const i = next++;
+      if (!wanted || wanted(i)) chunk.push(i);
+    }
+    return chunk;
+  };
+  const worker = async (endpoint: TrainingEndpoint): Promise<void> => {
+    while (next < genomes.length && !signal.aborted) {
+      const chunk = takeChunk();
+      if (chunk.length === 0) continue;
+      try {
+        await scoreChunk(endpoint, chunk);
+      } catch (e) {
+        if (isAbort(e, signal)) return;
+        // A crashed worker: the client respawns it on the next call; retry what is missing once.
+        const missing = chunk.filter((i) => !done[i]);
+        try {
+          if (missing.length) await scoreChunk(endpoint, missing);
+        } catch (again) {
+          if (isAbort(again, signal)) return;
+        }
+      }
+      for (const i of chunk) {
+        if (!done[i] && !signal.aborted) {
           done[i] = 1;
-          onScore(i, item.score ?? NaN);
-        }, signal);
-      };
-      /** The next few genomes still wanted, as their turn comes (a budget may have moved since they were queued). */
-      const takeChunk = (): number[] => {
-        const chunk: number[] = [];
-        while (chunk.length < chunkSize && next < genomes.length) {
-          const i = next++;
-          if (!wanted || wanted(i)) chunk.push(i);
+          onItem(i, null);
         }
-        return chunk;
-      };
-      const worker = async (endpoint: TrainingEndpoint): Promise<void> => {
-        while (next < genomes.length && !signal.aborted) {
-          const chunk = takeChunk();
-          if (chunk.length === 0) continue;
-          try {
-            await scoreChunk(endpoint, chunk);
-          } catch (e) {
-            if (isAbort(e, signal)) return;
-            // A crashed worker: the client respawns it on the next call; retry what is missing once.
-            const missing = chunk.filter((i) => !done[i]);
-            try {
-              if (missing.length) await scoreChunk(endpoint, missing);
-            } catch (again) {
-              if (isAbort(again, signal)) return;
-            }
-          }
-          for (const i of chunk) {
-            if (!done[i] && !signal.aborted) {
-              done[i] = 1;
-              onScore(i, NaN);
-            }
-          }
-        }
-      };
-      await Promise.all(scorers.map(worker));
+      }
+    }
+  };
+  await Promise.all(scorers.map(worker));
+}
+
+export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer: TrainingEndpoint, opts: EvaluatorOptions): Evaluators {
+  if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
+  return {
+    score(genomes, signal, onScore, wanted) {
+      return scoreOnPool(scorers, { dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, genomes, signal, (i, item) => onScore(i, item?.score ?? NaN), {
+        ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
+        ...(wanted ? { wanted } : {}),
+      });
     },
 
     async train(genome, epochs, signal, onProgress): Promise<PipelineResult> {
       let lastLoss = NaN;
+      // Progress comes on its own channel and can arrive after the result (Node's threads): none counts after it.
+      let ended = false;
       const attempt = () =>
         trainer.train(
-          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, ...(opts.keepWeights ? { keepWeights: true } : {}) },
+          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, progressEveryMs: opts.readingMs ?? LIVE_READING_MS, ...(opts.keepWeights ? { keepWeights: true } : {}) },
           (p) => {
-            if (p.kind !== 'batch' || p.phase !== 'train') return;
+            if (ended || p.kind !== 'batch' || p.phase !== 'train') return;
             if (p.loss !== undefined) lastLoss = p.loss;
             const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
+            if (p.recent) progress.reading = { at: p.epoch + (p.batch + 1) / p.batches, loss: p.recent.loss, accuracy: p.recent.accuracy };
             onProgress(progress);
           },
           signal,
@@ -119,6 +152,8 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
         if (isAbort(e, signal) || !isWorkerCrash(e)) throw e;
         // The client respawns the worker for this call; the same seed trains the same model from its start.
         r = await attempt();
+      } finally {
+        ended = true;
       }
       if (!r.completed) throw new TrainingCancelled();
       return {

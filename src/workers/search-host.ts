@@ -44,7 +44,7 @@ const ROWS_PER_UPDATE = 2000;
 
 /**
  * Collects updates and sends them as one batch at most every `ms`, keeping
- * only the latest progress of a training (the page draws the latest anyway).
+ * of a training's progress only the latest and those with a curve point.
  */
 export class UpdateBatcher {
   private pending: SearchUpdate[] = [];
@@ -60,7 +60,8 @@ export class UpdateBatcher {
 
   push(u: SearchUpdate): void {
     const last = this.pending[this.pending.length - 1];
-    if (u.type === 'training' && last?.type === 'training' && last.index === u.index) this.pending[this.pending.length - 1] = u;
+    // A progress that carries a point of the live curve is kept: the curve needs every point.
+    if (u.type === 'training' && last?.type === 'training' && last.index === u.index && !last.progress.reading) this.pending[this.pending.length - 1] = u;
     else this.pending.push(u);
     this.timer ??= setTimeout(() => this.flush(), this.ms);
   }

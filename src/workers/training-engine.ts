@@ -178,7 +178,7 @@ export class TrainingEngine {
       const model = buildModel(arch, { seed: request.seed, ...(request.encoding ? { encoding: request.encoding } : {}) });
       const jobId = request.jobId;
       try {
-        const common = { batchSize: request.batchSize ?? 32, optimizer: request.optimizer ?? 'adam', signal, progressLossEvery: request.lossEvery ?? 10 } as const;
+        const common = { batchSize: request.batchSize ?? 32, optimizer: request.optimizer ?? 'adam', signal, progressLossEvery: request.lossEvery ?? 10, ...(request.progressEveryMs !== undefined ? { progressEveryMs: request.progressEveryMs } : {}) } as const;
         const result = await trainModel(model, data, {
           ...common,
           epochs: request.epochs,

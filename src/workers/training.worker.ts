@@ -11,7 +11,6 @@
  * text (`wasmFactoryThreadedSimd.toString()`), which is why the worker bundle
  * must not be minified (vite.config.ts: worker build without minification).
  */
-import * as Comlink from 'comlink';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -20,7 +19,7 @@ import { loadDatasetBrowser } from '../tf/data-browser.ts';
 import { TrainingEngine } from './training-engine.ts';
 import { exposeWorkerApi } from './lifeline.ts';
 import { trainingTestHooks } from './test-hooks.ts';
-import type { TrainingApi } from '../protocol/training.ts';
+import { trainingApi } from './training-api.ts';
 
 /** Same-origin URLs of the wasm binaries, absolute (a worker resolves relative URLs against its own script). */
 const WASM_PATHS = {
@@ -47,37 +46,7 @@ const engine = new TrainingEngine({
   now: () => performance.now(),
 });
 
-function release(cb: unknown): void {
-  (cb as Partial<Comlink.Remote<unknown>>)[Comlink.releaseProxy]?.();
-}
-
-const api: TrainingApi = {
-  init: (request) => engine.init(request),
-  provideDataset: async (upload) => engine.provideDataset(upload),
-  async score(request, onItem) {
-    try {
-      return await engine.score(request, onItem);
-    } finally {
-      release(onItem);
-    }
-  },
-  async train(request, onProgress) {
-    try {
-      return await engine.train(request, onProgress);
-    } finally {
-      release(onProgress);
-    }
-  },
-  async spikeRaster(request) {
-    const r = await engine.spikeRaster(request);
-    return Comlink.transfer(r, [r.spikes.buffer]);
-  },
-  benchReference: (request) => engine.benchReference(request),
-  cancel(jobId) {
-    engine.cancel(jobId);
-  },
-  // Only a test build has these (a production build drops the branch, and the module with it).
-  test: import.meta.env.MODE === 'test' ? trainingTestHooks : undefined,
-};
+// Only a test build has the test hooks (a production build drops the branch, and the module with it).
+const api = trainingApi(engine, import.meta.env.MODE === 'test' ? trainingTestHooks : undefined);
 
 exposeWorkerApi(api);

@@ -100,11 +100,24 @@ export interface TrainedRecord {
 }
 
 export interface TrainProgress {
+  /** 0-based, as the trainer counts */
   epoch: number;
   epochs: number;
+  /** the batch just done, 0-based within the epoch */
   batch: number;
   batches: number;
   loss: number;
+  /** a point of the live training curve, when this batch took a reading (throttled by the trainer) */
+  reading?: TrainReading;
+}
+
+/** One point of a live training curve: the means over the batches since the previous point. */
+export interface TrainReading {
+  /** epochs trained at this point (fractional: 1.5 is half-way through the second epoch) */
+  at: number;
+  loss: number;
+  /** training accuracy, 0–1 */
+  accuracy: number;
 }
 
 export interface Evaluators {

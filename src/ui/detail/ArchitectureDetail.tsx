@@ -11,7 +11,8 @@ import { CostCharts } from './CostCharts.tsx';
 import { CrossbarMap } from './CrossbarMap.tsx';
 import { GenomeCopy } from './GenomeCopy.tsx';
 import { LayerTable } from './LayerTable.tsx';
-import { TrainingCharts } from './TrainingCharts.tsx';
+import { LiveTraining, TrainingCharts } from './TrainingCharts.tsx';
+import type { TrainReading } from '../../core/search/pipeline.ts';
 import type { DetailModel } from './detail-model.ts';
 import './detail.css';
 
@@ -30,6 +31,8 @@ export interface ArchitectureDetailProps {
   model: DetailModel;
   /** what training measured; absent until the candidate is trained */
   training?: TrainingView | null;
+  /** the live search's training of this candidate: its curve's readings, and where it is while it trains */
+  live?: LiveTrainingView | null;
   candidate?: CandidateVerdict | null;
   /** id for the heading, so a dialog can be labelled by it */
   headingId: string;
@@ -44,6 +47,13 @@ export interface ArchitectureDetailProps {
   imported?: ImportedWeightsView | null;
   /** why the last import failed */
   importError?: string | null;
+}
+
+/** A candidate the running search trains or trained: the points its curve took (growing in place while it trains). */
+export interface LiveTrainingView {
+  readings: readonly TrainReading[];
+  /** set while it trains: the epoch (from 1) of how many */
+  training: { epoch: number; epochs: number } | null;
 }
 
 /** Weights trained outside the studio, as the detail shows them. */
@@ -69,7 +79,7 @@ function Kpi({ label, value, unit, help, testId }: { label: string; value: strin
   );
 }
 
-export function ArchitectureDetail({ model, training, candidate, headingId, onExportJson, onExportPytorch, exportsWeights = false, onImportWeights, imported, importError }: ArchitectureDetailProps) {
+export function ArchitectureDetail({ model, training, live, candidate, headingId, onExportJson, onExportPytorch, exportsWeights = false, onImportWeights, imported, importError }: ArchitectureDetailProps) {
   const { report, arch } = model;
   const k = report.kpis;
   return (
@@ -171,7 +181,9 @@ export function ArchitectureDetail({ model, training, candidate, headingId, onEx
       <section aria-labelledby={`${headingId}-training`}>
         <h3 id={`${headingId}-training`}>Training</h3>
         {training ? (
-          <TrainingCharts training={training} report={report} />
+          <TrainingCharts training={training} report={report} readings={live?.readings ?? null} />
+        ) : live?.training ? (
+          <LiveTraining readings={live.readings} epoch={live.training.epoch} epochs={live.training.epochs} />
         ) : (
           <p className="panel-note" data-testid="not-trained">
             Not trained yet: accuracy, training curves and spike rates appear once the search trains this candidate. Until then energy assumes every input spikes (rate 1), the worst case.

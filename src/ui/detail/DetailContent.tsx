@@ -9,7 +9,7 @@ import type { HardwareConfig } from '../../core/cost/hardware.ts';
 import { downloadBytes, downloadText, safeFileName } from '../exchange/download.ts';
 import { pytorchExportName, pytorchZip } from '../../core/export/pytorch-zip.ts';
 import { STUDIO_VERSION } from '../../core/files/document.ts';
-import { ArchitectureDetail, type CandidateVerdict, type ImportedWeightsView } from './ArchitectureDetail.tsx';
+import { ArchitectureDetail, type CandidateVerdict, type ImportedWeightsView, type LiveTrainingView } from './ArchitectureDetail.tsx';
 import { readImportedWeights } from './imported-weights.ts';
 import { buildDetailModel } from './detail-model.ts';
 
@@ -19,11 +19,13 @@ export interface DetailContentProps {
   training: TrainingView | null;
   /** the weights file of this candidate as the page's search trained it (shipped with the PyTorch export) */
   weights?: Uint8Array | null;
+  /** the running search's training of this candidate, when it has one */
+  live?: LiveTrainingView | null;
   candidate: CandidateVerdict;
   headingId: string;
 }
 
-export default function DetailContent({ genome, hardware, training, weights = null, candidate, headingId }: DetailContentProps) {
+export default function DetailContent({ genome, hardware, training, weights = null, live = null, candidate, headingId }: DetailContentProps) {
   const [imported, setImported] = useState<(Omit<ImportedWeightsView, 'energyAtRate1UJ'> & { genome: string }) | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   // Imported rates belong to one genome: another candidate opened in the same drawer does not inherit them.
@@ -62,6 +64,7 @@ export default function DetailContent({ genome, hardware, training, weights = nu
     <ArchitectureDetail
       model={built.model}
       training={training}
+      live={live}
       candidate={candidate}
       headingId={headingId}
       onExportJson={exportJson}

@@ -13,6 +13,7 @@ import { ParamControl } from '../controls/ParamControl.tsx';
 import { useSearch } from '../search/controller.ts';
 import { useSearchController } from '../search/context.ts';
 import { stageProgress, type StageProgress } from '../search/model.ts';
+import { formatEta, runEtaS } from '../search/eta.ts';
 import { CifarUploadField } from '../dataset/CifarUploadField.tsx';
 import './panels.css';
 
@@ -122,6 +123,9 @@ export function SearchProgress() {
   const crash = useSearch((s) => s.crash);
   const startedBy = useSearch((s) => s.startedBy);
   const notice = useSearch((s) => s.notice);
+  const settings = useSearch((s) => s.settings);
+  const inputs = useSearch((s) => s.inputs);
+  const scorers = useSearch((s) => s.scorers);
   const now = useNow(phase === 'running');
   if (!model) {
     return (
@@ -146,6 +150,17 @@ export function SearchProgress() {
   const train = stageProgress(model, 'train', t, target);
   const c = model.counts;
   const fmtStage = (p: StageProgress) => `${formatCount(Math.floor(p.done))} / ${formatCount(p.expected)}${p.running && p.etaS !== null ? ` · ${eta(p.etaS)}` : ''}`;
+  const runEta =
+    phase === 'running' && settings && inputs
+      ? runEtaS(model, t, {
+          samples: target,
+          epochs: settings.epochs,
+          trainSamples: inputs.params.trainSamples,
+          scoreBatch: inputs.params.scoreBatch,
+          scorers: Math.max(1, scorers),
+          workerScore: settings.rankBy === 'snasnet',
+        })
+      : null;
   const trainNote =
     model.trainingIndex >= 0 ? `training #${model.trainingIndex + 1}: epoch ${model.trainingEpoch} of ${model.trainingEpochs}` : c.failed ? `${c.failed} could not be trained` : undefined;
   return (
@@ -154,6 +169,11 @@ export function SearchProgress() {
       <Bar label="Rejected before scoring" testId="stage-rejected" value={c.rejected} max={Math.max(1, c.costed)} text={formatCount(c.rejected)} />
       <Bar label="Scored" testId="stage-scored" value={score.done} max={score.expected} text={fmtStage(score)} />
       <Bar label="Trained" testId="stage-trained" value={train.done} max={train.expected} text={`${c.trained} / ${train.expected}${train.running && train.etaS !== null ? ` · ${eta(train.etaS)}` : ''}`} note={trainNote} />
+      {phase === 'running' ? (
+        <p className="panel-note search-eta" data-testid="search-eta" data-eta-s={runEta === null ? '' : Math.round(runEta)}>
+          Whole run: {runEta === null ? 'estimating the time left…' : formatEta(runEta)}
+        </p>
+      ) : null}
       {model.failures.length ? (
         <ul className="train-failures" data-testid="train-failures" aria-label="Candidates that could not be trained">
           {model.failures.map((f) => (

@@ -128,6 +128,13 @@ function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
   const hardware = useMemo(() => settings?.hardware ?? studioHardware(params, hwEdits).config, [settings, params, hwEdits]);
   const t = model.trained.get(index);
   const score = model.scores[index];
+  const readings = model.curves.get(index);
+  const inTraining = model.trainingIndex === index;
+  // A new object only when the curve gained a point or training moved on: the detail redraws its chart then.
+  const live = useMemo(
+    () => (readings || inTraining ? { readings: readings ?? [], training: inTraining ? { epoch: model.trainingEpoch, epochs: model.trainingEpochs } : null } : null),
+    [readings, readings?.length, inTraining, model.trainingEpoch, model.trainingEpochs],
+  );
   return (
     <DetailDrawer labelledBy={headingId} onClose={onClose}>
       <Suspense fallback={<p className="panel-note">Loading the architecture…</p>}>
@@ -136,6 +143,7 @@ function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
           hardware={hardware}
           training={t?.result ?? null}
           weights={t?.result.weights ?? null}
+          live={live}
           candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), score: Number.isFinite(score) ? score : null }}
           headingId={headingId}
         />

@@ -301,7 +301,8 @@ export function startSearchController(
       studio.getState().setResults(results);
       if (!results.complete) studio.getState().setJob({ phase: 'running', loaded: results.count, target: results.target, error: null });
     });
-    const model = createModel(settings.strategy, results.columns.params.length);
+    // The stage bar counts the candidates to train from the start: the top-k the search will train.
+    const model = createModel(settings.strategy, results.columns.params.length, settings.topK);
     setRows(model, results.count);
     const t0 = performance.now();
     searchStore.setState({

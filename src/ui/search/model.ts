@@ -9,7 +9,7 @@
  * renders at frame rate however fast updates come. No React, no DOM.
  */
 import type { RunData } from '../../core/files/run.ts';
-import type { Evaluation, SearchSettings, SearchTimings, Stage, Strategy, TrainedRecord, TrainFailure } from '../../core/search/pipeline.ts';
+import type { Evaluation, SearchSettings, SearchTimings, Stage, Strategy, TrainedRecord, TrainFailure, TrainReading } from '../../core/search/pipeline.ts';
 import type { SearchUpdate } from '../../protocol/search.ts';
 
 export const ROW_STATES = ['costed', 'scored', 'queued', 'training', 'done', 'failed'] as const;
@@ -39,6 +39,12 @@ export interface SearchModel {
   trainingEpochs: number;
   trainingFraction: number;
   trainingIndex: number;
+  /** each candidate's live training curve (points as the trainer read them), kept once it is trained */
+  curves: Map<number, TrainReading[]>;
+  /** performance.now() when the candidate being trained (or the next) started: the train stage's start or the last one's end */
+  trainClock: number;
+  /** seconds each finished training took (trained or failed), in order: the measured rate of the ETA */
+  trainSeconds: number[];
   trained: Map<number, TrainedRecord>;
   failures: TrainFailure[];
   counts: { costed: number; rejected: number; scored: number; trained: number; failed: number };
@@ -49,8 +55,11 @@ export interface SearchModel {
   evaluations: Evaluation[];
 }
 
-export function createModel(strategy: Strategy, capacity: number): SearchModel {
+/** `plannedTrain`: the candidates the search means to train (its top-k), known before scoring ranks them. */
+export function createModel(strategy: Strategy, capacity: number, plannedTrain = 0): SearchModel {
   const clock = (): StageClock => ({ start: NaN, end: NaN, expected: 0 });
+  const train = clock();
+  train.expected = plannedTrain;
   return {
     strategy,
     capacity,
@@ -61,10 +70,13 @@ export function createModel(strategy: Strategy, capacity: number): SearchModel {
     trainingEpochs: 0,
     trainingFraction: 0,
     trainingIndex: -1,
+    curves: new Map(),
+    trainClock: NaN,
+    trainSeconds: [],
     trained: new Map(),
     failures: [],
     counts: { costed: 0, rejected: 0, scored: 0, trained: 0, failed: 0 },
-    stages: { cost: clock(), score: clock(), train: clock() },
+    stages: { cost: clock(), score: clock(), train },
     stopped: false,
     evaluations: [],
   };
@@ -108,6 +120,9 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
         s.start = now;
         s.end = NaN;
         s.expected = e.count;
+        if (e.stage === 'train') m.trainClock = now;
+        // Scoring's start knows how many are feasible: the planned top-k shrinks to them, never below what was selected.
+        if (e.stage === 'score' && e.count > 0 && m.strategy !== 'evolution') m.stages.train.expected = Math.min(m.stages.train.expected, e.count);
       } else {
         s.end = now;
         if (e.stage !== 'cost') s.expected = Math.max(s.expected, e.count);
@@ -118,14 +133,22 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
       for (const i of e.indices) m.state[i] = ROW.queued;
       m.stages.train.expected = e.indices.length;
       break;
-    case 'training':
+    case 'training': {
+      if (e.progress.reading) {
+        let curve = m.curves.get(e.index);
+        if (!curve) m.curves.set(e.index, (curve = []));
+        curve.push(e.progress.reading);
+      }
       m.state[e.index] = ROW.training;
       m.trainingIndex = e.index;
-      m.trainingEpoch = e.progress.epoch;
+      // The trainer counts epochs and batches from 0; batch b done means b + 1 of the epoch's batches are.
+      m.trainingEpoch = e.progress.epoch + 1;
       m.trainingEpochs = e.progress.epochs;
-      m.trainingFraction = (e.progress.epoch - 1 + (e.progress.batches ? e.progress.batch / e.progress.batches : 0)) / Math.max(1, e.progress.epochs);
+      m.trainingFraction = (e.progress.epoch + (e.progress.batches ? (e.progress.batch + 1) / e.progress.batches : 0)) / Math.max(1, e.progress.epochs);
       break;
+    }
     case 'trained':
+      finishTraining(m, now);
       m.trained.set(e.record.index, e.record);
       m.state[e.record.index] = ROW.done;
       m.counts.trained++;
@@ -133,12 +156,19 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
       if (m.trainingIndex === e.record.index) m.trainingIndex = -1;
       break;
     case 'train-failed':
+      finishTraining(m, now);
       m.failures.push({ index: e.index, genome: e.genome, message: e.message });
       m.state[e.index] = ROW.failed;
       m.counts.failed++;
       if (m.trainingIndex === e.index) m.trainingIndex = -1;
       break;
   }
+}
+
+/** A training ended (trained or failed): its time is a measured rate, and the next one's clock starts. */
+function finishTraining(m: SearchModel, now: number): void {
+  if (Number.isFinite(m.trainClock)) m.trainSeconds.push((now - m.trainClock) / 1000);
+  m.trainClock = now;
 }
 
 export interface StageProgress {
