@@ -3,7 +3,10 @@
  * real small search and imported into a fresh page shows the search views
  * (Pareto view, table, detail with its training curve) exactly as the
  * finished search did; a search is kept in IndexedDB as its results
- * arrive, and the kept run reads back as the run Export writes.
+ * arrive, and the kept run reads back as the run Export writes; a reload
+ * mid-search offers Resume, which ends as an uninterrupted run; the list of
+ * past runs; a full quota. Screenshots of the list (light, dark) go to
+ * test-results/runs-shots/ (copied to docs/runs-{light,dark}.png).
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
@@ -203,7 +206,7 @@ test('the list of past runs opens, renames, exports and deletes kept runs, and s
   for (const theme of ['light', 'dark'] as const) {
     await page.getByTestId('theme-toggle').getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.getByTestId('runs-panel').screenshot({ path: `docs/runs-${theme}.png` });
+    await page.getByTestId('runs-panel').screenshot({ path: `test-results/runs-shots/runs-${theme}.png` });
   }
 
   // Delete the other run (after the confirmation).
