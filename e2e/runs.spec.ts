@@ -127,6 +127,9 @@ test('a reload mid-search shows what had arrived and offers Resume; the resumed 
   await expect(page.getByTestId('search-notice')).toContainText('cut off');
   await expect(page.getByTestId('search-from-link')).toHaveCount(0);
   await expect(page.getByTestId('search-resume')).toBeVisible();
+  await page.locator('.search-buttons').screenshot({ path: 'test-results/runs-shots/resume-buttons.png' });
+  await page.getByTestId('search-status').screenshot({ path: 'test-results/runs-shots/resume-status.png' });
+  await expect(page.getByTestId('stage-trained-count')).toHaveText('1 / 2');
   const reloaded = await search(page);
   expect(reloaded.counts).toEqual(before.counts);
   expect(reloaded.states.filter((s) => s === 'done')).toHaveLength(1);

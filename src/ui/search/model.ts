@@ -254,7 +254,8 @@ export function loadRun(run: RunData): LoadedRun | null {
   model.stages = {
     cost: ended(t?.costMs, model.counts.costed),
     score: ended(t?.scoreMs, scored),
-    train: ended(t?.trainMs, run.trained.length + failures.length),
+    // A stopped run had chosen its best k (or as many as were scored) to train: the bar shows how far it got.
+    train: ended(t?.trainMs, Math.max(run.trained.length + failures.length, run.stopped ? Math.min(run.settings.topK, scored) : 0)),
   };
   if (run.stopped) settleAfterStop(model);
   return {
