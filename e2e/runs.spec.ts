@@ -3,7 +3,10 @@
  * real small search and imported into a fresh page shows the search views
  * (Pareto view, table, detail with its training curve) exactly as the
  * finished search did; a search is kept in IndexedDB as its results
- * arrive, and the kept run reads back as the run Export writes.
+ * arrive, and the kept run reads back as the run Export writes; a reload
+ * mid-search offers Resume, which ends as an uninterrupted run; the list of
+ * past runs; a full quota. Screenshots of the list (light, dark) go to
+ * test-results/runs-shots/ (copied to docs/runs-{light,dark}.png).
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
@@ -130,6 +133,9 @@ test('a reload mid-search shows what had arrived and offers Resume; the resumed 
   await expect(page.getByTestId('search-notice')).toContainText('cut off');
   await expect(page.getByTestId('search-from-link')).toHaveCount(0);
   await expect(page.getByTestId('search-resume')).toBeVisible();
+  await page.locator('.search-buttons').screenshot({ path: 'test-results/runs-shots/resume-buttons.png' });
+  await page.getByTestId('search-status').screenshot({ path: 'test-results/runs-shots/resume-status.png' });
+  await expect(page.getByTestId('stage-trained-count')).toHaveText('1 / 2');
   const reloaded = await search(page);
   expect(reloaded.counts).toEqual(before.counts);
   expect(reloaded.states.filter((s) => s === 'done')).toHaveLength(1);
@@ -209,7 +215,7 @@ test('the list of past runs opens, renames, exports and deletes kept runs, and s
   for (const theme of ['light', 'dark'] as const) {
     await page.getByTestId('theme-toggle').getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-    await page.getByTestId('runs-panel').screenshot({ path: `docs/runs-${theme}.png` });
+    await page.getByTestId('runs-panel').screenshot({ path: `test-results/runs-shots/runs-${theme}.png` });
   }
 
   // Delete the other run (after the confirmation).

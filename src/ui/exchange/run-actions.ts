@@ -12,7 +12,7 @@ import { useStore } from 'zustand';
 import type { RunData } from '../../core/files/run.ts';
 import { allocateColumns } from '../../core/metrics.ts';
 import type { CostingController } from '../costing/controller.ts';
-import { selectInputs, type Results, type StudioState, type StudioStore } from '../state/store.ts';
+import { selectInputs, type Results, type ResultsOrigin, type StudioState, type StudioStore } from '../state/store.ts';
 import type { LinkSync } from '../url/link-sync.ts';
 import { linkNoticeStore } from '../url/link-notice.ts';
 import { copyText } from './clipboard.ts';
@@ -73,8 +73,8 @@ export function baseName(run: RunData): string {
   return `neuronas-${run.source}-s${run.settings.seed}-n${run.candidates.length}${run.stopped ? '-stopped' : ''}`;
 }
 
-/** Results for the store from an imported run. */
-export async function resultsFromRun(run: RunData, fileName: string, warnings: string[], version: number): Promise<Results> {
+/** Results for the store from a run's candidates, under `origin`; `key` and `sampled` say whose sampled set they are (a kept run's: its inputs' costing key). */
+export async function resultsOfRun(run: RunData, version: number, origin: ResultsOrigin, key = '', sampled = run.candidates.length): Promise<Results> {
   const { columnsFromCandidates } = await runFormat();
   const n = run.candidates.length;
   const columns = allocateColumns(n);
@@ -84,12 +84,17 @@ export async function resultsFromRun(run: RunData, fileName: string, warnings: s
     columns,
     genomes: run.candidates.map((c) => c.genome),
     count: n,
-    target: n,
-    complete: true,
+    target: Math.min(n, sampled),
+    complete: n >= sampled,
     version,
-    origin: { kind: 'import', fileName, run, warnings },
-    key: '',
+    origin,
+    key,
   };
+}
+
+/** Results for the store from an imported run. */
+export function resultsFromRun(run: RunData, fileName: string, warnings: string[], version: number): Promise<Results> {
+  return resultsOfRun(run, version, { kind: 'import', fileName, run, warnings });
 }
 
 /**

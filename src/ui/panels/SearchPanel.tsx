@@ -60,7 +60,7 @@ export function SearchPanel() {
       ))}
       <p className="panel-note">Samples and seed are under Search space → Sampling; the budgets below apply.</p>
       <div className="search-buttons">
-        <button type="button" className="primary" data-testid="search-start" onClick={() => ctl.start()}>
+        <button type="button" className={resumable ? undefined : 'primary'} data-testid="search-start" onClick={() => ctl.start()}>
           {busy ? 'Restart search' : 'Start search'}
         </button>
         <button type="button" data-testid="search-stop" disabled={!busy} onClick={() => ctl.stop()}>

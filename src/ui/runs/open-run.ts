@@ -4,40 +4,23 @@
  * the search a run=1 link asks for), shown with everything that had arrived
  * and the offer to resume instead of a search started again from zero.
  */
-import { columnsFromCandidates, type RunData } from '../../core/files/run.ts';
-import { allocateColumns } from '../../core/metrics.ts';
 import { BUDGETS } from '../../core/settings.ts';
 import type { ParamValues } from '../../core/params.ts';
-import type { StoredRunHeader } from '../../core/runs/header.ts';
 import { candidatesKey } from '../costing/controller.ts';
 import type { SearchController } from '../search/controller.ts';
-import type { Results, StudioStore } from '../state/store.ts';
+import type { StudioStore } from '../state/store.ts';
+import { resultsOfRun } from '../exchange/run-actions.ts';
 import { listRuns, readRun } from './run-db.ts';
-
-/** The studio's results of a kept run, keyed as the costing of its inputs is (a resumed search then takes its rows as its sampled set's). */
-export function resultsOfStored(header: StoredRunHeader, run: RunData, version: number): Results {
-  const n = run.candidates.length;
-  const columns = allocateColumns(n);
-  columnsFromCandidates(run.candidates, columns);
-  return {
-    jobId: 0,
-    columns,
-    genomes: run.candidates.map((c) => c.genome),
-    count: n,
-    target: Math.min(n, header.sampled),
-    complete: n >= header.sampled,
-    version,
-    origin: { kind: 'search' },
-    key: header.inputs ? candidatesKey(header.inputs) : '',
-  };
-}
 
 /** Opens kept run `id` on the page; a run still marked running (and not this page's own) was cut off. Throws when it cannot be read. */
 export async function openKeptRun(id: string, studio: StudioStore, search: SearchController): Promise<void> {
   const kept = await readRun(id);
   if (!kept) throw new Error('That run is no longer kept (deleted in another tab?).');
   const cutOff = kept.header.status === 'running' && search.storedId() !== id;
-  search.openStored(kept.header, kept.run, resultsOfStored(kept.header, kept.run, studio.getState().results.version + 1), cutOff);
+  // Keyed as the costing of its inputs is: a resumed search then takes these rows as its sampled set's.
+  const key = kept.header.inputs ? candidatesKey(kept.header.inputs) : '';
+  const results = await resultsOfRun(kept.run, studio.getState().results.version + 1, { kind: 'search' }, key, kept.header.sampled);
+  search.openStored(kept.header, kept.run, results, cutOff);
 }
 
 /** The knobs that decide what a search does, beyond its candidates (budgets move freely, axes are only the view). */

@@ -211,9 +211,11 @@ export function startSearchController(
     abort?.abort();
     abort = null;
     shown = null;
+    stored = null;
     searchStore.setState({
       phase: wasRunning ? 'stopped' : 'idle',
       model: null,
+      loaded: null,
       selected: null,
       notice: wasRunning ? `The search stopped: ${why}, so its candidates are no longer the ones shown.` : null,
       version: searchStore.getState().version + 1,

@@ -289,7 +289,8 @@ export function loadRun(run: RunData): LoadedRun | null {
   model.stages = {
     cost: ended(t?.costMs, model.counts.costed),
     score: ended(t?.scoreMs, scored),
-    train: ended(t?.trainMs, run.trained.length + failures.length),
+    // A stopped run had chosen its best k (or as many as were scored) to train: the bar shows how far it got.
+    train: ended(t?.trainMs, Math.max(run.trained.length + failures.length, run.stopped ? Math.min(run.settings.topK, scored) : 0)),
   };
   // The order and times candidates finished in (the search-over-time plot), when the file kept them.
   if (run.evaluations) model.evaluations = run.evaluations.map((e) => ({ ...e }));
