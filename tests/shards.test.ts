@@ -11,7 +11,7 @@ import { defaultParams } from '../src/core/params.ts';
 import { searchSettingsFromParams } from '../src/core/settings.ts';
 import { runSearch, type Evaluators } from '../src/core/search/pipeline.ts';
 import { runDataFromSearch, toRunDocument, type RunData, type RunDocument } from '../src/core/files/run.ts';
-import { mergeShards, readShardText, resumeProblem, type ShardFile } from '../src/core/files/shard-file.ts';
+import { mergeShards, readShardText, resumeProblem, shardProgress, type ShardFile } from '../src/core/files/shard-file.ts';
 import {
   ShardingError,
   dealByCost,
@@ -192,6 +192,28 @@ describe('a sharded search', () => {
     const plan = planSearchShards({ ...WORK, seed: 12 }, 3);
     const file = read([three.search[0]], 'search')[0];
     expect(resumeProblem(file.header, searchShardHeader({ ...WORK, seed: 12 }, plan, { index: 0, count: 3 }, evaluators.backend))).toMatch(/^it was started with other settings \(settings\.seed: 11 against 12\)/);
+  });
+
+  it('tells where each shard of a run in flight stands: costed, scored or trained of its own, done, missing', () => {
+    const lines = three.search[1].split('\n');
+    let lastScored = lines.length - 1;
+    while (!lines[lastScored].includes('"type":"scored"')) lastScored--;
+    const inFlight = lines.slice(0, lastScored).join('\n') + '\n' + lines[lastScored].slice(0, 20);
+    const cut = readShardText('search-1.jsonl', inFlight);
+    if (!cut.ok) throw new Error(cut.problems.join('\n'));
+    const files = [...read([three.search[0]], 'search'), cut.file, ...read(three.train.slice(2), 'last-train')];
+    const whole = read(three.search, 'search');
+    const progress = shardProgress(files);
+    expect(progress.map((p) => [p.phase, p.count, p.missing])).toEqual([
+      ['search', 3, [2]],
+      ['train', 3, [0, 1]],
+    ]);
+    const [s0, s1] = progress[0].shards;
+    expect(s0).toEqual({ name: 'search-0.jsonl', phase: 'search', shard: '0/3', costed: whole[0].costed.size, evaluated: whole[0].scores.size, owned: whole[0].header.owned.length, done: true, torn: false });
+    // The shard cut off mid-line: one score short of the finished file, not done, its last line torn.
+    expect(s1).toMatchObject({ shard: '1/3', costed: whole[1].costed.size, evaluated: whole[1].scores.size - 1, done: false, torn: true });
+    const t2 = read(three.train.slice(2), 'last-train')[0];
+    expect(progress[1].shards).toEqual([{ name: 'last-train-0.jsonl', phase: 'train', shard: '2/3', costed: 0, evaluated: t2.trained.size + t2.failed.size, owned: t2.header.owned.length, done: true, torn: false }]);
   });
 
   it('reads a damaged line as a problem naming the file and line', () => {

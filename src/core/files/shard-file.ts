@@ -226,6 +226,57 @@ function checkPhase(files: readonly ShardFile[], phase: ShardPhase, problems: st
   }
 }
 
+/** Where one shard file stands: what a page shows for a sharded run still in flight. */
+export interface ShardStanding {
+  name: string;
+  phase: ShardPhase;
+  shard: string;
+  /** candidates this shard costed (a search shard) */
+  costed: number;
+  /** candidates it scored (search) or trained and failed (train) */
+  evaluated: number;
+  /** candidates it owns: all it may score (search), the ones it trains (train) */
+  owned: number;
+  done: boolean;
+  /** its last line was cut off (the shard was stopped while writing) */
+  torn: boolean;
+}
+
+/** The shards of each phase present, by index, and the indices missing from each phase's array. */
+export interface ShardProgress {
+  phase: ShardPhase;
+  count: number;
+  shards: ShardStanding[];
+  missing: number[];
+}
+
+/** Per phase (search first), each shard's standing and the shards not given: a run still in flight, or one incomplete. */
+export function shardProgress(files: readonly ShardFile[]): ShardProgress[] {
+  const out: ShardProgress[] = [];
+  for (const phase of SHARD_PHASES) {
+    const own = files.filter((f) => f.header.phase === phase).sort((a, b) => a.header.shard.index - b.header.shard.index);
+    if (own.length === 0) continue;
+    const count = Math.max(...own.map((f) => f.header.shard.count));
+    const given = new Set(own.map((f) => f.header.shard.index));
+    out.push({
+      phase,
+      count,
+      shards: own.map((f) => ({
+        name: f.name,
+        phase,
+        shard: shardName(f.header.shard),
+        costed: f.costed.size,
+        evaluated: phase === 'search' ? f.header.owned.filter((i) => f.scores.has(i)).length : f.trained.size + f.failed.size,
+        owned: f.header.owned.length,
+        done: f.done !== null,
+        torn: f.torn,
+      })),
+      missing: [...Array(count).keys()].filter((i) => !given.has(i)),
+    });
+  }
+  return out;
+}
+
 function sumTimings(files: readonly ShardFile[]): SearchTimings {
   const t: SearchTimings = { costMs: 0, scoreMs: 0, trainMs: 0, totalMs: 0 };
   for (const f of files) {

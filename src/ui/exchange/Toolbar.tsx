@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useActions } from './actions-context.ts';
 import { useStudio } from '../state/store.ts';
 import { FilePickButton } from './FilePickButton.tsx';
+import { droppedFiles } from './dropped-files.ts';
 import './exchange.css';
 
 export function CopyLinkButton() {
@@ -140,23 +141,64 @@ export function ExportMenu() {
 export function ImportRunButton() {
   const actions = useActions();
   const [busy, setBusy] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const importFiles = async (files: File[]) => {
+    setBusy(true);
+    try {
+      await actions.importFiles(files);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const latest = useRef(importFiles);
+  latest.current = importFiles;
+  // Files (a run file, shard files, a folder of them) dropped anywhere on the page are imported.
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e) || !e.dataTransfer) return;
+      e.preventDefault();
+      setDragging(false);
+      void droppedFiles(e.dataTransfer).then((files) => latest.current(files));
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
   return (
-    <span className="toolbar-item">
+    <span className={dragging ? 'toolbar-item import-drop-target' : 'toolbar-item'} data-dragging={dragging || undefined}>
       <FilePickButton
         label={busy ? 'Reading…' : 'Import run…'}
-        accept=".json,application/json"
-        inputLabel="Run file to import"
+        accept=".json,.jsonl,application/json"
+        inputLabel="Run file, or shard files, to import"
         testId="import-run-input"
-        title="Show a run saved with Export › Run as JSON again, without re-running it"
+        title="Show a run saved with Export › Run as JSON again, without re-running it; or pick the shard files (.jsonl) of a search run on a cluster to merge them here. Files and folders can also be dropped on the page."
         disabled={busy}
-        onFile={async (file) => {
-          setBusy(true);
-          try {
-            await actions.importRunFile(file);
-          } finally {
-            setBusy(false);
-          }
-        }}
+        multiple
+        onFiles={importFiles}
+      />
+      <FilePickButton
+        label="Shard folder…"
+        accept=""
+        inputLabel="Folder of shard files to import"
+        testId="import-shard-folder-input"
+        title="Pick the folder the shards of a cluster search wrote (neuronas search --shard … --out DIR): they are merged here as neuronas merge does, or shown shard by shard while some are missing or still running"
+        disabled={busy}
+        folder
+        onFiles={importFiles}
       />
     </span>
   );

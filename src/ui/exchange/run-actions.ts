@@ -15,12 +15,13 @@ import type { CostingController } from '../costing/controller.ts';
 import { selectInputs, type Results, type ResultsOrigin, type StudioState, type StudioStore } from '../state/store.ts';
 import type { LinkSync } from '../url/link-sync.ts';
 import { linkNoticeStore } from '../url/link-notice.ts';
+import type { ShardProgress } from '../../core/files/shard-file.ts';
 import { copyText } from './clipboard.ts';
 import { downloadText, readFileText } from './download.ts';
 
 export type ImportStatus =
-  | { kind: 'imported'; fileName: string; count: number; warnings: string[] }
-  | { kind: 'refused'; fileName: string; problems: string[] };
+  | { kind: 'imported'; fileName: string; count: number; warnings: string[]; shards?: ShardProgress[] }
+  | { kind: 'refused'; fileName: string; problems: string[]; shards?: ShardProgress[] };
 
 export interface ImportStatusState {
   status: ImportStatus | null;
@@ -34,6 +35,12 @@ export function useImportStatus<T>(selector: (s: ImportStatusState) => T): T {
 }
 
 const runFormat = () => import('../../core/files/run.ts');
+const shardFormat = () => import('../../core/files/shard-file.ts');
+
+/** A shard file by its name (`neuronas search --shard` writes .jsonl) or its first line. */
+export function looksLikeShardFile(file: File, firstBytes: string): boolean {
+  return /\.jsonl$/i.test(file.name) || firstBytes.includes('"neuronas-shard"');
+}
 const csvFormat = () => import('../../core/files/run-csv.ts');
 
 export interface StudioActions {
@@ -41,6 +48,11 @@ export interface StudioActions {
   exportCandidatesCsv(): Promise<void>;
   exportRunJson(): Promise<void>;
   importRunFile(file: File): Promise<ImportStatus>;
+  /**
+   * Files picked or dropped together: one run file is imported as such; shard files (a folder of them) are merged
+   * with the command line's merge, and what is missing or unfinished is shown shard by shard.
+   */
+  importFiles(files: readonly File[]): Promise<ImportStatus>;
   /** copies the share link of the current inputs; false when the clipboard refused */
   copyLink(): Promise<boolean>;
   /** records the current inputs as a new history entry (for a discrete action such as starting a search) */
@@ -116,6 +128,35 @@ export function createStudioActions(
     }
     return currentRun(s);
   };
+  /** Shows a run read from a file (a run file, or shards merged) as an imported run. */
+  const show = async (run: RunData, fileName: string, readWarnings: readonly string[]): Promise<ImportStatus> => {
+    const { inputsFromSettings } = await runFormat();
+    const warnings = [...readWarnings];
+    let inputs = run.inputs;
+    if (inputs === null) {
+      const derived = inputsFromSettings(run.settings);
+      inputs = derived.inputs;
+      warnings.push(...derived.problems.map((p) => `The page's knobs cannot show the run's exact settings: ${p}`));
+    }
+    const results = await resultsFromRun(run, fileName, warnings, store.getState().results.version + 1);
+    const chosen = inputs;
+    controller.adopt(() => store.getState().showImported(chosen, results));
+    // The page no longer shows the opened link's inputs: its notice is moot.
+    linkNoticeStore.getState().dismiss();
+    return { kind: 'imported', fileName, count: results.count, warnings };
+  };
+  const importRunFile = async (file: File): Promise<ImportStatus> => {
+    let status: ImportStatus;
+    try {
+      const { MAX_RUN_FILE_BYTES, parseRunJson } = await runFormat();
+      const parsed = parseRunJson(await readFileText(file, MAX_RUN_FILE_BYTES));
+      status = parsed.ok ? await show(parsed.run, file.name, parsed.warnings) : { kind: 'refused', fileName: file.name, problems: parsed.problems };
+    } catch (e) {
+      status = { kind: 'refused', fileName: file.name, problems: [e instanceof Error ? e.message : String(e)] };
+    }
+    importStatusStore.getState().set(status);
+    return status;
+  };
   return {
     retry: () => controller.retry(),
     async exportCandidatesCsv() {
@@ -128,29 +169,30 @@ export function createStudioActions(
       const { runJson } = await runFormat();
       if (run) downloadText(`${baseName(run)}.json`, runJson(run), 'application/json');
     },
-    async importRunFile(file) {
+    importRunFile,
+    async importFiles(files) {
+      const heads = await Promise.all(files.map((f) => f.slice(0, 200).text()));
+      if (files.length === 1 && !looksLikeShardFile(files[0], heads[0])) return importRunFile(files[0]);
+      // Several files (a folder): its shard files merge; anything else in it (a merged run, logs) is left out, and said.
+      const picked = files.filter((f, i) => looksLikeShardFile(f, heads[i]));
+      const skipped = files.filter((f, i) => !looksLikeShardFile(f, heads[i])).map((f) => `Left out ${f.name}: not a shard file.`);
+      const label = `${picked.length} shard file${picked.length === 1 ? '' : 's'}`;
       let status: ImportStatus;
       try {
-        const { MAX_RUN_FILE_BYTES, inputsFromSettings, parseRunJson } = await runFormat();
-        const parsed = parseRunJson(await readFileText(file, MAX_RUN_FILE_BYTES));
-        if (!parsed.ok) status = { kind: 'refused', fileName: file.name, problems: parsed.problems };
+        const { MAX_RUN_FILE_BYTES } = await runFormat();
+        const { mergeShards, readShardText, shardProgress } = await shardFormat();
+        const read = await Promise.all(picked.map(async (f) => readShardText(f.name, await readFileText(f, MAX_RUN_FILE_BYTES))));
+        const unreadable = read.flatMap((r) => (r.ok ? [] : r.problems));
+        const shards = read.flatMap((r) => (r.ok ? [r.file] : []));
+        const progress = shardProgress(shards);
+        if (picked.length === 0) status = { kind: 'refused', fileName: `The ${files.length} files`, problems: ['none is a shard file (the .jsonl files `neuronas search --shard` writes) or a run file on its own'] };
+        else if (unreadable.length) status = { kind: 'refused', fileName: label, problems: [...unreadable, ...skipped], shards: progress };
         else {
-          const warnings = [...parsed.warnings];
-          let inputs = parsed.run.inputs;
-          if (inputs === null) {
-            const derived = inputsFromSettings(parsed.run.settings);
-            inputs = derived.inputs;
-            warnings.push(...derived.problems.map((p) => `The page's knobs cannot show the run's exact settings: ${p}`));
-          }
-          const results = await resultsFromRun(parsed.run, file.name, warnings, store.getState().results.version + 1);
-          const chosen = inputs;
-          controller.adopt(() => store.getState().showImported(chosen, results));
-          // The page no longer shows the opened link's inputs: its notice is moot.
-          linkNoticeStore.getState().dismiss();
-          status = { kind: 'imported', fileName: file.name, count: results.count, warnings };
+          const merged = mergeShards(shards);
+          status = merged.ok ? { ...(await show(merged.run, label, [...skipped, ...merged.warnings])), shards: progress } : { kind: 'refused', fileName: label, problems: [...merged.problems, ...skipped], shards: progress };
         }
       } catch (e) {
-        status = { kind: 'refused', fileName: file.name, problems: [e instanceof Error ? e.message : String(e)] };
+        status = { kind: 'refused', fileName: label, problems: [e instanceof Error ? e.message : String(e)] };
       }
       importStatusStore.getState().set(status);
       return status;
