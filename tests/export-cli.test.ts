@@ -65,7 +65,6 @@ describe('neuronas export', () => {
     [['--format', 'pytorch', '--out', 'x'], /--architecture G is required/],
     [['--architecture', 'c4-h8-t2-w8-000000', '--format', 'pytorch', '--out', 'x'], /--architecture: .*not a valid cell/],
     [['--architecture', 'c4-h8-t2-w8-30120', '--format', 'pytorch', '--out', 'x'], /a cell is 6 digits/],
-    [['--architecture', 'c4-h16-t2-w8-303302020020', '--format', 'pytorch', '--out', 'x'], /backward .*edges.*cannot be exported/],
     [['--architecture', GENOME, '--format', 'onnx', '--out', 'x'], /--format must be pytorch/],
     [['--architecture', GENOME, '--format', 'pytorch'], /--out DIR is required/],
     [['--architecture', GENOME, '--format', 'pytorch', '--out', 'x', '--neuron', 'izhikevich'], /--neuron must be one of/],

@@ -18,7 +18,6 @@ describe('neuronas train', () => {
     [['--weight-bits', '20'], /--weight-bits must be between 2 and 16/],
     [['--backend', 'webgl'], /--backend must be one of auto, wasm, cpu/],
     [['--architecture', 'c16-h128-t4-w8-000000'], /--architecture: .*not a valid cell/],
-    [['--architecture', 'c4-h16-t2-w8-303302020020'], /backward .*edges cannot be trained/],
     [['--dataset', 'cifar10'], /--dataset must be one of mnist, fashion-mnist/],
     [['--train-samples', '0'], /--train-samples must be between 1 and 8000/],
     [['--optimizer', 'rmsprop'], /--optimizer must be one of adam, sgd/],
