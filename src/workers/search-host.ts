@@ -26,7 +26,7 @@ import type { DatasetUpload } from '../protocol/training.ts';
 import { trainingEvaluators, type TrainingEndpoint } from '../worker-host/training-evaluators.ts';
 import type { CostedSet, CostingEngine, EngineHooks } from './costing-engine.ts';
 
-/** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests). */
+/** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests); once scoring is over, the scorers train too. */
 export interface SearchPool {
   scorers: readonly TrainingEndpoint[];
   trainer: TrainingEndpoint;
@@ -189,7 +189,9 @@ export class SearchHost {
       if (!this.upload) throw new Error('CIFAR-10 searches need the batch files: none were provided');
       await pool.provideDataset(this.upload, signal);
     }
-    const evaluators = trainingEvaluators(pool.scorers, pool.trainer, { dataset: s.dataset as DatasetName, seed: s.seed, scoreBatch: req.scoreBatch, trainSamples: req.trainSamples, keepWeights: true });
+    // Scoring is over before training starts: the scorers train too, one candidate each at once beside the trainer.
+    const trainers = [...new Set([pool.trainer, ...pool.scorers])];
+    const evaluators = trainingEvaluators(pool.scorers, trainers, { dataset: s.dataset as DatasetName, seed: s.seed, scoreBatch: req.scoreBatch, trainSamples: req.trainSamples, keepWeights: true });
     const hw = compileHardware(s.hardware);
     const rejects = s.strategy === 'neuronas' || s.strategy === 'evolution';
     const emit = (e: SearchEvent): void => {
