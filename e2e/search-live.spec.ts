@@ -1,9 +1,11 @@
 /**
  * A search's training, live on the page with real workers: the stage bar
  * counts the candidates to train from the start ("0 / 2" while scoring, never
- * "0 / 0"), the whole run has an ETA, and the detail of the candidate in
- * training shows its loss and accuracy curve gaining points before it
- * finishes, kept once it has. Screenshots go to test-results/search-shots/.
+ * "0 / 0"), the whole run has an ETA, the top 2 train at once (one on the
+ * training worker, one on the scoring worker scoring freed), and the detail
+ * of each candidate in training shows its own loss and accuracy curve
+ * gaining points before it finishes, kept once it has. Screenshots go to
+ * test-results/search-shots/.
  */
 import { expect, test } from '@playwright/test';
 
@@ -11,7 +13,7 @@ import { expect, test } from '@playwright/test';
 // enough a training to watch its curve grow.
 const LIVE = '#v=1&rk=snasnet&n=40&k=2&ep=2&tr=2000&cmax=8&hid=64&tmax=2';
 
-test('the stage bar counts the top-k from the start, the run has an ETA, and a training curve grows before it ends', async ({ page }) => {
+test('the stage bar counts the top-k from the start, the run has an ETA, both of the top 2 train at once, and each one’s curve grows before it ends', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto(`/${LIVE}`);
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
@@ -24,13 +26,24 @@ test('the stage bar counts the top-k from the start, the run has an ETA, and a t
   expect(whileScoring.text).toBe('0 / 2');
   await expect(page.getByTestId('search-eta')).toContainText(/Whole run: (about \d+ (s|min) left|estimating)/);
 
-  // The first candidate in training: its row, then its detail.
+  // Both candidates in training at once: their rows, the stage's note naming both, then the detail of each.
   const training = page.locator('[data-testid=cand-row][data-state=training]');
   await page.getByTestId('sort-score').click();
-  await expect(training).toHaveCount(1, { timeout: 60_000 });
+  await expect(training).toHaveCount(2, { timeout: 60_000 });
   await expect(page.getByTestId('search-eta')).toContainText(/Whole run: about \d+ (s|min) left/);
-  const index = Number(await training.getAttribute('data-index'));
-  await training.click();
+  const both = await training.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-index'))));
+  expect(both).toHaveLength(2);
+  await expect(page.getByTestId('stage-trained').locator('.stage-note')).toHaveText(new RegExp(`^training (#(${both.map((i) => i + 1).join('|')}) \\(epoch [12] of 2\\)(, )?){2}$`));
+  await page.screenshot({ path: 'test-results/search-shots/search-training-two.png' });
+  // The second candidate's detail has a curve of its own.
+  await page.locator(`[data-testid=cand-row][data-index="${both[1]}"]`).click();
+  const other = page.getByRole('dialog');
+  await expect(other.getByTestId('training-live')).toBeVisible();
+  await expect.poll(async () => Number((await other.getByTestId('chart-training-curves').getAttribute('data-points')) ?? 0), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+  await page.keyboard.press('Escape');
+  await expect(other).toHaveCount(0);
+  const index = both[0];
+  await page.locator(`[data-testid=cand-row][data-index="${index}"]`).click();
   const drawer = page.getByRole('dialog');
   await expect(drawer.getByTestId('training-live')).toBeVisible();
   const curve = drawer.getByTestId('chart-training-curves');
@@ -47,6 +60,7 @@ test('the stage bar counts the top-k from the start, the run has an ETA, and a t
 
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 150_000 });
   await expect(page.getByTestId('stage-trained-count')).toHaveText('2 / 2');
+  for (const i of both) await expect(page.locator(`[data-testid=cand-row][data-index="${i}"]`)).toHaveAttribute('data-state', 'done');
   // Trained: the detail keeps the curve as it trained, beside the accuracies.
   await expect(drawer.getByTestId('accuracy-quantized')).toBeVisible();
   await expect(drawer.getByTestId('chart-training-curves').locator('figcaption')).toHaveText('Loss and accuracy as it trained');

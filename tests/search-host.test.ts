@@ -13,10 +13,11 @@ import { DEFAULT_SEARCH_SPACE } from '../src/core/arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../src/core/cost/estimator.ts';
 import { DEFAULT_HARDWARE } from '../src/core/cost/hardware.ts';
 import { METRICS } from '../src/core/metrics.ts';
-import { runSearch, type SearchSettings } from '../src/core/search/pipeline.ts';
+import { runSearch, SearchCancelled, type SearchEvent, type SearchSettings, type TrainReading } from '../src/core/search/pipeline.ts';
 import { noBudgets } from '../src/core/settings.ts';
 import { createNodeEngine, engineEndpoint } from '../src/cli/engine-node.ts';
-import { trainingEvaluators } from '../src/worker-host/training-evaluators.ts';
+import { trainingEvaluators, type TrainingEndpoint } from '../src/worker-host/training-evaluators.ts';
+import { openThreadPool } from '../src/cli/thread-pool.ts';
 import { CostingEngine } from '../src/workers/costing-engine.ts';
 import { SearchHost, UpdateBatcher, type SearchPool } from '../src/workers/search-host.ts';
 import { SEARCH_BATCH_MS, type SearchBatch, type SearchRequest, type SearchUpdate } from '../src/protocol/search.ts';
@@ -81,7 +82,7 @@ describe('search host', () => {
     const node = createNodeEngine();
     await node.init({ backend: 'wasm' });
     const endpoint = engineEndpoint(node);
-    const reference = await runSearch(SETTINGS, trainingEvaluators([endpoint], endpoint, EVALUATOR_OPTIONS));
+    const reference = await runSearch(SETTINGS, trainingEvaluators([endpoint], [endpoint], EVALUATOR_OPTIONS));
     expect(reference.candidates.map((c) => c.genome)).toEqual(costed.genomes.slice(0, 24));
     const rejected = reference.candidates.filter((c) => !c.feasible).length;
     expect(rejected).toBeGreaterThan(0);
@@ -200,3 +201,85 @@ describe('live training progress', () => {
 function host(engine: CostingEngine): SearchHost {
   return new SearchHost(engine, nodePool, hooks);
 }
+
+describe('training the top-k on every core at once', () => {
+  const settings: SearchSettings = { ...SETTINGS, topK: 2, epochs: 1 };
+  // A reading at every batch (readingMs 0), so a curve's points are the batches, not the clock's.
+  const options = { ...EVALUATOR_OPTIONS, trainSamples: 160, readingMs: 0 };
+
+  /** Each candidate's live curve, from the run's events. */
+  function curves(events: readonly SearchEvent[]): Map<number, TrainReading[]> {
+    const out = new Map<number, TrainReading[]>();
+    for (const e of events) if (e.type === 'training' && e.progress.reading) out.set(e.index, [...(out.get(e.index) ?? []), e.progress.reading]);
+    return out;
+  }
+
+  it('trains the same results in the same order on 2 worker threads at once as on 1, both in training together', async () => {
+    const pool = await openThreadPool(2, 'wasm');
+    try {
+      const oneEvents: SearchEvent[] = [];
+      const one = await runSearch(settings, trainingEvaluators(pool.clients, [pool.clients[0]], options), (e) => oneEvents.push(e));
+      const twoEvents: SearchEvent[] = [];
+      const two = await runSearch(settings, trainingEvaluators(pool.clients, pool.clients, options), (e) => twoEvents.push(e));
+      expect(one.trained).toHaveLength(2);
+      // The same candidates in the selection order, with the same accuracies, spike rates and epochs, to the bit.
+      const selected = oneEvents.find((e) => e.type === 'selected');
+      expect(one.trained.map((t) => t.index)).toEqual(selected?.type === 'selected' ? selected.indices : null);
+      expect(two.trained.map((t) => t.index)).toEqual(one.trained.map((t) => t.index));
+      const result = (t: (typeof one.trained)[number]) => {
+        const { samplesPerSecond: _speed, weights: _weights, ...rest } = t.result;
+        return { index: t.index, ...rest, measuredCosts: t.measuredCosts };
+      };
+      expect(two.trained.map(result)).toEqual(one.trained.map(result));
+      expect(one.trained[0].result.spikeRates.length).toBeGreaterThan(0);
+      // The same live curves, point for point.
+      expect(curves(twoEvents)).toEqual(curves(oneEvents));
+      expect(curves(oneEvents).get(one.trained[1].index)?.length).toBeGreaterThanOrEqual(4);
+      // One at a time on one trainer; on two, both were in training before either was trained.
+      const inTrainingBeforeFirstTrained = (events: readonly SearchEvent[]) => new Set(events.slice(0, events.findIndex((e) => e.type === 'trained')).flatMap((e) => (e.type === 'training' ? [e.index] : []))).size;
+      expect(inTrainingBeforeFirstTrained(oneEvents)).toBe(1);
+      expect(inTrainingBeforeFirstTrained(twoEvents)).toBe(2);
+    } finally {
+      pool.dispose();
+    }
+  }, 180_000);
+
+  it('a stop mid-training cancels every training running, and the run keeps nothing half-trained', async () => {
+    const pool = await openThreadPool(2, 'wasm');
+    try {
+      // Each endpoint's training calls, as they end: 'completed', or the error they ended with.
+      const ends: string[][] = [[], []];
+      const watched: TrainingEndpoint[] = pool.clients.map((c, w) => ({
+        score: (req, onItem, signal) => c.score(req, onItem, signal),
+        train: (req, onProgress, signal) =>
+          c.train(req, onProgress, signal).then(
+            (r) => (ends[w].push(r.completed ? 'completed' : 'not completed'), r),
+            (e: unknown) => {
+              ends[w].push(e instanceof Error ? e.name : String(e));
+              throw e;
+            },
+          ),
+      }));
+      const ac = new AbortController();
+      const inTraining = new Set<number>();
+      const events: SearchEvent[] = [];
+      // Long trainings (2 epochs of 2,000 images): stopped once both have trained a few batches.
+      const stopped = await runSearch({ ...settings, epochs: 2 }, trainingEvaluators(pool.clients, watched, { ...options, trainSamples: 2000 }), (e) => {
+        events.push(e);
+        if (e.type === 'training' && e.progress.batch >= 2) inTraining.add(e.index);
+        if (inTraining.size === 2 && !ac.signal.aborted) ac.abort();
+      }, ac.signal).catch((e: unknown) => e);
+      expect(stopped).toBeInstanceOf(SearchCancelled);
+      expect(inTraining.size).toBe(2);
+      // Both trainings ended, each on its own thread, cancelled: none ran on to its end.
+      expect(ends).toEqual([['AbortError'], ['AbortError']]);
+      expect(events.some((e) => e.type === 'trained' || e.type === 'train-failed')).toBe(false);
+      const partial = (stopped as SearchCancelled).partial!;
+      expect(partial.stopped).toBe(true);
+      expect(partial.trained).toEqual([]);
+      expect(partial.failures).toEqual([]);
+    } finally {
+      pool.dispose();
+    }
+  }, 180_000);
+});

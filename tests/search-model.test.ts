@@ -57,11 +57,11 @@ describe('search model reducer', () => {
     // The trainer counts from 0: batch 4 of epoch 0 done is 5 of 10 batches of the first of 2 epochs.
     applyUpdate(m, { type: 'training', index: 2, progress: { epoch: 0, epochs: 2, batch: 4, batches: 10, loss: 1 } }, 2300);
     expect(m.state[2]).toBe(ROW.training);
-    expect(m.trainingFraction).toBeCloseTo(0.25);
-    expect(m.trainingEpoch).toBe(1);
+    expect(m.inTraining.get(2)?.fraction).toBeCloseTo(0.25);
+    expect(m.inTraining.get(2)?.epoch).toBe(1);
     applyUpdate(m, { type: 'training', index: 2, progress: { epoch: 1, epochs: 2, batch: 9, batches: 10, loss: 1 } }, 2350);
-    expect(m.trainingFraction).toBeCloseTo(1);
-    expect(m.trainingEpoch).toBe(2);
+    expect(m.inTraining.get(2)?.fraction).toBeCloseTo(1);
+    expect(m.inTraining.get(2)?.epoch).toBe(2);
     applyUpdate(m, { type: 'trained', record: trained(2, 0.9) }, 2400);
     expect(m.state[2]).toBe(ROW.done);
     expect(m.counts.trained).toBe(1);
@@ -146,10 +146,37 @@ describe('live training progress', () => {
     expect(m.curves.get(3)).toEqual([reading(0.1, 2.3, 0.1)]);
     expect(m.curves.get(1)).toHaveLength(2);
   });
+
+  it('holds several candidates in training at once, each with its own epoch, curve and clock', () => {
+    const m = createModel('neuronas', 6, 3);
+    applyUpdate(m, { type: 'selected', indices: [1, 4, 5] }, 1000);
+    applyUpdate(m, { type: 'stage', stage: 'train', state: 'start', ms: 0, count: 3 }, 1000);
+    applyUpdate(m, { type: 'training', index: 1, progress: progress(0, 4, reading(0.5, 2, 0.3)) }, 2000);
+    applyUpdate(m, { type: 'training', index: 4, progress: progress(1, 9, reading(2, 1, 0.8)) }, 2100);
+    expect(m.state[1]).toBe(ROW.training);
+    expect(m.state[4]).toBe(ROW.training);
+    expect(m.inTraining.get(1)).toEqual({ epoch: 1, epochs: 2, fraction: 0.25, start: 1000 });
+    expect(m.inTraining.get(4)).toEqual({ epoch: 2, epochs: 2, fraction: 1, start: 1000 });
+    expect(m.curves.get(1)).toEqual([reading(0.5, 2, 0.3)]);
+    expect(m.curves.get(4)).toEqual([reading(2, 1, 0.8)]);
+    // The stage counts the fractions of both.
+    expect(stageProgress(m, 'train', 2100, 6).done).toBeCloseTo(1.25);
+    applyUpdate(m, { type: 'trained', record: trained(4, 0.9) }, 5000);
+    expect([...m.inTraining.keys()]).toEqual([1]);
+    expect(m.trainSeconds).toEqual([4]);
+    // The next one starts on the worker the trained one freed, from then.
+    applyUpdate(m, { type: 'training', index: 5, progress: progress(0, 0) }, 6000);
+    expect(m.inTraining.get(5)?.start).toBe(5000);
+    expect(m.inTraining.get(1)?.start).toBe(1000);
+    // A stop puts every candidate cut off back in the queue.
+    settleAfterStop(m);
+    expect(m.inTraining.size).toBe(0);
+    expect([m.state[1], m.state[4], m.state[5]]).toEqual([ROW.queued, ROW.done, ROW.queued]);
+  });
 });
 
 describe('the whole run’s ETA', () => {
-  const plan: RunPlan = { samples: 100, epochs: 2, trainSamples: 1000, scoreBatch: 50, scorers: 2, workerScore: true };
+  const plan: RunPlan = { samples: 100, epochs: 2, trainSamples: 1000, scoreBatch: 50, scorers: 2, trainers: 1, workerScore: true };
   /** A neuronas run costed (100 in 0.5 s, 60 feasible) and scoring since t = 1 s. */
   function scoring(scoredBy2s: number): SearchModel {
     const m = createModel('neuronas', 100, 3);
@@ -195,6 +222,22 @@ describe('the whole run’s ETA', () => {
     expect(runEtaS(m, 77_000, plan)).toBe(0);
     settleAfterStop(m);
     expect(runEtaS(m, 77_000, plan)).toBeNull();
+  });
+
+  it('lays the trainings left out on the training workers: two at once take about half as long', () => {
+    const m = scoring(60);
+    applyUpdate(m, { type: 'stage', stage: 'score', state: 'end', ms: 1000, count: 60 }, 2000);
+    applyUpdate(m, { type: 'selected', indices: [1, 2, 3] }, 2000);
+    applyUpdate(m, { type: 'stage', stage: 'train', state: 'start', ms: 0, count: 3 }, 2000);
+    // Both a quarter of their epochs in 5 s: 20 s a candidate, 15 s left of each; the third then takes 20 s on the first free.
+    const quarter = { epoch: 0, epochs: 2, batch: 4, batches: 10, loss: 1 };
+    applyUpdate(m, { type: 'training', index: 1, progress: quarter }, 7000);
+    applyUpdate(m, { type: 'training', index: 2, progress: quarter }, 7000);
+    expect(runEtaS(m, 7000, { ...plan, trainers: 2 })).toBeCloseTo(15 + 20, 6);
+    // The first trained in 20 s, the second at its last batch: the third takes 20 s on the worker the first freed.
+    applyUpdate(m, { type: 'trained', record: trained(1, 0.8) }, 22_000);
+    applyUpdate(m, { type: 'training', index: 2, progress: { ...quarter, epoch: 1, batch: 9 } }, 22_000);
+    expect(runEtaS(m, 22_000, { ...plan, trainers: 2 })).toBeCloseTo(20, 6);
   });
 
   it('reads as an estimate, rounded up', () => {

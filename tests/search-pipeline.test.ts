@@ -175,6 +175,35 @@ describe('search pipeline', () => {
     expect(partial.timings.totalMs).toBeGreaterThan(0);
   });
 
+  it('trains up to `trainers` candidates at once and keeps the selection order in the run whatever order they end in', async () => {
+    const ev = evaluators({ scored: [], trained: [] });
+    let running = 0;
+    let most = 0;
+    const ended: string[] = [];
+    // The first selected trains longest, so the later ones end before it.
+    const concurrent: Evaluators = {
+      ...ev,
+      trainers: 2,
+      async train(genome, epochs, signal, onProgress) {
+        const order = ended.length === 0 && running === 0 ? 30 : 1;
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, order));
+        running--;
+        ended.push(genome);
+        return ev.train(genome, epochs, signal, onProgress);
+      },
+    };
+    const events: SearchEvent[] = [];
+    const run = await runSearch(base, concurrent, (e) => events.push(e));
+    const one = await runSearch(base, evaluators({ scored: [], trained: [] }));
+    expect(most).toBe(2);
+    const selected = events.find((e) => e.type === 'selected');
+    expect(selected?.type === 'selected' && selected.indices).toEqual(one.trained.map((t) => t.index));
+    expect(events.filter((e) => e.type === 'trained').map((e) => (e.type === 'trained' ? e.record.index : -1))).not.toEqual(one.trained.map((t) => t.index));
+    expect(run.trained).toEqual(one.trained);
+  });
+
   it('keeps searching when one candidate cannot be trained, and says which', async () => {
     const log = { scored: [] as string[], trained: [] as string[] };
     const ev = evaluators(log);

@@ -23,7 +23,7 @@ describe('scoring pool', () => {
       },
       train: endpoint.train,
     };
-    const pool = trainingEvaluators([watched], watched, { dataset: 'mnist', seed: 2, scoreBatch: 8, trainSamples: 100, chunk: 2 });
+    const pool = trainingEvaluators([watched], [watched], { dataset: 'mnist', seed: 2, scoreBatch: 8, trainSamples: 100, chunk: 2 });
     const scored = new Map<number, number>();
     const asked: number[] = [];
     // After the first chunk's scores arrive, every candidate from index 4 on is no longer wanted.

@@ -1,6 +1,6 @@
 /**
  * The search's scorer and trainer in Node: with one worker, one tfjs engine in this process, scoring and training in
- * turn; with more, a pool of worker threads (thread-pool.ts) scoring at once, the first also training.
+ * turn; with more, a pool of worker threads (thread-pool.ts) scoring at once, then training the top-k as many at once.
  */
 import type { Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
@@ -33,14 +33,14 @@ export async function createLocalEvaluators(opts: LocalEvaluatorOptions): Promis
   const workers = opts.workers ?? 1;
   if (workers > 1) {
     const pool = await openThreadPool(workers, opts.backend, upload);
-    return { ...trainingEvaluators(pool.clients, pool.clients[0], opts), backend: pool.backend, backendReason: pool.reason, workers, dispose: pool.dispose };
+    return { ...trainingEvaluators(pool.clients, pool.clients, opts), backend: pool.backend, backendReason: pool.reason, workers, dispose: pool.dispose };
   }
   const engine = createNodeEngine();
   const choice = await engine.init({ backend: opts.backend });
   if (upload) engine.provideDataset(upload);
   const endpoint = engineEndpoint(engine);
   return {
-    ...trainingEvaluators([endpoint], endpoint, opts),
+    ...trainingEvaluators([endpoint], [endpoint], opts),
     backend: choice.backend,
     backendReason: choice.reason,
     workers: 1,

@@ -3,8 +3,8 @@
  * (src/cli/training-thread.ts), each a training engine with its own tfjs
  * backend, behind the page's training clients (src/worker-host/), which
  * spawn, cancel and respawn them as they do the page's workers. Scoring
- * shares the page's queue of chunks over the pool (scoreOnPool); the first
- * thread also trains (a search trains only once scoring is over).
+ * shares the page's queue of chunks over the pool (scoreOnPool); once it is
+ * over, every thread trains a candidate at once (a search trains only after scoring).
  *
  * Every thread runs the backend the first one chose: `auto` probes, and two
  * threads could choose differently, while a genome's score must not depend

@@ -34,13 +34,15 @@ export interface SearchRequest {
   known?: KnownResults;
 }
 
-/** Where the search runs its scorers and trainer: the backend they chose, and how many score. */
+/** Where the search runs its scorers and trainer: the backend they chose, how many score, and how many train at once. */
 export interface SearchPoolInfo {
   backend: string;
   reason: string;
   softwareGpu: boolean;
   renderer?: string;
   scorers: number;
+  /** trainings at once: the trainer and, once scoring is over, the scorers */
+  trainers: number;
 }
 
 /**

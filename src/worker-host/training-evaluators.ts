@@ -119,9 +119,38 @@ export async function scoreOnPool(
   await Promise.all(scorers.map(worker));
 }
 
-export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer: TrainingEndpoint, opts: EvaluatorOptions): Evaluators {
+/**
+ * Lends training endpoints out one training at a time: `take` resolves with a free one (waiting, in call order,
+ * while all are busy), `give` hands it back.
+ */
+class EndpointLender {
+  private readonly free: TrainingEndpoint[];
+  private readonly waiting: ((e: TrainingEndpoint) => void)[] = [];
+  constructor(endpoints: readonly TrainingEndpoint[]) {
+    this.free = [...endpoints];
+  }
+  take(): Promise<TrainingEndpoint> {
+    const e = this.free.shift();
+    return e ? Promise.resolve(e) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+  give(e: TrainingEndpoint): void {
+    const next = this.waiting.shift();
+    if (next) next(e);
+    else this.free.push(e);
+  }
+}
+
+/**
+ * The pipeline's evaluators: scoring shares a queue over `scorers`; training runs on `trainers`, as many at once as
+ * there are (the pipeline's `trainers`), each training on whichever is free (its seed is the search's, so its
+ * result does not depend on which). A search trains only once scoring is over, so the same workers may be in both.
+ */
+export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainers: readonly TrainingEndpoint[], opts: EvaluatorOptions): Evaluators {
   if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
+  if (trainers.length === 0) throw new RangeError('training needs at least one endpoint');
+  const lender = new EndpointLender(trainers);
   return {
+    trainers: trainers.length,
     score(genomes, signal, onScore, wanted) {
       return scoreOnPool(scorers, { dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, genomes, signal, (i, item) => onScore(i, item?.score ?? NaN), {
         ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
@@ -130,41 +159,50 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
     },
 
     async train(genome, epochs, signal, onProgress): Promise<PipelineResult> {
-      let lastLoss = NaN;
-      // Progress comes on its own channel and can arrive after the result (Node's threads): none counts after it.
-      let ended = false;
-      const attempt = () =>
-        trainer.train(
-          { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, progressEveryMs: opts.readingMs ?? LIVE_READING_MS, ...(opts.keepWeights ? { keepWeights: true } : {}) },
-          (p) => {
-            if (ended || p.kind !== 'batch' || p.phase !== 'train') return;
-            if (p.loss !== undefined) lastLoss = p.loss;
-            const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
-            if (p.recent) progress.reading = { at: p.epoch + (p.batch + 1) / p.batches, loss: p.recent.loss, accuracy: p.recent.accuracy };
-            onProgress(progress);
-          },
-          signal,
-        );
-      let r: TrainResult;
+      const trainer = await lender.take();
       try {
-        r = await attempt();
-      } catch (e) {
-        if (isAbort(e, signal) || !isWorkerCrash(e)) throw e;
-        // The client respawns the worker for this call; the same seed trains the same model from its start.
-        r = await attempt();
+        return await trainOn(trainer, genome, epochs, signal, onProgress);
       } finally {
-        ended = true;
+        lender.give(trainer);
       }
-      if (!r.completed) throw new TrainingCancelled();
-      return {
-        accuracyFloat: r.testAccuracyFloat,
-        accuracyQuantized: r.testAccuracyQuantized,
-        spikeRates: r.spikeRates.map((s) => s.rate),
-        epochs: r.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy })),
-        backend: r.backend,
-        samplesPerSecond: r.samplesPerS,
-        ...(r.weights ? { weights: r.weights } : {}),
-      };
     },
   };
+
+  async function trainOn(trainer: TrainingEndpoint, genome: string, epochs: number, signal: AbortSignal, onProgress: (p: PipelineProgress) => void): Promise<PipelineResult> {
+    let lastLoss = NaN;
+    // Progress comes on its own channel and can arrive after the result (Node's threads): none counts after it.
+    let ended = false;
+    const attempt = () =>
+      trainer.train(
+        { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, progressEveryMs: opts.readingMs ?? LIVE_READING_MS, ...(opts.keepWeights ? { keepWeights: true } : {}) },
+        (p) => {
+          if (ended || p.kind !== 'batch' || p.phase !== 'train') return;
+          if (p.loss !== undefined) lastLoss = p.loss;
+          const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
+          if (p.recent) progress.reading = { at: p.epoch + (p.batch + 1) / p.batches, loss: p.recent.loss, accuracy: p.recent.accuracy };
+          onProgress(progress);
+        },
+        signal,
+      );
+    let r: TrainResult;
+    try {
+      r = await attempt();
+    } catch (e) {
+      if (isAbort(e, signal) || !isWorkerCrash(e)) throw e;
+      // The client respawns the worker for this call; the same seed trains the same model from its start.
+      r = await attempt();
+    } finally {
+      ended = true;
+    }
+    if (!r.completed) throw new TrainingCancelled();
+    return {
+      accuracyFloat: r.testAccuracyFloat,
+      accuracyQuantized: r.testAccuracyQuantized,
+      spikeRates: r.spikeRates.map((s) => s.rate),
+      epochs: r.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, testAccuracy: e.testAccuracy })),
+      backend: r.backend,
+      samplesPerSecond: r.samplesPerS,
+      ...(r.weights ? { weights: r.weights } : {}),
+    };
+  }
 }

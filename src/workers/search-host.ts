@@ -26,12 +26,12 @@ import type { DatasetUpload } from '../protocol/training.ts';
 import { trainingEvaluators, type TrainingEndpoint } from '../worker-host/training-evaluators.ts';
 import type { CostedSet, CostingEngine, EngineHooks } from './costing-engine.ts';
 
-/** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests). */
+/** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests); once scoring is over, the scorers train too. */
 export interface SearchPool {
   scorers: readonly TrainingEndpoint[];
   trainer: TrainingEndpoint;
   /** resolves once every worker has chosen its backend (rejects when one cannot start) */
-  ready: Promise<Omit<SearchPoolInfo, 'scorers'>>;
+  ready: Promise<Omit<SearchPoolInfo, 'scorers' | 'trainers'>>;
   /** hands each worker a user's data set, unless it holds this one already */
   provideDataset(upload: DatasetUpload, signal: AbortSignal): Promise<void>;
   /** told when a worker crashes or ends (it is replaced, and its unfinished work retried) */
@@ -184,12 +184,14 @@ export class SearchHost {
 
     const pool = this.ensurePool();
     const info = await untilAborted(pool.ready, signal);
-    batcher.push({ type: 'pool', ...info, scorers: pool.scorers.length });
+    // Scoring is over before training starts: the scorers train too, one candidate each at once beside the trainer.
+    const trainers = [...new Set([pool.trainer, ...pool.scorers])];
+    batcher.push({ type: 'pool', ...info, scorers: pool.scorers.length, trainers: trainers.length });
     if (s.dataset === 'cifar10') {
       if (!this.upload) throw new Error('CIFAR-10 searches need the batch files: none were provided');
       await pool.provideDataset(this.upload, signal);
     }
-    const evaluators = trainingEvaluators(pool.scorers, pool.trainer, { dataset: s.dataset as DatasetName, seed: s.seed, scoreBatch: req.scoreBatch, trainSamples: req.trainSamples, keepWeights: true });
+    const evaluators = trainingEvaluators(pool.scorers, trainers, { dataset: s.dataset as DatasetName, seed: s.seed, scoreBatch: req.scoreBatch, trainSamples: req.trainSamples, keepWeights: true });
     const hw = compileHardware(s.hardware);
     const rejects = s.strategy === 'neuronas' || s.strategy === 'evolution';
     const emit = (e: SearchEvent): void => {

@@ -1,6 +1,7 @@
 /**
  * The search's training workers, owned by the costing worker (nested
- * dedicated workers): scorers sized from the cores and one trainer, each
+ * dedicated workers): scorers sized from the cores and one trainer (once
+ * scoring is over, the scorers train beside it), each
  * behind a TrainingClient (src/worker-host/), which replays its backend
  * choice and data set on a respawned worker.
  */

@@ -118,7 +118,10 @@ export function poolSize(cores: number | undefined): number {
   return Math.max(1, Math.min(4, (cores ?? 2) - 1));
 }
 
-/** The estimated length of a search on a page with `scorers` scoring workers. */
+/**
+ * The estimated length of a search on a page with `scorers` scoring workers. Its top-k train as many at once as
+ * the pool has workers (the training worker and, once scoring is over, the scorers): in rounds of that many.
+ */
 export function estimateSearch(work: SearchWork, scorers: number): SearchEstimate {
   const hw = compileHardware(work.hardware);
   const probe = new CandidateStream(work.space, Math.min(ESTIMATE_PROBE, work.samples), work.seed);
@@ -146,7 +149,8 @@ export function estimateSearch(work: SearchWork, scorers: number): SearchEstimat
   const trainedWork = feasible ? feasibleWork / feasible : 0;
   const images = trainingImages(work.dataset, work.trainSamples);
   const scoring = (scored * scoreMs(scoredWork, work.scoreBatch)) / Math.max(1, scorers);
-  const training = trained * trainMs(trainedWork, work.epochs, images);
+  const trainers = Math.max(1, scorers) + 1;
+  const training = Math.ceil(trained / trainers) * trainMs(trainedWork, work.epochs, images);
   return { seconds: (START_MS + scoring + training) / 1000, scoreSeconds: scoring / 1000, trainSeconds: training / 1000, scored, trained };
 }
 

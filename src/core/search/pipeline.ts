@@ -129,6 +129,11 @@ export interface Evaluators {
    */
   score(genomes: readonly string[], signal: AbortSignal, onScore: (i: number, score: number) => void, wanted?: (i: number) => boolean): Promise<void>;
   train(genome: string, epochs: number, signal: AbortSignal, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
+  /**
+   * How many `train` calls may run at once (default 1): one per training endpoint. A training is seeded by its
+   * candidate alone, so its result does not depend on which endpoint ran it, nor on what ran beside it.
+   */
+  trainers?: number;
 }
 
 export interface SearchOptions {
@@ -412,32 +417,52 @@ class Run {
     return true;
   }
 
+  /**
+   * Trains the selected candidates, up to `evaluators.trainers` at once: each endpoint takes the next candidate in
+   * selection order when it is free. Events come as trainings end (any order); the run's trained list and failures
+   * keep the selection order, so a run does not depend on how many trained at once. On abort every running
+   * training stops (they share the signal), and SearchCancelled is thrown once all have settled, so the events of
+   * whatever finished are emitted first.
+   */
   async train(indices: number[]): Promise<void> {
     this.emit({ type: 'selected', indices });
     if (indices.length === 0 || this.settings.topK === 0) return;
     const t0 = now();
     this.emit({ type: 'stage', stage: 'train', state: 'start', ms: 0, count: indices.length });
-    for (const index of indices) {
-      this.check();
-      const c = this.record(index);
-      const known = this.known?.trained.get(c.genome);
-      let result: TrainResult;
-      try {
-        // A known result (a resumed search) is not trained again.
-        result = known ?? (await this.evaluators.train(c.genome, this.settings.epochs, this.signal, (progress) => this.emit({ type: 'training', index, progress })));
-      } catch (e) {
+    const trained: (TrainedRecord | undefined)[] = new Array(indices.length);
+    const failed: (TrainFailure | undefined)[] = new Array(indices.length);
+    let next = 0;
+    const trainNext = async (): Promise<void> => {
+      while (next < indices.length) {
         this.check();
-        // One candidate that cannot be trained (a crashed worker twice, a model error) does not end the search.
-        const failure = { index, genome: c.genome, message: e instanceof Error ? e.message : String(e) };
-        this.failures.push(failure);
-        this.emit({ type: 'train-failed', ...failure });
-        continue;
+        const at = next++;
+        const index = indices[at];
+        const c = this.record(index);
+        const known = this.known?.trained.get(c.genome);
+        let result: TrainResult;
+        try {
+          // A known result (a resumed search) is not trained again.
+          result = known ?? (await this.evaluators.train(c.genome, this.settings.epochs, this.signal, (progress) => this.emit({ type: 'training', index, progress })));
+        } catch (e) {
+          this.check();
+          // One candidate that cannot be trained (a crashed worker twice, a model error) does not end the search.
+          const failure = { index, genome: c.genome, message: e instanceof Error ? e.message : String(e) };
+          failed[at] = failure;
+          this.emit({ type: 'train-failed', ...failure });
+          continue;
+        }
+        const record = trainedRecord(index, c.genome, this.arch(index), result, this.hw, this.budgets());
+        trained[at] = record;
+        this.emit({ type: 'trained', record, atMs: this.evaluated(index, 'train') });
       }
-      const record = trainedRecord(index, c.genome, this.arch(index), result, this.hw, this.budgets());
-      this.trained.push(record);
-      this.emit({ type: 'trained', record, atMs: this.evaluated(index, 'train') });
-    }
+    };
+    const slots = Math.max(1, Math.min(indices.length, Math.floor(this.evaluators.trainers ?? 1)));
+    const settled = await Promise.allSettled(Array.from({ length: slots }, trainNext));
+    for (const r of trained) if (r) this.trained.push(r);
+    for (const f of failed) if (f) this.failures.push(f);
     this.timings.trainMs += now() - t0;
+    const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    if (errors.length) throw errors.find((e) => e instanceof SearchCancelled) ?? errors[0];
     this.emit({ type: 'stage', stage: 'train', state: 'end', ms: this.timings.trainMs, count: indices.length });
   }
 

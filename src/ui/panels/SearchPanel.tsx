@@ -126,6 +126,7 @@ export function SearchProgress() {
   const settings = useSearch((s) => s.settings);
   const inputs = useSearch((s) => s.inputs);
   const scorers = useSearch((s) => s.scorers);
+  const trainers = useSearch((s) => s.trainers);
   const now = useNow(phase === 'running');
   if (!model) {
     return (
@@ -158,11 +159,17 @@ export function SearchProgress() {
           trainSamples: inputs.params.trainSamples,
           scoreBatch: inputs.params.scoreBatch,
           scorers: Math.max(1, scorers),
+          trainers: Math.max(1, trainers),
           workerScore: settings.rankBy === 'snasnet',
         })
       : null;
-  const trainNote =
-    model.trainingIndex >= 0 ? `training #${model.trainingIndex + 1}: epoch ${model.trainingEpoch} of ${model.trainingEpochs}` : c.failed ? `${c.failed} could not be trained` : undefined;
+  // Every candidate in training, in the order they began.
+  const inTraining = [...model.inTraining];
+  const trainNote = inTraining.length
+    ? `training ${inTraining.map(([i, p]) => `#${i + 1} (epoch ${p.epoch} of ${p.epochs})`).join(', ')}`
+    : c.failed
+      ? `${c.failed} could not be trained`
+      : undefined;
   return (
     <div className="search-status" data-testid="search-status" data-phase={phase}>
       <Bar label="Costed" testId="stage-costed" value={cost.done} max={cost.expected} text={fmtStage(cost)} />
@@ -226,11 +233,12 @@ export function SearchProgress() {
 export function BackendBadge() {
   const b = useSearch((s) => s.backend);
   const scorers = useSearch((s) => s.scorers);
+  const trainers = useSearch((s) => s.trainers);
   if (!b) return <p className="panel-note">The training backend is chosen when the first search starts.</p>;
   return (
     <div className="backend-badge" data-testid="backend-badge" data-backend={b.backend} title={b.renderer ?? undefined}>
       <div>
-        <span className="badge">{b.backend}</span> trains and scores ({scorers} scoring worker{scorers === 1 ? '' : 's'} + 1 training worker)
+        <span className="badge">{b.backend}</span> trains and scores ({scorers} scoring worker{scorers === 1 ? '' : 's'} + 1 training worker; the top candidates train {trainers} at once)
       </div>
       <div className="help">{b.reason}</div>
       {b.softwareGpu ? (

@@ -49,7 +49,8 @@ export interface CandidateTableProps {
 
 export function rowStateText(m: SearchModel, i: number): string {
   const s = m.state[i];
-  if (s === ROW.training && m.trainingIndex === i) return `training (epoch ${m.trainingEpoch} of ${m.trainingEpochs})`;
+  const training = s === ROW.training ? m.inTraining.get(i) : undefined;
+  if (training) return `training (epoch ${training.epoch} of ${training.epochs})`;
   return ROW_STATES[s];
 }
 

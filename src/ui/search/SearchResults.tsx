@@ -129,11 +129,15 @@ function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
   const t = model.trained.get(index);
   const score = model.scores[index];
   const readings = model.curves.get(index);
-  const inTraining = model.trainingIndex === index;
+  // This candidate's own training, while it trains (others may train beside it).
+  const training = model.inTraining.get(index);
+  const inTraining = training !== undefined;
+  const epoch = training?.epoch ?? 0;
+  const epochs = training?.epochs ?? 0;
   // A new object only when the curve gained a point or training moved on: the detail redraws its chart then.
   const live = useMemo(
-    () => (readings || inTraining ? { readings: readings ?? [], training: inTraining ? { epoch: model.trainingEpoch, epochs: model.trainingEpochs } : null } : null),
-    [readings, readings?.length, inTraining, model.trainingEpoch, model.trainingEpochs],
+    () => (readings || inTraining ? { readings: readings ?? [], training: inTraining ? { epoch, epochs } : null } : null),
+    [readings, readings?.length, inTraining, epoch, epochs],
   );
   return (
     <DetailDrawer labelledBy={headingId} onClose={onClose}>

@@ -54,7 +54,7 @@ export function searchShared(phase: SearchPhase, loaded: LoadedFrom | null = nul
   return loaded !== 'import' && (phase === 'starting' || phase === 'running' || phase === 'done');
 }
 
-export type BackendInfo = Omit<SearchPoolInfo, 'scorers'>;
+export type BackendInfo = Omit<SearchPoolInfo, 'scorers' | 'trainers'>;
 
 export interface SearchState {
   phase: SearchPhase;
@@ -73,6 +73,8 @@ export interface SearchState {
   timings: SearchTimings | null;
   backend: BackendInfo | null;
   scorers: number;
+  /** trainings the search runs at once (its pool's training workers) */
+  trainers: number;
   error: string | null;
   /** a worker crashed during the run (its arrived results are kept) */
   crash: string | null;
@@ -97,6 +99,7 @@ export const searchStore = createStore<SearchState>()((set) => ({
   timings: null,
   backend: null,
   scorers: 0,
+  trainers: 0,
   error: null,
   crash: null,
   notice: null,
@@ -243,6 +246,7 @@ export function startSearchController(
       timings: loaded.timings,
       backend: null,
       scorers: 0,
+      trainers: 0,
       error: null,
       crash: null,
       notice,
@@ -337,7 +341,7 @@ export function startSearchController(
           mine.results = writeRows(mine.results, u, u.sampled);
           resultsDirty = true;
         } else if (u.type === 'pool') {
-          searchStore.setState({ phase: 'running', backend: { backend: u.backend, reason: u.reason, softwareGpu: u.softwareGpu, renderer: u.renderer }, scorers: u.scorers });
+          searchStore.setState({ phase: 'running', backend: { backend: u.backend, reason: u.reason, softwareGpu: u.softwareGpu, renderer: u.renderer }, scorers: u.scorers, trainers: u.trainers });
         } else if (u.type === 'worker-crashed') {
           searchStore.setState({ crash: u.message });
         }

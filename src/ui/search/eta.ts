@@ -1,16 +1,18 @@
 /**
  * The whole run's time left, from the rates the running search has
  * measured: costing (candidates per second), scoring (candidates per second
- * over the pool) and training (seconds per candidate). The stages run one
- * after another, so their times left add up.
+ * over the pool) and training (seconds per candidate, `trainers` at once).
+ * The stages run one after another, so their times left add up.
  *
  * Training's rate is the best one measured so far: the mean time of the
- * candidates trained already; before any finished, the one in training
- * extrapolated from the fraction it has done; before any training started,
+ * candidates trained already; before any finished, those in training
+ * extrapolated from the fractions they have done; before any training started,
  * a prior from scoring's measured time per candidate (both are a network's
  * passes over images: scoring runs `scoreBatch` images forward once,
  * training runs epochs × trainSamples images forward and backward, plus the
- * evaluation). The page shows it as "about": the prior is rough, and the top
+ * evaluation). The trainings left are laid out on the training workers as
+ * the search hands them out: each queued candidate goes to the worker free
+ * first. The page shows it as "about": the prior is rough, and the top
  * candidates are not the average candidate.
  *
  * Pure: the model and the clock come in, seconds (or null: not enough is
@@ -28,6 +30,8 @@ export interface RunPlan {
   scoreBatch: number;
   /** workers scoring at once */
   scorers: number;
+  /** trainings at once (the training workers: once scoring is over, the scorers train too) */
+  trainers: number;
   /** the ranking is the SNASNet score, computed by the scorers (a cost-model proxy costs next to nothing) */
   workerScore: boolean;
 }
@@ -74,16 +78,24 @@ export function runEtaS(m: SearchModel, now: number, plan: RunPlan): number | nu
   const finished = m.counts.trained + m.counts.failed;
   const toTrain = train.expected - finished;
   if (toTrain <= 0) return left;
-  const inTraining = m.trainingIndex >= 0;
-  const elapsed = inTraining && Number.isFinite(m.trainClock) ? (now - m.trainClock) / 1000 : 0;
-  // The fraction of the current candidate's epochs done (m.trainingFraction is of all its epochs).
-  const fraction = inTraining ? m.trainingFraction : 0;
-  const extrapolated = fraction >= MIN_FRACTION ? elapsed / fraction : null;
+  // Each training's seconds so far, its fraction done, and its extrapolated length once it is far enough along.
+  const running = [...m.inTraining.values()].map((t) => {
+    const elapsed = Math.max(0, (now - t.start) / 1000);
+    return { elapsed, fraction: t.fraction, total: t.fraction >= MIN_FRACTION ? elapsed / t.fraction : null };
+  });
+  const extrapolated = running.flatMap((r) => (r.total !== null ? [r.total] : []));
   const prior = scoreS !== null ? ((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE : null;
-  const perCandidate = m.trainSeconds.length ? mean(m.trainSeconds) : (extrapolated ?? prior);
+  const perCandidate = m.trainSeconds.length ? mean(m.trainSeconds) : extrapolated.length ? mean(extrapolated) : prior;
   if (perCandidate === null) return null;
-  const current = inTraining ? (extrapolated !== null ? extrapolated * (1 - fraction) : Math.max(0, perCandidate - elapsed)) : 0;
-  return left + current + (toTrain - (inTraining ? 1 : 0)) * perCandidate;
+  // When each training worker is free: those training, once their candidate ends; the rest, now.
+  const freeAt = running.map((r) => (r.total !== null ? r.total * (1 - r.fraction) : Math.max(0, perCandidate - r.elapsed)));
+  while (freeAt.length < Math.max(1, plan.trainers)) freeAt.push(0);
+  for (let queued = toTrain - running.length; queued > 0; queued--) {
+    let first = 0;
+    for (let w = 1; w < freeAt.length; w++) if (freeAt[w] < freeAt[first]) first = w;
+    freeAt[first] += perCandidate;
+  }
+  return left + Math.max(...freeAt);
 }
 
 /** "about 40 s left", "about 3 min left" (rounded up: an estimate that runs out early reads worse than one that does not). */

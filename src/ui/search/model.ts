@@ -25,6 +25,17 @@ export interface StageClock {
   expected: number;
 }
 
+/** A candidate in training: how far it is, and since when. */
+export interface TrainingNow {
+  /** the epoch it is in, 1-based, of `epochs` */
+  epoch: number;
+  epochs: number;
+  /** the fraction of all its epochs done */
+  fraction: number;
+  /** performance.now() when its training began: the train stage's start, or the end of the training it followed */
+  start: number;
+}
+
 export interface SearchModel {
   strategy: Strategy;
   /** rows the arrays hold room for */
@@ -34,16 +45,13 @@ export interface SearchModel {
   /** training-free score; NaN where never scored */
   scores: Float64Array;
   state: Uint8Array;
-  /** training progress of the candidate in training: epoch (1-based) and fraction of all epochs done */
-  trainingEpoch: number;
-  trainingEpochs: number;
-  trainingFraction: number;
-  trainingIndex: number;
+  /** the candidates in training now (several train at once, one per training worker), by index */
+  inTraining: Map<number, TrainingNow>;
   /** each candidate's live training curve (points as the trainer read them), kept once it is trained */
   curves: Map<number, TrainReading[]>;
-  /** performance.now() when the candidate being trained (or the next) started: the train stage's start or the last one's end */
+  /** performance.now() when the train stage started or a training last ended: where a candidate starting now began (its worker was free from then) */
   trainClock: number;
-  /** seconds each finished training took (trained or failed), in order: the measured rate of the ETA */
+  /** seconds each finished training took (trained or failed), in the order they ended: the measured rate of the ETA */
   trainSeconds: number[];
   trained: Map<number, TrainedRecord>;
   failures: TrainFailure[];
@@ -66,10 +74,7 @@ export function createModel(strategy: Strategy, capacity: number, plannedTrain =
     count: 0,
     scores: new Float64Array(capacity).fill(NaN),
     state: new Uint8Array(capacity),
-    trainingEpoch: 0,
-    trainingEpochs: 0,
-    trainingFraction: 0,
-    trainingIndex: -1,
+    inTraining: new Map(),
     curves: new Map(),
     trainClock: NaN,
     trainSeconds: [],
@@ -140,35 +145,45 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
         curve.push(e.progress.reading);
       }
       m.state[e.index] = ROW.training;
-      m.trainingIndex = e.index;
       // The trainer counts epochs and batches from 0; batch b done means b + 1 of the epoch's batches are.
-      m.trainingEpoch = e.progress.epoch + 1;
-      m.trainingEpochs = e.progress.epochs;
-      m.trainingFraction = (e.progress.epoch + (e.progress.batches ? (e.progress.batch + 1) / e.progress.batches : 0)) / Math.max(1, e.progress.epochs);
+      const fraction = (e.progress.epoch + (e.progress.batches ? (e.progress.batch + 1) / e.progress.batches : 0)) / Math.max(1, e.progress.epochs);
+      const start = m.inTraining.get(e.index)?.start ?? (Number.isFinite(m.trainClock) ? m.trainClock : now);
+      m.inTraining.set(e.index, { epoch: e.progress.epoch + 1, epochs: e.progress.epochs, fraction, start });
       break;
     }
     case 'trained':
-      finishTraining(m, now);
+      finishTraining(m, e.record.index, now);
       m.trained.set(e.record.index, e.record);
       m.state[e.record.index] = ROW.done;
       m.counts.trained++;
       m.evaluations.push({ index: e.record.index, stage: 'train', atMs: e.atMs ?? NaN });
-      if (m.trainingIndex === e.record.index) m.trainingIndex = -1;
       break;
     case 'train-failed':
-      finishTraining(m, now);
+      finishTraining(m, e.index, now);
       m.failures.push({ index: e.index, genome: e.genome, message: e.message });
       m.state[e.index] = ROW.failed;
       m.counts.failed++;
-      if (m.trainingIndex === e.index) m.trainingIndex = -1;
       break;
   }
 }
 
-/** A training ended (trained or failed): its time is a measured rate, and the next one's clock starts. */
-function finishTraining(m: SearchModel, now: number): void {
-  if (Number.isFinite(m.trainClock)) m.trainSeconds.push((now - m.trainClock) / 1000);
+/**
+ * Candidate `index`'s training ended (trained or failed): its time is a measured rate, and a candidate that starts
+ * next (on the worker it freed) starts now. One that ends with no progress seen (a known result, a failure at once)
+ * took from the last start or end.
+ */
+function finishTraining(m: SearchModel, index: number, now: number): void {
+  const start = m.inTraining.get(index)?.start ?? m.trainClock;
+  if (Number.isFinite(start)) m.trainSeconds.push((now - start) / 1000);
+  m.inTraining.delete(index);
   m.trainClock = now;
+}
+
+/** Trainings done: the finished ones, and the fractions of those in training. */
+export function trainingDone(m: SearchModel): number {
+  let done = m.counts.trained + m.counts.failed;
+  for (const t of m.inTraining.values()) done += t.fraction;
+  return done;
 }
 
 export interface StageProgress {
@@ -192,7 +207,7 @@ export function stageProgress(m: SearchModel, stage: Stage, now: number, target:
     done = m.counts.scored;
     expected = Math.max(s.expected, done);
   } else {
-    done = m.counts.trained + m.counts.failed + (m.trainingIndex >= 0 ? m.trainingFraction : 0);
+    done = trainingDone(m);
     expected = s.expected;
   }
   let etaS: number | null = null;
@@ -228,13 +243,13 @@ export function bestIndex(m: SearchModel, mask: Uint8Array): number {
 }
 
 /**
- * After a stop (or a failure): a candidate whose training was cut off goes back to queued (its partial epochs are
+ * After a stop (or a failure): every candidate whose training was cut off goes back to queued (its partial epochs are
  * not a result), and the stages it cut off stop running, so none shows an ETA that would only grow.
  */
 export function settleAfterStop(m: SearchModel): void {
   m.stopped = true;
-  if (m.trainingIndex >= 0 && m.state[m.trainingIndex] === ROW.training) m.state[m.trainingIndex] = ROW.queued;
-  m.trainingIndex = -1;
+  for (const i of m.inTraining.keys()) if (m.state[i] === ROW.training) m.state[i] = ROW.queued;
+  m.inTraining.clear();
 }
 
 /** A search run loaded from a document (an imported file, a stored run): what a finished or stopped search leaves on the page. */
