@@ -15,7 +15,11 @@
  * would only add a copy of every update and a second message hop.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { foldChunks, migrateRunRecord, runDataOfStored, type StoredRunChunk, type StoredRunHeader } from '../../core/runs/records.ts';
+import type { StoredRunChunk, StoredRunHeader } from '../../core/runs/header.ts';
+
+// Reading a kept run folds it into a run document (the run-file code and its schemas); writing does not need that,
+// so it loads on the first read: a search's first write stays a small task on the page's thread.
+const records = () => import('../../core/runs/records.ts');
 import type { RunData } from '../../core/files/run.ts';
 
 export const RUN_DB_NAME = 'neuronas-studio-runs';
@@ -54,9 +58,10 @@ export interface KeptRunEntry {
 /** The kept runs, newest first; older records migrate as they are read (and are written back migrated). */
 export async function listRuns(): Promise<KeptRunEntry[]> {
   const d = await db();
-  const records = (await d.getAll('runs')) as unknown[];
+  const kept = (await d.getAll('runs')) as unknown[];
+  const { migrateRunRecord } = await records();
   const out: KeptRunEntry[] = [];
-  for (const rec of records) {
+  for (const rec of kept) {
     const m = migrateRunRecord(rec);
     if (m.ok) {
       if (m.chunks.length) await writeMigrated(m.header, m.chunks);
@@ -80,6 +85,7 @@ export async function readRun(id: string): Promise<{ header: StoredRunHeader; ru
   const d = await db();
   const rec = await d.get('runs', id);
   if (!rec) return null;
+  const { foldChunks, migrateRunRecord, runDataOfStored } = await records();
   const m = migrateRunRecord(rec);
   if (!m.ok) throw new Error(m.problem);
   if (m.chunks.length) await writeMigrated(m.header, m.chunks);
