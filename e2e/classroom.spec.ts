@@ -43,7 +43,7 @@ test('a link that hides panels shows the page without them, says so, and shows t
 test('the Classroom menu hides panels at once, and the copied link hides them for whoever opens it', async ({ page, browser }) => {
   await page.goto('/');
   await waitForJobs(page, 1);
-  await page.getByTestId('classroom-menu').locator('summary').click();
+  await page.getByTestId('classroom-button').click();
   const menu = page.getByTestId('classroom-menu');
   await menu.getByLabel('Budgets').check();
   await menu.getByLabel('Search', { exact: true }).check();

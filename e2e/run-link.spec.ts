@@ -74,6 +74,8 @@ test('a small run=1 link starts its search at once, without asking', async ({ pa
 
 test('every knob of the parameter table has a control, the score batch among them', async ({ page }) => {
   await page.goto('/#v=1&sb=32');
+  // The classroom link's knob lives in the toolbar's Classroom menu.
+  await page.getByTestId('classroom-button').click();
   for (const key of PARAM_KEYS) await expect(page.locator(`[data-param=${key}]`), key).toHaveCount(1);
   const batch = page.getByTestId('entry-scoreBatch');
   await expect(batch).toBeVisible();
