@@ -24,18 +24,11 @@ import { RunListContext, RunsPanel, StorageProblemBanner } from './runs/RunsPane
 import type { RunListActions } from './runs/list-actions.ts';
 import { ClassroomMenu } from './classroom/ClassroomMenu.tsx';
 import { HiddenPanelsNotice } from './classroom/HiddenPanelsNotice.tsx';
-import { usePanelHidden } from './classroom/hidden-panels.ts';
+import { useHiddenPanels } from './classroom/hidden-panels.ts';
 
 export function App({ actions, search, runs }: { actions: StudioActions; search: SearchController; runs: RunListActions }) {
   // A classroom link may hide panels (the parameter table's hidePanels); the notice says which and shows them again.
-  const hide = {
-    budgets: usePanelHidden('budgets'),
-    search: usePanelHidden('search'),
-    hardware: usePanelHidden('hardware'),
-    space: usePanelHidden('space'),
-    costs: usePanelHidden('costs'),
-    neuron: usePanelHidden('neuron'),
-  };
+  const hide = useHiddenPanels();
   const noControls = hide.budgets && hide.search && hide.hardware && hide.space;
   return (
     <ActionsContext.Provider value={actions}>

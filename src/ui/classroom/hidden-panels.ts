@@ -11,7 +11,8 @@ export function panelLabel(panel: HideablePanel): string {
   return PARAMS.hidePanels.optionLabels?.[panel] ?? panel;
 }
 
-/** true when the page's link hides `panel` */
-export function usePanelHidden(panel: HideablePanel): boolean {
-  return useStudio((s) => s.params.hidePanels.includes(panel));
+/** For each hideable panel, whether the page's link hides it (one subscription to the knob, the flags derived). */
+export function useHiddenPanels(): Record<HideablePanel, boolean> {
+  const hidden = useStudio((s) => s.params.hidePanels);
+  return Object.fromEntries(PARAMS.hidePanels.options.map((p) => [p, hidden.includes(p)])) as Record<HideablePanel, boolean>;
 }
