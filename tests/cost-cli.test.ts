@@ -6,6 +6,8 @@ import { fakeIO, type FakeIO } from './cli-io.ts';
 import { runEstimate } from '../src/cli/estimate.ts';
 import { HARDWARE_FIELDS } from '../src/core/cost/hardware.ts';
 import { LAYER_FIELDS } from '../src/core/cost/validate.ts';
+import { DEFAULT_SEARCH_SPACE, sampleArchitectures } from '../src/core/arch/sampler.ts';
+import { formatGenome } from '../src/core/arch/genome.ts';
 
 
 const VGG_SPIKESIM = JSON.stringify({
@@ -153,6 +155,28 @@ describe('neuronas estimate', () => {
       for (const k of keys) expect(out[i][k], `${lines[i]} ${k}`).toBe(report[k]);
     }
     expect(out[0].energy_uJ).not.toBe(out[lines.length - 3].energy_uJ);
+  });
+
+  it('--totals: megabytes of output in whole lines, in input order, over more line shapes than it keeps at hand', async () => {
+    // Six hardware shapes in turn: more than the few the coster matches in place, so its keyed shapes serve too.
+    const shapes = [undefined, { xbar: 128 }, { mode: 'spikesim' }, { xbar: 256 }, { cols_per_adc: 4 }, { mode: 'neuronas', xbar: 64 }];
+    const archs = sampleArchitectures(DEFAULT_SEARCH_SPACE, 6000, 11);
+    const lines = archs.map((a, i) => JSON.stringify(shapes[i % 6] ? { architecture: formatGenome(a), hardware: shapes[i % 6] } : { architecture: formatGenome(a) }));
+    const io = fakeIO(lines.join('\n'));
+    expect(await run(['--totals', '-'], io)).toBe(0);
+    expect(io.stderr).toEqual([]);
+    // Over a megabyte: more than one write, each of whole lines.
+    expect(io.stdout.length).toBeGreaterThan(1);
+    const out = io.stdout.flatMap((chunk) => chunk.split('\n').map((s) => JSON.parse(s) as Record<string, unknown>));
+    expect(out).toHaveLength(lines.length);
+    // Every 97th line against its full report (--jsonl), so order and shape are checked across the whole run.
+    const picked = lines.filter((_, i) => i % 97 === 0);
+    const full = fakeIO(picked.join('\n'));
+    expect(await run(['--jsonl', '-'], full)).toBe(0);
+    for (const [j, s] of full.stdout.entries()) {
+      const report = JSON.parse(s) as Record<string, unknown>;
+      for (const k of ['mode', 'tiles', 'crossbars', 'params', 'area_mm2', 'energy_uJ', 'latency_ms']) expect(out[j * 97][k], `${picked[j]} ${k}`).toBe(report[k]);
+    }
   });
 
   it('--totals: a bad line exits 2 with the same message as --jsonl, and prints nothing', async () => {
