@@ -16,7 +16,9 @@ import {
   estimateTotals,
   estimateTotalsWith,
   prepareLayers,
+  prepareArchitectureInto,
   prepareLayersInto,
+  type PreparedLayers,
 } from '../src/core/cost/estimator.ts';
 import { resolveHardware } from '../src/core/cost/hardware.ts';
 import { buildArchitectureReport, buildReport, NOTE_NO_RATES } from '../src/core/cost/report.ts';
@@ -285,6 +287,26 @@ describe('architectures', () => {
     const t = estimateTotalsWith(prepareLayers(layers), hw, 4, 8, createTotals(), Float64Array.from(rates));
     expect([r.energy_uJ, r.area_mm2, r.latency_ms, r.tiles]).toEqual([t.energyUJ, t.areaMm2, t.latencyMs, t.tiles]);
     expect(r.layers.map((l) => l.input_rate)).toEqual(rates);
+  });
+
+  it('prepareArchitectureInto packs exactly what layerList gives, forward and backward cells, growing a small target', () => {
+    const archs = [
+      ...sampleArchitectures({ ...DEFAULT_SEARCH_SPACE, ops: ['zero', 'skip', 'conv1x1', 'conv3x3', 'avgpool3x3'] }, 60, 3),
+      ...sampleArchitectures({ ...DEFAULT_SEARCH_SPACE, cellType: 'backward' }, 60, 4),
+    ];
+    const rows = (p: PreparedLayers) => (['cin', 'cout', 'k2', 'hout2', 'cinHin2', 'coutHout2', 'weights'] as const).map((k) => Array.from(p[k].subarray(0, p.n)));
+    let target: PreparedLayers | null = prepareLayers(SMALL); // room for 3 rows: the first architecture grows it
+    let most = 0;
+    for (const a of archs) {
+      const reference = prepareLayers(layerList(a));
+      target = prepareArchitectureInto(a, target);
+      expect(target.n).toBe(reference.n);
+      expect(rows(target)).toEqual(rows(reference));
+      most = Math.max(most, reference.n);
+    }
+    expect(most).toBeGreaterThan(12); // backward cells add edges: the growth was exercised past one doubling
+    // Reused once large enough.
+    expect(prepareArchitectureInto(archs[0], target)).toBe(target);
   });
 
   it('prepareLayersInto reuses and grows its buffer', () => {

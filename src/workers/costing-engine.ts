@@ -10,13 +10,12 @@
  * (src/workers/search-host.ts) takes the very candidates the page shows,
  * costed, with no sampling and no costing again.
  */
-import { layerList } from '../core/arch/architecture.ts';
 import { CandidateStream } from '../core/arch/sampler.ts';
 import {
   compileHardware,
   createTotals,
   estimateTotalsWith,
-  prepareLayersInto,
+  prepareArchitectureInto,
   type CostTotals,
   type PreparedLayers,
 } from '../core/cost/estimator.ts';
@@ -208,7 +207,7 @@ export class CostingEngine {
         if (n === 0) break;
         for (let i = 0; i < n; i++) {
           const a = drawn.archs[i];
-          this.scratch = prepareLayersInto(layerList(a), this.scratch);
+          this.scratch = prepareArchitectureInto(a, this.scratch);
           packed.append(this.scratch, a.timesteps, a.weightBits);
           writeTotals(all, done + i, estimateTotalsWith(this.scratch, chw, a.timesteps, a.weightBits, this.totals));
         }

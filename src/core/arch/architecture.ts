@@ -3,8 +3,9 @@
  * (BN → LIF → conv3×3 C→2C → BN) + avg-pool 2 → cell(2C) → BN → LIF →
  * avg-pool 2 → FC(→ hidden) → LIF → FC(→ classes).
  *
- * `layerList` is the one place that turns an architecture into weight
- * layers; the cost estimator and the tfjs model builder both read it.
+ * `walkLayers` is the one place that turns an architecture into weight
+ * layers; `layerList` (the tfjs model builder, reports, exports) and the cost
+ * estimator's allocation-free packing both read it.
  */
 import {
   EDGES,
@@ -47,12 +48,41 @@ export function stageSizes(input: InputShape): [number, number, number] {
   return [h1, h2, h3];
 }
 
-/** `cell1.e01` names forward edge 0→1; `cell1.b20` the backward edge from node 2 (t−1) to node 0. */
-function edgeName(prefix: string, kind: 'e' | 'b', from: number, to: number): string {
-  return `${prefix}.${kind}${from}${to}`;
+/**
+ * Receives an architecture's weight layers in execution order (`walkLayers`).
+ * Where the layer sits comes as numbers (`site`, and for a cell edge the
+ * nodes its name reads): a walk that needs no names, the cost estimator's,
+ * then builds no strings and no objects.
+ */
+export type LayerSink = (kind: 'conv' | 'fc', cin: number, cout: number, k: number, hin: number, hout: number, site: number, from: number, to: number) => void;
+
+/** `site` values; a cell's backward edges are its forward site + 1. */
+const SITE_STEM = 0;
+const SITE_CELL1 = 1;
+const SITE_DOWN = 3;
+const SITE_CELL2 = 4;
+const SITE_FC1 = 6;
+const SITE_FC2 = 7;
+
+/**
+ * A layer's name: `stem`, `down`, `fc1`, `fc2`; `cell1.e01` the forward edge
+ * 0→1 of cell 1; `cell1.b20` the backward edge from node 2 (t−1) to node 0.
+ */
+export function layerName(site: number, from: number, to: number): string {
+  switch (site) {
+    case SITE_STEM: return 'stem';
+    case SITE_DOWN: return 'down';
+    case SITE_FC1: return 'fc1';
+    case SITE_FC2: return 'fc2';
+    default: {
+      const cell = site < SITE_DOWN ? 'cell1' : 'cell2';
+      const backward = site === SITE_CELL1 + 1 || site === SITE_CELL2 + 1;
+      return `${cell}.${backward ? 'b' : 'e'}${from}${to}`;
+    }
+  }
 }
 
-function pushCellLayers(out: Layer[], prefix: string, cell: Cell, width: number, size: number): void {
+function walkCell(sink: LayerSink, cell: Cell, width: number, size: number, site: number): void {
   const live = liveNodes(cell.forward);
   // Execution order: node by node; a node's forward inputs, then its backward (t−1) inputs.
   // Node 0 (the cell input) has no forward inputs but may take backward ones.
@@ -60,28 +90,31 @@ function pushCellLayers(out: Layer[], prefix: string, cell: Cell, width: number,
     for (let e = 0; e < EDGES; e++) {
       if (EDGE_TO[e] !== node || !forwardEdgeActive(cell, e, live)) continue;
       const code = cell.forward[e];
-      if (!opHasWeights(code)) continue;
-      out.push({ kind: 'conv', cin: width, cout: width, k: opKernel(code), hin: size, hout: size, name: edgeName(prefix, 'e', EDGE_FROM[e], node) });
+      if (opHasWeights(code)) sink('conv', width, width, opKernel(code), size, size, site, EDGE_FROM[e], node);
     }
     for (let e = 0; e < EDGES; e++) {
       if (EDGE_FROM[e] !== node || !backwardEdgeActive(cell, e, live)) continue;
       const code = cell.backward[e];
-      if (!opHasWeights(code)) continue;
-      out.push({ kind: 'conv', cin: width, cout: width, k: opKernel(code), hin: size, hout: size, name: edgeName(prefix, 'b', EDGE_TO[e], node) });
+      if (opHasWeights(code)) sink('conv', width, width, opKernel(code), size, size, site + 1, EDGE_TO[e], node);
     }
   }
 }
 
-export function layerList(a: Architecture): Layer[] {
+/** The one walk that turns an architecture into weight layers, in execution order. */
+export function walkLayers(a: Architecture, sink: LayerSink): void {
   const [h1, h2, h3] = stageSizes(a.input);
   const c = a.channels;
+  sink('conv', a.input.channels, c, 3, h1, h1, SITE_STEM, 0, 0);
+  walkCell(sink, a.cells[0], c, h1, SITE_CELL1);
+  sink('conv', c, 2 * c, 3, h1, h2, SITE_DOWN, 0, 0);
+  walkCell(sink, a.cells[1], 2 * c, h2, SITE_CELL2);
+  sink('fc', 2 * c * h3 * h3, a.hidden, 1, 1, 1, SITE_FC1, 0, 0);
+  sink('fc', a.hidden, a.classes, 1, 1, 1, SITE_FC2, 0, 0);
+}
+
+export function layerList(a: Architecture): Layer[] {
   const out: Layer[] = [];
-  out.push({ kind: 'conv', cin: a.input.channels, cout: c, k: 3, hin: h1, hout: h1, name: 'stem' });
-  pushCellLayers(out, 'cell1', a.cells[0], c, h1);
-  out.push({ kind: 'conv', cin: c, cout: 2 * c, k: 3, hin: h1, hout: h2, name: 'down' });
-  pushCellLayers(out, 'cell2', a.cells[1], 2 * c, h2);
-  out.push({ kind: 'fc', cin: 2 * c * h3 * h3, cout: a.hidden, k: 1, hin: 1, hout: 1, name: 'fc1' });
-  out.push({ kind: 'fc', cin: a.hidden, cout: a.classes, k: 1, hin: 1, hout: 1, name: 'fc2' });
+  walkLayers(a, (kind, cin, cout, k, hin, hout, site, from, to) => void out.push({ kind, cin, cout, k, hin, hout, name: layerName(site, from, to) }));
   return out;
 }
 

@@ -27,7 +27,7 @@
  * Units out: mm², µJ, ms (internally µm², pJ, ns).
  */
 import type { Layer } from '../layers.ts';
-import { layerList, type Architecture } from '../arch/architecture.ts';
+import { walkLayers, type Architecture, type LayerSink } from '../arch/architecture.ts';
 import { SPIKESIM_MEMBRANE_LAYERS, validateHardware, type HardwareConfig } from './hardware.ts';
 
 /** Totals of one network: everything a constraint check needs. */
@@ -96,18 +96,50 @@ export function prepareLayersInto(layers: readonly Layer[], target: PreparedLaye
   const p = target !== null && target.cin.length >= n ? target : allocPrepared(Math.max(n, target ? target.cin.length * 2 : n));
   for (let i = 0; i < n; i++) {
     const l = layers[i];
-    const k2 = l.k * l.k;
-    const hout2 = l.hout * l.hout;
-    p.cin[i] = l.cin;
-    p.cout[i] = l.cout;
-    p.k2[i] = k2;
-    p.hout2[i] = hout2;
-    p.cinHin2[i] = l.cin * l.hin * l.hin;
-    p.coutHout2[i] = l.cout * hout2;
-    p.weights[i] = k2 * l.cin * l.cout;
+    writeRow(p, i, l.cin, l.cout, l.k, l.hin, l.hout);
   }
   p.n = n;
   return p;
+}
+
+function writeRow(p: PreparedLayers, i: number, cin: number, cout: number, k: number, hin: number, hout: number): void {
+  const k2 = k * k;
+  const hout2 = hout * hout;
+  p.cin[i] = cin;
+  p.cout[i] = cout;
+  p.k2[i] = k2;
+  p.hout2[i] = hout2;
+  p.cinHin2[i] = cin * hin * hin;
+  p.coutHout2[i] = cout * hout2;
+  p.weights[i] = k2 * cin * cout;
+}
+
+/** The PreparedLayers `appendRow` writes to (a module slot, so the walk's sink is one function made once). */
+let packing: PreparedLayers = allocPrepared(32);
+
+const appendRow: LayerSink = (_kind, cin, cout, k, hin, hout) => {
+  let p = packing;
+  if (p.n === p.cin.length) {
+    const grown = allocPrepared(2 * p.cin.length);
+    for (const key of PREPARED_ARRAYS) grown[key].set(p[key]);
+    grown.n = p.n;
+    p = packing = grown;
+  }
+  writeRow(p, p.n++, cin, cout, k, hin, hout);
+};
+
+const PREPARED_ARRAYS = ['cin', 'cout', 'k2', 'hout2', 'cinHin2', 'coutHout2', 'weights'] as const;
+
+/**
+ * `prepareLayersInto(layerList(arch), target)` without the layer list: the
+ * walk's rows go straight into the typed arrays, so costing an architecture
+ * allocates nothing once `target` is large enough.
+ */
+export function prepareArchitectureInto(arch: Architecture, target: PreparedLayers | null): PreparedLayers {
+  packing = target ?? allocPrepared(32);
+  packing.n = 0;
+  walkLayers(arch, appendRow);
+  return packing;
 }
 
 /** Packs a (valid) layer list into typed arrays for `estimateTotals`. */
@@ -328,7 +360,7 @@ let scratch: PreparedLayers | null = null;
  * buffer.
  */
 export function estimateArchitecture(arch: Architecture, hw: CompiledHardware, out: CostTotals, inputRates?: Float64Array): CostTotals {
-  scratch = prepareLayersInto(layerList(arch), scratch);
+  scratch = prepareArchitectureInto(arch, scratch);
   return estimateTotalsWith(scratch, hw, arch.timesteps, arch.weightBits, out, inputRates);
 }
 
