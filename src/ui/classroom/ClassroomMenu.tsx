@@ -3,7 +3,8 @@
  * then shares the page that way (TensorFlow Playground's hide flags). A popover, so it costs the toolbar one button;
  * Escape or a click elsewhere closes it.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
+import { useDismiss } from '../controls/use-dismiss.ts';
 import { ParamControl } from '../controls/ParamControl.tsx';
 import './classroom.css';
 
@@ -11,21 +12,7 @@ export function ClassroomMenu() {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLSpanElement>(null);
   const popoverId = useId();
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: PointerEvent) => {
-      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
-    };
-    const escape = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    window.addEventListener('pointerdown', away);
-    window.addEventListener('keydown', escape);
-    return () => {
-      window.removeEventListener('pointerdown', away);
-      window.removeEventListener('keydown', escape);
-    };
-  }, [open]);
+  useDismiss(open, root, () => setOpen(false), true);
   return (
     <span className="toolbar-item classroom-menu" ref={root} data-testid="classroom-menu">
       <button

@@ -1,5 +1,6 @@
 /** The header's actions: copy the share link, export (candidates CSV, run JSON), import a run. */
 import { useEffect, useId, useRef, useState } from 'react';
+import { useDismiss } from '../controls/use-dismiss.ts';
 import { useActions } from './actions-context.ts';
 import { useStudio } from '../state/store.ts';
 import { FilePickButton } from './FilePickButton.tsx';
@@ -49,6 +50,7 @@ export function ExportMenu() {
   const imported = useStudio((s) => s.results.origin.kind === 'import');
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const rootRef = useRef<HTMLSpanElement>(null);
   const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const menuId = useId();
   const items: MenuItem[] = [
@@ -70,15 +72,9 @@ export function ExportMenu() {
     if (refocus) buttonRef.current?.focus();
   };
   useEffect(() => {
-    if (!open) return;
-    itemRefs.current[0]?.focus();
-    const onDown = (e: PointerEvent) => {
-      const root = buttonRef.current?.parentElement;
-      if (root && !root.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onDown);
-    return () => document.removeEventListener('pointerdown', onDown);
+    if (open) itemRefs.current[0]?.focus();
   }, [open]);
+  useDismiss(open, rootRef, () => setOpen(false));
   const onMenuKey = (e: React.KeyboardEvent) => {
     const i = itemRefs.current.findIndex((el) => el === document.activeElement);
     const n = items.length;
@@ -92,7 +88,7 @@ export function ExportMenu() {
     } else if (e.key === 'Tab') close(false);
   };
   return (
-    <span className="toolbar-item menu-root">
+    <span className="toolbar-item menu-root" ref={rootRef}>
       <button
         ref={buttonRef}
         type="button"
