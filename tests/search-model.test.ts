@@ -155,8 +155,8 @@ describe('live training progress', () => {
     applyUpdate(m, { type: 'training', index: 4, progress: progress(1, 9, reading(2, 1, 0.8)) }, 2100);
     expect(m.state[1]).toBe(ROW.training);
     expect(m.state[4]).toBe(ROW.training);
-    expect(m.inTraining.get(1)).toEqual({ epoch: 1, epochs: 2, fraction: 0.25, start: 1000 });
-    expect(m.inTraining.get(4)).toEqual({ epoch: 2, epochs: 2, fraction: 1, start: 1000 });
+    expect(m.inTraining.get(1)).toEqual({ epoch: 1, epochs: 2, fraction: 0.25, start: 1000, firstReport: { at: 2000, fraction: 0.25 } });
+    expect(m.inTraining.get(4)).toEqual({ epoch: 2, epochs: 2, fraction: 1, start: 1000, firstReport: { at: 2100, fraction: 1 } });
     expect(m.curves.get(1)).toEqual([reading(0.5, 2, 0.3)]);
     expect(m.curves.get(4)).toEqual([reading(2, 1, 0.8)]);
     // The stage counts the fractions of both.
@@ -222,6 +222,24 @@ describe('the whole run’s ETA', () => {
     expect(runEtaS(m, 77_000, plan)).toBe(0);
     settleAfterStop(m);
     expect(runEtaS(m, 77_000, plan)).toBeNull();
+  });
+
+  it('with a cost-model ranking, gives the time left a few seconds into the first training, at the rate since its first report', () => {
+    // Ranked by the parameter count: no scoring rate, so no prior; the model's build took 4 s before the first report.
+    const m = scoring(60);
+    const costRanked = { ...plan, workerScore: false };
+    applyUpdate(m, { type: 'stage', stage: 'score', state: 'end', ms: 1000, count: 60 }, 2000);
+    applyUpdate(m, { type: 'selected', indices: [1, 2, 3] }, 2000);
+    applyUpdate(m, { type: 'stage', stage: 'train', state: 'start', ms: 0, count: 3 }, 2000);
+    const at = (batch: number) => ({ epoch: 0, epochs: 2, batch, batches: 50, loss: 1 });
+    applyUpdate(m, { type: 'training', index: 1, progress: at(0) }, 6000); // 1 % done
+    expect(runEtaS(m, 6000, costRanked)).toBeNull();
+    // 2 s later, 2 % more: too short a stretch to judge by.
+    applyUpdate(m, { type: 'training', index: 1, progress: at(2) }, 8000);
+    expect(runEtaS(m, 8000, costRanked)).toBeNull();
+    // 4 s after the first report, 4 % more (1 s a per cent): 95 s left of this one, which will have taken 8 + 95 s, as each queued one will.
+    applyUpdate(m, { type: 'training', index: 1, progress: at(4) }, 10_000);
+    expect(runEtaS(m, 10_000, costRanked)).toBeCloseTo(95 + 2 * (8 + 95), 6);
   });
 
   it('lays the trainings left out on the training workers: two at once take about half as long', () => {

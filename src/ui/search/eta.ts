@@ -6,7 +6,10 @@
  *
  * Training's rate is the best one measured so far: the mean time of the
  * candidates trained already; before any finished, those in training
- * extrapolated from the fractions they have done; before any training started,
+ * extrapolated from the fractions they have done (at the rate since their
+ * first progress report once a few seconds and a few per cent lie between,
+ * so the model's build does not stretch it; else from the start, once a
+ * tenth is done); before any training started,
  * a prior from scoring's measured time per candidate (both are a network's
  * passes over images: scoring runs `scoreBatch` images forward once,
  * training runs epochs × trainSamples images forward and backward, plus the
@@ -45,8 +48,11 @@ export interface RunPlan {
  */
 export const TRAIN_PER_SCORE_IMAGE = 3.7;
 
-/** Below this fraction done, the candidate in training is too new to extrapolate from (model build, first batches). */
+/** Below this fraction done, the candidate in training is too new to extrapolate from its start (model build, first batches). */
 const MIN_FRACTION = 0.1;
+/** Its rate since its first progress report counts once this many seconds and this fraction of its training lie between. */
+const MIN_RATE_S = 3;
+const MIN_RATE_FRACTION = 0.02;
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -81,14 +87,21 @@ export function runEtaS(m: SearchModel, now: number, plan: RunPlan): number | nu
   // Each training's seconds so far, its fraction done, and its extrapolated length once it is far enough along.
   const running = [...m.inTraining.values()].map((t) => {
     const elapsed = Math.max(0, (now - t.start) / 1000);
-    return { elapsed, fraction: t.fraction, total: t.fraction >= MIN_FRACTION ? elapsed / t.fraction : null };
+    const since = (now - t.firstReport.at) / 1000;
+    const done = t.fraction - t.firstReport.fraction;
+    if (since >= MIN_RATE_S && done >= MIN_RATE_FRACTION) {
+      const left = ((1 - t.fraction) * since) / done;
+      return { elapsed, total: elapsed + left, left };
+    }
+    const total = t.fraction >= MIN_FRACTION ? elapsed / t.fraction : null;
+    return { elapsed, total, left: total === null ? null : total * (1 - t.fraction) };
   });
   const extrapolated = running.flatMap((r) => (r.total !== null ? [r.total] : []));
   const prior = scoreS !== null ? ((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE : null;
   const perCandidate = m.trainSeconds.length ? mean(m.trainSeconds) : extrapolated.length ? mean(extrapolated) : prior;
   if (perCandidate === null) return null;
   // When each training worker is free: those training, once their candidate ends; the rest, now.
-  const freeAt = running.map((r) => (r.total !== null ? r.total * (1 - r.fraction) : Math.max(0, perCandidate - r.elapsed)));
+  const freeAt = running.map((r) => r.left ?? Math.max(0, perCandidate - r.elapsed));
   while (freeAt.length < Math.max(1, plan.trainers)) freeAt.push(0);
   for (let queued = toTrain - running.length; queued > 0; queued--) {
     let first = 0;

@@ -34,6 +34,8 @@ export interface TrainingNow {
   fraction: number;
   /** performance.now() when its training began: the train stage's start, or the end of the training it followed */
   start: number;
+  /** when its first progress report arrived, and the fraction it said: a rate measured from there leaves out the model's build */
+  firstReport: { at: number; fraction: number };
 }
 
 export interface SearchModel {
@@ -147,8 +149,10 @@ export function applyUpdate(m: SearchModel, e: SearchUpdate, now: number): void 
       m.state[e.index] = ROW.training;
       // The trainer counts epochs and batches from 0; batch b done means b + 1 of the epoch's batches are.
       const fraction = (e.progress.epoch + (e.progress.batches ? (e.progress.batch + 1) / e.progress.batches : 0)) / Math.max(1, e.progress.epochs);
-      const start = m.inTraining.get(e.index)?.start ?? (Number.isFinite(m.trainClock) ? m.trainClock : now);
-      m.inTraining.set(e.index, { epoch: e.progress.epoch + 1, epochs: e.progress.epochs, fraction, start });
+      const before = m.inTraining.get(e.index);
+      const start = before?.start ?? (Number.isFinite(m.trainClock) ? m.trainClock : now);
+      const firstReport = before?.firstReport ?? { at: now, fraction };
+      m.inTraining.set(e.index, { epoch: e.progress.epoch + 1, epochs: e.progress.epochs, fraction, start, firstReport });
       break;
     }
     case 'trained':
