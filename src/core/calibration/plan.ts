@@ -9,6 +9,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { makeRng } from '../arch/sampler.ts';
 import { shuffled, splitDataset, type Split } from '../data/batches.ts';
 import { datasetSplit } from '../data/datasets.ts';
+import type { ParamValues } from '../params.ts';
 
 export interface Stratum {
   /** the smallest and largest value of the stratum */
@@ -88,6 +89,22 @@ export interface ProxyImageOptions {
   earlyBatch: number;
   /** training images the early-training proxy is evaluated on after its steps (none of them among its training images) */
   earlyHeldOut: number;
+}
+
+/** The proxy knobs of the parameter table, which a search and a calibration share. */
+export type ProxyKnobs = Pick<ProxyImageOptions, 'gradientBatch' | 'earlySteps' | 'earlyBatch' | 'earlyHeldOut'>;
+
+export function proxyKnobsFromParams(v: Pick<ParamValues, keyof ProxyKnobs>): ProxyKnobs {
+  return { gradientBatch: v.gradientBatch, earlySteps: v.earlySteps, earlyBatch: v.earlyBatch, earlyHeldOut: v.earlyHeldOut };
+}
+
+/**
+ * The images a search's ranking proxy reads: one score batch (the search's SNASNet score is one batch, the first of
+ * a calibration's), the rest as a calibration of the same seed and knobs reads them, so a candidate's value in a
+ * search is its value in `neuronas calibrate --score-repeats 1` with the same settings.
+ */
+export function searchProxyImages(seed: number, scoreBatch: number, knobs: ProxyKnobs): ProxyImageOptions {
+  return { seed, scoreBatch, scoreRepeats: 1, ...knobs };
 }
 
 /** Image indices (into the data set) each network-running proxy reads. */

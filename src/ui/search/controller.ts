@@ -36,6 +36,7 @@ import { cifarUploadStore } from '../dataset/cifar-upload.ts';
 import type { RunRecorder } from '../runs/recorder.ts';
 import type { StoredRunHeader } from '../../core/runs/header.ts';
 import type { KnownResults, TrainResult } from '../../core/search/pipeline.ts';
+import { proxyKnobsFromParams } from '../../core/calibration/plan.ts';
 import { applyUpdate, createModel, loadRun, setRows, settleAfterStop, type LoadedRun, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
@@ -355,7 +356,7 @@ export function startSearchController(
       try {
         // The worker keeps the files for this and later searches (and a fresh worker gets them again).
         if (upload && client.upload !== upload) await client.provideDataset(upload, ctl.signal);
-        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count, known: resume?.known }, onBatch, ctl.signal);
+        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, proxyKnobs: proxyKnobsFromParams(p), have: results.count, known: resume?.known }, onBatch, ctl.signal);
         if (!live()) return;
         commit();
         recorder?.end(summary.completed ? 'done' : 'stopped', summary.completed ? summary.timings : clockTimings(model, performance.now() - t0, performance.now()));
