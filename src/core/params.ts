@@ -135,7 +135,7 @@ export const PARAMS = {
   // candidate; snip 0.50 / 0.44 is no better and needs a gradient pass; SNASNet's score ranked at chance (τ ≈ 0) on both.
   rankBy: choice<ProxyName>({
     group: 'search', panel: 'search', url: 'rk', cli: 'rank-by', label: 'Rank by',
-    help: `What orders the feasible candidates before the best are trained: ${PROXY_NAMES.map((n) => `${n} (${PROXIES[n].label}, ${PROXIES[n].direction} is better)`).join('; ')}. params and synops come from the cost model (free); the others run each candidate's network (snasnet a forward pass, snip and grad_norm a gradient pass, early_loss and early_accuracy a few training steps). How well each predicted trained accuracy is measured in docs/calibration.`,
+    help: 'What orders the feasible candidates before the best are trained. Parameters and synaptic operations come from the cost model (free); the others run each candidate’s network: the SNASNet score a forward pass, SNIP and the gradient norm a gradient pass, the early-training loss and accuracy a few training steps (lower loss is better; higher is better for the rest). The note below says how well the choice predicted trained accuracy (measured in docs/calibration).',
     options: PROXY_NAMES, default: 'params', optionalInFiles: true,
     optionLabels: Object.fromEntries(PROXY_NAMES.map((n) => [n, PROXIES[n].label])) as Record<ProxyName, string>,
   }),

@@ -22,7 +22,7 @@ export const RANK_LABELS: Readonly<Record<RankProxy, RankLabel>> = Object.freeze
         name,
         {
           phrase: label,
-          axis: lower ? `−${label} (negated: up is better; the ranking, until trained)` : `${label} (the ranking, until trained)`,
+          axis: lower ? `−${label} (the ranking, negated: up is better)` : `${label} (the ranking, until trained)`,
           column: `Rank: ${name}`,
           title: `${label}, what the candidates are ranked by (${direction} is better)`,
         },
