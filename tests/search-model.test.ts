@@ -204,6 +204,8 @@ describe('the whole run’s ETA', () => {
     expect(runEtaS(m, 2000, plan)).toBeCloseTo(2 + 3 * perCandidate, 6);
     // A cost-model ranking is no measure of a network's passes: training's time waits for training.
     expect(runEtaS(m, 2000, { ...plan, workerScore: false })).toBeNull();
+    // Nor is a gradient pass or a few training steps (snip, early_loss): scoring's time left counts, training's waits.
+    expect(runEtaS(m, 2000, { ...plan, forwardScore: false })).toBeNull();
   });
 
   it('extrapolates the candidate in training, then uses the measured time per candidate', () => {
