@@ -104,6 +104,10 @@ function choice<T extends string | number>(p: Omit<ChoiceParam<T>, 'type'>): Cho
 function set<T extends string | number>(p: Omit<SetParam<T>, 'type'>): SetParam<T> {
   return { type: 'set', ...p };
 }
+/** A whole-number knob of a network-running ranking proxy (search panel, optional in files: they came later). */
+function proxyKnob(p: Pick<NumberParam, 'url' | 'label' | 'help' | 'default' | 'min' | 'max'> & { cli: string; unit?: string }): NumberParam & { group: 'search' } {
+  return num({ group: 'search', panel: 'search', optionalInFiles: true, step: 1, integer: true, scale: 'linear', control: 'slider+box', ...p });
+}
 function flag(p: Omit<FlagParam, 'type'>): FlagParam {
   return { type: 'flag', ...p };
 }
@@ -168,25 +172,21 @@ export const PARAMS = {
   // The network-running proxies' own knobs (core/calibration/plan.ts `ProxyImageOptions`), shared by the search's
   // ranking and `neuronas calibrate`, so a candidate's proxy value is the same in both. Each reads only the data set's
   // training part. They came after run files were first written: optional in files.
-  gradientBatch: num({
-    group: 'search', panel: 'search', url: 'gb', cli: 'gradient-batch', label: 'Gradient batch', unit: 'images', optionalInFiles: true,
+  gradientBatch: proxyKnob({
+    url: 'gb', cli: 'gradient-batch', label: 'Gradient batch', unit: 'images', default: 64, min: 2, max: 512,
     help: 'Training images of the one gradient pass at initialisation that snip and grad_norm are computed from.',
-    default: 64, min: 2, max: 512, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
-  earlySteps: num({
-    group: 'search', panel: 'search', url: 'es', cli: 'early-steps', label: 'Early-training steps', optionalInFiles: true,
+  earlySteps: proxyKnob({
+    url: 'es', cli: 'early-steps', label: 'Early-training steps', default: 20, min: 1, max: 1000,
     help: 'Seeded training steps each candidate takes before early_loss and early_accuracy are measured.',
-    default: 20, min: 1, max: 1000, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
-  earlyBatch: num({
-    group: 'search', panel: 'search', url: 'eb', cli: 'early-batch', label: 'Early-training batch', unit: 'images', optionalInFiles: true,
+  earlyBatch: proxyKnob({
+    url: 'eb', cli: 'early-batch', label: 'Early-training batch', unit: 'images', default: 32, min: 1, max: 512,
     help: 'Images in each of those steps.',
-    default: 32, min: 1, max: 512, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
-  earlyHeldOut: num({
-    group: 'search', panel: 'search', url: 'eh', cli: 'early-held-out', label: 'Early-training held-out', unit: 'images', optionalInFiles: true,
+  earlyHeldOut: proxyKnob({
+    url: 'eh', cli: 'early-held-out', label: 'Early-training held-out', unit: 'images', default: 500, min: 10, max: 10000,
     help: 'Training images, none of them trained on, that early_loss and early_accuracy are measured on after the steps.',
-    default: 500, min: 10, max: 10000, step: 1, integer: true, scale: 'linear', control: 'slider+box',
   }),
   ops: set<Op>({
     group: 'space', panel: 'space', url: 'ops', cli: 'ops', label: 'Operations',
