@@ -35,8 +35,15 @@ test('the ranking says how well it predicted accuracy, where that was measured, 
   await expect(page.getByTestId('sort-score')).toContainText('Rank: params');
 });
 
-test('a link ranking by the early-training loss names it with its τ, warns of its cost, and trains the lowest loss', async ({ page }) => {
+test('a link ranking by the early-training loss names it with its τ, warns of its cost, refuses knobs the data set cannot feed, and trains the lowest loss', async ({ page }) => {
   test.setTimeout(150_000);
+  // Knobs asking for more training images than MNIST has outside its test split: refused at Start, in words.
+  await page.goto('/#v=1&rk=early_loss&es=1000&eb=512&n=12&s=4&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5');
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'error');
+  await expect(page.getByTestId('search-status').getByRole('alert')).toHaveText(
+    'The search cannot start: ranking by early_loss: 1000 early-training steps of 512 and 500 held-out images needs 512500 training images; mnist has 8000 outside its test split. Lower the proxy settings under Search.',
+  );
   // 12 samples of a small space, 3 early-training steps of 8 each, the best 1 trained for 1 epoch on 500 images.
   await page.goto('/#v=1&rk=early_loss&es=3&eb=8&eh=40&n=12&s=4&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&ba=2.5');
   const m = measuredRanking('mnist', 'early_loss')!;

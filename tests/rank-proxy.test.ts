@@ -39,6 +39,11 @@ describe('the rank-by knob', () => {
     expect(encodeInputs(defaultInputs())).not.toMatch(/(^|&)(rk|gb|es|eb|eh)=/);
     const args = parseSearchArgs(['--rank-by', 'snip', '--gradient-batch', '24', '--early-steps', '7', '--json'], {});
     expect(args !== 'help' && [args.settings.rankBy, args.proxyKnobs]).toEqual(['snip', { gradientBatch: 24, earlySteps: 7, earlyBatch: 32, earlyHeldOut: 500 }]);
+    // Knobs that ask for more images than the data set's training part holds are refused before any work.
+    expect(() => parseSearchArgs(['--rank-by', 'early_loss', '--early-steps', '1000', '--early-batch', '512', '--json'], {})).toThrow(
+      /^ranking by early_loss: 1000 early-training steps of 512 and 500 held-out images needs 512500 training images; mnist has 8000 outside its test split$/,
+    );
+    expect(parseSearchArgs(['--rank-by', 'params', '--early-steps', '1000', '--early-batch', '512', '--json'], {})).not.toBe('help');
     expect(() => parseSearchArgs(['--rank-by', 'naswot', '--json'], {})).toThrow(/Rank by: 'naswot' is not one of snasnet, params, synops, early_loss, early_accuracy, snip, grad_norm/);
   });
 

@@ -5,11 +5,11 @@
 import type { CliIO } from './io.ts';
 import { UsageError, argsOrExit, budgetsFromOptions, parseOptions, spaceAndHardwareHelp, tableHelp } from './params-args.ts';
 import { searchSettingsFromParams } from '../core/settings.ts';
-import { proxyKnobsFromParams, type ProxyKnobs } from '../core/calibration/plan.ts';
+import { proxyKnobsFromParams, rankImagesProblem, type ProxyKnobs } from '../core/calibration/plan.ts';
+import { EMBEDDED_DATASETS, isEmbeddedDatasetName, type DatasetName } from '../core/data/datasets.ts';
 import { compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type Evaluators, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/files/run.ts';
-import type { DatasetName } from '../core/data/datasets.ts';
 import { EVOLUTION_NOT_SHARDED, planSearchShards, runSearchShard, searchShardHeader, shardPlanSummary } from '../core/search/shards.ts';
 import type { ShardSpec } from '../core/files/shard-file.ts';
 import { resolveShard, runShardToFile, shardFilePath } from './shards.ts';
@@ -114,6 +114,10 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
   if (out !== undefined && extra.has('json')) throw new UsageError('--out DIR writes the shard to a file; --json prints a whole run: give one of them');
   const settings = searchSettingsFromParams(values, {}, budgetsFromOptions(parsed));
   compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
+  if (isEmbeddedDatasetName(values.dataset)) {
+    const problem = rankImagesProblem(settings.rankBy, EMBEDDED_DATASETS[values.dataset], settings.seed, values.scoreBatch, proxyKnobsFromParams(values));
+    if (problem) throw new UsageError(problem);
+  }
   let shard: SearchArgs['shard'] = null;
   if (out !== undefined || planOnly) {
     if (settings.strategy === 'evolution') throw new UsageError(EVOLUTION_NOT_SHARDED);

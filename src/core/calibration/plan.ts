@@ -10,6 +10,7 @@ import { makeRng } from '../arch/sampler.ts';
 import { shuffled, splitDataset, type Split } from '../data/batches.ts';
 import { datasetSplit } from '../data/datasets.ts';
 import type { ParamValues } from '../params.ts';
+import { PROXIES, type ProxyName } from './proxies.ts';
 
 export interface Stratum {
   /** the smallest and largest value of the stratum */
@@ -105,6 +106,23 @@ export function proxyKnobsFromParams(v: Pick<ParamValues, keyof ProxyKnobs>): Pr
  */
 export function searchProxyImages(seed: number, scoreBatch: number, knobs: ProxyKnobs): ProxyImageOptions {
   return { seed, scoreBatch, scoreRepeats: 1, ...knobs };
+}
+
+/**
+ * Why a search ranked by `rankBy` cannot read its proxy's images on the data set (its knobs ask for more training
+ * images than the data set holds outside its test split), or null: said before a search starts, not as a NaN score
+ * for every candidate.
+ */
+export function rankImagesProblem(rankBy: ProxyName, ds: { name: string; count: number }, seed: number, scoreBatch: number, knobs: ProxyKnobs): string | null {
+  // The cost-model proxies read no image; the SNASNet score's one batch is the score batch, which the table bounds.
+  if (PROXIES[rankBy].needs === 'cost' || rankBy === 'snasnet') return null;
+  try {
+    proxyImagePlan(ds, searchProxyImages(seed, scoreBatch, knobs));
+    return null;
+  } catch (e) {
+    if (e instanceof RangeError) return `ranking by ${rankBy}: ${e.message}`;
+    throw e;
+  }
 }
 
 /** Image indices (into the data set) each network-running proxy reads. */

@@ -36,7 +36,8 @@ import { cifarUploadStore } from '../dataset/cifar-upload.ts';
 import type { RunRecorder } from '../runs/recorder.ts';
 import type { StoredRunHeader } from '../../core/runs/header.ts';
 import type { KnownResults, TrainResult } from '../../core/search/pipeline.ts';
-import { proxyKnobsFromParams } from '../../core/calibration/plan.ts';
+import { proxyKnobsFromParams, rankImagesProblem } from '../../core/calibration/plan.ts';
+import { EMBEDDED_DATASETS, isEmbeddedDatasetName } from '../../core/data/datasets.ts';
 import { applyUpdate, createModel, loadRun, setRows, settleAfterStop, type LoadedRun, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
@@ -288,6 +289,13 @@ export function startSearchController(
         phase: 'error',
         error: 'CIFAR-10 searches run on batch files from your disk, which a link cannot carry: choose data_batch_1.bin (or more) under Search → CIFAR-10 batch files, then Start.',
       });
+      hooks.replaceLink();
+      return;
+    }
+    // Proxy knobs asking for more images than the data set has: said now, not as an unscored search.
+    const imagesProblem = isEmbeddedDatasetName(p.dataset) ? rankImagesProblem(p.rankBy, EMBEDDED_DATASETS[p.dataset], p.seed, p.scoreBatch, proxyKnobsFromParams(p)) : null;
+    if (imagesProblem) {
+      searchStore.setState({ phase: 'error', error: `The search cannot start: ${imagesProblem}. Lower the proxy settings under Search.` });
       hooks.replaceLink();
       return;
     }
