@@ -12,7 +12,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { PARAMS, PARAM_KEYS } from '../src/core/params.ts';
 
 // The default search (4,000 samples, 3 trained for 2 epochs on 4,000 images): far more than a minute here.
-const LONG = '/#v=1&run=1';
+// The default search ranked by the SNASNet score, which the scoring workers compute for every feasible candidate:
+// many minutes (ranked by the default, the parameter count, its 3 trainings alone are about 6).
+const LONG = '/#v=1&rk=snasnet&run=1';
 // 20 candidates of a small space, the best 1 trained for 1 epoch on 500 images: well under a minute.
 const SMALL = '/#v=1&n=20&k=1&ep=1&tr=500&cmax=8&hid=64&tmax=2&run=1';
 
@@ -27,13 +29,13 @@ test('a long run=1 link shows the question with its estimate and starts nothing 
   await expect(ask).toBeFocused();
   await expect(ask).toHaveAccessibleName(/^This link starts a search that would take about \d+(\.\d)? (minutes|hours) on this computer\.$/);
   expect(Number(await ask.getAttribute('data-seconds'))).toBeGreaterThan(20 * 60);
-  await expect(ask).toContainText(/scoring about [\d,]+ candidates \(about \d+ minutes\) and training 3 for 2 epochs each/);
+  await expect(ask).toContainText(/scoring about [\d,]+ candidates by SNASNet score \(about \d+ minutes\) and training 3 for 2 epochs each/);
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
   // Nothing has started: no search, no training worker, while the address keeps run=1 (a reload asks again).
   await page.waitForTimeout(1500);
   expect(await phase(page)).toBe('idle');
   expect(await trainingWorkers(page)).toBe(0);
-  expect(new URL(page.url()).hash).toBe('#v=1&run=1');
+  expect(new URL(page.url()).hash).toBe('#v=1&rk=snasnet&run=1');
 
   for (const theme of ['light', 'dark'] as const) {
     await page.getByTestId('theme-toggle').getByLabel(theme === 'light' ? 'Light' : 'Dark').check();

@@ -122,9 +122,9 @@ describe('the live Pareto view', () => {
     const { container } = await render(<ParetoView data={data} version={1} genomes={GENOMES} colors={COLORS} />, { width: 800, height: 420 });
     expect(container.querySelector('[data-testid=pareto]')!.getAttribute('data-y')).toBe('score');
     expect(texts(container, '.plot-y-axis .plot-tick-value')).toEqual(['40', '42', '44', '46', '48', '50', '52', '54']);
-    expect(texts(container, '.axis-title')[1]).toBe('Training-free score (log|det K|, until trained)');
+    expect(texts(container, '.axis-title')[1]).toBe('SNASNet score (the ranking, until trained)');
     // Ranked by the parameter count, the axis says so.
     const byParams = await render(<ParetoView data={{ ...data, rankBy: 'params' }} version={2} genomes={GENOMES} colors={COLORS} />, { width: 800, height: 420 });
-    expect(texts(byParams.container, '.axis-title')[1]).toBe('Parameter count (the ranking, until trained)');
+    expect(texts(byParams.container, '.axis-title')[1]).toBe('Parameters (the ranking, until trained)');
   });
 });

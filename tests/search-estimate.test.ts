@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parseGenome } from '../src/core/arch/genome.ts';
 import { defaultInputs } from '../src/core/inputs.ts';
 import { decodeInputs } from '../src/core/url.ts';
-import { LONG_SEARCH_S, describeDuration, estimateSearch, imageWork, scoreMs, searchWorkFromInputs, trainMs, trainingImages, type SearchWork } from '../src/core/search/estimate.ts';
+import { readFileSync } from 'node:fs';
+import { LONG_SEARCH_S, describeDuration, estimateSearch, imageWork, rankMs, scoreMs, searchWorkFromInputs, trainMs, trainingImages, type SearchWork } from '../src/core/search/estimate.ts';
 
 const fromLink = (fragment: string): SearchWork => searchWorkFromInputs(decodeInputs(fragment).inputs);
 const withParams = (patch: Partial<ReturnType<typeof defaultInputs>['params']>): SearchWork => {
@@ -30,11 +31,16 @@ describe('search estimate', () => {
     expect(defaults.scored).toBeGreaterThan(1200);
     expect(defaults.scored).toBeLessThan(2000);
     expect(defaults.trained).toBe(3);
-    expect(defaults.seconds).toBeGreaterThan(20 * LONG_SEARCH_S);
+    // Ranked by the parameter count (the default), scoring takes no time: the 3 trainings alone are minutes.
+    expect(defaults.scoreSeconds).toBe(0);
+    expect(defaults.seconds).toBeGreaterThan(5 * LONG_SEARCH_S);
+    // Ranked by the SNASNet score, scoring them all makes it far longer.
+    expect(estimateSearch(withParams({ rankBy: 'snasnet' }), 1).seconds).toBeGreaterThan(20 * LONG_SEARCH_S);
   });
 
   it('moves with every setting the way the work does', () => {
-    const base = withParams({ samples: 400 });
+    // Ranked by the SNASNet score, which the scoring workers compute (the default, params, takes no scoring time).
+    const base = withParams({ samples: 400, rankBy: 'snasnet' });
     const e = estimateSearch(base, 1);
     const more = (patch: Partial<SearchWork>) => estimateSearch({ ...base, ...patch }, 1);
     expect(more({ samples: 800 }).scoreSeconds).toBeCloseTo(2 * e.scoreSeconds, 0);
@@ -52,10 +58,47 @@ describe('search estimate', () => {
     // Two scoring workers halve the scoring.
     expect(estimateSearch(base, 2).scoreSeconds).toBeCloseTo(e.scoreSeconds / 2, 3);
     // Narrower, shorter candidates score faster (the default budgets already favour the small ones).
-    const small = estimateSearch(withParams({ samples: 400, channelsMax: 16, timestepsMax: 3 }), 1);
+    const small = estimateSearch(withParams({ samples: 400, rankBy: 'snasnet', channelsMax: 16, timestepsMax: 3 }), 1);
     expect(small.scoreSeconds / small.scored).toBeLessThan(e.scoreSeconds / e.scored / 1.5);
     // Fashion-MNIST's larger test split makes each trained candidate longer.
     expect(more({ dataset: 'fashion-mnist' }).trainSeconds).toBeGreaterThan(2 * e.trainSeconds);
+  });
+
+  it('charges each ranking proxy its measured time: nothing for a cost-model one, training steps for early_loss', () => {
+    const base = withParams({ samples: 400 });
+    const by = (rankBy: SearchWork['rankBy'], patch: Partial<SearchWork> = {}) => estimateSearch({ ...base, rankBy, ...patch }, 1);
+    const params = by('params');
+    expect(params.scored).toBeGreaterThan(0);
+    expect([params.scoreSeconds, params.rankMsPerCandidate, by('synops').scoreSeconds]).toEqual([0, 0, 0]);
+    const [snasnet, snip, early] = [by('snasnet'), by('snip'), by('early_loss')];
+    // Each scores the same candidates; the gradient pass costs more than a forward pass, training steps far more.
+    expect(snip.scored).toBe(snasnet.scored);
+    expect(snip.scoreSeconds).toBeGreaterThan(snasnet.scoreSeconds);
+    expect(early.scoreSeconds).toBeGreaterThan(5 * snip.scoreSeconds);
+    expect(by('early_accuracy').scoreSeconds).toBe(early.scoreSeconds);
+    expect(by('grad_norm').scoreSeconds).toBe(snip.scoreSeconds);
+    // The proxies' knobs move their time.
+    expect(by('early_loss', { proxyKnobs: { ...base.proxyKnobs, earlySteps: 40 } }).scoreSeconds).toBeGreaterThan(1.5 * early.scoreSeconds);
+    expect(by('snip', { proxyKnobs: { ...base.proxyKnobs, gradientBatch: 256 } }).scoreSeconds).toBeGreaterThan(1.5 * snip.scoreSeconds);
+  });
+
+  it('reproduces the per-candidate proxy times of the calibration documents it was fitted to', () => {
+    // docs/calibration/*.json: each candidate's proxy_ms, wasm in Node on this machine (20 steps of 32 and 300
+    // held-out images; a gradient batch of 64). The fit is rough (a factor 2.6 at worst, the small candidates'
+    // times vary most): the mean over both documents' candidates after the first (which warms the backend up) is
+    // within 25 %.
+    for (const [proxy, knobs] of [['snip', { gradientBatch: 64 }], ['early_loss', { earlySteps: 20, earlyBatch: 32, earlyHeldOut: 300 }]] as const) {
+      let estimated = 0;
+      let measured = 0;
+      for (const file of ['mnist', 'fashion-mnist']) {
+        const doc = JSON.parse(readFileSync(new URL(`../docs/calibration/${file}.json`, import.meta.url), 'utf8'));
+        for (const c of doc.candidates.slice(1)) {
+          estimated += rankMs(imageWork(parseGenome(c.genome)), { rankBy: proxy, scoreBatch: 64, proxyKnobs: { ...withParams({}).proxyKnobs, ...knobs } });
+          measured += c.proxy_ms[proxy];
+        }
+      }
+      expect(Math.abs(estimated / measured - 1), proxy).toBeLessThan(0.25);
+    }
   });
 
   it('caps training images at what the data set holds beside its test split', () => {
@@ -68,7 +111,7 @@ describe('search estimate', () => {
     // Measured on this 2-core machine (one scoring worker, wasm, the built studio): the first candidates of seed 1 at
     // fixed C and T scored in 7.5 s each (C=64, T=8, batch 64), 1.7 s (C=32, T=4), 5.4 s (C=32, T=4, batch 256).
     const scoreEach = (c: number, t: number, batch: number) =>
-      estimateSearch(withParams({ samples: 11, strategy: 'snasnet', topK: 0, scoreBatch: batch, channelsMin: c, channelsMax: c, timestepsMin: t, timestepsMax: t }), 1).scoreSeconds / 11;
+      estimateSearch(withParams({ samples: 11, strategy: 'snasnet', rankBy: 'snasnet', topK: 0, scoreBatch: batch, channelsMin: c, channelsMax: c, timestepsMin: t, timestepsMax: t }), 1).scoreSeconds / 11;
     const within = (estimate: number, measured: number) => expect(Math.abs(estimate / measured - 1)).toBeLessThan(0.3);
     within(scoreEach(64, 8, 64), 7.5);
     within(scoreEach(32, 4, 64), 1.69);

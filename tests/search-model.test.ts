@@ -105,11 +105,13 @@ describe('search model reducer', () => {
     examine(m, allocateColumns(4), 0, [1, 2, 3], [true, true, true], 0);
     applyUpdate(m, { type: 'scored', index: 0, score: 9 }, 0);
     applyUpdate(m, { type: 'scored', index: 1, score: 3 }, 0);
-    expect(bestIndex(m, new Uint8Array([0, 0, 0]))).toBe(0);
-    expect(bestIndex(m, new Uint8Array([1, 0, 0]))).toBe(1);
+    expect(bestIndex(m, new Uint8Array([0, 0, 0]), 'snasnet')).toBe(0);
+    expect(bestIndex(m, new Uint8Array([1, 0, 0]), 'snasnet')).toBe(1);
+    // Ranked by a lower-is-better proxy (early_loss), the lower score is the best before any is trained.
+    expect(bestIndex(m, new Uint8Array([0, 0, 0]), 'early_loss')).toBe(1);
     applyUpdate(m, { type: 'trained', record: trained(1, 0.8) }, 0);
-    expect(bestIndex(m, new Uint8Array([0, 0, 0]))).toBe(1);
-    expect(bestIndex(m, new Uint8Array([0, 2, 0]))).toBe(0);
+    expect(bestIndex(m, new Uint8Array([0, 0, 0]), 'snasnet')).toBe(1);
+    expect(bestIndex(m, new Uint8Array([0, 2, 0]), 'snasnet')).toBe(0);
   });
 });
 
@@ -176,7 +178,7 @@ describe('live training progress', () => {
 });
 
 describe('the whole run’s ETA', () => {
-  const plan: RunPlan = { samples: 100, epochs: 2, trainSamples: 1000, scoreBatch: 50, scorers: 2, trainers: 1, workerScore: true };
+  const plan: RunPlan = { samples: 100, epochs: 2, trainSamples: 1000, scoreBatch: 50, scorers: 2, trainers: 1, workerScore: true, forwardScore: true };
   /** A neuronas run costed (100 in 0.5 s, 60 feasible) and scoring since t = 1 s. */
   function scoring(scoredBy2s: number): SearchModel {
     const m = createModel('neuronas', 100, 3);
@@ -202,6 +204,8 @@ describe('the whole run’s ETA', () => {
     expect(runEtaS(m, 2000, plan)).toBeCloseTo(2 + 3 * perCandidate, 6);
     // A cost-model ranking is no measure of a network's passes: training's time waits for training.
     expect(runEtaS(m, 2000, { ...plan, workerScore: false })).toBeNull();
+    // Nor is a gradient pass or a few training steps (snip, early_loss): scoring's time left counts, training's waits.
+    expect(runEtaS(m, 2000, { ...plan, forwardScore: false })).toBeNull();
   });
 
   it('extrapolates the candidate in training, then uses the measured time per candidate', () => {
@@ -280,13 +284,19 @@ describe('pareto data', () => {
     applyUpdate(m, { type: 'scored', index: 0, score: 1 }, 0);
     applyUpdate(m, { type: 'scored', index: 1, score: 5 }, 0);
     applyUpdate(m, { type: 'scored', index: 2, score: 3 }, 0);
-    const d = paretoData(m, columns, new Uint8Array([0, 1, 0]), 'params', 'score');
+    const d = paretoData(m, columns, new Uint8Array([0, 1, 0]), 'params', 'score', 'snasnet');
     expect(d.n).toBe(3);
     expect([...d.feasible]).toEqual([1, 0, 1]);
     expect([...d.front]).toEqual([1, 0, 1]);
     expect(d.bestIndex).toBe(2);
+    // The same scores as early-training losses: plotted negated (up is better), so the lowest feasible loss is best
+    // and on the front; the dearer candidate with the higher loss is dominated.
+    const loss = paretoData(m, columns, new Uint8Array([0, 1, 0]), 'params', 'score', 'early_loss');
+    expect([...loss.ys]).toEqual([-1, -5, -3]);
+    expect([...loss.front]).toEqual([1, 0, 0]);
+    expect(loss.bestIndex).toBe(0);
     applyUpdate(m, { type: 'trained', record: trained(0, 0.7) }, 0);
-    const a = paretoData(m, columns, new Uint8Array([0, 1, 0]), 'params', 'accuracy');
+    const a = paretoData(m, columns, new Uint8Array([0, 1, 0]), 'params', 'accuracy', 'snasnet');
     expect(a.n).toBe(1);
     expect(a.best).toBe(0);
   });

@@ -83,6 +83,26 @@ describe('search pipeline', () => {
     expect(logN.trained).toEqual(best);
   });
 
+  it('ranks by a lower-is-better proxy (early_loss) lowest first: every strategy trains the lowest-scored, and the run keeps the raw values', async () => {
+    for (const strategy of ['neuronas', 'snasnet', 'evolution'] as const) {
+      const log = { scored: [] as string[], trained: [] as string[] };
+      const r = await runSearch({ ...base, strategy, rankBy: 'early_loss', samples: 300 }, evaluators(log));
+      const scored = r.candidates.filter((c) => c.feasible && c.score !== null);
+      const byScore = [...scored].sort((a, b) => (a.score as number) - (b.score as number));
+      const lowest = byScore.slice(0, 3).map((c) => c.genome);
+      const highest = byScore.slice(-3).reverse().map((c) => c.genome);
+      expect(log.trained, strategy).toEqual(lowest);
+      expect(log.trained, strategy).not.toEqual(highest);
+      // The score is the proxy's own value (the scorer's), not turned round.
+      for (const c of scored) expect(c.score).toBe(fakeScore(c.genome));
+    }
+    // Ranked by the same values the other way round (higher is better), NeuroNAS trains the highest instead.
+    const up = { scored: [] as string[], trained: [] as string[] };
+    const r = await runSearch({ ...base, rankBy: 'early_accuracy', samples: 300 }, evaluators(up));
+    const feasible = r.candidates.filter((c) => c.feasible);
+    expect(up.trained).toEqual([...feasible].sort((a, b) => (b.score as number) - (a.score as number)).slice(0, 3).map((c) => c.genome));
+  });
+
   it('records every candidate scored and trained in the order they finished, with when, in the run and its events', async () => {
     const log = { scored: [] as string[], trained: [] as string[] };
     const events: SearchEvent[] = [];

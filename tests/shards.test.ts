@@ -26,6 +26,7 @@ import {
 } from '../src/core/search/shards.ts';
 import { imageWork, scoreMs, type SearchWork } from '../src/core/search/estimate.ts';
 import { createLocalEvaluators } from '../src/cli/local-evaluators.ts';
+import { proxyKnobsFromParams } from '../src/core/calibration/plan.ts';
 
 const params = { ...defaultParams(), channelsMin: 8, channelsMax: 16, timestepsMin: 2, timestepsMax: 3, hidden: [64] };
 const WORK: SearchWork = {
@@ -40,6 +41,7 @@ const WORK: SearchWork = {
   dataset: 'mnist',
   budgets: { maxParams: 80_000, maxAreaMm2: Infinity, maxLatencyMs: Infinity, maxEnergyUJ: 8 },
   scoreBatch: 16,
+  proxyKnobs: proxyKnobsFromParams(params),
   trainSamples: 300,
 };
 

@@ -131,8 +131,8 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
   const neuronas = await runSearch({ ...compare, strategy: 'neuronas' }, evaluators);
   const snasnet = await runSearch({ ...compare, strategy: 'snasnet' }, evaluators);
   const k = 3;
-  const pickN = topByScore(neuronas.candidates.filter((c) => c.feasible), k).map((c) => c.genome);
-  const pickS = topByScore(snasnet.candidates.filter((c) => c.feasible), k).map((c) => c.genome);
+  const pickN = topByScore(neuronas.candidates.filter((c) => c.feasible), k, compare.rankBy).map((c) => c.genome);
+  const pickS = topByScore(snasnet.candidates.filter((c) => c.feasible), k, compare.rankBy).map((c) => c.genome);
   const scoredPerS = neuronas.counts.scored / (neuronas.timings.scoreMs / 1000);
   return {
     backend: evaluators.backend,

@@ -12,23 +12,26 @@ import { PARAMS } from '../core/params.ts';
 import { compileSpace } from '../core/arch/sampler.ts';
 import { EMBEDDED_DATASETS, isEmbeddedDatasetName, type EmbeddedDatasetName } from '../core/data/datasets.ts';
 import { PROXIES, PROXY_NAMES, parseProxyList, type ProxyName } from '../core/calibration/proxies.ts';
-import { calibrationSplit, proxyImagePlan, type ProxyImageOptions } from '../core/calibration/plan.ts';
+import { calibrationSplit, proxyImagePlan, proxyKnobsFromParams, type ProxyImageOptions } from '../core/calibration/plan.ts';
 import { CalibrationError, pickCandidates, runCalibration, type CalibrationEvaluators, type CalibrationEvent, type CalibrationSettings } from '../core/calibration/run.ts';
 import { calibrationDocument, formatCalibrationTable } from '../core/calibration/document.ts';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
 
-/** Defaults of the options only calibration has (the rest are the parameter table's). */
+/**
+ * Defaults of calibration's options. The proxy knobs a search shares (gradient batch, early-training steps, batch
+ * and held-out images) are the parameter table's, read from it; the rest only calibration has.
+ */
 export const CALIBRATE_DEFAULTS = Object.freeze({
   candidates: 20,
   testSamples: 2000,
   seedRepeats: 3,
   bootstrap: 1000,
   scoreRepeats: 2,
-  gradientBatch: 64,
-  earlySteps: 20,
-  earlyBatch: 32,
-  earlyHeldOut: 500,
+  gradientBatch: PARAMS.gradientBatch.default,
+  earlySteps: PARAMS.earlySteps.default,
+  earlyBatch: PARAMS.earlyBatch.default,
+  earlyHeldOut: PARAMS.earlyHeldOut.default,
 });
 
 export function calibrateHelp(): string {
@@ -95,7 +98,7 @@ export interface CalibrateArgs {
   progress: boolean;
 }
 
-const EXTRA = ['candidates', 'test-samples', 'seed-repeats', 'bootstrap', 'proxies', 'score-repeats', 'gradient-batch', 'early-steps', 'early-batch', 'early-held-out', 'backend'];
+const EXTRA = ['candidates', 'test-samples', 'seed-repeats', 'bootstrap', 'proxies', 'score-repeats', 'backend'];
 
 export function parseCalibrateArgs(argv: string[]): CalibrateArgs | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
@@ -128,10 +131,7 @@ export function parseCalibrateArgs(argv: string[]): CalibrateArgs | 'help' {
     seed: search.seed,
     scoreBatch: values.scoreBatch,
     scoreRepeats: opt('score-repeats', d.scoreRepeats, 1, 8),
-    gradientBatch: opt('gradient-batch', d.gradientBatch, 2, 512),
-    earlySteps: opt('early-steps', d.earlySteps, 1, 1000),
-    earlyBatch: opt('early-batch', d.earlyBatch, 1, 512),
-    earlyHeldOut: opt('early-held-out', d.earlyHeldOut, 10, 10_000),
+    ...proxyKnobsFromParams(values),
   };
   const info = EMBEDDED_DATASETS[dataset];
   try {

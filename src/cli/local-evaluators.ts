@@ -5,7 +5,7 @@
 import type { Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
 import { createNodeEngine, engineEndpoint } from './engine-node.ts';
-import { trainingEvaluators } from '../worker-host/training-evaluators.ts';
+import { trainingEvaluators, type EvaluatorOptions } from '../worker-host/training-evaluators.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 import { readNamedFiles } from './data-node.ts';
@@ -20,6 +20,9 @@ export interface LocalEvaluatorOptions {
   backend: BackendPreference;
   seed: number;
   scoreBatch: number;
+  /** the proxy the search ranks by and its knobs (EvaluatorOptions) */
+  rankBy?: EvaluatorOptions['rankBy'];
+  proxyKnobs?: EvaluatorOptions['proxyKnobs'];
   trainSamples: number;
   /** worker threads (default 1: in this process) */
   workers?: number;

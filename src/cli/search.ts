@@ -5,10 +5,11 @@
 import type { CliIO } from './io.ts';
 import { UsageError, argsOrExit, budgetsFromOptions, parseOptions, spaceAndHardwareHelp, tableHelp } from './params-args.ts';
 import { searchSettingsFromParams } from '../core/settings.ts';
+import { proxyKnobsFromParams, rankImagesProblem, type ProxyKnobs } from '../core/calibration/plan.ts';
+import { EMBEDDED_DATASETS, isEmbeddedDatasetName, type DatasetName } from '../core/data/datasets.ts';
 import { compileSpace } from '../core/arch/sampler.ts';
 import { runSearch, type Evaluators, type SearchEvent, type SearchRun, type SearchSettings } from '../core/search/pipeline.ts';
 import { runDataFromSearch, runJson } from '../core/files/run.ts';
-import type { DatasetName } from '../core/data/datasets.ts';
 import { EVOLUTION_NOT_SHARDED, planSearchShards, runSearchShard, searchShardHeader, shardPlanSummary } from '../core/search/shards.ts';
 import type { ShardSpec } from '../core/files/shard-file.ts';
 import { resolveShard, runShardToFile, shardFilePath } from './shards.ts';
@@ -80,6 +81,8 @@ export interface SearchArgs {
   progress: boolean;
   trainSamples: number;
   scoreBatch: number;
+  /** the gradient and early-training proxies' knobs */
+  proxyKnobs: ProxyKnobs;
   /** CIFAR-10 batch files (with --dataset cifar10) */
   cifarFiles: string[];
   /** --plan: print the split of the search over --shards N and stop */
@@ -111,6 +114,10 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
   if (out !== undefined && extra.has('json')) throw new UsageError('--out DIR writes the shard to a file; --json prints a whole run: give one of them');
   const settings = searchSettingsFromParams(values, {}, budgetsFromOptions(parsed));
   compileSpace(settings.space); // a space with no valid cell is a usage error, said before any work
+  if (isEmbeddedDatasetName(values.dataset)) {
+    const problem = rankImagesProblem(settings.rankBy, EMBEDDED_DATASETS[values.dataset], settings.seed, values.scoreBatch, proxyKnobsFromParams(values));
+    if (problem) throw new UsageError(problem);
+  }
   let shard: SearchArgs['shard'] = null;
   if (out !== undefined || planOnly) {
     if (settings.strategy === 'evolution') throw new UsageError(EVOLUTION_NOT_SHARDED);
@@ -124,6 +131,7 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
     progress: extra.has('progress'),
     trainSamples: values.trainSamples,
     scoreBatch: values.scoreBatch,
+    proxyKnobs: proxyKnobsFromParams(values),
     cifarFiles,
     shard,
     workers,
@@ -134,12 +142,22 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
   const args = argsOrExit('search', io, () => parseSearchArgs(argv), searchHelp);
   if (typeof args === 'number') return args;
   if (args.planOnly && args.shard) {
-    io.out(JSON.stringify(shardPlanSummary({ ...args.settings, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples }, args.shard.spec.count)));
+    io.out(JSON.stringify(shardPlanSummary({ ...args.settings, scoreBatch: args.scoreBatch, proxyKnobs: args.proxyKnobs, trainSamples: args.trainSamples }, args.shard.spec.count)));
     return 0;
   }
   const { openLocalEvaluators } = await import('./local-evaluators.ts');
   const evaluators = await openLocalEvaluators(
-    { dataset: args.settings.dataset as DatasetName, backend: args.backend, seed: args.settings.seed, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples, cifarFiles: args.cifarFiles, workers: args.workers },
+    {
+      dataset: args.settings.dataset as DatasetName,
+      backend: args.backend,
+      seed: args.settings.seed,
+      scoreBatch: args.scoreBatch,
+      rankBy: args.settings.rankBy,
+      proxyKnobs: args.proxyKnobs,
+      trainSamples: args.trainSamples,
+      cifarFiles: args.cifarFiles,
+      workers: args.workers,
+    },
     io,
     'search',
   );
@@ -169,7 +187,7 @@ async function searchWith(args: SearchArgs, evaluators: LocalEvaluators, io: Cli
 
 /** One shard of the search into its file (resumed when it is there). */
 async function runSearchShardCommand(args: SearchArgs & { shard: NonNullable<SearchArgs['shard']> }, evaluators: Evaluators & { backend: string }, io: CliIO): Promise<number> {
-  const work = { ...args.settings, scoreBatch: args.scoreBatch, trainSamples: args.trainSamples };
+  const work = { ...args.settings, scoreBatch: args.scoreBatch, proxyKnobs: args.proxyKnobs, trainSamples: args.trainSamples };
   const { spec, dir } = args.shard;
   const plan = planSearchShards(work, spec.count);
   const head = searchShardHeader(work, plan, spec, evaluators.backend);

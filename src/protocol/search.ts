@@ -15,6 +15,7 @@
  * fast scores arrive the page handles a few messages per frame.
  */
 import type { Columns } from '../core/metrics.ts';
+import type { ProxyKnobs } from '../core/calibration/plan.ts';
 import type { KnownResults, SearchEvent, SearchSettings, SearchTimings } from '../core/search/pipeline.ts';
 
 /** The longest an update waits in the worker before its batch goes to the page. */
@@ -28,6 +29,8 @@ export interface SearchRequest {
   trainSamples: number;
   /** inputs in the training-free score's batch */
   scoreBatch: number;
+  /** the gradient and early-training proxies' knobs, used when the settings rank by one of them (default: the parameter table's) */
+  proxyKnobs?: ProxyKnobs;
   /** rows [0, have) of the sampled set the page already holds: the worker sends only the rest */
   have: number;
   /** results a previous run of these settings already has (a resumed search): not computed again (Maps clone as they are) */

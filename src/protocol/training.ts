@@ -25,6 +25,8 @@ import type { BackendChoice, BackendPreference } from '../tf/backend.ts';
 import type { Encoding } from '../tf/model.ts';
 import type { OptimizerName } from '../tf/optim.ts';
 import type { BatchProgress, EpochStats, LayerRate } from '../tf/train.ts';
+import type { NetworkProxyName } from '../tf/proxies.ts';
+import type { ProxyKnobs } from '../core/calibration/plan.ts';
 
 export type { LayerRate };
 import type { ReferenceBenchResult } from '../tf/reference-net.ts';
@@ -70,6 +72,13 @@ export interface ScoreRequest {
   seed: number;
   /** inputs in the score batch (default 64) */
   batch?: number;
+  /**
+   * What to compute (default snasnet, the SNASNet score): a network-running ranking proxy (src/tf/proxies.ts), with
+   * the code and images `neuronas calibrate` uses, so the value is the one a calibration of the same seed gives.
+   */
+  proxy?: NetworkProxyName;
+  /** the gradient and early-training proxies' knobs (default: the parameter table's defaults) */
+  proxyKnobs?: ProxyKnobs;
 }
 
 export interface ScoreItem {
@@ -77,7 +86,7 @@ export interface ScoreItem {
   /** index of the genome in the request */
   index: number;
   genome: string;
-  /** log|det K|; null when K is singular or the candidate failed */
+  /** the proxy's value (the SNASNet score: log|det K|); null when K is singular or the candidate failed */
   score: number | null;
   sign: -1 | 0 | 1;
   lifLayers: number;

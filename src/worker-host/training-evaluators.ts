@@ -12,7 +12,9 @@
  * A training cut off by a crashed worker is started again once; one that
  * fails for any other reason (the candidate's own error) is not.
  */
-import type { Evaluators, TrainProgress as PipelineProgress, TrainResult as PipelineResult } from '../core/search/pipeline.ts';
+import { rankedByScorers, type Evaluators, type RankProxy, type TrainProgress as PipelineProgress, type TrainResult as PipelineResult } from '../core/search/pipeline.ts';
+import type { ProxyKnobs } from '../core/calibration/plan.ts';
+import type { NetworkProxyName } from '../tf/proxies.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
@@ -25,6 +27,10 @@ export interface EvaluatorOptions {
   dataset: DatasetName;
   seed: number;
   scoreBatch: number;
+  /** what `score` computes (default the SNASNet score); a cost-model proxy never reaches the evaluators */
+  rankBy?: RankProxy;
+  /** the gradient and early-training proxies' knobs (default: the parameter table's) */
+  proxyKnobs?: ProxyKnobs;
   trainSamples: number;
   /** genomes per scoring request: small enough to balance the pool, large enough to amortise a message */
   chunk?: number;
@@ -119,6 +125,18 @@ export async function scoreOnPool(
   await Promise.all(scorers.map(worker));
 }
 
+/** The scoring request of the evaluators' proxy (the SNASNet score unless `rankBy` names another network-running one). */
+export function scoreRequest(opts: EvaluatorOptions): Omit<ScoreRequest, 'jobId' | 'genomes'> {
+  const proxy = opts.rankBy ?? 'snasnet';
+  if (!rankedByScorers(proxy)) throw new RangeError(`${proxy} comes from the cost model: the search computes it without a scorer`);
+  return {
+    dataset: opts.dataset,
+    seed: opts.seed,
+    batch: opts.scoreBatch,
+    ...(proxy === 'snasnet' ? {} : { proxy: proxy as NetworkProxyName, ...(opts.proxyKnobs ? { proxyKnobs: opts.proxyKnobs } : {}) }),
+  };
+}
+
 /**
  * Lends training endpoints out one training at a time: `take` resolves with a free one (waiting, in call order,
  * while all are busy), `give` hands it back.
@@ -152,7 +170,7 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
   return {
     trainers: trainers.length,
     score(genomes, signal, onScore, wanted) {
-      return scoreOnPool(scorers, { dataset: opts.dataset, seed: opts.seed, batch: opts.scoreBatch }, genomes, signal, (i, item) => onScore(i, item?.score ?? NaN), {
+      return scoreOnPool(scorers, scoreRequest(opts), genomes, signal, (i, item) => onScore(i, item?.score ?? NaN), {
         ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
         ...(wanted ? { wanted } : {}),
       });

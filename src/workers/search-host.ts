@@ -191,7 +191,15 @@ export class SearchHost {
       if (!this.upload) throw new Error('CIFAR-10 searches need the batch files: none were provided');
       await pool.provideDataset(this.upload, signal);
     }
-    const evaluators = trainingEvaluators(pool.scorers, trainers, { dataset: s.dataset as DatasetName, seed: s.seed, scoreBatch: req.scoreBatch, trainSamples: req.trainSamples, keepWeights: true });
+    const evaluators = trainingEvaluators(pool.scorers, trainers, {
+      dataset: s.dataset as DatasetName,
+      seed: s.seed,
+      scoreBatch: req.scoreBatch,
+      rankBy: s.rankBy,
+      ...(req.proxyKnobs ? { proxyKnobs: req.proxyKnobs } : {}),
+      trainSamples: req.trainSamples,
+      keepWeights: true,
+    });
     const hw = compileHardware(s.hardware);
     const rejects = s.strategy === 'neuronas' || s.strategy === 'evolution';
     const emit = (e: SearchEvent): void => {

@@ -24,6 +24,9 @@ import { readModelWeights } from '../tf/weights.ts';
 import { encodeWeightsFile } from '../core/export/pytorch-weights.ts';
 import { DEFAULT_LIF } from '../core/snn/lif.ts';
 import { benchReferenceNet } from '../tf/reference-net.ts';
+import { measureNetworkProxies, type ProxyContext } from '../tf/proxies.ts';
+import { proxyImagePlan, proxyKnobsFromParams, searchProxyImages, type ProxyKnobs } from '../core/calibration/plan.ts';
+import { defaultParams } from '../core/params.ts';
 import { MAX_RASTER_IMAGES } from '../protocol/training.ts';
 import type { DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
@@ -131,7 +134,11 @@ export class TrainingEngine {
       const choice = await this.ready();
       const ds = await this.loadDataset(request.dataset);
       const b = request.batch ?? DEFAULT_SCORE_BATCH;
-      const x = scoreBatch(ds, b, request.seed);
+      const proxy = request.proxy ?? 'snasnet';
+      // Another proxy runs calibration's code (src/tf/proxies.ts) on calibration's images of the same seed.
+      const proxyCtx: ProxyContext | null =
+        proxy === 'snasnet' ? null : proxyContext(ds, request.seed, b, request.proxyKnobs ?? proxyKnobsFromParams(PARAMS_DEFAULTS));
+      const x = proxyCtx ? null : scoreBatch(ds, b, request.seed);
       let count = 0;
       try {
         for (let i = 0; i < request.genomes.length; i++) {
@@ -142,8 +149,14 @@ export class TrainingEngine {
           try {
             const arch = parseGenome(genome);
             checkInput(arch, ds);
-            const r = await scoreArchitecture(arch, x, { seed: request.seed });
-            item = { jobId: request.jobId, index: i, genome: formatGenome(arch), score: Number.isFinite(r.score) ? r.score : null, sign: r.sign, lifLayers: r.lifLayers, kernels: r.kernels, meanRate: r.meanRate, ms: r.ms };
+            if (x) {
+              const r = await scoreArchitecture(arch, x, { seed: request.seed });
+              item = { jobId: request.jobId, index: i, genome: formatGenome(arch), score: Number.isFinite(r.score) ? r.score : null, sign: r.sign, lifLayers: r.lifLayers, kernels: r.kernels, meanRate: r.meanRate, ms: r.ms };
+            } else {
+              const m = await measureNetworkProxies(arch, proxyCtx!, [proxy]);
+              const v = m.values[proxy] ?? NaN;
+              item = { jobId: request.jobId, index: i, genome: formatGenome(arch), score: Number.isFinite(v) ? v : null, sign: 0, lifLayers: 0, kernels: 0, meanRate: NaN, ms: m.ms[proxy] ?? 0, ...(m.errors[proxy] ? { error: m.errors[proxy] } : {}) };
+            }
           } catch (e) {
             item = { jobId: request.jobId, index: i, genome, score: null, sign: 0, lifLayers: 0, kernels: 0, meanRate: NaN, ms: 0, error: e instanceof Error ? e.message : String(e) };
           }
@@ -151,7 +164,7 @@ export class TrainingEngine {
           send(onItem, item);
         }
       } finally {
-        x.dispose();
+        x?.dispose();
       }
       return { jobId: request.jobId, count, completed: count === request.genomes.length, backend: choice.backend, batch: b, totalMs: this.env.now() - t0 };
     } finally {
@@ -331,6 +344,21 @@ export class TrainingEngine {
   numTensors(): number {
     return tf.memory().numTensors;
   }
+}
+
+const PARAMS_DEFAULTS = defaultParams();
+
+/** What a ranking proxy reads: calibration's image plan for the search's one score batch and the proxy knobs. */
+function proxyContext(ds: Dataset, seed: number, scoreBatchSize: number, knobs: ProxyKnobs): ProxyContext {
+  let plan;
+  try {
+    plan = proxyImagePlan(ds, searchProxyImages(seed, scoreBatchSize, knobs));
+  } catch (e) {
+    // Knobs asking for more images than the data set's training part holds: said as the job's error.
+    if (e instanceof RangeError) throw new JobError(e.message);
+    throw e;
+  }
+  return { dataset: ds, plan, seed, earlyBatch: knobs.earlyBatch };
 }
 
 function checkInput(arch: Architecture, ds: Dataset): void {

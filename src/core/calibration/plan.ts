@@ -9,6 +9,8 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { makeRng } from '../arch/sampler.ts';
 import { shuffled, splitDataset, type Split } from '../data/batches.ts';
 import { datasetSplit } from '../data/datasets.ts';
+import type { ParamValues } from '../params.ts';
+import { PROXIES, type ProxyName } from './proxies.ts';
 
 export interface Stratum {
   /** the smallest and largest value of the stratum */
@@ -88,6 +90,39 @@ export interface ProxyImageOptions {
   earlyBatch: number;
   /** training images the early-training proxy is evaluated on after its steps (none of them among its training images) */
   earlyHeldOut: number;
+}
+
+/** The proxy knobs of the parameter table, which a search and a calibration share. */
+export type ProxyKnobs = Pick<ProxyImageOptions, 'gradientBatch' | 'earlySteps' | 'earlyBatch' | 'earlyHeldOut'>;
+
+export function proxyKnobsFromParams(v: Pick<ParamValues, keyof ProxyKnobs>): ProxyKnobs {
+  return { gradientBatch: v.gradientBatch, earlySteps: v.earlySteps, earlyBatch: v.earlyBatch, earlyHeldOut: v.earlyHeldOut };
+}
+
+/**
+ * The images a search's ranking proxy reads: one score batch (the search's SNASNet score is one batch, the first of
+ * a calibration's), the rest as a calibration of the same seed and knobs reads them, so a candidate's value in a
+ * search is its value in `neuronas calibrate --score-repeats 1` with the same settings.
+ */
+export function searchProxyImages(seed: number, scoreBatch: number, knobs: ProxyKnobs): ProxyImageOptions {
+  return { seed, scoreBatch, scoreRepeats: 1, ...knobs };
+}
+
+/**
+ * Why a search ranked by `rankBy` cannot read its proxy's images on the data set (its knobs ask for more training
+ * images than the data set holds outside its test split), or null: said before a search starts, not as a NaN score
+ * for every candidate.
+ */
+export function rankImagesProblem(rankBy: ProxyName, ds: { name: string; count: number }, seed: number, scoreBatch: number, knobs: ProxyKnobs): string | null {
+  // The cost-model proxies read no image; the SNASNet score's one batch is the score batch, which the table bounds.
+  if (PROXIES[rankBy].needs === 'cost' || rankBy === 'snasnet') return null;
+  try {
+    proxyImagePlan(ds, searchProxyImages(seed, scoreBatch, knobs));
+    return null;
+  } catch (e) {
+    if (e instanceof RangeError) return `ranking by ${rankBy}: ${e.message}`;
+    throw e;
+  }
 }
 
 /** Image indices (into the data set) each network-running proxy reads. */

@@ -32,6 +32,17 @@
  *   squares gave 0.120 ns a work unit for a training image and 0.092 for an
  *   evaluated one: within 10 % for the larger candidates, up to 80 % over
  *   for the smallest (which are quick either way).
+ * - the other network-running ranking proxies, from the per-candidate
+ *   times of docs/calibration/{mnist,fashion-mnist}.json (`proxy_ms`, wasm in
+ *   Node on this machine, 15 candidates each after the first, 30 to 209
+ *   million work units): the gradient pass of snip / grad_norm on 64 images
+ *   took 225–3 467 ms, fitted as 260 ms fixed + 0.171 ns a work unit an
+ *   image; early_loss / early_accuracy (20 steps of 32, then 300 held-out
+ *   images) took 2.5–43.7 s, fitted as 780 ms fixed + 1.15 × the training
+ *   fit above (its training and evaluation constants, for steps · batch
+ *   images trained and the held-out images evaluated). Both fits are within
+ *   a factor 2.6 of every point (the small candidates' times vary most); the
+ *   early-training proxy costs about 20 times a SNASNet score.
  * A faster computer finishes sooner than estimated, so the estimate errs on
  * the side of asking.
  */
@@ -45,6 +56,8 @@ import { normalizeParams } from '../params.ts';
 import { budgetViolation } from '../feasibility.ts';
 import { searchSettingsFromParams } from '../settings.ts';
 import type { SearchSettings } from './pipeline.ts';
+import { PROXIES } from '../calibration/proxies.ts';
+import { proxyKnobsFromParams, type ProxyKnobs } from '../calibration/plan.ts';
 
 /** One neuron update costs as much as this many multiply-accumulates (fitted, see above). */
 export const NEURON_MACS = 272;
@@ -53,6 +66,11 @@ const SCORE_NS_PER_WORK = 0.0728;
 const TRAIN_FIXED_MS = 1000;
 const TRAIN_NS_PER_WORK = 0.12;
 const EVAL_NS_PER_WORK = 0.092;
+const GRADIENT_FIXED_MS = 260;
+const GRADIENT_NS_PER_WORK = 0.171;
+const EARLY_FIXED_MS = 780;
+/** early training measured against the training fit's prediction for the same images (steps are not epochs: no per-epoch evaluation) */
+const EARLY_SCALE = 1.15;
 /** Starting the workers and their backend before anything is scored (measured 2.2–5 s). */
 const START_MS = 3000;
 /** Candidates of the search's own stream the estimate looks at. */
@@ -71,6 +89,24 @@ export function imageWork(a: Architecture): number {
 /** Milliseconds one scoring worker takes to score a candidate of `work` units an image on `batch` images. */
 export function scoreMs(work: number, batch: number): number {
   return SCORE_FIXED_MS + batch * SCORE_NS_PER_WORK * 1e-6 * work;
+}
+
+/**
+ * Milliseconds one scoring worker takes to compute the ranking proxy of a candidate of `work` units an image; 0 for a
+ * cost-model proxy, which the search computes with the costs.
+ */
+export function rankMs(work: number, w: Pick<SearchWork, 'rankBy' | 'scoreBatch' | 'proxyKnobs'>): number {
+  const k = w.proxyKnobs;
+  switch (PROXIES[w.rankBy].needs) {
+    case 'cost':
+      return 0;
+    case 'forward':
+      return scoreMs(work, w.scoreBatch);
+    case 'gradient':
+      return GRADIENT_FIXED_MS + k.gradientBatch * GRADIENT_NS_PER_WORK * 1e-6 * work;
+    case 'training':
+      return EARLY_FIXED_MS + EARLY_SCALE * (k.earlySteps * k.earlyBatch * TRAIN_NS_PER_WORK + k.earlyHeldOut * EVAL_NS_PER_WORK) * 1e-6 * work;
+  }
 }
 
 /** Milliseconds to train a candidate of `work` units an image for `epochs` on `images`, testing after each epoch and once quantized. */
@@ -92,6 +128,8 @@ export function trainingImages(dataset: string, trainSamples: number): { train: 
 export interface SearchWork extends SearchSettings {
   /** images in the training-free score */
   scoreBatch: number;
+  /** the gradient and early-training proxies' knobs */
+  proxyKnobs: ProxyKnobs;
   /** training images asked for */
   trainSamples: number;
 }
@@ -99,7 +137,7 @@ export interface SearchWork extends SearchSettings {
 /** The search the page's inputs describe. Throws CostInputError when the edited hardware constants are unusable. */
 export function searchWorkFromInputs(inputs: StudioInputs): SearchWork {
   const p = normalizeParams(inputs.params);
-  return { ...searchSettingsFromParams(p, inputs.hwEdits), scoreBatch: p.scoreBatch, trainSamples: p.trainSamples };
+  return { ...searchSettingsFromParams(p, inputs.hwEdits), scoreBatch: p.scoreBatch, proxyKnobs: proxyKnobsFromParams(p), trainSamples: p.trainSamples };
 }
 
 export interface SearchEstimate {
@@ -111,6 +149,8 @@ export interface SearchEstimate {
   scored: number;
   /** candidates expected to be trained */
   trained: number;
+  /** one scoring worker's estimated milliseconds for the ranking proxy of a mean scored candidate (0: a cost-model proxy) */
+  rankMsPerCandidate: number;
 }
 
 /** Scoring workers a search runs on `cores` logical cores: one core stays with the page, one worker trains; at most 4. */
@@ -148,10 +188,12 @@ export function estimateSearch(work: SearchWork, scorers: number): SearchEstimat
   const trained = Math.min(work.topK, Math.round(samples * feasibleShare));
   const trainedWork = feasible ? feasibleWork / feasible : 0;
   const images = trainingImages(work.dataset, work.trainSamples);
-  const scoring = (scored * scoreMs(scoredWork, work.scoreBatch)) / Math.max(1, scorers);
+  // A cost-model proxy is computed with the costs: 0 ms, no scorer spends time on it.
+  const perCandidate = rankMs(scoredWork, work);
+  const scoring = (scored * perCandidate) / Math.max(1, scorers);
   const trainers = Math.max(1, scorers) + 1;
   const training = Math.ceil(trained / trainers) * trainMs(trainedWork, work.epochs, images);
-  return { seconds: (START_MS + scoring + training) / 1000, scoreSeconds: scoring / 1000, trainSeconds: training / 1000, scored, trained };
+  return { seconds: (START_MS + scoring + training) / 1000, scoreSeconds: scoring / 1000, trainSeconds: training / 1000, scored, trained, rankMsPerCandidate: perCandidate };
 }
 
 /** A duration as the question before a long search says it: "about 40 seconds", "about 27 minutes", "about 2.5 hours". */

@@ -29,7 +29,7 @@ import type { HardwareConfig } from '../cost/hardware.ts';
 import { budgetViolation } from '../feasibility.ts';
 import type { Budgets } from '../settings.ts';
 import { PARAMS, type ParamValues } from '../params.ts';
-import { costProxies } from '../calibration/proxies.ts';
+import { PROXIES, costProxies, oriented } from '../calibration/proxies.ts';
 import { crowdingDistance, nonDominated, nonDominatedSort, type Direction } from './pareto.ts';
 import { mutate } from './mutate.ts';
 import { costFigures, StreamSource, type CandidateSource, type CostFigures, type SourcedCandidate } from './sources.ts';
@@ -43,9 +43,22 @@ export type Strategy = (typeof STRATEGIES)[number];
 export type RankProxy = ParamValues['rankBy'];
 export const RANK_PROXIES: readonly RankProxy[] = PARAMS.rankBy.options;
 
+/** Does the search compute this proxy from the cost model itself (free), or do its scoring workers run the network? */
+export function rankedByScorers(rankBy: RankProxy): boolean {
+  return PROXIES[rankBy].needs !== 'cost';
+}
+
+/**
+ * A score turned so that larger is always better (the proxy's direction: early_loss is better lower). A run's
+ * `score` keeps the proxy's raw value; whatever picks, sorts or draws "best" compares this.
+ */
+export function rankValue(rankBy: RankProxy, score: number): number {
+  return oriented(PROXIES[rankBy], score);
+}
+
 export interface SearchSettings {
   strategy: Strategy;
-  /** the proxy the candidates are ranked by (their `score`): a cost-model one is computed here, the SNASNet score by the evaluators */
+  /** the proxy the candidates are ranked by (their `score`, its raw value): a cost-model one is computed here, the others by the evaluators */
   rankBy: RankProxy;
   /** candidates to sample and cost */
   samples: number;
@@ -377,12 +390,13 @@ class Run {
         }
       : undefined;
     const t0 = now();
-    if (this.settings.rankBy !== 'snasnet') {
+    const rankBy = this.settings.rankBy;
+    if (!rankedByScorers(rankBy)) {
       // A cost-model proxy: a few µs a candidate, here, with no scorer involved.
       for (let i = 0; i < candidates.length; i++) {
         if (wanted && !wanted(i)) continue;
         const r = candidates[i];
-        r.score = this.settings.rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome), this.settings.hardware).synops;
+        r.score = rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome), this.settings.hardware).synops;
         this.emit({ type: 'scored', index: r.index, score: r.score, atMs: this.evaluated(r.index, 'score') });
       }
       this.timings.scoreMs += now() - t0;
@@ -484,14 +498,14 @@ export function trainedRecord(index: number, genome: string, arch: Architecture,
  * one-pass strategies' choice, which a sharded search makes again after
  * merging its shards. Evolution chooses as it goes and has none.
  */
-export function selectForTraining(settings: Pick<SearchSettings, 'strategy' | 'seed' | 'topK'>, candidates: readonly CandidateRecord[]): number[] {
+export function selectForTraining(settings: Pick<SearchSettings, 'strategy' | 'seed' | 'topK' | 'rankBy'>, candidates: readonly CandidateRecord[]): number[] {
   const feasible = candidates.filter((r) => r.feasible);
   switch (settings.strategy) {
     case 'neuronas':
-      return topByScore(feasible, settings.topK).map((r) => r.index);
+      return topByScore(feasible, settings.topK, settings.rankBy).map((r) => r.index);
     case 'snasnet':
       // SNASNet's method walks down the score ranking of every candidate and checks the budgets only then.
-      return topByScore(candidates, candidates.length)
+      return topByScore(candidates, candidates.length, settings.rankBy)
         .filter((r) => r.feasible)
         .slice(0, settings.topK)
         .map((r) => r.index);
@@ -524,11 +538,11 @@ export function trainedFront(trained: readonly TrainedRecord[], budgets: Budgets
 export type TieOrder = (r: CandidateRecord) => number;
 const byIndex: TieOrder = (r) => r.index;
 
-/** The best k by score: highest score first, earlier (by `order`) on ties. */
-export function topByScore(records: readonly CandidateRecord[], k: number, order: TieOrder = byIndex): CandidateRecord[] {
+/** The best k by score in the direction of `rankBy` (highest first, or lowest for a lower-is-better proxy), earlier (by `order`) on ties. */
+export function topByScore(records: readonly CandidateRecord[], k: number, rankBy: RankProxy, order: TieOrder = byIndex): CandidateRecord[] {
   return records
     .filter((r) => r.score !== null && !Number.isNaN(r.score))
-    .sort((a, b) => (b.score as number) - (a.score as number) || order(a) - order(b))
+    .sort((a, b) => rankValue(rankBy, b.score as number) - rankValue(rankBy, a.score as number) || order(a) - order(b))
     .slice(0, k);
 }
 
@@ -575,10 +589,11 @@ const EVOLUTION_DIRECTIONS: readonly Direction[] = ['max', 'min', 'min'];
  * non-dominated rank then crowding (larger first), then infeasible ones by
  * violation (smaller first).
  */
-function survivors(pop: CandidateRecord[], size: number, order: TieOrder): CandidateRecord[] {
+function survivors(pop: CandidateRecord[], size: number, rankBy: RankProxy, order: TieOrder): CandidateRecord[] {
   const feasible = pop.filter((r) => r.feasible && r.score !== null);
   const infeasible = pop.filter((r) => !(r.feasible && r.score !== null)).sort((a, b) => a.violation - b.violation || order(a) - order(b));
-  const points = feasible.map((r) => [r.score as number, r.costs.areaMm2, r.costs.energyUJ]);
+  // The score objective is maximised in the ranking's direction.
+  const points = feasible.map((r) => [rankValue(rankBy, r.score as number), r.costs.areaMm2, r.costs.energyUJ]);
   const out: CandidateRecord[] = [];
   for (const front of nonDominatedSort(points, EVOLUTION_DIRECTIONS)) {
     if (out.length >= size) break;
@@ -609,7 +624,7 @@ async function runEvolution(run: Run): Promise<void> {
   // Ties go by the order candidates were examined, not by index: a child that is a candidate of a precomputed set
   // takes that candidate's index, and the search must not depend on where its source numbers it.
   const order = run.examinedOrder;
-  pop = survivors(pop, popSize, order);
+  pop = survivors(pop, popSize, s.rankBy, order);
   let stalls = 0;
   while (run.candidates.length < s.samples && stalls < 20) {
     run.check();
@@ -622,11 +637,11 @@ async function runEvolution(run: Run): Promise<void> {
     const costed = run.costList(children);
     stalls = costed.length === 0 ? stalls + 1 : 0;
     await run.score(costed.filter((r) => r.feasible));
-    pop = survivors([...pop, ...costed], popSize, order);
+    pop = survivors([...pop, ...costed], popSize, s.rankBy, order);
   }
   run.stage('cost', 'end', run.candidates.length);
   run.stage('score', 'end', run.candidates.filter((r) => r.score !== null).length);
-  await run.train(topByScore(run.candidates.filter((r) => r.feasible), s.topK, order).map((r) => r.index));
+  await run.train(topByScore(run.candidates.filter((r) => r.feasible), s.topK, s.rankBy, order).map((r) => r.index));
 }
 
 const RUNNERS: Record<Strategy, (run: Run) => Promise<void>> = {

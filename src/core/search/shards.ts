@@ -29,8 +29,8 @@ import { budgetViolation } from '../feasibility.ts';
 import { candidateJson, scoreJson, settingsJson, timingsJson, trainedJson, type RunData } from '../files/run.ts';
 import { shardLine, type EvaluationJson, type ShardFile, type ShardHeader, type ShardRecord, type ShardSpec, SHARD_FORMAT, SHARD_FORMAT_VERSION } from '../files/shard-file.ts';
 import { STUDIO_VERSION } from '../files/document.ts';
-import { imageWork, scoreMs, trainMs, trainingImages, type SearchWork } from './estimate.ts';
-import { runSearch, selectForTraining, trainedRecord, type CandidateRecord, type Evaluators, type SearchEvent, type SearchSettings, SearchCancelled } from './pipeline.ts';
+import { imageWork, rankMs, scoreMs, trainMs, trainingImages, type SearchWork } from './estimate.ts';
+import { rankedByScorers, runSearch, selectForTraining, trainedRecord, type CandidateRecord, type Evaluators, type SearchEvent, type SearchSettings, SearchCancelled } from './pipeline.ts';
 
 export class ShardingError extends Error {
   override name = 'ShardingError';
@@ -121,7 +121,10 @@ export function planSearchShards(work: SearchWork, count: number): SearchShardPl
   });
   const scored = candidates.map((c) => scores(work.strategy, c));
   const toScore = candidates.filter((_, i) => scored[i]).map((c) => c.index);
-  const dealt = dealByCost(toScore.map((i) => scoreMs(imageWork(archs[i]), work.scoreBatch)), count);
+  // Dealt by each candidate's scoring time; a cost-model proxy takes none, so its candidates are dealt by the time a
+  // SNASNet score would take (any even split would do, and this one keeps the plans such searches always had).
+  const dealWeight = (a: Architecture) => (rankedByScorers(work.rankBy) ? rankMs(imageWork(a), work) : scoreMs(imageWork(a), work.scoreBatch));
+  const dealt = dealByCost(toScore.map((i) => dealWeight(archs[i])), count);
   const owner = new Int32Array(candidates.length);
   for (let i = 0; i < owner.length; i++) owner[i] = i % count;
   toScore.forEach((i, k) => (owner[i] = dealt[k]));
@@ -137,7 +140,7 @@ export function shardPlanSummary(work: SearchWork, count: number): { shards: num
     p.candidates++;
     if (!plan.scored[c.index]) continue;
     p.scored++;
-    p.estimated_score_s += scoreMs(imageWork(plan.archs[c.index]), work.scoreBatch) / 1000;
+    p.estimated_score_s += rankMs(imageWork(plan.archs[c.index]), work) / 1000;
   }
   for (const p of per) p.estimated_score_s = Math.round(p.estimated_score_s * 10) / 10;
   return { shards: count, candidates: plan.candidates.length, scored: plan.scored.filter(Boolean).length, per_shard: per };
@@ -193,7 +196,7 @@ function header(phase: ShardHeader['phase'], settings: RunData['settings'], eval
 /** The header a search shard writes (the CLI checks a file it resumes against it before running). */
 export function searchShardHeader(work: SearchWork, plan: SearchShardPlan, shard: ShardSpec, backend: string): ShardHeader {
   const owned = plan.candidates.filter((c) => plan.owner[c.index] === shard.index).map((c) => c.index);
-  const { scoreBatch, trainSamples, ...settings } = work;
+  const { scoreBatch, trainSamples, proxyKnobs: _k, ...settings } = work;
   return header('search', settings, { score_batch: scoreBatch, train_samples: trainSamples, backend }, shard, plan.candidates.length, owned);
 }
 
@@ -215,11 +218,11 @@ export async function runSearchShard(work: SearchWork, plan: SearchShardPlan, he
     await put({ type: 'costed', ...c });
   }
   const costMs = now() - c0;
-  // The pipeline scores the shard's part as one machine scores every candidate (the SNASNet score through the
+  // The pipeline scores the shard's part as one machine scores every candidate (a network-running proxy through the
   // evaluators, a cost-model proxy in place), drawing from a source of just that part; nothing is trained here.
   const todo = head.owned.filter((i) => plan.scored[i] && !prev?.scores.has(i));
   const source = new ListSource(todo.map((i) => ({ genome: plan.candidates[i].genome, costs: plan.candidates[i].costs, arch: plan.archs[i] })));
-  const { scoreBatch: _b, trainSamples: _t, ...settings } = work;
+  const { scoreBatch: _b, trainSamples: _t, proxyKnobs: _k, ...settings } = work;
   // Writes are chained so the lines keep the order the scores came in, and all are on disk before done.
   let writing: Promise<void> = Promise.resolve();
   const onEvent = (e: SearchEvent) => {

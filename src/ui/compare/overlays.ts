@@ -8,7 +8,7 @@
 import { budgetViolation } from '../../core/feasibility.ts';
 import type { RunCandidate } from '../../core/files/run.ts';
 import type { Metric } from '../../core/metrics.ts';
-import type { CostFigures, RankProxy } from '../../core/search/pipeline.ts';
+import { rankValue, type CostFigures, type RankProxy } from '../../core/search/pipeline.ts';
 import type { Budgets } from '../../core/settings.ts';
 import { runFront, type ComparedRun, type ComparedTrained } from '../../core/compare/runs.ts';
 import { front2d, type ParetoY } from '../search/pareto-data.ts';
@@ -42,8 +42,8 @@ function frontSeries(id: string, label: string, xs: number[], ys: number[]): Ove
 
 /**
  * The pinned run's front in the Pareto view: its trained candidates within the budgets (accuracy), or its scored
- * ones (score) when it ranked by the same proxy as the current run (scores of two proxies share no axis); null when
- * there is none to draw.
+ * ones (score, in the ranking's direction as the view plots it) when it ranked by the same proxy as the current run
+ * (scores of two proxies share no axis); null when there is none to draw.
  */
 export function paretoOverlay(pinned: PinnedRun, x: Metric, y: ParetoY, rankBy: RankProxy, budgets: Budgets): OverlaySeries | null {
   const xs: number[] = [];
@@ -60,7 +60,7 @@ export function paretoOverlay(pinned: PinnedRun, x: Metric, y: ParetoY, rankBy: 
     for (const c of cands) {
       if (c.score === null || !Number.isFinite(c.score) || budgetViolation(c.costs, budgets) !== 0) continue;
       xs.push(metricOf(c.costs, x, c.pes));
-      ys.push(c.score);
+      ys.push(rankValue(rankBy, c.score));
     }
   }
   const s = frontSeries('pinned', pinned.run.label, xs, ys);

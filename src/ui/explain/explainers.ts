@@ -14,7 +14,7 @@ export const EXPLAINERS = {
   },
   score: {
     title: 'What the ranking is',
-    text: 'Until candidates are trained, the y axis is what the search ranks them by: the parameter count by default, or SNASNet’s training-free score log|det K| (K compares the spike patterns an untrained network gives to a batch of images; it is negative at these sizes, and higher is better). Only the best-ranked are trained. How well a ranking predicted trained accuracy was measured, not assumed: the note under Rank by gives it.',
+    text: 'Until candidates are trained, the y axis is what the search ranks them by (Rank by): the parameter count by default; SNASNet’s training-free score log|det K| (K compares the spike patterns an untrained network gives to a batch of images; higher is better); SNIP or the gradient norm from one gradient pass; or the loss or accuracy after a few training steps. A proxy where lower is better (the early-training loss) is drawn negated, so up is always better. Only the best-ranked are trained. How well a ranking predicted trained accuracy was measured, not assumed: the note under Rank by gives it.',
   },
   front: {
     title: 'What the front is',

@@ -3,9 +3,12 @@
  * set, top-k, epochs, training images, score batch), Start / Stop, a
  * progress bar per stage with counts and ETA, and the backend badge.
  */
-import { Fragment, useEffect, useState } from 'react';
-import { PARAMS, panelParams } from '../../core/params.ts';
+import { Fragment, useEffect, useMemo, useState } from 'react';
+import { PARAMS, panelParams, type ParamKey } from '../../core/params.ts';
 import { measuredRanking } from '../../core/calibration/measured.ts';
+import { PROXIES } from '../../core/calibration/proxies.ts';
+import { rankedByScorers } from '../../core/search/pipeline.ts';
+import { describeDuration, estimateSearch, poolSize, searchWorkFromInputs } from '../../core/search/estimate.ts';
 import { RANK_LABELS } from '../search/rank-labels.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
@@ -26,19 +29,64 @@ function RankEvidence() {
   const m = measuredRanking(dataset, rankBy);
   const name = PARAMS.dataset.optionLabels?.[dataset] ?? dataset;
   const label = RANK_LABELS[rankBy].phrase;
+  const direction = `${PROXIES[rankBy].direction} is better`;
   if (!m) {
     return (
-      <p className="rank-evidence" data-testid="rank-evidence" data-measured="no">
-        How well {label} ranks trained accuracy on {name} has not been measured: <code>neuronas calibrate</code> measures it.
+      <p className="rank-evidence" data-testid="rank-evidence" data-measured="no" data-rank-by={rankBy}>
+        Ranking by {label} ({direction}). How well it ranks trained accuracy on {name} has not been measured: <code>neuronas calibrate</code> measures it.
       </p>
     );
   }
   const chance = m.interval[0] <= 0;
   return (
-    <p className="rank-evidence" data-testid="rank-evidence" data-measured="yes" data-tau={m.tau}>
-      On {name}, {label} ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
+    <p className="rank-evidence" data-testid="rank-evidence" data-measured="yes" data-rank-by={rankBy} data-tau={m.tau}>
+      Ranking by {label} ({direction}). On {name} it ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
       {m.candidates} candidates, {m.epochs} epoch on {formatCount(m.trainSamples)} images){chance ? ': no better than chance on this evidence' : ''}.
     </p>
+  );
+}
+
+/**
+ * What ranking by a network-running proxy costs, from the pre-search estimate (core/search/estimate.ts): a gradient
+ * pass or training steps on every scored candidate add up, and the user should know before starting.
+ */
+function RankCost() {
+  const params = useStudio((s) => s.params);
+  const hwEdits = useStudio((s) => s.hwEdits);
+  const axes = useStudio((s) => s.axes);
+  const needs = PROXIES[params.rankBy].needs;
+  const estimate = useMemo(() => {
+    if (needs !== 'gradient' && needs !== 'training') return null;
+    try {
+      return estimateSearch(searchWorkFromInputs({ params, hwEdits, axes }), poolSize(navigator.hardwareConcurrency));
+    } catch {
+      return null; // unusable hardware edits: the hardware panel says so
+    }
+  }, [needs, params, hwEdits, axes]);
+  if (!estimate || estimate.scored === 0) return null;
+  const what = needs === 'training' ? `${params.earlySteps} training steps of ${params.earlyBatch} images` : `a gradient pass over ${params.gradientBatch} images`;
+  return (
+    <p className="rank-evidence rank-cost" data-testid="rank-cost" data-score-s={Math.round(estimate.scoreSeconds)}>
+      {RANK_LABELS[params.rankBy].phrase} costs {what} on every scored candidate: about {(estimate.rankMsPerCandidate / 1000).toFixed(1)} s each, {describeDuration(estimate.scoreSeconds)} for the ~{formatCount(estimate.scored)} this search scores (estimated).
+    </p>
+  );
+}
+
+/** The knobs of the gradient and early-training proxies (shared with `neuronas calibrate`). */
+const PROXY_KNOBS: readonly ParamKey[] = ['gradientBatch', 'earlySteps', 'earlyBatch', 'earlyHeldOut'];
+
+/** The proxy knobs, folded away unless the search ranks by a proxy that reads them. */
+function ProxyKnobs() {
+  const needs = useStudio((s) => PROXIES[s.params.rankBy].needs);
+  const used = needs === 'gradient' || needs === 'training';
+  return (
+    // Keyed by whether they are used, so choosing such a proxy opens them and choosing another folds them again.
+    <details className="proxy-knobs" data-testid="proxy-knobs" open={used} key={String(used)}>
+      <summary>Proxy settings (snip, grad_norm, early training)</summary>
+      {PROXY_KNOBS.map((key) => (
+        <ParamControl key={key} paramKey={key} />
+      ))}
+    </details>
   );
 }
 
@@ -51,11 +99,17 @@ export function SearchPanel() {
   return (
     <section className="panel" aria-labelledby="search-title">
       <h2 id="search-title">Search</h2>
-      {panelParams('search').map((key) => (
+      {panelParams('search').filter((key) => !PROXY_KNOBS.includes(key)).map((key) => (
         <Fragment key={key}>
           <ParamControl paramKey={key} />
-          {key === 'rankBy' ? <RankEvidence /> : null}
+          {key === 'rankBy' ? (
+            <>
+              <RankEvidence />
+              <RankCost />
+            </>
+          ) : null}
           {key === 'dataset' && dataset === 'cifar10' ? <CifarUploadField /> : null}
+          {key === 'scoreBatch' ? <ProxyKnobs /> : null}
         </Fragment>
       ))}
       <p className="panel-note">Samples and seed are under Search space → Sampling; the budgets below apply.</p>
@@ -160,7 +214,8 @@ export function SearchProgress() {
           scoreBatch: inputs.params.scoreBatch,
           scorers: Math.max(1, scorers),
           trainers: Math.max(1, trainers),
-          workerScore: settings.rankBy === 'snasnet',
+          workerScore: rankedByScorers(settings.rankBy),
+          forwardScore: PROXIES[settings.rankBy].needs === 'forward',
         })
       : null;
   // Every candidate in training, in the order they began.

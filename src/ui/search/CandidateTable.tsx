@@ -8,6 +8,7 @@
  */
 import type { RankProxy } from '../../core/search/pipeline.ts';
 import { RANK_LABELS } from './rank-labels.ts';
+import { PROXIES } from '../../core/calibration/proxies.ts';
 import { memo, useMemo, useState } from 'react';
 import { formatCompact, type Columns } from '../../core/metrics.ts';
 import { ROW, ROW_STATES, type SearchModel } from './model.ts';
@@ -59,6 +60,11 @@ function rowTitle(m: SearchModel, genome: string, i: number): string {
   if (m.state[i] !== ROW.failed) return genome;
   const failure = m.failures.find((f) => f.index === i);
   return failure ? `${genome} could not be trained: ${failure.message}` : genome;
+}
+
+/** A column's first click sorts best first: accuracy highest, the score in its ranking's direction, the rest ascending. */
+function firstDesc(key: SortKey, rankBy: RankProxy): boolean {
+  return key === 'accuracy' || (key === 'score' && PROXIES[rankBy].direction === 'higher');
 }
 
 export const CandidateTable = memo(function CandidateTable({ model: m, columns, genomes, version, mask, maskVersion, front, onSelect, rankBy = 'snasnet' }: CandidateTableProps) {
@@ -158,7 +164,7 @@ export const CandidateTable = memo(function CandidateTable({ model: m, columns, 
         <div role="row" className="cand-row cand-head">
           {COLUMNS.map((col) => (col.key === 'score' ? { ...col, label: RANK_LABELS[rankBy].column, title: RANK_LABELS[rankBy].title } : col)).map((c) => (
             <span role="columnheader" key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-              <button type="button" title={`${c.title}: sort`} data-testid={`sort-${c.key}`} onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : c.key === 'score' || c.key === 'accuracy' }))}>
+              <button type="button" title={`${c.title}: sort`} data-testid={`sort-${c.key}`} onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : firstDesc(c.key, rankBy) }))}>
                 {c.label}
                 {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
               </button>

@@ -6,6 +6,8 @@
  */
 import { useEffect, useId, useRef } from 'react';
 import { describeDuration } from '../../core/search/estimate.ts';
+import { PROXIES } from '../../core/calibration/proxies.ts';
+import { RANK_LABELS } from './rank-labels.ts';
 import { formatCount } from '../../core/metrics.ts';
 import { useStudio } from '../state/store.ts';
 import { useSearchController } from './context.ts';
@@ -15,6 +17,7 @@ import './search.css';
 export function LinkRunPrompt() {
   const asking = useLinkRun((s) => s.asking);
   const epochs = useStudio((s) => s.params.epochs);
+  const rankBy = useStudio((s) => s.params.rankBy);
   const search = useSearchController();
   const id = useId();
   const box = useRef<HTMLElement>(null);
@@ -23,7 +26,10 @@ export function LinkRunPrompt() {
   }, [asking]);
   if (!asking) return null;
   const parts = [
-    asking.scored > 0 ? `scoring about ${formatCount(asking.scored)} candidates (${describeDuration(asking.scoreSeconds)})` : '',
+    // A cost-model ranking takes no scoring time worth naming; a network-running one says what it runs.
+    asking.scored > 0 && asking.rankMsPerCandidate > 0
+      ? `scoring about ${formatCount(asking.scored)} candidates by ${RANK_LABELS[rankBy].phrase} (${PROXIES[rankBy].needs === 'training' ? 'training steps on each, ' : ''}${describeDuration(asking.scoreSeconds)})`
+      : '',
     asking.trained > 0 ? `training ${asking.trained} for ${epochs} epoch${epochs === 1 ? '' : 's'} each (${describeDuration(asking.trainSeconds)})` : '',
   ].filter(Boolean);
   return (

@@ -15,6 +15,7 @@ import { useSearch } from './controller.ts';
 import { CandidateTable } from './CandidateTable.tsx';
 import { ParetoView } from './ParetoView.tsx';
 import type { ParetoColors } from './pareto-marks.ts';
+import { RANK_LABELS } from './rank-labels.ts';
 import { paretoData, type ParetoY } from './pareto-data.ts';
 import { RunComparison } from '../compare/RunComparison.tsx';
 import { PinnedLegend } from '../compare/PinnedLegend.tsx';
@@ -75,8 +76,8 @@ export function SearchResults() {
         <span className="axis-picker">
           <label htmlFor={yId}>Y axis</label>
           <select id={yId} value={yChoice} data-testid="pareto-y" onChange={(e) => setYChoice(e.currentTarget.value as 'auto' | ParetoY)}>
-            <option value="auto">Accuracy once trained, else score</option>
-            <option value="score">Training-free score</option>
+            <option value="auto">Accuracy once trained, else the ranking</option>
+            <option value="score">The ranking: {RANK_LABELS[rankBy].phrase}</option>
             <option value="accuracy">Quantized accuracy (trained only)</option>
           </select>
         </span>

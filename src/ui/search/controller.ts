@@ -36,6 +36,8 @@ import { cifarUploadStore } from '../dataset/cifar-upload.ts';
 import type { RunRecorder } from '../runs/recorder.ts';
 import type { StoredRunHeader } from '../../core/runs/header.ts';
 import type { KnownResults, TrainResult } from '../../core/search/pipeline.ts';
+import { proxyKnobsFromParams, rankImagesProblem } from '../../core/calibration/plan.ts';
+import { EMBEDDED_DATASETS, isEmbeddedDatasetName } from '../../core/data/datasets.ts';
 import { applyUpdate, createModel, loadRun, setRows, settleAfterStop, type LoadedRun, type SearchModel } from './model.ts';
 
 export type SearchPhase = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
@@ -290,6 +292,13 @@ export function startSearchController(
       hooks.replaceLink();
       return;
     }
+    // Proxy knobs asking for more images than the data set has: said now, not as an unscored search.
+    const imagesProblem = isEmbeddedDatasetName(p.dataset) ? rankImagesProblem(p.rankBy, EMBEDDED_DATASETS[p.dataset], p.seed, p.scoreBatch, proxyKnobsFromParams(p)) : null;
+    if (imagesProblem) {
+      searchStore.setState({ phase: 'error', error: `The search cannot start: ${imagesProblem}. Lower the proxy settings under Search.` });
+      hooks.replaceLink();
+      return;
+    }
     const hw = studioHardware(p, st.hwEdits);
     if (!hw.config) {
       searchStore.setState({ phase: 'error', error: `The hardware settings are invalid: ${hw.error.message}` });
@@ -355,7 +364,7 @@ export function startSearchController(
       try {
         // The worker keeps the files for this and later searches (and a fresh worker gets them again).
         if (upload && client.upload !== upload) await client.provideDataset(upload, ctl.signal);
-        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, have: results.count, known: resume?.known }, onBatch, ctl.signal);
+        const summary: SearchSummary = await client.search({ settings, trainSamples: p.trainSamples, scoreBatch: p.scoreBatch, proxyKnobs: proxyKnobsFromParams(p), have: results.count, known: resume?.known }, onBatch, ctl.signal);
         if (!live()) return;
         commit();
         recorder?.end(summary.completed ? 'done' : 'stopped', summary.completed ? summary.timings : clockTimings(model, performance.now() - t0, performance.now()));

@@ -35,8 +35,13 @@ export interface RunPlan {
   scorers: number;
   /** trainings at once (the training workers: once scoring is over, the scorers train too) */
   trainers: number;
-  /** the ranking is the SNASNet score, computed by the scorers (a cost-model proxy costs next to nothing) */
+  /** the ranking is computed by the scorers (a network-running proxy; a cost-model one costs next to nothing) */
   workerScore: boolean;
+  /**
+   * the scorers run one forward pass over `scoreBatch` images a candidate (SNASNet's score), so their time gives the
+   * prior for training; a gradient or early-training proxy's time does not scale so, and gives none
+   */
+  forwardScore: boolean;
 }
 
 /**
@@ -97,7 +102,7 @@ export function runEtaS(m: SearchModel, now: number, plan: RunPlan): number | nu
     return { elapsed, total, left: total === null ? null : total * (1 - t.fraction) };
   });
   const extrapolated = running.flatMap((r) => (r.total !== null ? [r.total] : []));
-  const prior = scoreS !== null ? ((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE : null;
+  const prior = scoreS !== null && plan.forwardScore ? ((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE : null;
   const perCandidate = m.trainSeconds.length ? mean(m.trainSeconds) : extrapolated.length ? mean(extrapolated) : prior;
   if (perCandidate === null) return null;
   // When each training worker is free: those training, once their candidate ends; the rest, now.

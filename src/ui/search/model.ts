@@ -9,7 +9,7 @@
  * renders at frame rate however fast updates come. No React, no DOM.
  */
 import type { RunData } from '../../core/files/run.ts';
-import type { Evaluation, SearchSettings, SearchTimings, Stage, Strategy, TrainedRecord, TrainFailure, TrainReading } from '../../core/search/pipeline.ts';
+import { rankValue, type Evaluation, type RankProxy, type SearchSettings, type SearchTimings, type Stage, type Strategy, type TrainedRecord, type TrainFailure, type TrainReading } from '../../core/search/pipeline.ts';
 import type { SearchUpdate } from '../../protocol/search.ts';
 
 export const ROW_STATES = ['costed', 'scored', 'queued', 'training', 'done', 'failed'] as const;
@@ -222,8 +222,8 @@ export function stageProgress(m: SearchModel, stage: Stage, now: number, target:
   return { done, expected, etaS, running };
 }
 
-/** Best candidate under the given mask (0 = within every current budget): highest quantized accuracy among trained feasible, else highest score among feasible. -1 when none. */
-export function bestIndex(m: SearchModel, mask: Uint8Array): number {
+/** Best candidate under the given mask (0 = within every current budget): highest quantized accuracy among trained feasible, else the best score (in the ranking's direction) among feasible. -1 when none. */
+export function bestIndex(m: SearchModel, mask: Uint8Array, rankBy: RankProxy): number {
   let best = -1;
   let bestAcc = -Infinity;
   for (const [i, t] of m.trained) {
@@ -235,9 +235,10 @@ export function bestIndex(m: SearchModel, mask: Uint8Array): number {
     }
   }
   if (best >= 0) return best;
+  // Before any is trained, the best score in the ranking's direction.
   let bestScore = -Infinity;
   for (let i = 0; i < m.count; i++) {
-    const s = m.scores[i];
+    const s = rankValue(rankBy, m.scores[i]);
     if (mask[i] === 0 && s > bestScore) {
       bestScore = s;
       best = i;

@@ -7,14 +7,14 @@
  * Pure: no React, no DOM.
  */
 import type { Columns, Metric } from '../../core/metrics.ts';
-import type { RankProxy } from '../../core/search/pipeline.ts';
+import { rankValue, type RankProxy } from '../../core/search/pipeline.ts';
 import { bestIndex, ROW, type SearchModel } from './model.ts';
 
 export type ParetoY = 'score' | 'accuracy';
 
 export interface ParetoData {
   y: ParetoY;
-  /** what the 'score' values are */
+  /** what the 'score' values are (plotted in its direction: see paretoData) */
   rankBy: RankProxy;
   x: Metric;
   /** candidate index of each plotted point */
@@ -53,7 +53,11 @@ export function front2d(xs: ArrayLike<number>, ys: ArrayLike<number>, ok: ArrayL
   return out;
 }
 
-export function paretoData(m: SearchModel, columns: Columns, mask: Uint8Array, x: Metric, y: ParetoY, rankBy: RankProxy = 'snasnet'): ParetoData {
+/**
+ * The plotted points. Scores are plotted in the ranking's direction (rankValue: a lower-is-better proxy negated), so
+ * up is better on either y and the front, its stairs and the best read the same way.
+ */
+export function paretoData(m: SearchModel, columns: Columns, mask: Uint8Array, x: Metric, y: ParetoY, rankBy: RankProxy): ParetoData {
   const idx: number[] = [];
   for (let i = 0; i < m.count; i++) {
     if (y === 'accuracy' ? m.trained.has(i) : Number.isFinite(m.scores[i])) idx.push(i);
@@ -69,13 +73,13 @@ export function paretoData(m: SearchModel, columns: Columns, mask: Uint8Array, x
     const i = index[k];
     const t = m.trained.get(i);
     xs[k] = col[i];
-    ys[k] = y === 'accuracy' ? (t?.result.accuracyQuantized ?? NaN) : m.scores[i];
+    ys[k] = y === 'accuracy' ? (t?.result.accuracyQuantized ?? NaN) : rankValue(rankBy, m.scores[i]);
     feasible[k] = mask[i] === 0 ? 1 : 0;
     trained[k] = t || m.state[i] === ROW.done ? 1 : 0;
   }
   const front = front2d(xs, ys, feasible, n);
   let frontCount = 0;
   for (let k = 0; k < n; k++) frontCount += front[k];
-  const b = bestIndex(m, mask);
+  const b = bestIndex(m, mask, rankBy);
   return { y, rankBy, x, index, xs, ys, feasible, front, trained, n, best: b < 0 ? -1 : idx.indexOf(b), bestIndex: b, frontCount };
 }

@@ -1,8 +1,32 @@
-/** How the page names what a search ranks by: on the Pareto view's axis (until candidates are trained) and in the table. */
+/**
+ * How the page names what a search ranks by: on the Pareto view's axis (until candidates are trained), in the table
+ * and beside the choice. Read off the proxies' definitions (core/calibration/proxies.ts), so a proxy added there is
+ * named here too. The Pareto view plots a lower-is-better proxy negated (up is better): its axis says so.
+ */
+import { PROXIES, PROXY_NAMES } from '../../core/calibration/proxies.ts';
 import type { RankProxy } from '../../core/search/pipeline.ts';
 
-export const RANK_LABELS: Readonly<Record<RankProxy, { axis: string; column: string; title: string; phrase: string }>> = {
-  snasnet: { phrase: 'SNASNet’s score', axis: 'Training-free score (log|det K|, until trained)', column: 'Score', title: 'SNASNet’s training-free score (log|det K|), the ranking' },
-  params: { phrase: 'the parameter count', axis: 'Parameter count (the ranking, until trained)', column: 'Rank: params', title: 'The parameter count the candidates are ranked by' },
-  synops: { phrase: 'synaptic operations', axis: 'Synaptic operations at spike rate 1 (the ranking, until trained)', column: 'Rank: synops', title: 'The synaptic operations (spike rate 1) the candidates are ranked by' },
-};
+export interface RankLabel {
+  axis: string;
+  column: string;
+  title: string;
+  phrase: string;
+}
+
+export const RANK_LABELS: Readonly<Record<RankProxy, RankLabel>> = Object.freeze(
+  Object.fromEntries(
+    PROXY_NAMES.map((name): [RankProxy, RankLabel] => {
+      const { label, direction } = PROXIES[name];
+      const lower = direction === 'lower';
+      return [
+        name,
+        {
+          phrase: label,
+          axis: lower ? `−${label} (the ranking, negated: up is better)` : `${label} (the ranking, until trained)`,
+          column: `Rank: ${name}`,
+          title: `${label}, what the candidates are ranked by (${direction} is better)`,
+        },
+      ];
+    }),
+  ) as Record<RankProxy, RankLabel>,
+);
