@@ -27,6 +27,14 @@ test('the ranking says how well it predicted accuracy, where that was measured, 
   await expect(evidence).toContainText('has not been measured');
   await page.getByTestId('select-dataset').selectOption('mnist');
   await page.getByTestId('select-rankBy').selectOption('params');
+  // Backward cells have their own calibration; Fashion-MNIST's backward cells none.
+  const backward = measuredRanking('mnist', 'params', 'backward')!;
+  await page.getByTestId('select-cellType').selectOption('backward');
+  await expect(evidence).toContainText(`On MNIST with backward cells it ranked 8-bit accuracy with Kendall τ = ${backward.tau.toFixed(2)}`);
+  await page.getByTestId('select-dataset').selectOption('fashion-mnist');
+  await expect(evidence).toHaveAttribute('data-measured', 'no');
+  await page.getByTestId('select-dataset').selectOption('mnist');
+  await page.getByTestId('select-cellType').selectOption('forward');
 
   await page.getByTestId('search-start').click();
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 90_000 });

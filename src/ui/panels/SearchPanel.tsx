@@ -26,22 +26,23 @@ const fmtTau = (x: number) => (x < 0 ? `−${Math.abs(x).toFixed(2)}` : x.toFixe
 function RankEvidence() {
   const rankBy = useStudio((s) => s.params.rankBy);
   const dataset = useStudio((s) => s.params.dataset);
-  const m = measuredRanking(dataset, rankBy);
+  const cellType = useStudio((s) => s.params.cellType);
+  const m = measuredRanking(dataset, rankBy, cellType);
   const name = PARAMS.dataset.optionLabels?.[dataset] ?? dataset;
   const label = RANK_LABELS[rankBy].phrase;
   const direction = `${PROXIES[rankBy].direction} is better`;
   if (!m) {
     return (
       <p className="rank-evidence" data-testid="rank-evidence" data-measured="no" data-rank-by={rankBy}>
-        Ranking by {label} ({direction}). How well it ranks trained accuracy on {name} has not been measured: <code>neuronas calibrate</code> measures it.
+        Ranking by {label} ({direction}). How well it ranks trained accuracy on {name}{cellType === 'backward' ? ' with backward cells' : ''} has not been measured: <code>neuronas calibrate</code> measures it.
       </p>
     );
   }
   const chance = m.interval[0] <= 0;
   return (
     <p className="rank-evidence" data-testid="rank-evidence" data-measured="yes" data-rank-by={rankBy} data-tau={m.tau}>
-      Ranking by {label} ({direction}). On {name} it ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
-      {m.candidates} candidates, {m.epochs} epoch on {formatCount(m.trainSamples)} images){chance ? ': no better than chance on this evidence' : ''}.
+      Ranking by {label} ({direction}). On {name}{m.cellType === 'backward' ? ' with backward cells' : ''} it ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
+      {m.n} candidates, {m.epochs} epoch on {formatCount(m.trainSamples)} images){chance ? ': no better than chance on this evidence' : ''}.
     </p>
   );
 }
