@@ -134,9 +134,10 @@ export const PARAMS = {
   }),
   // Every proxy of core/calibration/proxies.ts, named as there. The default follows the measured calibration
   // (docs/calibration/): it is the parameter count because no proxy ranked trained accuracy clearly better on both
-  // embedded data sets. params: τ 0.55 on MNIST, 0.41 on Fashion-MNIST, both intervals above 0; early_loss did better
-  // on MNIST (0.73) but worse on Fashion-MNIST (0.34, interval reaching below 0) at the price of 20 training steps a
-  // candidate; snip 0.50 / 0.44 is no better and needs a gradient pass; SNASNet's score ranked at chance (τ ≈ 0) on both.
+  // embedded data sets, and it costs nothing. params: τ 0.55 on MNIST, 0.56 on Fashion-MNIST (the 20-candidate run),
+  // 0.58 on MNIST's backward cells, every interval above 0; early_loss (0.73 / 0.58 / 0.62) and snip (0.50 / 0.57 /
+  // 0.68) are not clearly better (paired intervals include 0) and cost 20 training steps or a gradient pass a
+  // candidate; SNASNet's score ranked at chance (τ 0.01 / 0.13 / 0.10, intervals across 0) on all three.
   rankBy: choice<ProxyName>({
     group: 'search', panel: 'search', url: 'rk', cli: 'rank-by', label: 'Rank by',
     help: 'What orders the feasible candidates before the best are trained. Parameters and synaptic operations come from the cost model (free); the others run each candidate’s network: the SNASNet score a forward pass, SNIP and the gradient norm a gradient pass, the early-training loss and accuracy a few training steps (lower loss is better; higher is better for the rest). The note below says how well the choice predicted trained accuracy (measured in docs/calibration).',
