@@ -287,37 +287,25 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/** Text per `io.out` call in `--totals` (at least: a batch of lines is never split): one write per megabyte, not per line. */
-const TOTALS_WRITE_BYTES = 1 << 20;
-/** Lines joined per copy into the held output (short-lived strings: they die young, unlike one per line held to the end). */
+/**
+ * Lines per `io.out` call in `--totals` (about a megabyte of output): one write per batch, not per line. The
+ * batch's strings die young once joined; only the joined text of each batch is held until the end.
+ */
 const TOTALS_BATCH_LINES = 256;
 
 /**
  * `--totals` over the input's lines. As `--jsonl`: a bad line exits 2 naming
- * it and nothing is printed, so the output is held until the end. It is held
- * as bytes (the lines are ASCII) rather than as one string per line: thousands
- * of live small strings made the garbage collector most of the run's time;
- * and a batch of lines at a time, as one native write of one joined string
- * rather than one per line (per-line writes were 14 % of a profiled run).
+ * it and nothing is printed, so the output is held until the end, as one
+ * joined string per batch of lines. (Holding one string per line made the
+ * garbage collector most of the run's time: thousands of small strings
+ * outlived the young generation. Holding bytes instead cost a copy into a
+ * buffer and one back into a string, a third of a profiled run.)
  */
 function runTotals(text: string, io: CliIO): number {
   const coster = new TotalsCoster();
-  // Held as megabyte buffers of whole lines, a new one when the next batch does not fit: none is ever copied.
-  const held: { bytes: Buffer; used: number }[] = [];
-  let lineNo = 0;
-  // Lines are copied into the buffers a batch at a time: one native write per batch, not per line.
+  const held: string[] = [];
   const batch: string[] = [];
-  const flush = () => {
-    if (batch.length === 0) return;
-    const lines = batch.join('\n') + '\n';
-    batch.length = 0;
-    let last = held[held.length - 1];
-    if (last === undefined || last.used + lines.length > last.bytes.length) {
-      last = { bytes: Buffer.allocUnsafe(Math.max(TOTALS_WRITE_BYTES, lines.length)), used: 0 };
-      held.push(last);
-    }
-    last.used += last.bytes.write(lines, last.used, 'latin1');
-  };
+  let lineNo = 0;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
@@ -334,14 +322,16 @@ function runTotals(text: string, io: CliIO): number {
       }
       throw e;
     }
-    if (batch.length === TOTALS_BATCH_LINES) flush();
+    if (batch.length === TOTALS_BATCH_LINES) {
+      held.push(batch.join('\n'));
+      batch.length = 0;
+    }
   }
-  flush();
+  if (batch.length) held.push(batch.join('\n'));
   if (held.length === 0) {
     io.err('estimate: the input has no network (--totals expects one JSON object per line)');
     return 2;
   }
-  // Each buffer ends with a whole line; io.out adds the newline.
-  for (const h of held) io.out(h.bytes.toString('latin1', 0, h.used - 1));
+  for (const h of held) io.out(h);
   return 0;
 }
