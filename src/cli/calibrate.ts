@@ -15,21 +15,11 @@ import { PROXIES, PROXY_NAMES, parseProxyList, type ProxyName } from '../core/ca
 import { calibrationSplit, proxyImagePlan, type ProxyImageOptions } from '../core/calibration/plan.ts';
 import { CalibrationError, pickCandidates, runCalibration, type CalibrationEvaluators, type CalibrationEvent, type CalibrationSettings } from '../core/calibration/run.ts';
 import { calibrationDocument, formatCalibrationTable } from '../core/calibration/document.ts';
+import { CALIBRATE_DEFAULTS } from '../core/calibration/settings.ts';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
 
-/** Defaults of the options only calibration has (the rest are the parameter table's). */
-export const CALIBRATE_DEFAULTS = Object.freeze({
-  candidates: 20,
-  testSamples: 2000,
-  seedRepeats: 3,
-  bootstrap: 1000,
-  scoreRepeats: 2,
-  gradientBatch: 64,
-  earlySteps: 20,
-  earlyBatch: 32,
-  earlyHeldOut: 500,
-});
+export { CALIBRATE_DEFAULTS };
 
 export function calibrateHelp(): string {
   const d = CALIBRATE_DEFAULTS;
