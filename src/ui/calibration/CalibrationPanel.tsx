@@ -12,6 +12,7 @@ import type { CalibrationDocument } from '../../core/calibration/document.ts';
 import type { ProxyCorrelation } from '../../core/calibration/report.ts';
 import { estimateCalibration, PAGE_CALIBRATION_LIMITS, type PageCalibrationKnobs } from '../../core/calibration/settings.ts';
 import { describeDuration } from '../../core/search/estimate.ts';
+import { pickCandidates } from '../../core/calibration/run.ts';
 import { useStudio } from '../state/store.ts';
 import { FilePickButton } from '../exchange/FilePickButton.tsx';
 import { calibrationStore, useCalibration, type AccuracyTarget } from './controller.ts';
@@ -36,16 +37,26 @@ function useEstimate(): { text: string; seconds: number | null; error: boolean }
   const params = useStudio((s) => s.params);
   const hwEdits = useStudio((s) => s.hwEdits);
   const knobs = useCalibration((s) => s.knobs);
-  return useMemo(() => {
+  // The picks (sampling and costing the pool, ≈ 0.2 s) depend on the inputs and the candidate count only.
+  const picks = useMemo(() => {
     void params;
     void hwEdits;
     try {
-      const e = estimateCalibration(ctl.settings());
+      const s = ctl.settings();
+      return { picked: pickCandidates(s).picked, error: null };
+    } catch (e) {
+      return { picked: null, error: e instanceof Error ? e.message : String(e) };
+    }
+  }, [ctl, params, hwEdits, knobs.candidates]);
+  return useMemo(() => {
+    try {
+      if (!picks.picked) throw new Error(picks.error ?? '');
+      const e = estimateCalibration(ctl.settings(), picks.picked);
       return { text: `${describeDuration(e.seconds)} on a 2-core computer (${Math.round(e.proxySeconds)} s of proxies, ${Math.round(e.trainSeconds)} s of training); one training worker does every step in turn.`, seconds: e.seconds, error: false };
     } catch (e) {
       return { text: e instanceof Error ? e.message : String(e), seconds: null, error: true };
     }
-  }, [ctl, params, hwEdits, knobs]);
+  }, [ctl, picks, knobs]);
 }
 
 function Settings() {
