@@ -50,6 +50,7 @@ test('a tiny calibration on the page streams, and equals neuronas calibrate in N
   await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '1', { timeout: 120_000 });
   await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'running');
   await expect(page.getByTestId('calib-scatter-params-stats')).toHaveCount(0);
+  await page.getByTestId('calib-results').screenshot({ path: test.info().outputPath('calibration-running.png') });
   await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'done', { timeout: 240_000 });
   await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '6');
   await expect(page.getByTestId('calib-scatter-params-stats')).toContainText('τ');
@@ -114,4 +115,30 @@ test('Stop keeps what finished; a bad file is refused and loses nothing; a good 
   await expect(page.getByTestId('calib-status')).toContainText('opened from a file');
   await expect(page.getByTestId('calib-problem')).toHaveCount(0);
   await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', String(points));
+});
+
+test('a calibration file from neuronas calibrate opens on the page: a panel per proxy with its τ, the noise and the verdict (screenshots light and dark)', async ({ page }) => {
+  const text = await readFile('docs/calibration/mnist.json', 'utf8');
+  const file = JSON.parse(text) as CalibrationDocument;
+  await page.goto('/');
+  await page.getByTestId('calib-toggle').click();
+  await page.getByTestId('calib-open-file').setInputFiles({ name: 'mnist.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'done');
+  for (const c of file.statistics.correlations.filter((x) => x.target === 'quantized')) {
+    const panel = page.getByTestId(`calib-scatter-${c.proxy}`);
+    await expect(panel).toHaveAttribute('data-tau', String(c.kendall_tau));
+    await expect(panel).toHaveAttribute('data-points', String(file.candidates.filter((x) => x.accuracy_quantized !== null && x.proxies[c.proxy] !== null).length));
+  }
+  const ranking = file.statistics.ranking.find((r) => r.target === 'quantized')!;
+  await expect(page.getByTestId('calib-verdict')).toHaveAttribute('data-reliable', ranking.reliable ? 'yes' : 'no');
+  await expect(page.getByTestId('calib-recommendation')).toContainText(file.recommendation);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const controls = (await page.getByTestId('calib-panel').boundingBox())!;
+    const results = (await page.getByTestId('calib-results').boundingBox())!;
+    const top = Math.min(controls.y, results.y);
+    const bottom = Math.max(controls.y + controls.height, results.y + results.height);
+    await page.screenshot({ path: test.info().outputPath(`calibration-page-${scheme}.png`), fullPage: true, clip: { x: controls.x - 8, y: top - 8, width: results.x + results.width - controls.x + 16, height: bottom - top + 16 } });
+  }
+  await page.emulateMedia({ colorScheme: null });
 });

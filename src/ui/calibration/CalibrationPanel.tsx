@@ -14,6 +14,7 @@ import { estimateCalibration, PAGE_CALIBRATION_LIMITS, type PageCalibrationKnobs
 import { describeDuration } from '../../core/search/estimate.ts';
 import { pickCandidates } from '../../core/calibration/run.ts';
 import { useStudio } from '../state/store.ts';
+import { PARAMS } from '../../core/params.ts';
 import { FilePickButton } from '../exchange/FilePickButton.tsx';
 import { calibrationStore, useCalibration, type AccuracyTarget } from './controller.ts';
 import { useCalibrationController } from './context.ts';
@@ -184,7 +185,8 @@ function Verdict({ doc, target }: { doc: CalibrationDocument; target: AccuracyTa
         {n.seed_pairs.length === 1 ? '' : 's'}); the candidates spread {pct(spread)} against {pct(noise)} of noise
         {ratio === null || Number.isNaN(ratio) ? '' : ` (ratio ${ratio.toFixed(1)}${ratio < 1.5 ? ': barely above the noise, so wide intervals' : ''})`}.
       </p>
-      <p className="panel-note">{r?.verdict}</p>
+      {/* The recommendation repeats the quantized accuracy's verdict; the float one's is said apart. */}
+      {q ? null : <p className="panel-note">{r?.verdict}</p>}
       <p className="panel-note" data-testid="calib-recommendation">
         Recommendation: {doc.recommendation}.
       </p>
@@ -224,7 +226,7 @@ export function CalibrationResults() {
       onDrop={onDrop}
     >
       <div className="calib-results-head">
-        <h2 id="calib-results-title">How good is the score?{s.dataset ? ` (${s.dataset})` : ''}</h2>
+        <h2 id="calib-results-title">How good is the score?{s.dataset ? ` (${PARAMS.dataset.optionLabels?.[s.dataset as 'mnist'] ?? s.dataset})` : ''}</h2>
         <div className="calib-results-actions">
           <label className="check" title="Show the float network's accuracy instead of the quantized one's">
             <input type="checkbox" data-testid="calib-float" checked={s.target === 'float'} onChange={(e) => calibrationStore.setState({ target: e.currentTarget.checked ? 'float' : 'quantized' })} />

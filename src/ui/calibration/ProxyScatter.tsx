@@ -67,7 +67,8 @@ export const ProxyScatter = memo(function ProxyScatter({ def, points, correlatio
     const hi = Math.max(...xs);
     // Linear: proxies differ by small factors, and the SNASNet score is negative.
     const pad = (hi - lo || Math.abs(hi) || 1) * 0.06;
-    return axisSpec(lo - pad, hi + pad, 'linear');
+    // A count (parameters, synaptic operations) has no room below 0 on its axis.
+    return axisSpec(lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad, 'linear');
   }, [drawn]);
   const ySpec = useMemo(() => {
     if (drawn.length === 0) return axisSpec(0, 1, 'linear');
@@ -85,8 +86,15 @@ export const ProxyScatter = memo(function ProxyScatter({ def, points, correlatio
         <strong>{def.label}</strong>
         {c ? (
           <span className="calib-stats" data-testid={`${testId}-stats`}>
-            τ {formatWithInterval(c.kendall_tau, c.kendall_tau_ci)} · ρ {formatWithInterval(c.spearman_rho, c.spearman_rho_ci)} · n {c.n}
-            {c.top_k_overlap !== null && !Number.isNaN(c.top_k_overlap) ? ` · top-${c.top_k} ${c.top_k_overlap}/${c.top_k}` : ''}
+            <span>τ {formatWithInterval(c.kendall_tau, c.kendall_tau_ci)}</span> · <span>ρ {formatWithInterval(c.spearman_rho, c.spearman_rho_ci)}</span> · <span>n {c.n}</span>
+            {c.top_k_overlap !== null && !Number.isNaN(c.top_k_overlap) ? (
+              <>
+                {' · '}
+                <span>
+                  top-{c.top_k} {c.top_k_overlap}/{c.top_k}
+                </span>
+              </>
+            ) : null}
           </span>
         ) : (
           <span className="calib-stats calib-pending">{waiting > 0 ? `${drawn.length} trained, ${waiting} to go` : `${drawn.length} trained`}</span>
