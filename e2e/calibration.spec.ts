@@ -142,3 +142,48 @@ test('a calibration file from neuronas calibrate opens on the page: a panel per 
   }
   await page.emulateMedia({ colorScheme: null });
 });
+
+test('a full storage quota says so, and the calibration stays on screen and exportable', async ({ page }) => {
+  test.setTimeout(150_000);
+  await page.goto(`/${LINK}`);
+  // A real quota: Chromium's own override for this origin, far below what one calibration needs.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1 });
+  await page.getByTestId('calib-toggle').click();
+  await page.getByTestId('calib-candidates').fill('6');
+  await page.getByTestId('calib-seedRepeats').fill('0');
+  for (const p of ['snasnet', 'synops', 'snip', 'grad_norm']) await page.getByTestId(`calib-proxy-${p}`).setChecked(false);
+  await page.getByTestId('calib-run').click();
+  await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('calib-problem')).toContainText("storage for this site is full, so this calibration was not kept");
+  await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '6');
+  await expect(page.getByTestId('kept-calibration')).toHaveCount(0);
+  const doc = await exported(page);
+  expect(doc.candidates.filter((c) => c.accuracy_quantized !== null)).toHaveLength(6);
+});
+
+test('a search started, or an input changed, ends a running calibration with what it finished', async ({ page }) => {
+  test.setTimeout(200_000);
+  await page.goto(`/${LINK}`);
+  await page.getByTestId('calib-toggle').click();
+  await page.getByTestId('calib-candidates').fill('12');
+  await page.getByTestId('calib-seedRepeats').fill('0');
+  for (const p of ['snasnet', 'synops', 'snip', 'grad_norm']) await page.getByTestId(`calib-proxy-${p}`).setChecked(false);
+  await page.getByTestId('calib-run').click();
+  await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '1', { timeout: 90_000 });
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'stopped', { timeout: 30_000 });
+  await expect(page.getByTestId('calib-notice')).toContainText('a search started');
+  const kept = Number(await page.getByTestId('calib-scatter-params').getAttribute('data-points'));
+  expect(kept).toBeGreaterThanOrEqual(1);
+  expect((await exported(page)).stopped).toBe(true);
+
+  // A calibration stops the search in turn (one job on the training workers at a time).
+  await page.getByTestId('calib-run').click();
+  await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '1', { timeout: 90_000 });
+  await page.evaluate(() => {
+    location.hash = location.hash.replace('s=4', 's=5');
+  });
+  await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'stopped', { timeout: 30_000 });
+  await expect(page.getByTestId('calib-notice')).toContainText('inputs changed');
+});
