@@ -27,6 +27,14 @@ async function setUp(page: Page, knobs: { candidates: number; seedRepeats: numbe
   await expect(page.getByTestId('calib-estimate')).not.toHaveAttribute('data-seconds', '');
 }
 
+/** A quick run: only the cost-model proxies and those named, no seed repeats (each candidate then costs its training only). */
+async function setUpQuick(page: Page, candidates: number, network: string[] = []) {
+  await page.getByTestId('calib-toggle').click();
+  await page.getByTestId('calib-candidates').fill(String(candidates));
+  await page.getByTestId('calib-seedRepeats').fill('0');
+  for (const p of ['snasnet', 'synops', 'snip', 'grad_norm']) await page.getByTestId(`calib-proxy-${p}`).setChecked(network.includes(p));
+}
+
 async function exported(page: Page): Promise<CalibrationDocument> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('calib-export').click()]);
   return JSON.parse(await readFile((await download.path())!, 'utf8')) as CalibrationDocument;
@@ -149,10 +157,7 @@ test('a full storage quota says so, and the calibration stays on screen and expo
   // A real quota: Chromium's own override for this origin, far below what one calibration needs.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1 });
-  await page.getByTestId('calib-toggle').click();
-  await page.getByTestId('calib-candidates').fill('6');
-  await page.getByTestId('calib-seedRepeats').fill('0');
-  for (const p of ['snasnet', 'synops', 'snip', 'grad_norm']) await page.getByTestId(`calib-proxy-${p}`).setChecked(false);
+  await setUpQuick(page, 6);
   await page.getByTestId('calib-run').click();
   await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
   await expect(page.getByTestId('calib-problem')).toContainText("storage for this site is full, so this calibration was not kept");
@@ -165,10 +170,7 @@ test('a full storage quota says so, and the calibration stays on screen and expo
 test('a search started, or an input changed, ends a running calibration with what it finished', async ({ page }) => {
   test.setTimeout(200_000);
   await page.goto(`/${LINK}`);
-  await page.getByTestId('calib-toggle').click();
-  await page.getByTestId('calib-candidates').fill('12');
-  await page.getByTestId('calib-seedRepeats').fill('0');
-  for (const p of ['snasnet', 'synops', 'snip', 'grad_norm']) await page.getByTestId(`calib-proxy-${p}`).setChecked(false);
+  await setUpQuick(page, 12);
   await page.getByTestId('calib-run').click();
   await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '1', { timeout: 90_000 });
   await page.getByTestId('search-start').click();
@@ -186,4 +188,28 @@ test('a search started, or an input changed, ends a running calibration with wha
   });
   await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'stopped', { timeout: 30_000 });
   await expect(page.getByTestId('calib-notice')).toContainText('inputs changed');
+});
+
+test('a reload mid-run keeps what the calibration had measured: listed as cut off, it opens with its points and their statistics', async ({ page }) => {
+  test.setTimeout(200_000);
+  await page.goto(`/${LINK}`);
+  await setUpQuick(page, 12, ['snip']);
+  await page.getByTestId('calib-run').click();
+  await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '2', { timeout: 120_000 });
+  await expect(page.getByTestId('kept-calibration')).toHaveAttribute('data-status', 'running');
+  await page.reload();
+  const row = page.getByTestId('kept-calibration');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-status', 'cut off');
+  await row.getByTestId('kept-calibration-open').click();
+  await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'stopped');
+  const points = Number(await page.getByTestId('calib-scatter-params').getAttribute('data-points'));
+  expect(points).toBeGreaterThanOrEqual(2);
+  expect(points).toBeLessThan(12);
+  await expect(page.getByTestId('calib-scatter-snip')).toHaveAttribute('data-points', String(points));
+  await expect(page.getByTestId('calib-verdict')).toBeVisible();
+  const doc = await exported(page);
+  expect(doc.stopped).toBe(true);
+  expect(doc.candidates).toHaveLength(12);
+  expect(doc.statistics.correlations.find((c) => c.proxy === 'snip' && c.target === 'quantized')!.n).toBe(points);
 });

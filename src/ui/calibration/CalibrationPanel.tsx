@@ -17,6 +17,7 @@ import { useStudio } from '../state/store.ts';
 import { PARAMS } from '../../core/params.ts';
 import { FilePickButton } from '../exchange/FilePickButton.tsx';
 import { calibrationStore, useCalibration, type AccuracyTarget } from './controller.ts';
+import type { KeptCalibration } from './calibration-db.ts';
 import { useCalibrationController } from './context.ts';
 import { formatWithInterval, ProxyScatter } from './ProxyScatter.tsx';
 import './calibration.css';
@@ -264,37 +265,56 @@ export function CalibrationResults() {
 
 const KEPT_DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+/** One kept calibration as the list says it: what it is, how it ended, and its best proxy once it has statistics. */
+function keptSummary(k: KeptCalibration, runningHere: boolean): { title: string; status: string; detail: string } {
+  const s = k.doc ? k.doc.settings : null;
+  const c = k.cutOff;
+  const dataset = k.doc?.dataset ?? c?.settings.dataset ?? '?';
+  const count = s ? k.doc!.candidates.length : (c?.settings.candidates ?? 0);
+  const epochs = s ? s.epochs : (c?.settings.epochs ?? 0);
+  const images = s ? s.train_samples : (c?.settings.trainSamples ?? 0);
+  const title = `${dataset}: ${count} candidates, ${epochs} epoch${epochs === 1 ? '' : 's'} on ${images} images`;
+  if (k.doc) {
+    const best = k.doc.statistics.ranking.find((r) => r.target === 'quantized');
+    return { title, status: k.doc.stopped ? 'stopped' : 'done', detail: best?.best ? `best: ${best.best}, τ ${formatWithInterval(best.best_tau, best.best_tau_ci)}${best.reliable ? '' : ' (not reliable)'}` : 'no proxy ranked' };
+  }
+  const trained = c ? c.candidates.filter((x) => x && !Number.isNaN(x.accuracy_quantized)).length : 0;
+  return { title, status: runningHere ? 'running' : 'cut off', detail: `${trained} of ${count} trained when last kept` };
+}
+
 /** The calibrations kept in this browser, under Past runs. */
 export function KeptCalibrations() {
   const ctl = useCalibrationController();
   const kept = useCalibration((s) => s.kept);
   const keptId = useCalibration((s) => s.keptId);
+  const running = useCalibration((s) => s.phase === 'running');
   if (kept.length === 0) return null;
   return (
     <div className="kept-calibrations" data-testid="kept-calibrations">
       <h3>Calibrations</h3>
       <ul className="kept-runs">
         {kept.map((k) => {
-          const best = k.doc.statistics.ranking.find((r) => r.target === 'quantized');
+          const here = running && k.id === keptId;
+          const sum = keptSummary(k, here);
+          // Cut off before its candidates were picked: nothing was measured to show.
+          const empty = !k.doc && !k.cutOff?.pool;
           return (
-            <li key={k.id} className="kept-run" data-testid="kept-calibration" data-id={k.id} data-shown={k.id === keptId ? 'yes' : 'no'}>
+            <li key={k.id} className="kept-run" data-testid="kept-calibration" data-id={k.id} data-status={sum.status} data-shown={k.id === keptId ? 'yes' : 'no'}>
               <div className="kept-run-head">
-                <span className="kept-run-name">
-                  {k.doc.dataset}: {k.doc.candidates.length} candidates, {k.doc.settings.epochs} epoch{k.doc.settings.epochs === 1 ? '' : 's'} on {k.doc.settings.train_samples} images
-                </span>
-                <span className="kept-run-status">{k.doc.stopped ? 'stopped' : 'done'}</span>
+                <span className="kept-run-name">{sum.title}</span>
+                <span className="kept-run-status">{sum.status}</span>
               </div>
               <p className="panel-note">
-                {best?.best ? `best: ${best.best}, τ ${formatWithInterval(best.best_tau, best.best_tau_ci)}${best.reliable ? '' : ' (not reliable)'}` : 'no proxy ranked'} · {KEPT_DATE.format(k.createdAt)}
+                {sum.detail} · {KEPT_DATE.format(k.createdAt)}
               </p>
               <div className="kept-run-actions">
-                <button type="button" data-testid="kept-calibration-open" onClick={() => ctl.openKept(k.id)}>
+                <button type="button" data-testid="kept-calibration-open" disabled={here || empty} onClick={() => void ctl.openKept(k.id)}>
                   Open
                 </button>
-                <button type="button" onClick={() => ctl.exportKept(k.id)}>
+                <button type="button" disabled={here || empty} onClick={() => void ctl.exportKept(k.id)}>
                   Export JSON
                 </button>
-                <button type="button" onClick={() => window.confirm('Delete this calibration from this browser? Export it first to keep a copy.') && void ctl.deleteKept(k.id)}>
+                <button type="button" disabled={here} onClick={() => window.confirm('Delete this calibration from this browser? Export it first to keep a copy.') && void ctl.deleteKept(k.id)}>
                   Delete
                 </button>
               </div>

@@ -1,12 +1,27 @@
 /**
  * Calibrations kept in this browser (IndexedDB through `idb`, as the kept
- * runs are): one record per finished or stopped run, holding its
- * `neuronas-calibration` document, the kept run (search) the page showed
- * when it ran, and when. A database of its own beside the runs' one
+ * runs are): one record per run, holding its `neuronas-calibration`
+ * document once it ended (before that, what it had measured, rewritten as
+ * each candidate is trained), the kept run (search) the page showed when it
+ * ran, and when. A database of its own beside the runs' one
  * (ui/runs/run-db.ts), so neither's schema version moves for the other.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CalibrationDocument } from '../../core/calibration/document.ts';
+import type { Stratum } from '../../core/calibration/plan.ts';
+import type { SeedPair } from '../../core/calibration/report.ts';
+import type { CalibrationCandidate, CalibrationSettings } from '../../core/calibration/run.ts';
+
+/** What a running calibration has measured so far, written as each candidate is trained: a reload keeps it. */
+export interface CutOffCalibration {
+  settings: CalibrationSettings;
+  pool: { sampled: number; feasible: number; strata: Stratum[] } | null;
+  candidates: CalibrationCandidate[];
+  seedPairs: SeedPair[];
+  backend: { backend: string; reason: string };
+  /** seconds from its start to this write */
+  elapsedS: number;
+}
 
 export const CALIBRATION_DB_NAME = 'neuronas-studio-calibrations';
 const CALIBRATION_DB_VERSION = 1;
@@ -16,7 +31,10 @@ export interface KeptCalibration {
   createdAt: number;
   /** the kept run the page showed when the calibration ran (its inputs are the calibration's), if any */
   runId: string | null;
-  doc: CalibrationDocument;
+  /** the finished (or stopped) calibration; null while it runs, or when a reload cut it off */
+  doc: CalibrationDocument | null;
+  /** what it had measured when last written, while `doc` is null */
+  cutOff: CutOffCalibration | null;
 }
 
 interface CalibrationDb extends DBSchema {

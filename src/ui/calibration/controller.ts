@@ -17,10 +17,16 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { candidateJson, parseCalibrationDocument, type CalibrationCandidateJson, type CalibrationDocument } from '../../core/calibration/document.ts';
+import type { CalibrationCandidateJson, CalibrationDocument } from '../../core/calibration/document.ts';
 import type { ProxyName } from '../../core/calibration/proxies.ts';
 import { CalibrationInputError, PAGE_CALIBRATION_DEFAULTS, pageCalibrationSettings, type PageCalibrationKnobs } from '../../core/calibration/settings.ts';
-import { CalibrationError, type CalibrationSettings } from '../../core/calibration/run.ts';
+import { assembleCalibration, CalibrationError, type CalibrationSettings } from '../../core/calibration/run.ts';
+import type { SeedPair } from '../../core/calibration/report.ts';
+
+// The document code brings the run-file code (its JSON spellings), which the page loads on first use, not with the
+// page: it loads when a calibration starts, a file is opened or a kept one is read.
+const documents = () => import('../../core/calibration/document.ts');
+type Documents = Awaited<ReturnType<typeof documents>>;
 import type { CalibrationUpdate } from '../../protocol/calibration.ts';
 import type { CostingClient } from '../costing/client.ts';
 import { isAbortError } from '../costing/client.ts';
@@ -28,7 +34,7 @@ import { searchStore } from '../search/controller.ts';
 import { selectInputs, type StudioStore } from '../state/store.ts';
 import { runsStore } from '../runs/runs-store.ts';
 import { isQuotaError } from '../runs/quota.ts';
-import { deleteCalibration, listCalibrations, putCalibration, type KeptCalibration } from './calibration-db.ts';
+import { deleteCalibration, listCalibrations, putCalibration, type CutOffCalibration, type KeptCalibration } from './calibration-db.ts';
 import { downloadText, readFileText, safeFileName } from '../exchange/download.ts';
 
 export type CalibrationPhase = 'idle' | 'running' | 'done' | 'stopped' | 'error';
@@ -64,7 +70,7 @@ export interface CalibrationState {
   problem: string | null;
   target: AccuracyTarget;
   kept: KeptCalibration[];
-  /** the kept calibration shown, if it is one */
+  /** the kept calibration shown (or being written), if it is one */
   keptId: string | null;
   version: number;
 }
@@ -107,8 +113,8 @@ export interface CalibrationController {
   exportFile(): void;
   importFile(file: File): Promise<void>;
   refreshKept(): Promise<void>;
-  openKept(id: string): void;
-  exportKept(id: string): void;
+  openKept(id: string): Promise<void>;
+  exportKept(id: string): Promise<void>;
   deleteKept(id: string): Promise<void>;
   dispose(): void;
 }
@@ -124,6 +130,24 @@ export function fileNameOf(doc: CalibrationDocument): string {
 /** The document as the command line writes it (`neuronas calibrate --json`): one JSON line, NaN as null. */
 export function calibrationFileText(doc: CalibrationDocument): string {
   return `${JSON.stringify(doc)}\n`;
+}
+
+/**
+ * A kept calibration's document: the one it ended with, or, for one a reload cut off, the statistics of what it had
+ * measured (marked stopped), made as its run would have made them.
+ */
+export function keptDocument(rec: KeptCalibration, { calibrationDocument }: Pick<Documents, 'calibrationDocument'>): CalibrationDocument | null {
+  if (rec.doc) return rec.doc;
+  const c = rec.cutOff;
+  if (!c || !c.pool) return null;
+  const candidates = c.candidates.filter(Boolean);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  const timings = {
+    proxies_s: sum(candidates.flatMap((x) => Object.values(x.proxy_ms).map((ms) => (ms ?? 0) / 1000))),
+    training_s: sum(candidates.map((x) => x.train_seconds)),
+    total_s: c.elapsedS,
+  };
+  return calibrationDocument(assembleCalibration(c.settings, c.pool, candidates, c.seedPairs as SeedPair[], timings, true), c.backend);
 }
 
 export function startCalibrationController(studio: StudioStore, client: CalibrationClient): CalibrationController {
@@ -146,19 +170,25 @@ export function startCalibrationController(studio: StudioStore, client: Calibrat
 
   const settings = (): CalibrationSettings => pageCalibrationSettings(selectInputs(studio.getState()), calibrationStore.getState().knobs);
 
-  const keep = async (doc: CalibrationDocument): Promise<void> => {
-    const rec: KeptCalibration = { id: `calibration-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, createdAt: Date.now(), runId: runsStore.getState().currentId, doc };
-    try {
-      await putCalibration(rec);
-      set({ keptId: rec.id });
-      await refreshKept();
-    } catch (e) {
-      set({
-        problem: isQuotaError(e)
-          ? "The browser's storage for this site is full, so this calibration was not kept. It is still shown: Export it to keep a copy, or delete old runs under Past runs to make room."
-          : `This calibration could not be kept in the browser's storage (${message(e)}). It is still shown: Export it to keep a copy.`,
-      });
-    }
+  /** Writes of the running calibration's record, in order; a failed one is said once, and the run goes on. */
+  let writes: Promise<void> = Promise.resolve();
+  let writeFailed = false;
+  const write = (rec: KeptCalibration): Promise<void> => {
+    writes = writes.then(async () => {
+      if (writeFailed) return;
+      try {
+        await putCalibration(rec);
+      } catch (e) {
+        writeFailed = true;
+        set({
+          keptId: null,
+          problem: isQuotaError(e)
+            ? "The browser's storage for this site is full, so this calibration was not kept. It is still shown: Export it to keep a copy, or delete old runs under Past runs to make room."
+            : `This calibration could not be kept in the browser's storage (${message(e)}). It is still shown: Export it to keep a copy.`,
+        });
+      }
+    });
+    return writes;
   };
 
   const refreshKept = async (): Promise<void> => {
@@ -193,24 +223,39 @@ export function startCalibrationController(studio: StudioStore, client: Calibrat
     });
   };
 
-  const onUpdate = (u: CalibrationUpdate) => {
+  /** The running calibration as kept so far (rewritten as each candidate is trained): a reload keeps what it measured. */
+  let record: { rec: KeptCalibration; cutOff: CutOffCalibration; t0: number } | null = null;
+  const keepSoFar = () => {
+    if (!record) return;
+    record.cutOff.elapsedS = (performance.now() - record.t0) / 1000;
+    void write({ ...record.rec, cutOff: { ...record.cutOff, candidates: [...record.cutOff.candidates], seedPairs: [...record.cutOff.seedPairs] } }).then(refreshKept);
+  };
+
+  const onUpdate = ({ candidateJson }: Documents, u: CalibrationUpdate) => {
     const s = calibrationStore.getState();
+    const kept = record?.cutOff;
     switch (u.type) {
       case 'backend':
         set({ backend: u.backend });
+        if (kept) kept.backend = { backend: u.backend, reason: u.reason };
         break;
       case 'pool':
         set({ total: u.strata.length });
+        if (kept) kept.pool = { sampled: u.sampled, feasible: u.feasible, strata: u.strata };
         break;
       case 'proxies':
       case 'trained': {
         const candidates = [...s.candidates];
         candidates[u.candidate.index] = candidateJson(u.candidate);
         set({ candidates, trained: u.type === 'trained' ? u.done : s.trained });
+        if (kept) kept.candidates[u.candidate.index] = u.candidate;
+        if (u.type === 'trained') keepSoFar();
         break;
       }
       case 'seed-pair':
         set({ seedPairs: u.done, seedPairsTotal: u.total });
+        kept?.seedPairs.push(u.pair);
+        keepSoFar();
         break;
     }
     schedule();
@@ -238,6 +283,10 @@ export function startCalibrationController(studio: StudioStore, client: Calibrat
     const stopCtl = new AbortController();
     abort = ctl;
     stopper = stopCtl;
+    const id = `calibration-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const cutOff: CutOffCalibration = { settings: s, pool: null, candidates: [], seedPairs: [], backend: { backend: 'unknown', reason: 'the run was cut off before its workers reported' }, elapsedS: 0 };
+    record = { rec: { id, createdAt: Date.now(), runId: runsStore.getState().currentId, doc: null, cutOff: null }, cutOff, t0: performance.now() };
+    writeFailed = false;
     set({
       phase: 'running',
       from: 'run',
@@ -254,20 +303,26 @@ export function startCalibrationController(studio: StudioStore, client: Calibrat
       error: null,
       notice: null,
       problem: null,
-      keptId: null,
+      keptId: id,
     });
+    keepSoFar();
     const live = () => abort === ctl;
     void (async () => {
       try {
-        const doc = await client.calibrate({ settings: s as CalibrationSettings & { dataset: 'mnist' | 'fashion-mnist' } }, (u) => live() && onUpdate(u), ctl.signal, stopCtl.signal);
+        const docs = await documents();
+        const doc = await client.calibrate({ settings: s as CalibrationSettings & { dataset: 'mnist' | 'fashion-mnist' } }, (u) => live() && onUpdate(docs, u), ctl.signal, stopCtl.signal);
         if (!live()) return;
         // The document is the whole truth: events still in flight (they travel on another port) are ignored.
         abort = null;
+        const rec = record!.rec;
+        record = null;
         set({ phase: doc.stopped ? 'stopped' : 'done', doc, candidates: doc.candidates, trained: doc.candidates.filter((c) => c.accuracy_quantized !== null).length, seedPairs: doc.seed_pairs.length, backend: doc.backend, version: calibrationStore.getState().version + 1 });
-        await keep(doc);
+        await write({ ...rec, doc, cutOff: null });
+        await refreshKept();
       } catch (e) {
         if (!live()) return;
         abort = null;
+        record = null;
         set({ phase: isAbortError(e) ? 'stopped' : 'error', error: isAbortError(e) ? null : message(e) });
       }
     })();
@@ -291,6 +346,7 @@ export function startCalibrationController(studio: StudioStore, client: Calibrat
     },
     async importFile(file) {
       try {
+        const { parseCalibrationDocument } = await documents();
         const doc = parseCalibrationDocument(await readFileText(file, MAX_FILE_BYTES));
         showDoc(doc, 'import', null);
       } catch (e) {
@@ -298,14 +354,15 @@ export function startCalibrationController(studio: StudioStore, client: Calibrat
       }
     },
     refreshKept,
-    openKept(id) {
+    async openKept(id) {
       const rec = calibrationStore.getState().kept.find((k) => k.id === id);
-      if (rec) showDoc(rec.doc, 'stored', rec.id);
-      set({ open: true });
+      const doc = rec && keptDocument(rec, await documents());
+      if (doc) showDoc(doc, 'stored', rec.id);
     },
-    exportKept(id) {
+    async exportKept(id) {
       const rec = calibrationStore.getState().kept.find((k) => k.id === id);
-      if (rec) downloadText(fileNameOf(rec.doc), calibrationFileText(rec.doc), 'application/json');
+      const doc = rec && keptDocument(rec, await documents());
+      if (doc) downloadText(fileNameOf(doc), calibrationFileText(doc), 'application/json');
     },
     async deleteKept(id) {
       try {
