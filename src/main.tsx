@@ -23,6 +23,7 @@ import { installTestHooks } from './ui/test-hooks.ts';
 import { createRunRecorder } from './ui/runs/recorder.ts';
 import { createRunListActions } from './ui/runs/list-actions.ts';
 import { linkRunStore, openLinkRun } from './ui/search/link-run.ts';
+import { startCalibrationController } from './ui/calibration/controller.ts';
 
 startTheme();
 // Before the first job: a shared link re-runs the same seeded costing.
@@ -61,12 +62,15 @@ searchStore.subscribe((s) => {
 linkRunStore.subscribe((s, prev) => {
   if (prev.asking && !s.asking) link?.replace();
 });
+// "How good is the score?" runs in the same costing worker, on the search's training workers (ui/calibration/).
+const calibration = startCalibrationController(studioStore, client);
+void calibration.refreshKept();
 const actions = createStudioActions(studioStore, controller, link, () => search.exportRun());
 
 if (import.meta.env.MODE === 'test') installTestHooks(studioStore, client);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App actions={actions} search={search} runs={createRunListActions(studioStore, search)} />
+    <App actions={actions} search={search} runs={createRunListActions(studioStore, search)} calibration={calibration} />
   </StrictMode>,
 );

@@ -64,6 +64,9 @@ class FakeWorker extends EventTarget {
       async spikeRaster() {
         throw new Error('not scripted');
       },
+      async proxies() {
+        throw new Error('not scripted');
+      },
       cancel(jobId) {
         self.cancels.push(jobId);
         cancelled.add(jobId);

@@ -15,24 +15,11 @@ import { PROXIES, PROXY_NAMES, parseProxyList, type ProxyName } from '../core/ca
 import { calibrationSplit, proxyImagePlan, proxyKnobsFromParams, type ProxyImageOptions } from '../core/calibration/plan.ts';
 import { CalibrationError, pickCandidates, runCalibration, type CalibrationEvaluators, type CalibrationEvent, type CalibrationSettings } from '../core/calibration/run.ts';
 import { calibrationDocument, formatCalibrationTable } from '../core/calibration/document.ts';
+import { CALIBRATE_DEFAULTS } from '../core/calibration/settings.ts';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
 
-/**
- * Defaults of calibration's options. The proxy knobs a search shares (gradient batch, early-training steps, batch
- * and held-out images) are the parameter table's, read from it; the rest only calibration has.
- */
-export const CALIBRATE_DEFAULTS = Object.freeze({
-  candidates: 20,
-  testSamples: 2000,
-  seedRepeats: 3,
-  bootstrap: 1000,
-  scoreRepeats: 2,
-  gradientBatch: PARAMS.gradientBatch.default,
-  earlySteps: PARAMS.earlySteps.default,
-  earlyBatch: PARAMS.earlyBatch.default,
-  earlyHeldOut: PARAMS.earlyHeldOut.default,
-});
+export { CALIBRATE_DEFAULTS };
 
 export function calibrateHelp(): string {
   const d = CALIBRATE_DEFAULTS;

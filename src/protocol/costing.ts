@@ -16,6 +16,7 @@ import type { HardwareConfig } from '../core/cost/hardware.ts';
 import { METRICS, type Columns } from '../core/metrics.ts';
 import type { Budgets } from '../core/settings.ts';
 import type { SearchBatch, SearchRequest, SearchSummary } from './search.ts';
+import type { CalibrationMessage, CalibrationRequest, CalibrationResult } from './calibration.ts';
 import type { DatasetUpload } from './training.ts';
 import type { CostingTestHooks } from './test-hooks.ts';
 
@@ -87,6 +88,13 @@ export interface CostingApi {
   setBudgets(budgets: Budgets): void;
   /** A user's data set for searches that name it (handed on to the training workers). */
   provideDataset(upload: DatasetUpload): void;
+  /**
+   * Runs a calibration ("How good is the score?", protocol/calibration.ts) on the search's training workers,
+   * stopping any search first; streams its events. Resolves with its document when it ends or is stopped.
+   */
+  calibrate(request: CalibrationRequest, onMessage: (m: CalibrationMessage) => void | Promise<void>): Promise<CalibrationResult>;
+  /** Ends a calibration with what finished (its call resolves, marked stopped); unknown ids are ignored. */
+  stopCalibration(calibrationId: number): void;
   /** Test builds only (undefined otherwise): protocol/test-hooks.ts. */
   test?: CostingTestHooks;
 }

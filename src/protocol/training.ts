@@ -31,6 +31,9 @@ import type { ProxyKnobs } from '../core/calibration/plan.ts';
 export type { LayerRate };
 import type { ReferenceBenchResult } from '../tf/reference-net.ts';
 import type { TrainingTestHooks } from './test-hooks.ts';
+import type { ProxyImageOptions } from '../core/calibration/plan.ts';
+import type { ProxyName } from '../core/calibration/proxies.ts';
+import type { ProxyMeasurement } from '../tf/proxies.ts';
 
 export type { BackendChoice, BackendName, BackendPreference, ProbeResult } from '../tf/backend.ts';
 
@@ -203,6 +206,23 @@ export interface TrainResult {
   weights?: Uint8Array;
 }
 
+/**
+ * The network-running ranking proxies of one candidate (src/tf/proxies.ts), for a calibration: every proxy reads
+ * images of the data set's training part only, as `proxyImages` plans them, and builds its network with `seed`.
+ */
+export interface ProxiesRequest {
+  jobId: number;
+  genome: string;
+  dataset: DatasetName;
+  seed: number;
+  proxyImages: ProxyImageOptions;
+  /** the proxies asked for; the cost-model ones among them are ignored (the caller computes those) */
+  names: ProxyName[];
+}
+
+/** Each asked proxy's value (NaN with its reason in `errors` when it could not be computed) and wall time. */
+export type ProxiesResult = ProxyMeasurement;
+
 export interface SpikeRasterRequest {
   genome: string;
   dataset: DatasetName;
@@ -278,6 +298,8 @@ export interface TrainingApi {
   provideDataset(upload: DatasetUpload): Promise<DatasetSummary>;
   score(request: ScoreRequest, onItem: (item: ScoreItem) => void | Promise<void>): Promise<ScoreResult>;
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void | Promise<void>): Promise<TrainResult>;
+  /** The network-running ranking proxies of one candidate (a calibration's); not cancellable between proxies. */
+  proxies(request: ProxiesRequest): Promise<ProxiesResult>;
   /** One LIF layer's spikes for a few test images through an untrained candidate; the spikes' buffer is transferred. */
   spikeRaster(request: SpikeRasterRequest): Promise<SpikeRasterResult>;
   /** Measures the training speed of the reference network (src/tf/reference-net.ts) on the current backend. */

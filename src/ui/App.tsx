@@ -25,8 +25,11 @@ import type { RunListActions } from './runs/list-actions.ts';
 import { ClassroomMenu } from './classroom/ClassroomMenu.tsx';
 import { HiddenPanelsNotice } from './classroom/HiddenPanelsNotice.tsx';
 import { useHiddenPanels } from './classroom/hidden-panels.ts';
+import { CalibrationContext } from './calibration/context.ts';
+import type { CalibrationController } from './calibration/controller.ts';
+import { CalibrationControls, CalibrationResults } from './calibration/CalibrationPanel.tsx';
 
-export function App({ actions, search, runs }: { actions: StudioActions; search: SearchController; runs: RunListActions }) {
+export function App({ actions, search, runs, calibration }: { actions: StudioActions; search: SearchController; runs: RunListActions; calibration: CalibrationController }) {
   // A classroom link may hide panels (the parameter table's hidePanels); the notice says which and shows them again.
   const hide = useHiddenPanels();
   const noControls = hide.budgets && hide.search && hide.hardware && hide.space;
@@ -34,6 +37,7 @@ export function App({ actions, search, runs }: { actions: StudioActions; search:
     <ActionsContext.Provider value={actions}>
       <SearchContext.Provider value={search}>
       <RunListContext.Provider value={runs}>
+      <CalibrationContext.Provider value={calibration}>
       <div className="app">
         <header className="app-header">
           <div className="app-title">
@@ -60,12 +64,14 @@ export function App({ actions, search, runs }: { actions: StudioActions; search:
             <aside className="controls" aria-label="Settings">
               {hide.budgets ? null : <BudgetPanel />}
               {hide.search ? null : <SearchPanel />}
+              {hide.search ? null : <CalibrationControls />}
               {hide.hardware ? null : <HardwarePanel />}
               {hide.space ? null : <SearchSpacePanel />}
             </aside>
           )}
           <div className="results">
             <SearchResults />
+            <CalibrationResults />
             {hide.costs ? null : <Summary onRetry={actions.retry} />}
             {hide.costs ? null : <PlotPanel />}
             <RunsPanel />
@@ -78,6 +84,7 @@ export function App({ actions, search, runs }: { actions: StudioActions; search:
           input spikes (rate 1) until spike rates are measured.
         </footer>
       </div>
+      </CalibrationContext.Provider>
       </RunListContext.Provider>
       </SearchContext.Provider>
     </ActionsContext.Provider>

@@ -19,7 +19,7 @@
  *   worker.
  */
 import * as Comlink from 'comlink';
-import type { DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+import type { ProxiesRequest, ProxiesResult, DatasetSummary, DatasetUpload, ReferenceBenchReport, ReferenceBenchRequest, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainingApi, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 import { WorkerClient, type WorkerBridgeOptions, type WorkerLike } from './bridge.ts';
 
 export { WorkerCrashedError, isAbortError } from './bridge.ts';
@@ -102,6 +102,12 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
       if (!signal?.aborted && p.jobId === jobId) onProgress(p);
     });
     return this.bridge.call('training job', (remote) => remote.train({ ...request, jobId }, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
+  }
+
+  /** A calibration's network-running proxies of one candidate (cannot be cancelled midway: an abort replaces the worker after the grace period). */
+  async proxies(request: Omit<ProxiesRequest, 'jobId'>, signal?: AbortSignal): Promise<ProxiesResult> {
+    const jobId = this.nextJobId++;
+    return this.bridge.call('proxy job', (remote) => remote.proxies({ ...request, jobId }), { signal });
   }
 
   /** One LIF layer's spikes for a few test images through an untrained candidate (cannot be cancelled: an abort replaces the worker). */

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { CostingEngine } from './costing-engine.ts';
 import { SearchHost, type SearchPool } from './search-host.ts';
+import { CalibrationHost } from './calibration-host.ts';
 import { chunkTransferables, type CostingApi, type CostingChunk } from '../protocol/costing.ts';
 import type { CostingTestHooks } from '../protocol/test-hooks.ts';
 import { batchTransferables, type SearchBatch } from '../protocol/search.ts';
@@ -43,6 +44,7 @@ function noPool(): SearchPool {
 export function createCostingApi({ engine = new CostingEngine(), pause = createPause(), createPool = noPool, testHooks }: CostingApiOptions = {}): CostingApi {
   const now = () => performance.now();
   const host = new SearchHost(engine, createPool, { pause, now });
+  const calibration = new CalibrationHost(() => host.sharedPool());
   return {
     async run(request, onChunk) {
       try {
@@ -62,6 +64,8 @@ export function createCostingApi({ engine = new CostingEngine(), pause = createP
       engine.cancel(jobId);
     },
     async search(request, onBatch) {
+      // One job on the training workers at a time: a search ends a calibration (with what it finished).
+      calibration.stopAny();
       try {
         return await host.search(request, (batch: SearchBatch) => {
           // Not awaited either: batches go out as they are made.
@@ -70,6 +74,19 @@ export function createCostingApi({ engine = new CostingEngine(), pause = createP
       } finally {
         release(onBatch);
       }
+    },
+    async calibrate(request, onMessage) {
+      host.stopAny();
+      try {
+        return await calibration.calibrate(request, (m) => {
+          void Promise.resolve(onMessage(m)).catch(() => {});
+        });
+      } finally {
+        release(onMessage);
+      }
+    },
+    stopCalibration(calibrationId) {
+      calibration.stop(calibrationId);
     },
     cancelSearch(searchId) {
       host.cancel(searchId);

@@ -149,6 +149,16 @@ export class SearchHost {
     return this.ensurePool();
   }
 
+  /** The pool, for a calibration run on the same workers (src/workers/calibration-host.ts). */
+  sharedPool(): SearchPool {
+    return this.ensurePool();
+  }
+
+  /** Stops whichever search runs (a calibration is starting on the same workers). */
+  stopAny(): void {
+    this.running?.abort.abort();
+  }
+
   async search(req: SearchRequest, send: (batch: SearchBatch) => void): Promise<SearchSummary> {
     this.running?.abort.abort();
     const s = req.settings;

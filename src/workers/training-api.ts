@@ -31,6 +31,7 @@ export function trainingApi(engine: TrainingEngine, test: TrainingApi['test']): 
         release(onProgress);
       }
     },
+    proxies: (request) => engine.proxies(request),
     async spikeRaster(request) {
       const r = await engine.spikeRaster(request);
       return Comlink.transfer(r, [r.spikes.buffer]);

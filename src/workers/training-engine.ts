@@ -25,10 +25,10 @@ import { encodeWeightsFile } from '../core/export/pytorch-weights.ts';
 import { DEFAULT_LIF } from '../core/snn/lif.ts';
 import { benchReferenceNet } from '../tf/reference-net.ts';
 import { measureNetworkProxies, type ProxyContext } from '../tf/proxies.ts';
-import { proxyImagePlan, proxyKnobsFromParams, searchProxyImages, type ProxyKnobs } from '../core/calibration/plan.ts';
+import { proxyImagePlan, proxyKnobsFromParams, searchProxyImages, type ProxyImagePlan, type ProxyKnobs } from '../core/calibration/plan.ts';
 import { defaultParams } from '../core/params.ts';
 import { MAX_RASTER_IMAGES } from '../protocol/training.ts';
-import type { DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+import type { ProxiesRequest, ProxiesResult, DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
 export interface EngineEnv {
   initBackend(request: InitRequest): Promise<BackendChoice>;
@@ -66,6 +66,8 @@ export class TrainingEngine {
   private readonly jobs = new Map<number, AbortController>();
   /** data sets handed over by the page (a user's CIFAR-10 batches), by name; they win over embedded ones */
   private readonly uploads = new Map<string, Dataset>();
+  /** the last calibration's proxy image plan (the same for each of its candidates), by data set and options */
+  private proxyPlan: { key: string; plan: ProxyImagePlan } | null = null;
 
   constructor(private readonly env: EngineEnv) {}
 
@@ -275,6 +277,26 @@ export class TrainingEngine {
       } finally {
         model.dispose();
       }
+    } finally {
+      this.jobs.delete(request.jobId);
+    }
+  }
+
+  /**
+   * A calibration's network-running proxies of one candidate, exactly as the command line computes them in its
+   * process (src/tf/proxies.ts `measureNetworkProxies`, same plan, same seed): so page and Node agree.
+   */
+  async proxies(request: ProxiesRequest): Promise<ProxiesResult> {
+    const signal = this.begin(request.jobId);
+    try {
+      await this.ready();
+      if (signal.aborted) return { values: {}, ms: {}, errors: {} };
+      const ds = await this.loadDataset(request.dataset);
+      const arch = parseGenome(request.genome);
+      checkInput(arch, ds);
+      const key = JSON.stringify([ds.name, ds.count, request.proxyImages]);
+      if (this.proxyPlan?.key !== key) this.proxyPlan = { key, plan: proxyImagePlan(ds, request.proxyImages) };
+      return await measureNetworkProxies(arch, { dataset: ds, plan: this.proxyPlan.plan, seed: request.seed, earlyBatch: request.proxyImages.earlyBatch }, request.names);
     } finally {
       this.jobs.delete(request.jobId);
     }

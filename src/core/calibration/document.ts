@@ -7,9 +7,9 @@ import { hardwareJson, type HardwareJson } from '../cost/hardware.ts';
 import { STUDIO_VERSION } from '../files/document.ts';
 import { budgetsJson, figuresJson, spaceJson, type BudgetsJson, type CostFiguresJson, type SpaceJson } from '../files/run.ts';
 import type { Stratum } from './plan.ts';
-import { PROXIES, type ProxyDef, type ProxyName } from './proxies.ts';
+import { PROXIES, PROXY_NAMES, type ProxyDef, type ProxyName } from './proxies.ts';
 import type { CalibrationStatistics, ProxyCorrelation, SeedPair, Target } from './report.ts';
-import { recommendation, type CalibrationRun } from './run.ts';
+import { recommendation, type CalibrationCandidate, type CalibrationRun } from './run.ts';
 
 export const CALIBRATION_FORMAT = 'neuronas-calibration';
 export const CALIBRATION_FORMAT_VERSION = 1;
@@ -65,6 +65,23 @@ export interface CalibrationDocument {
 /** NaN and ±Infinity become null, as JSON.stringify would write them; said here so the types say so. */
 const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** One candidate as the file writes it (also what the page shows of a candidate while the run streams). */
+export function candidateJson(c: CalibrationCandidate): CalibrationCandidateJson {
+  return {
+    index: c.index,
+    genome: c.genome,
+    stratum: c.stratum,
+    costs: figuresJson(c.costs),
+    proxies: Object.fromEntries(Object.entries(c.proxies).map(([k, v]) => [k, num(v)])),
+    proxy_ms: c.proxy_ms,
+    proxy_errors: c.proxy_errors,
+    accuracy_float: num(c.accuracy_float),
+    accuracy_quantized: num(c.accuracy_quantized),
+    train_seconds: num(c.train_seconds),
+    ...(c.train_error ? { train_error: c.train_error } : {}),
+  };
+}
+
 export function calibrationDocument(run: CalibrationRun, backend: { backend: string; reason: string }): CalibrationDocument {
   const s = run.settings;
   const p = s.proxyImages;
@@ -92,19 +109,7 @@ export function calibrationDocument(run: CalibrationRun, backend: { backend: str
     },
     pool: run.pool,
     proxies: run.proxies,
-    candidates: run.candidates.map((c) => ({
-      index: c.index,
-      genome: c.genome,
-      stratum: c.stratum,
-      costs: figuresJson(c.costs),
-      proxies: Object.fromEntries(Object.entries(c.proxies).map(([k, v]) => [k, num(v)])),
-      proxy_ms: c.proxy_ms,
-      proxy_errors: c.proxy_errors,
-      accuracy_float: num(c.accuracy_float),
-      accuracy_quantized: num(c.accuracy_quantized),
-      train_seconds: num(c.train_seconds),
-      ...(c.train_error ? { train_error: c.train_error } : {}),
-    })),
+    candidates: run.candidates.map(candidateJson),
     seed_pairs: run.seed_pairs,
     statistics: run.statistics,
     recommendation: recommendation(run.statistics),
@@ -147,4 +152,41 @@ export function formatCalibrationTable(doc: CalibrationDocument): string {
     `recommendation: ${doc.recommendation}`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * Reads a `neuronas-calibration` file (as `neuronas calibrate --json` and the page's export write it). Checks what
+ * the page reads of it and throws a RangeError saying what is wrong with the file otherwise.
+ */
+export function parseCalibrationDocument(text: string): CalibrationDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new RangeError(`the file is not JSON (${(e as Error).message})`);
+  }
+  const bad = (what: string): never => {
+    throw new RangeError(`this is not a readable calibration file: ${what}`);
+  };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const numOrNull = (v: unknown) => v === null || typeof v === 'number';
+  if (!isObj(raw)) return bad('it is not a JSON object');
+  if (raw.format !== CALIBRATION_FORMAT) return bad(`its format is ${JSON.stringify(raw.format ?? null)}, not "${CALIBRATION_FORMAT}"`);
+  if (typeof raw.format_version !== 'number' || raw.format_version > CALIBRATION_FORMAT_VERSION) return bad(`format version ${String(raw.format_version)} is newer than this studio reads (${CALIBRATION_FORMAT_VERSION})`);
+  if (typeof raw.dataset !== 'string') return bad('it names no data set');
+  const settings = raw.settings;
+  if (!isObj(settings) || !Array.isArray(settings.proxies)) return bad('its settings list no proxies');
+  for (const p of settings.proxies) if (!(PROXY_NAMES as readonly unknown[]).includes(p)) return bad(`unknown proxy ${JSON.stringify(p)}`);
+  if (!Array.isArray(raw.candidates)) return bad('it has no candidates');
+  raw.candidates.forEach((c: unknown, i: number) => {
+    if (!isObj(c) || typeof c.genome !== 'string' || !isObj(c.proxies) || !numOrNull(c.accuracy_float) || !numOrNull(c.accuracy_quantized)) bad(`candidate ${i + 1} lacks its genome, proxy values or accuracies`);
+    for (const v of Object.values((c as { proxies: Record<string, unknown> }).proxies)) if (!numOrNull(v)) bad(`candidate ${i + 1} has a proxy value that is not a number`);
+  });
+  const st = raw.statistics;
+  if (!isObj(st) || !Array.isArray(st.correlations) || !Array.isArray(st.ranking) || !isObj(st.noise)) return bad('its statistics are missing');
+  for (const c of st.correlations) {
+    if (!isObj(c) || typeof c.proxy !== 'string' || (c.target !== 'float' && c.target !== 'quantized') || !numOrNull(c.kendall_tau) || !Array.isArray(c.kendall_tau_ci)) return bad('a correlation lacks its proxy, target or τ');
+  }
+  if (typeof raw.recommendation !== 'string') return bad('it has no recommendation');
+  return raw as unknown as CalibrationDocument;
 }

@@ -134,7 +134,7 @@ export async function runCalibration(s: CalibrationSettings, ev: CalibrationEval
   const seedPairs: SeedPair[] = [];
   const timings = { proxies_s: 0, training_s: 0, total_s: 0 };
   const networkProxies = s.proxies.filter((p) => PROXIES[p].needs !== 'cost');
-  let stopped = false;
+  let stopped: boolean;
 
   for (const p of picked) {
     if (signal.aborted) break;
@@ -189,11 +189,26 @@ export async function runCalibration(s: CalibrationSettings, ev: CalibrationEval
   }
   stopped = signal.aborted;
 
-  const statistics = calibrationStatistics(candidates, { proxies: s.proxies, testSamples: s.testSamples, seedPairs, resamples: s.bootstrapResamples, seed: s.seed });
   timings.total_s = (now() - t0) / 1000;
+  return assembleCalibration(s, { sampled, feasible, strata }, candidates, seedPairs, timings, stopped);
+}
+
+/**
+ * A calibration from what it measured: its statistics over the candidates trained so far. The end of every run,
+ * and what a page makes of a run a reload cut off (the candidates and pairs it had kept), marked stopped.
+ */
+export function assembleCalibration(
+  s: CalibrationSettings,
+  pool: { sampled: number; feasible: number; strata: Stratum[] },
+  candidates: CalibrationCandidate[],
+  seedPairs: SeedPair[],
+  timings: CalibrationRun['timings'],
+  stopped: boolean,
+): CalibrationRun {
+  const statistics = calibrationStatistics(candidates, { proxies: s.proxies, testSamples: s.testSamples, seedPairs, resamples: s.bootstrapResamples, seed: s.seed });
   return {
     settings: s,
-    pool: { sampled, feasible, stratified_by: 'params', strata },
+    pool: { sampled: pool.sampled, feasible: pool.feasible, stratified_by: 'params', strata: pool.strata },
     proxies: s.proxies.map((p) => PROXIES[p]),
     candidates,
     seed_pairs: seedPairs,

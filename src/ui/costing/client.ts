@@ -21,6 +21,7 @@ import * as Comlink from 'comlink';
 import type { Budgets } from '../../core/settings.ts';
 import type { CostingApi, CostingChunk, CostingRequest, CostingResult } from '../../protocol/costing.ts';
 import type { SearchBatch, SearchRequest, SearchSummary } from '../../protocol/search.ts';
+import type { CalibrationMessage, CalibrationRequest, CalibrationResult, CalibrationUpdate } from '../../protocol/calibration.ts';
 import type { DatasetUpload } from '../../protocol/training.ts';
 import { WorkerClient, type WorkerLike } from '../../worker-host/bridge.ts';
 
@@ -32,6 +33,7 @@ const STOP_GRACE_MS = 250;
 export class CostingClient extends WorkerClient<CostingApi> {
   private nextJobId = 1;
   private nextSearchId = 1;
+  private nextCalibrationId = 1;
   private lastUpload: DatasetUpload | null = null;
 
   constructor(createWorker: () => WorkerLike) {
@@ -103,6 +105,25 @@ export class CostingClient extends WorkerClient<CostingApi> {
       },
       { signal, cancel: (remote) => remote.cancelSearch(searchId) },
     );
+  }
+
+  /**
+   * Runs a calibration in the worker (protocol/calibration.ts). `onUpdate` sees its events while `signal` is not
+   * aborted. When `stop` aborts, the worker ends the run with what finished and the call resolves with that
+   * (marked stopped); when `signal` aborts, the call rejects with an AbortError at once and the run is dropped.
+   */
+  async calibrate(request: Omit<CalibrationRequest, 'calibrationId'>, onUpdate: (u: CalibrationUpdate) => void, signal: AbortSignal, stop: AbortSignal): Promise<CalibrationResult> {
+    const calibrationId = this.nextCalibrationId++;
+    const callback = Comlink.proxy((m: CalibrationMessage) => {
+      if (m.calibrationId === calibrationId && !signal.aborted) onUpdate(m.update);
+    });
+    const onStop = () => this.bridge.notify((remote) => remote.stopCalibration(calibrationId));
+    stop.addEventListener('abort', onStop, { once: true });
+    try {
+      return await this.bridge.call('calibration', (remote) => remote.calibrate({ ...request, calibrationId }, callback), { signal, cancel: (remote) => remote.stopCalibration(calibrationId) });
+    } finally {
+      stop.removeEventListener('abort', onStop);
+    }
   }
 
   /** The budgets on the page now, for the running search (one-way). */

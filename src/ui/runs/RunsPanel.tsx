@@ -11,6 +11,7 @@ import { useSearch } from '../search/controller.ts';
 import type { RunListActions } from './list-actions.ts';
 import { useRuns } from './runs-store.ts';
 import { runsStore } from './runs-store.ts';
+import { KeptCalibrations } from '../calibration/CalibrationPanel.tsx';
 import './runs.css';
 
 export const RunListContext = createContext<RunListActions | null>(null);
@@ -175,6 +176,7 @@ export function RunsPanel() {
           ))}
         </ul>
       )}
+      <KeptCalibrations />
     </section>
   );
 }
