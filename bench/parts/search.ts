@@ -103,7 +103,8 @@ async function timedSearch(run: SearchSettings, evaluators: Evaluators): Promise
  * page touched for the first time; a pool of 2 threads has two heaps and pays it twice. The second run (warm) is the
  * steady rate a long search has. A warm-up of a few genomes before the timed run would reach only the pool's first
  * thread (it takes the first chunk of the queue) and not the largest candidates, so it measured the second thread's
- * warm-up as if it were its speed.
+ * warm-up as if it were its speed. 1 worker is this process's backend, which the parts before have already warmed:
+ * its cold run is nearly warm, so the cold ratio is lower than two fresh `neuronas search` processes would show.
  *
  * CPU per scored candidate is the process's (every thread's) CPU time: unlike the rates it does not stretch when
  * other processes share the cores, so `cpu_ratio` (2 × CPU per candidate on 1 worker / on 2) is what the rate ratio
@@ -140,7 +141,7 @@ async function cliWorkers(settings: SearchSettings): Promise<Record<string, unkn
     },
     same_scores: scores.every((s) => s === scores[0]),
     cores: cpus().length,
-    note: 'default space and budgets, score batch as the studio; workers 1 = one wasm engine in this process, 2 = two worker threads (src/cli/thread-pool.ts) sharing the queue of candidates. Rates: the second run of the search on the same engines (warm); cold: the first, with every engine\'s one-time warm-up. cpu_ratio: the rate ratio two idle cores would give (CPU time does not stretch with other load)',
+    note: 'default space and budgets, score batch as the studio; workers 1 = one wasm engine in this process, 2 = two worker threads (src/cli/thread-pool.ts) sharing the queue of candidates. Rates: the second run of the search on the same engines (warm); cold: the first, with every engine\'s one-time warm-up (1 worker: this process\'s backend, already warmed by the parts before). cpu_ratio: the rate ratio two idle cores would give (CPU time does not stretch with other load)',
   };
 }
 
