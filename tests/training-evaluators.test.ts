@@ -1,8 +1,8 @@
 /**
  * The scoring pool (src/worker-host/training-evaluators.ts) over real
  * training engines in this process: candidates go to the scorers a few at a
- * time, and each one's `wanted` is asked as its turn comes, so a budget
- * moved meanwhile keeps it from ever reaching a scorer.
+ * time, fewer as the queue empties, and each one's `wanted` is asked as its
+ * turn comes, so a budget moved meanwhile keeps it from ever reaching a scorer.
  */
 import { describe, expect, it } from 'vitest';
 import { createNodeEngine, engineEndpoint } from '../src/cli/engine-node.ts';
@@ -46,5 +46,30 @@ describe('scoring pool', () => {
     await pool.score(GENOMES, new AbortController().signal, (i, s) => all.set(i, s));
     expect(all.size).toBe(GENOMES.length);
     for (const [i, s] of scored) expect(all.get(i)).toBe(s);
+  });
+
+  it('hands out smaller chunks as the queue empties, single genomes at its end, so the scorers end together', async () => {
+    // Two engines (each numbers its own jobs) on this process's one wasm backend.
+    const engines = [createNodeEngine(), createNodeEngine()];
+    for (const e of engines) await e.init({ backend: 'wasm' });
+    const sizes: number[] = [];
+    const scorers = engines.map((engine): TrainingEndpoint => {
+      const endpoint = engineEndpoint(engine);
+      return {
+        score: (request, onItem, signal) => {
+          sizes.push(request.genomes.length);
+          return endpoint.score(request, onItem, signal);
+        },
+        train: endpoint.train,
+      };
+    });
+    const genomes = [...GENOMES, ...GENOMES];
+    const pool = trainingEvaluators(scorers, scorers, { dataset: 'mnist', seed: 2, scoreBatch: 8, trainSamples: 100, chunk: 4 });
+    const scored = new Map<number, number>();
+    await pool.score(genomes, new AbortController().signal, (i, s) => scored.set(i, s));
+    // 16 genomes on 2 scorers: a chunk is at most a quarter of what is left (half a share each), at most 4, at least 1.
+    expect(sizes).toEqual([4, 3, 2, 1, 1, 1, 1, 1, 1, 1]);
+    expect(scored.size).toBe(genomes.length);
+    for (let i = 0; i < GENOMES.length; i++) expect(scored.get(i + GENOMES.length), genomes[i]).toBe(scored.get(i));
   });
 });

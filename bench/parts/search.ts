@@ -14,7 +14,8 @@
  *   NeuroNAS search to its first scored (hence feasible) candidate.
  * - cli_workers: `neuronas search`'s scoring on 1 worker (this process) and on
  *   a pool of 2 worker threads, candidates scored per second on the same
- *   seeded search in the same run, their ratio, and whether the scores agree.
+ *   seeded search in the same run (warm, and cold with each engine's one-time
+ *   warm-up), their ratio, CPU per candidate, and whether the scores agree.
  */
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -24,7 +25,7 @@ import { compileHardware, createTotals, estimateArchitecture } from '../../src/c
 import { defaultParams } from '../../src/core/params.ts';
 import { budgetViolation } from '../../src/core/feasibility.ts';
 import { searchSettingsFromParams } from '../../src/core/settings.ts';
-import { runSearch, topByScore, type SearchSettings } from '../../src/core/search/pipeline.ts';
+import { runSearch, topByScore, type Evaluators, type SearchSettings } from '../../src/core/search/pipeline.ts';
 import { createLocalEvaluators } from '../../src/cli/local-evaluators.ts';
 
 const COMPARE_SAMPLES = Number(process.env.NEURONAS_BENCH_SEARCH_SAMPLES ?? 30);
@@ -80,31 +81,67 @@ async function costCheck(settings: SearchSettings): Promise<Record<string, unkno
 
 const POOL_SAMPLES = Number(process.env.NEURONAS_BENCH_POOL_SAMPLES ?? 60);
 
-/** The same seeded NeuroNAS search (up to the selection) scored on 1 worker and on 2: candidates scored per second. */
+/** CPU time of this process (every thread: the pool's workers and its helpers), ms. */
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Scored per second and CPU per scored candidate of one run of the search, with its scores. */
+async function timedSearch(run: SearchSettings, evaluators: Evaluators): Promise<{ perS: number; cpuMsPerScored: number; scores: (number | null)[] }> {
+  const cpu0 = processCpuMs();
+  const r = await runSearch(run, evaluators);
+  const cpu = processCpuMs() - cpu0;
+  return { perS: r.counts.scored / (r.timings.scoreMs / 1000), cpuMsPerScored: cpu / r.counts.scored, scores: r.candidates.map((c) => c.score) };
+}
+
+/**
+ * The same seeded NeuroNAS search (up to the selection) scored on 1 worker and on 2: candidates scored per second.
+ *
+ * Each configuration runs the search twice on the same engines. The first run (cold) includes each engine's one-time
+ * warm-up: code paths compiled on first use and, the larger part, its wasm heap growing to the score's peak with every
+ * page touched for the first time; a pool of 2 threads has two heaps and pays it twice. The second run (warm) is the
+ * steady rate a long search has. A warm-up of a few genomes before the timed run would reach only the pool's first
+ * thread (it takes the first chunk of the queue) and not the largest candidates, so it measured the second thread's
+ * warm-up as if it were its speed. 1 worker is this process's backend, which the parts before have already warmed:
+ * its cold run is nearly warm, so the cold ratio is lower than two fresh `neuronas search` processes would show.
+ *
+ * CPU per scored candidate is the process's (every thread's) CPU time: unlike the rates it does not stretch when
+ * other processes share the cores, so `cpu_ratio` (2 × CPU per candidate on 1 worker / on 2) is what the rate ratio
+ * would be on 2 idle cores with both threads always busy.
+ */
 async function cliWorkers(settings: SearchSettings): Promise<Record<string, unknown>> {
   const run = { ...settings, samples: POOL_SAMPLES };
-  const rates: Record<string, number> = {};
-  const scores: (number | null)[][] = [];
+  const figures: Record<string, { cold: Awaited<ReturnType<typeof timedSearch>>; warm: Awaited<ReturnType<typeof timedSearch>> }> = {};
   for (const workers of [1, 2]) {
     const evaluators = await createLocalEvaluators({ dataset: 'mnist', backend: 'wasm', seed: run.seed, scoreBatch: defaultParams().scoreBatch, trainSamples: defaultParams().trainSamples, workers });
     try {
-      // Warm every worker (kernel set-up, wasm code paths): as many genomes as workers, untimed.
-      await evaluators.score(sampleArchitectures(run.space, workers, 99).map(formatGenome), new AbortController().signal, () => {});
-      const r = await runSearch(run, evaluators);
-      rates[`workers_${workers}_per_s`] = round(r.counts.scored / (r.timings.scoreMs / 1000), 3);
-      scores.push(r.candidates.map((c) => c.score));
+      const cold = await timedSearch(run, evaluators);
+      const warm = await timedSearch(run, evaluators);
+      figures[workers] = { cold, warm };
     } finally {
       evaluators.dispose();
     }
   }
+  const [one, two] = [figures[1], figures[2]];
+  const scores = [one.cold, one.warm, two.cold, two.warm].map((f) => JSON.stringify(f.scores));
   return {
     samples: POOL_SAMPLES,
-    scored: scores[0].filter((x) => x !== null).length,
-    ...rates,
-    ratio: round(rates.workers_2_per_s / rates.workers_1_per_s, 2),
-    same_scores: JSON.stringify(scores[0]) === JSON.stringify(scores[1]),
+    scored: one.warm.scores.filter((x) => x !== null).length,
+    workers_1_per_s: round(one.warm.perS, 3),
+    workers_2_per_s: round(two.warm.perS, 3),
+    ratio: round(two.warm.perS / one.warm.perS, 2),
+    cpu_ms_per_scored: { workers_1: round(one.warm.cpuMsPerScored, 1), workers_2: round(two.warm.cpuMsPerScored, 1) },
+    cpu_ratio: round((2 * one.warm.cpuMsPerScored) / two.warm.cpuMsPerScored, 2),
+    cold: {
+      workers_1_per_s: round(one.cold.perS, 3),
+      workers_2_per_s: round(two.cold.perS, 3),
+      ratio: round(two.cold.perS / one.cold.perS, 2),
+      cpu_ms_per_scored: { workers_1: round(one.cold.cpuMsPerScored, 1), workers_2: round(two.cold.cpuMsPerScored, 1) },
+    },
+    same_scores: scores.every((s) => s === scores[0]),
     cores: cpus().length,
-    note: 'default space and budgets, score batch as the studio; workers 1 = one wasm engine in this process, 2 = two worker threads (src/cli/thread-pool.ts) sharing the queue of candidates',
+    note: 'default space and budgets, score batch as the studio; workers 1 = one wasm engine in this process, 2 = two worker threads (src/cli/thread-pool.ts) sharing the queue of candidates. Rates: the second run of the search on the same engines (warm); cold: the first, with every engine\'s one-time warm-up (1 worker: this process\'s backend, already warmed by the parts before). cpu_ratio: the rate ratio two idle cores would give (CPU time does not stretch with other load)',
   };
 }
 

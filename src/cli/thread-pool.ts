@@ -39,7 +39,10 @@ export async function openThreadPool(workers: number, backend: BackendPreference
     for (const c of clients) c.dispose();
   };
   try {
-    const first = await clients[0].init({ backend });
+    // Every thread starts at once, as the page's pool does: a thread's start (Node, tsx's loader, the modules, tfjs)
+    // is most of a second of CPU, which the threads spent one after another when the others waited for the first's
+    // choice. Then every other thread takes the first's backend by name (also what a respawned thread replays).
+    const [first] = await Promise.all(clients.map((c) => c.init({ backend })));
     await Promise.all(clients.slice(1).map((c) => c.init({ backend: first.backend })));
     if (upload) await Promise.all(clients.map((c) => c.provideDataset(upload)));
     return { clients, backend: first.backend, reason: first.reason, dispose };

@@ -100,6 +100,13 @@ export interface ForwardOptions {
    * Default false.
    */
   packedSpikes?: boolean;
+  /**
+   * No gradient will be taken of this pass (the score): each stage (stem,
+   * cells, down) runs in its own tf.tidy, so its temporaries are freed as it
+   * ends, not when the whole pass does. Same values, bit for bit; a lower
+   * peak. Default false (a gradient's tape may hold on to a stage's tensors).
+   */
+  noGradient?: boolean;
 }
 
 /** One LIF's collected spikes: 0/1 floats, or bit-packed (ForwardOptions.packedSpikes). */
@@ -289,24 +296,40 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         if (fo.collectSpikes) lifSpikes.set(name, { name, spikes: s });
         return s;
       };
+      /**
+       * One stage of the pass. With noGradient it runs in its own tf.tidy that keeps
+       * its output and what it recorded (rates, collected spikes): the peak is then
+       * about the largest stage's live tensors, not all stages' at once. On wasm the
+       * heap grows to that peak and never shrinks, and each engine (each worker thread
+       * of a pool, each page scorer) first-touches every page of it: the default
+       * space's largest candidates took 0.6–0.8 GB, some 150,000 page faults and 2–3 s
+       * of CPU per engine before this.
+       */
+      const stage = (run: () => tf.Tensor4D): tf.Tensor4D => {
+        if (!fo.noGradient) return run();
+        const kept = tf.tidy(() => [run(), [...lifRate.values()], [...lifSpikes.values()], inRate.filter(Boolean)] as unknown as tf.TensorContainer);
+        return (kept as unknown as [tf.Tensor4D])[0];
+      };
+      /** A computation that records nothing (no rate, no spikes): with noGradient, its temporaries go as it ends. */
+      const lean = (run: () => tf.Tensor4D): tf.Tensor4D => (fo.noGradient ? tf.tidy(run) : run());
       /** 0/1 floats of a LIF's output */
       const floats = (s: Spikes): tf.Tensor => (isPacked(s) ? unpackSpikes(s) : s);
       const conv = (t: Spikes, name: string, inputGrad = true, input: ConvInput = 'spikes'): tf.Tensor4D =>
         isPacked(t) ? packedSpikeConv(t, w(name) as tf.Tensor4D, 'same') : conv2d(t as tf.Tensor4D, w(name) as tf.Tensor4D, 'same', inputGrad, undefined, input);
 
       // Stem.
-      let h: tf.Tensor4D;
-      if (encoding === 'direct') {
-        const stem = bn(conv(x, 'stem', false, 'dense'), 'stem');
-        h = repeatTime(stem, T) as tf.Tensor4D;
-        inRate[layerIndex.get('stem')!] = tf.scalar(1);
-      } else {
+      let h = stage(() => {
+        if (encoding === 'direct') {
+          const stem = bn(conv(x, 'stem', false, 'dense'), 'stem');
+          inRate[layerIndex.get('stem')!] = tf.scalar(1);
+          return repeatTime(stem, T) as tf.Tensor4D;
+        }
         const u = tf.randomUniform([T * B, x.shape[1], x.shape[2], x.shape[3]], 0, 1, 'float32', fo.encodingSeed ?? 0);
         const xs = T === 1 ? x : tf.concat(new Array<tf.Tensor>(T).fill(x), 0);
         const input = tf.cast(tf.less(u, xs), 'float32') as tf.Tensor4D;
         inRate[layerIndex.get('stem')!] = meanAll(input);
-        h = bn(conv(input, 'stem', false, 'spikes'), 'stem');
-      }
+        return lean(() => bn(conv(input, 'stem', false, 'spikes'), 'stem'));
+      });
 
       const runCell = (ci: number, input: tf.Tensor4D): tf.Tensor4D => {
         const prefix = `cell${ci + 1}`;
@@ -323,31 +346,23 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         };
         const edges = cellEdges(cell, prefix);
         for (let node = 1; node < 4; node++) {
-          const parts: tf.Tensor4D[] = [];
-          for (const ed of edges) {
-            if (ed.to !== node) continue;
-            const src = nodes[ed.from];
-            if (!src) throw new ModelError(`${prefix}: node ${ed.from} is used before it is computed`);
-            const name = ed.name;
-            switch (ed.code) {
-              case 1:
-                parts.push(src);
-                break;
-              case 2:
-              case 3: {
-                const s = nodeSpikes(ed.from);
-                inRate[layerIndex.get(name)!] = lifRate.get(`${prefix}.lif${ed.from}`)!;
-                parts.push(bn(conv(s, name), name));
-                break;
-              }
-              case 4:
-                parts.push(tf.avgPool(src, 3, 1, 'same'));
-                break;
-              default:
-                throw new ModelError(`${prefix}: edge ${ed.from}→${ed.to} has unknown op code ${ed.code}`);
+          const into = edges.filter((ed) => ed.to === node);
+          for (const ed of into) {
+            if (!nodes[ed.from]) throw new ModelError(`${prefix}: node ${ed.from} is used before it is computed`);
+            if (ed.code < 1 || ed.code > 4) throw new ModelError(`${prefix}: edge ${ed.from}→${ed.to} has unknown op code ${ed.code}`);
+            // The spikes an edge reads, before the node's own tidy: they and their rates outlive the node.
+            if (ed.code === 2 || ed.code === 3) {
+              nodeSpikes(ed.from);
+              inRate[layerIndex.get(ed.name)!] = lifRate.get(`${prefix}.lif${ed.from}`)!;
             }
           }
-          if (parts.length > 0) nodes[node] = parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D);
+          if (into.length === 0) continue;
+          // The node's sum; without a gradient, in its own tidy so its edges' conv and BN temporaries go as it ends.
+          const sum = (): tf.Tensor4D => {
+            const parts = into.map((ed) => (ed.code === 1 ? nodes[ed.from]! : ed.code === 4 ? tf.avgPool(nodes[ed.from]!, 3, 1, 'same') : bn(conv(lifs.get(ed.from)!, ed.name), ed.name)));
+            return parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D);
+          };
+          nodes[node] = fo.noGradient ? tf.tidy(sum) : sum();
         }
         if (!nodes[3]) throw new ModelError(`${prefix}: the output node is not reachable`);
         return nodes[3];
@@ -414,14 +429,20 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
       };
       const cellAt = (ci: number, input: tf.Tensor4D) => (isTemporal(arch.cells[ci]) ? runTemporalCell(ci, input) : runCell(ci, input));
 
-      h = cellAt(0, h);
+      const cell1 = h;
+      h = stage(() => cellAt(0, cell1));
       // Down: BN → LIF → conv3×3 → BN → avg-pool 2.
-      {
-        const s = spike(bn(h, 'down.bn_in'), 'down.lif');
+      const down = h;
+      h = stage(() => {
+        const normed = bn(down, 'down.bn_in');
+        const s = spike(normed, 'down.lif');
+        // Without a gradient nothing reads the LIF's input again (the stage's own tidy would free it only at its end).
+        if (fo.noGradient) normed.dispose();
         inRate[layerIndex.get('down')!] = lifRate.get('down.lif')!;
-        h = avgPool2(bn(conv(s, 'down'), 'down'));
-      }
-      h = cellAt(1, h);
+        return lean(() => avgPool2(bn(conv(s, 'down'), 'down')));
+      });
+      const cell2 = h;
+      h = stage(() => cellAt(1, cell2));
       // Head: BN → LIF → avg-pool 2 → flatten → fc1 → LIF → fc2, mean over T.
       const s = spike(bn(h, 'head.bn'), 'head.lif');
       const pooled = avgPool2(floats(s) as tf.Tensor4D);

@@ -158,7 +158,7 @@ export async function scoreArchitecture(arch: Architecture, batch: tf.Tensor4D, 
       // forward runs in its own tf.tidy and keeps only what it returns.
       const packed = hostForm(opts.spikeForm) === 'packed';
       form = packed ? 'packed' : 'float';
-      const r = model.forward(batch, { training: true, freezeStats: true, collectSpikes: true, packedSpikes: packed });
+      const r = model.forward(batch, { training: true, freezeStats: true, collectSpikes: true, packedSpikes: packed, noGradient: true });
       try {
         const spikes = r.spikes ?? [];
         if (spikes.length === 0) throw new Error('no LIF layer produced spikes: the score needs at least one spiking layer');

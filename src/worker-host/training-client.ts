@@ -88,8 +88,13 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
     if (received < result.count && !signal?.aborted) {
       expected = result.count;
       await new Promise<void>((resolve) => {
-        allArrived = resolve;
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        // A search passes one signal to every chunk: its listener goes when the items are in, or it would stay for the whole search.
+        const onAbort = () => resolve();
+        allArrived = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
     return result;
