@@ -3,7 +3,8 @@
  * page's workers and its numbers equal `neuronas calibrate` run in Node
  * (this test process, wasm) with the same settings — candidates, proxy
  * values, accuracies and τ; its points stream in before it ends; Stop keeps
- * what finished; a reload keeps it; a bad file is refused with a message.
+ * what finished; a reload keeps it; one made after a search is kept with that
+ * run and opens with it; a bad file is refused with a message.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
@@ -212,4 +213,26 @@ test('a reload mid-run keeps what the calibration had measured: listed as cut of
   expect(doc.stopped).toBe(true);
   expect(doc.candidates).toHaveLength(12);
   expect(doc.statistics.correlations.find((c) => c.proxy === 'snip' && c.target === 'quantized')!.n).toBe(points);
+});
+
+test('a calibration made after a search is kept with that run: its row says so, and opening the run after a reload opens the calibration too', async ({ page }) => {
+  test.setTimeout(200_000);
+  // A search that only scores (top-k 0), so the run is there at once.
+  await page.goto(`/${LINK}&k=0`);
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-phase', 'done', { timeout: 90_000 });
+  await setUpQuick(page, 6);
+  await page.getByTestId('calib-run').click();
+  await expect(page.getByTestId('calib-status')).toHaveAttribute('data-phase', 'done', { timeout: 150_000 });
+  const runRow = page.getByTestId('kept-run');
+  await expect(runRow).toHaveCount(1);
+  await expect(runRow.getByTestId('kept-run-calibration')).toContainText('How good is the score? mnist: 6 candidates');
+  const runName = (await runRow.getByTestId('kept-run-name').textContent())!;
+  await expect(page.getByTestId('kept-calibration')).toContainText(`with the run “${runName}”`);
+
+  await page.reload();
+  await expect(page.getByTestId('calib-scatter-params')).toHaveCount(0);
+  await page.getByTestId('kept-run').getByTestId('kept-run-open').click();
+  await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '6');
+  await expect(page.getByTestId('calib-scatter-params-stats')).toContainText('τ');
 });

@@ -282,8 +282,27 @@ function keptSummary(k: KeptCalibration, runningHere: boolean): { title: string;
   return { title, status: runningHere ? 'running' : 'cut off', detail: `${trained} of ${count} trained when last kept` };
 }
 
+/** The latest calibration kept with run `runId` (made while that run was on the page), or null. */
+function runCalibration(kept: readonly KeptCalibration[], runId: string): KeptCalibration | null {
+  let latest: KeptCalibration | null = null;
+  for (const k of kept) if (k.runId === runId && (k.doc || k.cutOff?.pool) && (!latest || k.createdAt > latest.createdAt)) latest = k;
+  return latest;
+}
+
+/**
+ * A kept run's calibration, for its row under Past runs: what it measured, and `open`, which shows it (opening the
+ * run opens its calibration with it).
+ */
+export function useRunCalibration(runId: string): { summary: string; open(): Promise<void> } | null {
+  const ctl = useCalibrationController();
+  const k = useCalibration((s) => runCalibration(s.kept, runId));
+  if (!k) return null;
+  const sum = keptSummary(k, false);
+  return { summary: `How good is the score? ${sum.title} (${sum.status}; ${sum.detail})`, open: () => ctl.openKept(k.id) };
+}
+
 /** The calibrations kept in this browser, under Past runs. */
-export function KeptCalibrations() {
+export function KeptCalibrations({ runNames }: { runNames: ReadonlyMap<string, string> }) {
   const ctl = useCalibrationController();
   const kept = useCalibration((s) => s.kept);
   const keptId = useCalibration((s) => s.keptId);
@@ -306,6 +325,7 @@ export function KeptCalibrations() {
               </div>
               <p className="panel-note">
                 {sum.detail} · {KEPT_DATE.format(k.createdAt)}
+                {k.runId && runNames.has(k.runId) ? ` · with the run “${runNames.get(k.runId)}”` : ''}
               </p>
               <div className="kept-run-actions">
                 <button type="button" data-testid="kept-calibration-open" disabled={here || empty} onClick={() => void ctl.openKept(k.id)}>

@@ -4,14 +4,14 @@
  * Export writes it) or delete; the storage this site uses of its quota; and
  * the banner that says a full quota stopped the keeping of a run.
  */
-import { createContext, useContext, useEffect, useId, useState } from 'react';
+import { createContext, useContext, useEffect, useId, useMemo, useState } from 'react';
 import { formatCount } from '../../core/metrics.ts';
 import type { StoredRunHeader } from '../../core/runs/header.ts';
 import { useSearch } from '../search/controller.ts';
 import type { RunListActions } from './list-actions.ts';
 import { useRuns } from './runs-store.ts';
 import { runsStore } from './runs-store.ts';
-import { KeptCalibrations } from '../calibration/CalibrationPanel.tsx';
+import { KeptCalibrations, useRunCalibration } from '../calibration/CalibrationPanel.tsx';
 import './runs.css';
 
 export const RunListContext = createContext<RunListActions | null>(null);
@@ -75,6 +75,7 @@ function RunRow({ header, problem, writing }: { header: StoredRunHeader; problem
   const [name, setName] = useState(header.name);
   const inputId = useId();
   const c = header.counts;
+  const calibration = useRunCalibration(header.id);
   const status = writing ? 'running' : problem ? 'unreadable' : STATUS_TEXT[header.status];
   return (
     <li className="kept-run" data-testid="kept-run" data-id={header.id} data-status={status}>
@@ -114,8 +115,18 @@ function RunRow({ header, problem, writing }: { header: StoredRunHeader; problem
           {RUN_DATE.format(header.updatedAt)}
         </p>
       )}
+      {calibration ? (
+        <p className="panel-note" data-testid="kept-run-calibration">
+          {calibration.summary}
+        </p>
+      ) : null}
       <div className="kept-run-actions">
-        <button type="button" data-testid="kept-run-open" disabled={!!problem || writing} onClick={() => void actions.open(header.id)}>
+        <button
+          type="button"
+          data-testid="kept-run-open"
+          disabled={!!problem || writing}
+          onClick={() => void actions.open(header.id).then(() => calibration?.open())}
+        >
           Open
         </button>
         <button type="button" data-testid="kept-run-rename" disabled={!!problem || editing} onClick={() => (setName(header.name), setEditing(true))}>
@@ -147,6 +158,7 @@ export function RunsPanel() {
   const currentId = useRuns((s) => s.currentId);
   const phase = useSearch((s) => s.phase);
   const searching = phase === 'starting' || phase === 'running';
+  const runNames = useMemo(() => new Map(entries.map((e) => [e.header.id, e.header.name])), [entries]);
   useEffect(() => {
     void actions.refresh();
   }, [actions]);
@@ -176,7 +188,7 @@ export function RunsPanel() {
           ))}
         </ul>
       )}
-      <KeptCalibrations />
+      <KeptCalibrations runNames={runNames} />
     </section>
   );
 }
