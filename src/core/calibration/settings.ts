@@ -9,7 +9,7 @@ import { EMBEDDED_DATASETS, isEmbeddedDatasetName, type EmbeddedDatasetName } fr
 import type { StudioInputs } from '../inputs.ts';
 import { PARAMS, normalizeParams } from '../params.ts';
 import { searchSettingsFromParams } from '../settings.ts';
-import { imageWork, scoreMs, trainMs } from '../search/estimate.ts';
+import { imageWork, proxyMs, trainMs } from '../search/estimate.ts';
 import { proxyKnobsFromParams, spreadPositions } from './plan.ts';
 import { PROXY_NAMES, type ProxyName } from './proxies.ts';
 import { pickCandidates, type CalibrationSettings } from './run.ts';
@@ -113,10 +113,10 @@ export interface CalibrationEstimate {
 
 /**
  * The run's length, estimated from the candidates it will pick (pickCandidates, milliseconds) with the search
- * estimate's fitted per-image costs (core/search/estimate.ts): one worker does every step in turn.
+ * estimate's fitted costs (core/search/estimate.ts): one worker does every step in turn.
  *   snasnet        score_repeats scores of a score batch
- *   snip/grad_norm one gradient pass on the gradient batch (a training step's work per image)
- *   early_*        early_steps · early_batch training images, then early_held_out evaluated
+ *   snip/grad_norm one gradient pass (proxyMs, fitted to the calibration documents' per-candidate times)
+ *   early_*        one early training of early_steps · early_batch images and its held-out evaluation (proxyMs)
  *   training       each candidate, and the seed repeats again, as the search's trainMs
  * Throws the CalibrationError of pickCandidates when too few candidates meet the budgets. Picking samples and costs
  * the whole pool (≈ 0.2 s for 4 000 samples): a caller that estimates often passes the picks it keeps.
@@ -129,9 +129,10 @@ export function estimateCalibration(s: CalibrationSettings, picked: ReturnType<t
   const train: number[] = [];
   for (const p of picked) {
     const w = imageWork(p.arch);
-    if (has('snasnet')) proxy += o.scoreRepeats * scoreMs(w, o.scoreBatch);
-    if (has('snip') || has('grad_norm')) proxy += trainMs(w, 1, { train: o.gradientBatch, test: 0 });
-    if (has('early_loss') || has('early_accuracy')) proxy += trainMs(w, 1, { train: o.earlySteps * o.earlyBatch, test: 0 }) + trainMs(w, 0, { train: 0, test: o.earlyHeldOut });
+    // One gradient pass gives snip and grad_norm, one early training both early proxies (src/tf/proxies.ts).
+    if (has('snasnet')) proxy += o.scoreRepeats * proxyMs('snasnet', w, o);
+    if (has('snip') || has('grad_norm')) proxy += proxyMs('snip', w, o);
+    if (has('early_loss') || has('early_accuracy')) proxy += proxyMs('early_loss', w, o);
     train.push(trainMs(w, s.epochs, images));
   }
   let training = train.reduce((a, b) => a + b, 0);

@@ -56,7 +56,7 @@ import { normalizeParams } from '../params.ts';
 import { budgetViolation } from '../feasibility.ts';
 import { searchSettingsFromParams } from '../settings.ts';
 import type { SearchSettings } from './pipeline.ts';
-import { PROXIES } from '../calibration/proxies.ts';
+import { PROXIES, type ProxyName } from '../calibration/proxies.ts';
 import { proxyKnobsFromParams, type ProxyKnobs } from '../calibration/plan.ts';
 
 /** One neuron update costs as much as this many multiply-accumulates (fitted, see above). */
@@ -92,21 +92,26 @@ export function scoreMs(work: number, batch: number): number {
 }
 
 /**
- * Milliseconds one scoring worker takes to compute the ranking proxy of a candidate of `work` units an image; 0 for a
- * cost-model proxy, which the search computes with the costs.
+ * Milliseconds one worker takes to compute proxy `name` of a candidate of `work` units an image, with the images the
+ * proxy reads (`scoreBatch` for the SNASNet score, once; the gradient and early-training knobs for the others); 0 for a
+ * cost-model proxy, which is computed with the costs. The search's ranking and a calibration both estimate with it.
  */
-export function rankMs(work: number, w: Pick<SearchWork, 'rankBy' | 'scoreBatch' | 'proxyKnobs'>): number {
-  const k = w.proxyKnobs;
-  switch (PROXIES[w.rankBy].needs) {
+export function proxyMs(name: ProxyName, work: number, images: { scoreBatch: number } & ProxyKnobs): number {
+  switch (PROXIES[name].needs) {
     case 'cost':
       return 0;
     case 'forward':
-      return scoreMs(work, w.scoreBatch);
+      return scoreMs(work, images.scoreBatch);
     case 'gradient':
-      return GRADIENT_FIXED_MS + k.gradientBatch * GRADIENT_NS_PER_WORK * 1e-6 * work;
+      return GRADIENT_FIXED_MS + images.gradientBatch * GRADIENT_NS_PER_WORK * 1e-6 * work;
     case 'training':
-      return EARLY_FIXED_MS + EARLY_SCALE * (k.earlySteps * k.earlyBatch * TRAIN_NS_PER_WORK + k.earlyHeldOut * EVAL_NS_PER_WORK) * 1e-6 * work;
+      return EARLY_FIXED_MS + EARLY_SCALE * (images.earlySteps * images.earlyBatch * TRAIN_NS_PER_WORK + images.earlyHeldOut * EVAL_NS_PER_WORK) * 1e-6 * work;
   }
+}
+
+/** Milliseconds one scoring worker takes to compute the search's ranking proxy of a candidate of `work` units an image. */
+export function rankMs(work: number, w: Pick<SearchWork, 'rankBy' | 'scoreBatch' | 'proxyKnobs'>): number {
+  return proxyMs(w.rankBy, work, { scoreBatch: w.scoreBatch, ...w.proxyKnobs });
 }
 
 /** Milliseconds to train a candidate of `work` units an image for `epochs` on `images`, testing after each epoch and once quantized. */
