@@ -150,6 +150,17 @@ test('a calibration file from neuronas calibrate opens on the page: a panel per 
     await page.screenshot({ path: test.info().outputPath(`calibration-page-${scheme}.png`), fullPage: true, clip: { x: controls.x - 8, y: top - 8, width: results.x + results.width - controls.x + 16, height: bottom - top + 16 } });
   }
   await page.emulateMedia({ colorScheme: null });
+
+  // Another calibration file dropped on the panel opens there, and only there: the page's own drop (run files) leaves it.
+  const fashion = await readFile('docs/calibration/fashion-mnist-20x2000.json', 'utf8');
+  await page.getByTestId('calib-results').evaluate((el, json) => {
+    const data = new DataTransfer();
+    data.items.add(new File([json], 'fashion-mnist-20x2000.json', { type: 'application/json' }));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, fashion);
+  await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '20');
+  await expect(page.getByTestId('calib-results')).toContainText('Fashion-MNIST');
+  await expect(page.getByTestId('import-banner')).toHaveCount(0);
 });
 
 test('a full storage quota says so, and the calibration stays on screen and exportable', async ({ page }) => {

@@ -148,7 +148,7 @@ export function ImportRunButton() {
   };
   const latest = useRef(importFiles);
   latest.current = importFiles;
-  // Files (a run file, shard files, a folder of them) dropped anywhere on the page are imported.
+  // Files (a run file, shard files, a folder of them) dropped anywhere else on the page are imported.
   useEffect(() => {
     const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
     const over = (e: DragEvent) => {
@@ -161,8 +161,10 @@ export function ImportRunButton() {
     };
     const drop = (e: DragEvent) => {
       if (!hasFiles(e) || !e.dataTransfer) return;
-      e.preventDefault();
       setDragging(false);
+      // A drop zone of the page took these files for itself (a calibration file, CIFAR batches): not a run to import.
+      if (e.defaultPrevented) return;
+      e.preventDefault();
       void droppedFiles(e.dataTransfer).then((files) => latest.current(files));
     };
     window.addEventListener('dragover', over);
