@@ -6,7 +6,8 @@
  * ran, and when. A database of its own beside the runs' one
  * (ui/runs/run-db.ts), so neither's schema version moves for the other.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema } from 'idb';
+import { lazyDatabase } from '../runs/open-database.ts';
 import type { CalibrationDocument } from '../../core/calibration/document.ts';
 import type { Stratum } from '../../core/calibration/plan.ts';
 import type { SeedPair } from '../../core/calibration/report.ts';
@@ -41,19 +42,9 @@ interface CalibrationDb extends DBSchema {
   calibrations: { key: string; value: KeptCalibration };
 }
 
-let dbPromise: Promise<IDBPDatabase<CalibrationDb>> | null = null;
-
-function db(): Promise<IDBPDatabase<CalibrationDb>> {
-  dbPromise ??= openDB<CalibrationDb>(CALIBRATION_DB_NAME, CALIBRATION_DB_VERSION, {
-    upgrade(d) {
-      if (!d.objectStoreNames.contains('calibrations')) d.createObjectStore('calibrations', { keyPath: 'id' });
-    },
-  }).catch((e) => {
-    dbPromise = null;
-    throw e;
-  });
-  return dbPromise;
-}
+const db = lazyDatabase<CalibrationDb>(CALIBRATION_DB_NAME, CALIBRATION_DB_VERSION, (d) => {
+  if (!d.objectStoreNames.contains('calibrations')) d.createObjectStore('calibrations', { keyPath: 'id' });
+});
 
 export async function putCalibration(rec: KeptCalibration): Promise<void> {
   const d = await db();

@@ -14,7 +14,8 @@
  * whichever thread calls it, and the list of runs is shown here; a worker
  * would only add a copy of every update and a second message hop.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema } from 'idb';
+import { lazyDatabase } from './open-database.ts';
 import type { StoredRunChunk, StoredRunHeader } from '../../core/runs/header.ts';
 
 // Reading a kept run folds it into a run document (the run-file code and its schemas); writing does not need that,
@@ -31,20 +32,11 @@ interface RunDb extends DBSchema {
   chunks: { key: [string, number]; value: StoredRunChunk };
 }
 
-let dbPromise: Promise<IDBPDatabase<RunDb>> | null = null;
 
-function db(): Promise<IDBPDatabase<RunDb>> {
-  dbPromise ??= openDB<RunDb>(RUN_DB_NAME, RUN_DB_VERSION, {
-    upgrade(d) {
-      if (!d.objectStoreNames.contains('runs')) d.createObjectStore('runs', { keyPath: 'id' });
-      if (!d.objectStoreNames.contains('chunks')) d.createObjectStore('chunks', { keyPath: ['runId', 'seq'] });
-    },
-  }).catch((e) => {
-    dbPromise = null;
-    throw e;
-  });
-  return dbPromise;
-}
+const db = lazyDatabase<RunDb>(RUN_DB_NAME, RUN_DB_VERSION, (d) => {
+  if (!d.objectStoreNames.contains('runs')) d.createObjectStore('runs', { keyPath: 'id' });
+  if (!d.objectStoreNames.contains('chunks')) d.createObjectStore('chunks', { keyPath: ['runId', 'seq'] });
+});
 
 /** Every chunk of a run: the key range [runId, -∞] … [runId, +∞]. */
 const chunksOf = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
