@@ -4,7 +4,6 @@
  */
 import type { Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
-import { createNodeEngine, engineEndpoint } from './engine-node.ts';
 import { trainingEvaluators, type EvaluatorOptions } from '../worker-host/training-evaluators.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
@@ -38,6 +37,9 @@ export async function createLocalEvaluators(opts: LocalEvaluatorOptions): Promis
     const pool = await openThreadPool(workers, opts.backend, upload);
     return { ...trainingEvaluators(pool.clients, pool.clients, opts), backend: pool.backend, backendReason: pool.reason, workers, dispose: pool.dispose };
   }
+  // Loaded only here: with a pool, tfjs runs in the threads, and importing it in this one as well would spend most
+  // of a second of CPU while the threads start on the same cores.
+  const { createNodeEngine, engineEndpoint } = await import('./engine-node.ts');
   const engine = createNodeEngine();
   const choice = await engine.init({ backend: opts.backend });
   if (upload) engine.provideDataset(upload);
