@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { embeddedData } from './scripts/vite-embedded-data.ts';
@@ -15,6 +16,10 @@ const nonce = devNonce();
 
 export default defineConfig(({ command, isPreview }) => ({
   plugins: [react(), embeddedData(), cspMetaTag()],
+  // The page and its workers take tfjs-core with its gradients (src/tf/tfjs-page.ts) where the code imports the union
+  // package; tests run in Node, where tfjs-core's ES modules do not load (extensionless imports) and the union's
+  // CommonJS build is the one that registers the gradients.
+  ...(process.env.VITEST ? {} : { resolve: { alias: [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/tf/tfjs-page.ts', import.meta.url)) }] } }),
   ...(command === 'serve' && !isPreview ? { html: { cspNonce: nonce } } : {}),
   worker: {
     format: 'es',
