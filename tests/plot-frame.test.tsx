@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { axisSpec, formatCompact } from '../src/core/metrics.ts';
+import { axisSpec, formatCompact, formatCompactAt, formatPercentAt } from '../src/core/metrics.ts';
 import { PlotFrame, frameScale, frameTicks, useFrame } from '../src/ui/plot/PlotFrame.tsx';
 import { cleanup, render, texts } from './dom/render.tsx';
 
@@ -44,6 +44,23 @@ describe('the live plots’ SVG frame', () => {
       const half = (t: (typeof shown)[number]) => (t.label.length * 7) / 2;
       expect(Math.abs(shown[i].at - shown[i - 1].at)).toBeGreaterThanOrEqual(half(shown[i]) + half(shown[i - 1]) + 5);
     }
+  });
+
+  it('labels a narrow range finely enough that no two neighbouring ticks read the same', () => {
+    // 1,200 to 1,212 parameters: at 3 figures every tick read "1.2k".
+    const params = axisSpec(1200, 1212, 'linear');
+    expect(params.ticks).toEqual([1200, 1202, 1204, 1206, 1208, 1210, 1212]);
+    expect(params.ticks.map(formatCompact)).toEqual(['1.2k', '1.2k', '1.2k', '1.21k', '1.21k', '1.21k', '1.21k']);
+    const ticks = frameTicks(params, frameScale(params, 0, 800), formatCompactAt, (s) => s.length * 7);
+    expect(ticks.map((t) => t.label)).toEqual(['1.2k', '1.202k', '1.204k', '1.206k', '1.208k', '1.21k', '1.212k']);
+    // 97.51 % to 97.59 % accuracy: one decimal read "97.5%" or "97.6%".
+    const accuracy = axisSpec(0.9751, 0.9759, 'linear');
+    const labels = frameTicks(accuracy, frameScale(accuracy, 300, 0), formatPercentAt, () => 14).map((t) => t.label);
+    expect(labels).toEqual(accuracy.ticks.map((v) => `${Number((v * 100).toFixed(2))}%`));
+    expect(new Set(labels).size).toBe(labels.length);
+    // A usual range keeps the usual 3 figures.
+    const wide = axisSpec(0, 100, 'linear');
+    expect(frameTicks(wide, frameScale(wide, 0, 800), formatCompactAt, (s) => s.length * 7).map((t) => t.label)).toEqual(wide.ticks.map(formatCompact));
   });
 
   it('works on a y axis, whose positions grow downwards', () => {

@@ -114,14 +114,42 @@ const SUFFIXES: [number, string][] = [
 
 /** Short number: 3 significant figures, k/M/G for large counts. */
 export function formatCompact(v: number): string {
+  return formatCompactAt(v, 3);
+}
+
+/** formatCompact with `digits` (≥ 3) significant figures: what an axis whose ticks differ in later digits needs. */
+export function formatCompactAt(v: number, digits: number): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : '–';
   const a = Math.abs(v);
   for (const [f, s] of SUFFIXES) {
-    if (a >= f) return `${trimZeros((v / f).toPrecision(3))}${s}`;
+    if (a >= f) return `${trimZeros((v / f).toPrecision(digits))}${s}`;
   }
-  if (a >= 100 || a === 0) return String(Math.round(v));
-  if (a >= 0.01) return trimZeros(v.toPrecision(3));
-  return v.toExponential(1);
+  if (a === 0) return '0';
+  // Below 1,000 here, so toPrecision writes no exponent.
+  if (a >= 100) return digits <= 3 ? String(Math.round(v)) : trimZeros(v.toPrecision(digits));
+  if (a >= 0.01) return trimZeros(v.toPrecision(digits));
+  return v.toExponential(digits - 2);
+}
+
+/** A fraction as a percentage, to one decimal at `digits` 3 and one more for each digit beyond. */
+export function formatPercentAt(v: number, digits: number = 3): string {
+  return `${Number((v * 100).toFixed(Math.max(1, digits - 2)))}%`;
+}
+
+/** How an axis labels a tick: `digits` is a precision level (3 = the usual; more reads finer differences). */
+export type TickFormat = (v: number, digits: number) => string;
+
+/**
+ * Labels of an axis's ticks at the least precision (from 3 up) at which no two neighbours read the same: a narrow
+ * range (1,200 to 1,212; 97.51 % to 97.59 %) otherwise repeats one label along the axis.
+ */
+export function tickLabels(ticks: readonly number[], format: TickFormat): string[] {
+  let labels: string[] = [];
+  for (let digits = 3; digits <= 12; digits++) {
+    labels = ticks.map((v) => format(v, digits));
+    if (labels.every((l, i) => i === 0 || l !== labels[i - 1])) return labels;
+  }
+  return labels;
 }
 
 function trimZeros(s: string): string {

@@ -7,7 +7,7 @@
  * (τ and ρ are of the proxy turned so that larger predicts better).
  */
 import { memo, useMemo } from 'react';
-import { axisSpec, formatCompact } from '../../core/metrics.ts';
+import { axisSpec, formatCompact, formatCompactAt, formatPercentAt } from '../../core/metrics.ts';
 import type { ProxyDef } from '../../core/calibration/proxies.ts';
 import type { ProxyCorrelation } from '../../core/calibration/report.ts';
 import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
@@ -37,7 +37,6 @@ export function formatWithInterval(v: number | null, ci: readonly (number | null
   return ci ? `${f(v)} [${f(ci[0])}, ${f(ci[1])}]` : f(v);
 }
 
-const fmtPercent = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 /** Drawn points: both coordinates finite. */
 export function drawnPoints(points: readonly ScatterPoint[]): { genome: string; x: number; y: number }[] {
@@ -51,7 +50,7 @@ function Points({ points }: { points: readonly { genome: string; x: number; y: n
     <g className="calib-points">
       {points.map((p) => (
         <circle key={p.genome} className="calib-point" cx={frame.x(p.x)} cy={frame.y(p.y)} r={4.5} data-genome={p.genome}>
-          <title>{`${p.genome}: ${formatCompact(p.x)}, ${fmtPercent(p.y)}`}</title>
+          <title>{`${p.genome}: ${formatCompact(p.x)}, ${formatPercentAt(p.y)}`}</title>
         </circle>
       ))}
     </g>
@@ -101,7 +100,7 @@ export const ProxyScatter = memo(function ProxyScatter({ def, points, correlatio
         )}
       </figcaption>
       <div className="calib-scatter-area" style={{ height }}>
-        <PlotFrame xSpec={xSpec} ySpec={ySpec} xTitle={`${def.label}${def.direction === 'lower' ? ' (lower is better)' : ''}`} yTitle={accuracyLabel} xTickFormat={formatCompact} yTickFormat={fmtPercent}>
+        <PlotFrame xSpec={xSpec} ySpec={ySpec} xTitle={`${def.label}${def.direction === 'lower' ? ' (lower is better)' : ''}`} yTitle={accuracyLabel} xTickFormat={formatCompactAt} yTickFormat={formatPercentAt}>
           <Points points={drawn} />
         </PlotFrame>
       </div>

@@ -8,7 +8,7 @@
  * the axes are the studio's PlotFrame.
  */
 import { memo, useMemo } from 'react';
-import { axisSpec, formatCompact } from '../../core/metrics.ts';
+import { axisSpec, formatCompactAt, formatPercentAt } from '../../core/metrics.ts';
 import type { HypervolumeHistory } from '../../core/compare/hypervolume-history.ts';
 import { PlotFrame, useFrame, type FrameScales } from '../plot/PlotFrame.tsx';
 import './compare.css';
@@ -85,9 +85,8 @@ function extent(lines: readonly StepLine[], pick: (l: StepLine) => number[]): [n
   return lo <= hi ? [lo, hi] : [NaN, NaN];
 }
 
-const fmtPercent = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 // Hypervolumes are fractions of the unit box, often below 0.01: plain decimals, not exponents.
-const fmtHypervolume = (v: number) => String(Number(v.toPrecision(3)));
+const fmtHypervolume = (v: number, digits: number) => String(Number(v.toPrecision(digits)));
 
 function Lines({ lines, series }: { lines: readonly StepLine[]; series: readonly OverTimeSeries[] }) {
   const frame = useFrame();
@@ -136,7 +135,7 @@ export const OverTimePlot = memo(function OverTimePlot({ series, x, y, height, t
         })}
       </figcaption>
       <div className="over-time-area">
-        <PlotFrame xSpec={xSpec} ySpec={ySpec} xTitle={xTitle} yTitle={yTitle} xTickFormat={formatCompact} yTickFormat={y === 'accuracy' ? fmtPercent : fmtHypervolume}>
+        <PlotFrame xSpec={xSpec} ySpec={ySpec} xTitle={xTitle} yTitle={yTitle} xTickFormat={formatCompactAt} yTickFormat={y === 'accuracy' ? formatPercentAt : fmtHypervolume}>
           <Lines lines={lines} series={drawn} />
         </PlotFrame>
       </div>

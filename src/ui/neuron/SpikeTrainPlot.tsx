@@ -4,7 +4,7 @@
  * the membrane above it. Pure: the 0/1 spikes come in through props.
  */
 import { memo, useMemo } from 'react';
-import { axisSpec, formatCompact, type AxisSpec } from '../../core/metrics.ts';
+import { axisSpec, formatCompactAt, type AxisSpec } from '../../core/metrics.ts';
 import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
 
 export interface SpikeTrainPlotProps {
@@ -54,7 +54,7 @@ export const SpikeTrainPlot = memo(function SpikeTrainPlot({ title, spikes, xTit
         </span>
       </figcaption>
       <div className="neuron-plot-area">
-        <PlotFrame xSpec={xSpec} ySpec={Y_SPEC} xTitle={xTitle} yTitle="" xTickFormat={formatCompact} yTickFormat={formatCompact}>
+        <PlotFrame xSpec={xSpec} ySpec={Y_SPEC} xTitle={xTitle} yTitle="" xTickFormat={formatCompactAt} yTickFormat={formatCompactAt}>
           <Ticks times={times} />
         </PlotFrame>
       </div>

@@ -7,7 +7,7 @@
  * PlotFrame.
  */
 import { memo, useMemo } from 'react';
-import { axisSpec, formatCompact } from '../../core/metrics.ts';
+import { axisSpec, formatCompactAt } from '../../core/metrics.ts';
 import { PlotFrame, useFrame, type FrameScales } from '../plot/PlotFrame.tsx';
 
 export interface TimeSeries {
@@ -135,7 +135,7 @@ export const TimeSeriesPlot = memo(function TimeSeriesPlot({ title, series, line
         ))}
       </figcaption>
       <div className="neuron-plot-area">
-        <PlotFrame xSpec={xSpec} ySpec={ySpec} xTitle={xTitle} yTitle={yTitle} xTickFormat={formatCompact} yTickFormat={formatCompact}>
+        <PlotFrame xSpec={xSpec} ySpec={ySpec} xTitle={xTitle} yTitle={yTitle} xTickFormat={formatCompactAt} yTickFormat={formatCompactAt}>
           <Series series={series} lines={lines} />
         </PlotFrame>
       </div>

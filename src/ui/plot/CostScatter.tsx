@@ -12,7 +12,7 @@ import { PlotFrame, useFrame } from './PlotFrame.tsx';
 import { CanvasLayer, usePlacedPoints } from './CanvasLayer.tsx';
 import { BUDGETS } from '../../core/feasibility.ts';
 import type { Budgets } from '../../core/settings.ts';
-import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompact, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
+import { METRIC_INFO, METRICS, axisSpec, axisTitle, columnExtent, formatCompactAt, formatMetric, type AxisSpec, type Columns, type Metric } from '../../core/metrics.ts';
 import { drawPoints, nearestPoint, type PixelPoints, type PointColors } from './draw.ts';
 import { copyText } from '../exchange/clipboard.ts';
 import { OverlayMarks } from '../compare/OverlayMarks.tsx';
@@ -78,10 +78,6 @@ interface Hover {
   /** position in the chart container, CSS px */
   left: number;
   top: number;
-}
-
-function tickFormat(v: number): string {
-  return formatCompact(v);
 }
 
 export function CostScatter(props: CostScatterProps) {
@@ -163,7 +159,7 @@ interface BodyProps {
 
 const ChartBody = memo(function ChartBody(p: BodyProps) {
   return (
-    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={axisTitle(p.y, p.ySpec.scale)} xTickFormat={tickFormat} yTickFormat={tickFormat}>
+    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={axisTitle(p.y, p.ySpec.scale)} xTickFormat={formatCompactAt} yTickFormat={formatCompactAt}>
       <PointsLayer {...p} />
       <BudgetLines x={p.x} y={p.y} xSpec={p.xSpec} ySpec={p.ySpec} />
       <ReferenceMarks references={p.references} x={p.x} y={p.y} />

@@ -22,7 +22,7 @@
  * mount); nothing is drawn until the first size is known.
  */
 import { createContext, memo, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { AxisSpec } from '../../core/metrics.ts';
+import { tickLabels, type AxisSpec, type TickFormat } from '../../core/metrics.ts';
 import './plot.css';
 
 /** Room around the plot area: margins, the y axis's width (ticks and title) and the x axis's height. */
@@ -63,8 +63,9 @@ export interface PlotFrameProps {
   ySpec: AxisSpec;
   xTitle: string;
   yTitle: string;
-  xTickFormat(v: number): string;
-  yTickFormat(v: number): string;
+  /** tick labels: at the least precision at which neighbouring ticks read differently (tickLabels) */
+  xTickFormat: TickFormat;
+  yTickFormat: TickFormat;
   children: ReactNode;
 }
 
@@ -91,13 +92,12 @@ interface Tick {
  * Ticks in the domain with their positions; labels that would overlap the
  * next shown one are dropped, walking from the end so the last label stays.
  */
-export function frameTicks(spec: AxisSpec, scale: (v: number) => number, format: (v: number) => string, extent: (label: string) => number): Tick[] {
+export function frameTicks(spec: AxisSpec, scale: (v: number) => number, format: TickFormat, extent: (label: string) => number): Tick[] {
   const [d0, d1] = spec.domain;
   const eps = Math.abs(d1 - d0) * 1e-9;
-  const ticks = spec.ticks
-    .filter((v) => v >= d0 - eps && v <= d1 + eps)
-    .map((value) => ({ value, at: scale(value), label: format(value), show: false }))
-    .filter((t) => Number.isFinite(t.at));
+  const values = spec.ticks.filter((v) => v >= d0 - eps && Number.isFinite(scale(v)) && v <= d1 + eps);
+  const labels = tickLabels(values, format);
+  const ticks = values.map((value, i) => ({ value, at: scale(value), label: labels[i], show: false }));
   let prevAt = NaN;
   let prevHalf = 0;
   for (let i = ticks.length - 1; i >= 0; i--) {

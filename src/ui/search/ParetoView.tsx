@@ -9,7 +9,7 @@ import { createContext, memo, useCallback, useContext, useMemo, useState } from 
 import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
 import { CanvasLayer, usePlacedPoints } from '../plot/CanvasLayer.tsx';
 import { nearestPoint } from '../plot/draw.ts';
-import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatMetric, type AxisSpec } from '../../core/metrics.ts';
+import { METRIC_INFO, axisSpec, axisTitle, formatCompactAt, formatPercentAt, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
 import { RANK_LABELS } from './rank-labels.ts';
 import { drawParetoMarks, type ParetoColors } from './pareto-marks.ts';
@@ -113,14 +113,12 @@ interface BodyProps {
   overlay: OverlaySeries | null;
 }
 
-// One decimal: a front of a few trained points spans only a few percent, and whole percents would repeat on the ticks.
-const fmtAccuracy = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 
 const NO_OVERLAY: readonly OverlaySeries[] = [];
 
 const Body = memo(function Body(p: BodyProps) {
   return (
-    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y, p.rankBy)} xTickFormat={formatCompact} yTickFormat={p.y === 'accuracy' ? fmtAccuracy : formatCompact}>
+    <PlotFrame xSpec={p.xSpec} ySpec={p.ySpec} xTitle={axisTitle(p.x, p.xSpec.scale)} yTitle={yTitle(p.y, p.rankBy)} xTickFormat={formatCompactAt} yTickFormat={p.y === 'accuracy' ? formatPercentAt : formatCompactAt}>
       <Points />
       <OverlayMarks series={p.overlay ? [p.overlay] : NO_OVERLAY} />
     </PlotFrame>
