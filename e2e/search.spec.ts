@@ -155,6 +155,8 @@ test('a small search runs to completion, and a budget move re-judges it without 
   const drawer = page.getByRole('dialog');
   await expect(drawer.getByTestId('training')).toBeVisible();
   await expect(drawer.getByTestId('accuracy-quantized')).toHaveText(`${(s.trainedAccuracy[0] * 100).toFixed(1)} %`);
+  // Its verdict (over the moved area budget) names what the search ranked by, with this candidate’s value of it.
+  await expect(drawer.locator('.verdict')).toHaveText(/^over the area budget · SNASNet score -?\d+(\.\d+)?$/);
   await page.waitForTimeout(300);
   await drawer.screenshot({ path: 'test-results/search-shots/search-detail.png' });
 });

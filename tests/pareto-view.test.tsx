@@ -127,4 +127,20 @@ describe('the live Pareto view', () => {
     const byParams = await render(<ParetoView data={{ ...data, rankBy: 'params' }} version={2} genomes={GENOMES} colors={COLORS} />, { width: 800, height: 420 });
     expect(texts(byParams.container, '.axis-title')[1]).toBe('Parameters (the ranking, until trained)');
   });
+
+  it('names the ranking in the tooltip and gives its own value: a parameter count as a count, a lower-is-better proxy un-negated', async () => {
+    const hover = async (data: ParetoData, k: number) => {
+      const { container } = await render(<ParetoView data={data} version={1} genomes={GENOMES} colors={COLORS} />, { width: 800, height: 420 });
+      const canvas = container.querySelector<HTMLCanvasElement>('[data-testid=pareto-canvas]')!;
+      const ys = axisSpec(Math.min(...data.ys), Math.max(...data.ys));
+      const y = ((ys.domain[1] - data.ys[k]) / (ys.domain[1] - ys.domain[0])) * PLOT.height;
+      await act(async () => void canvas.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: xOf(data.xs[k]), clientY: y })));
+      const tip = container.querySelector('[data-testid=pareto-tooltip]')!;
+      return [texts(tip, 'dt')[0], texts(tip, 'dd')[0]];
+    };
+    const base = { ...fixture(), y: 'score' as const, trained: new Uint8Array(5) };
+    expect(await hover({ ...base, rankBy: 'params', ys: Float64Array.from([120500, 250000, 310000, 481234, 581000]) }, 3)).toEqual(['Parameters', '481k']);
+    // early_loss is plotted negated (up is better); the tooltip reads the loss itself.
+    expect(await hover({ ...base, rankBy: 'early_loss', ys: Float64Array.from([-2.1, -1.9, -1.7, -1.25, -0.9]) }, 3)).toEqual(['Early-training loss', '1.25']);
+  });
 });

@@ -4,6 +4,7 @@
  * imported run's), its verdict under the current budgets, and what training
  * measured when the run holds it. The content loads on first use.
  */
+import { RANK_LABELS } from '../search/rank-labels.ts';
 import { Suspense, lazy, useId, useMemo } from 'react';
 import type { TrainingView } from '../../core/files/architecture.ts';
 import { useStudio } from '../state/store.ts';
@@ -30,6 +31,7 @@ export function SelectedArchitecture({ selection, onClose }: { selection: Select
   const hardware = useMemo(() => (imported ? imported.settings.hardware : studioHardware(params, hwEdits).config), [imported, params, hwEdits]);
   const training: TrainingView | null = useMemo(() => imported?.trained.find((t) => t.index === selection.index)?.result ?? null, [imported, selection.index]);
   const score = imported?.candidates[selection.index]?.score ?? null;
+  const ranking = imported && score !== null ? { label: RANK_LABELS[imported.settings.rankBy].phrase, value: score } : null;
   const m = mask[selection.index];
 
   return (
@@ -39,7 +41,7 @@ export function SelectedArchitecture({ selection, onClose }: { selection: Select
           genome={selection.genome}
           hardware={hardware}
           training={training}
-          candidate={{ index: selection.index, feasible: m === 0, text: brokenBudgets(m), score }}
+          candidate={{ index: selection.index, feasible: m === 0, text: brokenBudgets(m), ranking }}
           headingId={headingId}
         />
       </Suspense>

@@ -9,7 +9,8 @@ import { createContext, memo, useCallback, useContext, useMemo, useState } from 
 import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
 import { CanvasLayer, usePlacedPoints } from '../plot/CanvasLayer.tsx';
 import { nearestPoint } from '../plot/draw.ts';
-import { METRIC_INFO, axisSpec, axisTitle, formatCompactAt, formatPercentAt, formatMetric, type AxisSpec } from '../../core/metrics.ts';
+import { PROXIES } from '../../core/calibration/proxies.ts';
+import { METRIC_INFO, axisSpec, axisTitle, formatCompact, formatCompactAt, formatPercentAt, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
 import { RANK_LABELS } from './rank-labels.ts';
 import { drawParetoMarks, type ParetoColors } from './pareto-marks.ts';
@@ -80,8 +81,9 @@ export const ParetoView = memo(function ParetoView({ data, version, genomes, col
           </div>
           <dl>
             <div>
-              <dt>{data.y === 'accuracy' ? 'Accuracy (quantized)' : 'Score'}</dt>
-              <dd>{data.y === 'accuracy' ? `${(100 * data.ys[h.k]).toFixed(1)} %` : data.ys[h.k].toFixed(2)}</dd>
+              <dt>{data.y === 'accuracy' ? 'Accuracy (quantized)' : RANK_LABELS[data.rankBy].phrase}</dt>
+              {/* The ranking's own value: the plot negates a lower-is-better proxy (up is better), the tooltip does not. */}
+              <dd>{data.y === 'accuracy' ? `${(100 * data.ys[h.k]).toFixed(1)} %` : formatCompact(PROXIES[data.rankBy].direction === 'lower' ? -data.ys[h.k] : data.ys[h.k])}</dd>
             </div>
             <div>
               <dt>{METRIC_INFO[data.x].label}</dt>

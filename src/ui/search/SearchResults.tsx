@@ -126,6 +126,7 @@ function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
   const params = useStudio((s) => s.params);
   const hwEdits = useStudio((s) => s.hwEdits);
   const settings = useSearch((s) => s.settings);
+  const rankBy = settings?.rankBy ?? params.rankBy;
   const hardware = useMemo(() => settings?.hardware ?? studioHardware(params, hwEdits).config, [settings, params, hwEdits]);
   const t = model.trained.get(index);
   const score = model.scores[index];
@@ -149,7 +150,7 @@ function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
           training={t?.result ?? null}
           weights={t?.result.weights ?? null}
           live={live}
-          candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), score: Number.isFinite(score) ? score : null }}
+          candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), ranking: Number.isFinite(score) ? { label: RANK_LABELS[rankBy].phrase, value: score } : null }}
           headingId={headingId}
         />
       </Suspense>
