@@ -246,4 +246,16 @@ test('a calibration made after a search is kept with that run: its row says so, 
   await page.getByTestId('kept-run').getByTestId('kept-run-open').click();
   await expect(page.getByTestId('calib-scatter-params')).toHaveAttribute('data-points', '6');
   await expect(page.getByTestId('calib-scatter-params-stats')).toContainText('τ');
+
+  // The run deleted in another tab: Open says it could not open it and opens no calibration in its name.
+  await page.reload();
+  const other = await page.context().newPage();
+  await other.goto('/');
+  other.once('dialog', (d) => void d.accept());
+  await other.getByTestId('kept-run').getByTestId('kept-run-delete').click();
+  await expect(other.getByTestId('kept-run')).toHaveCount(0);
+  await other.close();
+  await page.getByTestId('kept-run').getByTestId('kept-run-open').click();
+  await expect(page.getByTestId('storage-problem')).toContainText('That run could not be opened: That run is no longer kept');
+  await expect(page.getByTestId('calib-scatter-params')).toHaveCount(0);
 });

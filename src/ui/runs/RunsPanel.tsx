@@ -125,7 +125,7 @@ function RunRow({ header, problem, writing }: { header: StoredRunHeader; problem
           type="button"
           data-testid="kept-run-open"
           disabled={!!problem || writing}
-          onClick={() => void actions.open(header.id).then(() => calibration?.open())}
+          onClick={() => void actions.open(header.id).then((opened) => (opened ? calibration?.open() : undefined))}
         >
           Open
         </button>

@@ -14,7 +14,8 @@ const runDb = () => import('./run-db.ts');
 
 export interface RunListActions {
   refresh(): Promise<void>;
-  open(id: string): Promise<void>;
+  /** true when the run opened (a failure is said in the runs store) */
+  open(id: string): Promise<boolean>;
   rename(id: string, name: string): Promise<void>;
   remove(id: string): Promise<void>;
   exportJson(id: string): Promise<void>;
@@ -37,8 +38,10 @@ export function createRunListActions(studio: StudioStore, search: SearchControll
       try {
         const { openKeptRun } = await import('./open-run.ts');
         await openKeptRun(id, studio, search);
+        return true;
       } catch (e) {
         said('That run could not be opened', e);
+        return false;
       }
     },
     async rename(id, name) {
