@@ -10,6 +10,8 @@ import { calibrationStatistics, type MeasuredCandidate } from '../src/core/calib
 import { splitDataset } from '../src/core/data/batches.ts';
 import { EMBEDDED_DATASETS, datasetSplit } from '../src/core/data/datasets.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
+import { DEFAULT_SEARCH_SPACE, sampleArchitectures } from '../src/core/arch/sampler.ts';
+import { buildArchitectureReport } from '../src/core/cost/report.ts';
 import { resolveHardware } from '../src/core/cost/hardware.ts';
 import { kendallTauB } from '../src/core/stats/rank.ts';
 
@@ -78,10 +80,20 @@ describe('proxies', () => {
     // c8-h64-t2 with the cell 0→3 conv3×3 only: stem 3·3·1·8 on 28², cell1 3·3·8·8 on 28², down 3·3·8·16 (pooled to 14²),
     // cell2 3·3·16·16 on 14², fc1 (16·7·7)·64, fc2 64·10, each times T = 2 for synops.
     const arch = parseGenome('c8-h64-t2-w8-003000');
-    const hw = resolveHardware({});
-    const { params, synops } = costProxies(arch, hw);
+    const { params, synops } = costProxies(arch);
     expect(params).toBe(72 + 576 + 1152 + 2304 + 784 * 64 + 640);
     expect(synops).toBe(2 * (72 * 784 + 576 * 784 + 1152 * 196 + 2304 * 196 + 784 * 64 + 640));
+  });
+
+  it('gives the cost report’s parameters and rate-1 synaptic operations on any hardware, forward and backward cells', () => {
+    const archs = [...sampleArchitectures(DEFAULT_SEARCH_SPACE, 150, 7), ...sampleArchitectures({ ...DEFAULT_SEARCH_SPACE, cellType: 'backward' }, 150, 8)];
+    expect(archs.some((a) => a.cells[0].backward.some((op) => op !== 0))).toBe(true);
+    for (const hw of [resolveHardware({}), resolveHardware({ mode: 'spikesim', xbar: 64 })]) {
+      for (const a of archs) {
+        const report = buildArchitectureReport(a, hw);
+        expect(costProxies(a)).toEqual({ params: report.params, synops: report.kpis.synaptic_ops });
+      }
+    }
   });
 
   it('orients every proxy so that larger predicts better', () => {

@@ -139,7 +139,7 @@ export async function runCalibration(s: CalibrationSettings, ev: CalibrationEval
   for (const p of picked) {
     if (signal.aborted) break;
     const t = now();
-    const cost = costProxies(p.arch, s.hardware);
+    const cost = costProxies(p.arch);
     const r = networkProxies.length ? await ev.proxies(p.arch, p.genome, networkProxies) : { values: {}, ms: {}, errors: {} };
     const values: Partial<Record<ProxyName, number>> = { ...r.values };
     for (const name of s.proxies) if (PROXIES[name].needs === 'cost') values[name] = cost[name as 'params' | 'synops'];

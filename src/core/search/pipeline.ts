@@ -396,7 +396,7 @@ class Run {
       for (let i = 0; i < candidates.length; i++) {
         if (wanted && !wanted(i)) continue;
         const r = candidates[i];
-        r.score = rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome), this.settings.hardware).synops;
+        r.score = rankBy === 'params' ? r.costs.params : costProxies(parseGenome(r.genome)).synops;
         this.emit({ type: 'scored', index: r.index, score: r.score, atMs: this.evaluated(r.index, 'score') });
       }
       this.timings.scoreMs += now() - t0;
