@@ -53,6 +53,33 @@ export async function createLocalEvaluators(opts: LocalEvaluatorOptions): Promis
   };
 }
 
+/**
+ * Evaluators whose engine (this process's tfjs, or the pool's threads) starts on the first score or training: a search
+ * ranked by a cost-model proxy (the default, the parameter count) that trains nothing runs no network, and then skips
+ * the engine's start (tfjs, the wasm backend and its probe in every thread: seconds of CPU). `backend` reads 'none'
+ * until then. A run's results do not depend on when its engine started.
+ */
+export function deferredEvaluators(open: () => Promise<LocalEvaluators>, workers: number): LocalEvaluators {
+  let opening: Promise<LocalEvaluators> | null = null;
+  let ready: LocalEvaluators | null = null;
+  const engine = () => (opening ??= open().then((e) => (ready = e)));
+  return {
+    score: async (genomes, signal, onScore, wanted) => (await engine()).score(genomes, signal, onScore, wanted),
+    train: async (genome, epochs, signal, onProgress) => (await engine()).train(genome, epochs, signal, onProgress),
+    trainers: workers,
+    get backend() {
+      return ready?.backend ?? 'none';
+    },
+    get backendReason() {
+      return ready?.backendReason ?? 'no network ran: the ranking came from the cost model and nothing was trained';
+    },
+    workers,
+    dispose() {
+      void opening?.then((e) => e.dispose(), () => {});
+    },
+  };
+}
+
 export const BACKENDS: readonly string[] = ['auto', 'wasm', 'cpu'];
 
 /**

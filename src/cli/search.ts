@@ -15,6 +15,7 @@ import type { ShardSpec } from '../core/files/shard-file.ts';
 import { resolveShard, runShardToFile, shardFilePath } from './shards.ts';
 import { mkdirSync } from 'node:fs';
 import type { LocalEvaluators } from './local-evaluators.ts';
+import type { BackendPreference } from '../tf/backend.ts';
 import { MAX_WORKERS, defaultWorkers, parseWorkers } from './thread-pool.ts';
 
 const BACKENDS = ['auto', 'wasm', 'cpu'];
@@ -145,22 +146,21 @@ export async function runSearchCommand(argv: string[], io: CliIO): Promise<numbe
     io.out(JSON.stringify(shardPlanSummary({ ...args.settings, scoreBatch: args.scoreBatch, proxyKnobs: args.proxyKnobs, trainSamples: args.trainSamples }, args.shard.spec.count)));
     return 0;
   }
-  const { openLocalEvaluators } = await import('./local-evaluators.ts');
-  const evaluators = await openLocalEvaluators(
-    {
-      dataset: args.settings.dataset as DatasetName,
-      backend: args.backend,
-      seed: args.settings.seed,
-      scoreBatch: args.scoreBatch,
-      rankBy: args.settings.rankBy,
-      proxyKnobs: args.proxyKnobs,
-      trainSamples: args.trainSamples,
-      cifarFiles: args.cifarFiles,
-      workers: args.workers,
-    },
-    io,
-    'search',
-  );
+  const { openLocalEvaluators, deferredEvaluators, createLocalEvaluators } = await import('./local-evaluators.ts');
+  const options = {
+    dataset: args.settings.dataset as DatasetName,
+    backend: args.backend as BackendPreference,
+    seed: args.settings.seed,
+    scoreBatch: args.scoreBatch,
+    rankBy: args.settings.rankBy,
+    proxyKnobs: args.proxyKnobs,
+    trainSamples: args.trainSamples,
+    cifarFiles: args.cifarFiles,
+    workers: args.workers,
+  };
+  // A shard's header names its backend, and CIFAR-10 files are checked before any work (a bad one is said in one
+  // line): those open the engine now. Otherwise it starts only if the search runs a network.
+  const evaluators = args.shard || args.cifarFiles?.length ? await openLocalEvaluators(options, io, 'search') : deferredEvaluators(() => createLocalEvaluators(options), args.workers);
   if (typeof evaluators === 'number') return evaluators;
   try {
     return await searchWith(args, evaluators, io);
