@@ -16,7 +16,7 @@ import { ParamControl } from '../controls/ParamControl.tsx';
 import { useSearch } from '../search/controller.ts';
 import { useSearchController } from '../search/context.ts';
 import { stageProgress, type StageProgress } from '../search/model.ts';
-import { formatEta, runEtaS } from '../search/eta.ts';
+import { formatEta, runEtaS, trainingLeftS, type RunPlan } from '../search/eta.ts';
 import { CifarUploadField } from '../dataset/CifarUploadField.tsx';
 import './panels.css';
 
@@ -206,9 +206,9 @@ export function SearchProgress() {
   const train = stageProgress(model, 'train', t, target);
   const c = model.counts;
   const fmtStage = (p: StageProgress) => `${formatCount(Math.floor(p.done))} / ${formatCount(p.expected)}${p.running && p.etaS !== null ? ` · ${eta(p.etaS)}` : ''}`;
-  const runEta =
+  const plan: RunPlan | null =
     phase === 'running' && settings && inputs
-      ? runEtaS(model, t, {
+      ? {
           samples: target,
           epochs: settings.epochs,
           trainSamples: inputs.params.trainSamples,
@@ -217,8 +217,10 @@ export function SearchProgress() {
           trainers: Math.max(1, trainers),
           workerScore: rankedByScorers(settings.rankBy),
           forwardScore: PROXIES[settings.rankBy].needs === 'forward',
-        })
+        }
       : null;
+  const runEta = plan ? runEtaS(model, t, plan) : null;
+  const trainLeft = plan && train.running ? trainingLeftS(model, t, plan) : null;
   // Every candidate in training, in the order they began.
   const inTraining = [...model.inTraining];
   const trainNote = inTraining.length
@@ -231,7 +233,7 @@ export function SearchProgress() {
       <Bar label="Costed" testId="stage-costed" value={cost.done} max={cost.expected} text={fmtStage(cost)} />
       <Bar label="Rejected before scoring" testId="stage-rejected" value={c.rejected} max={Math.max(1, c.costed)} text={formatCount(c.rejected)} />
       <Bar label="Scored" testId="stage-scored" value={score.done} max={score.expected} text={fmtStage(score)} />
-      <Bar label="Trained" testId="stage-trained" value={train.done} max={train.expected} text={`${c.trained} / ${train.expected}${train.running && train.etaS !== null ? ` · ${eta(train.etaS)}` : ''}`} note={trainNote} />
+      <Bar label="Trained" testId="stage-trained" value={train.done} max={train.expected} text={`${c.trained} / ${train.expected}${trainLeft !== null ? ` · ${eta(trainLeft)}` : ''}`} note={trainNote} />
       {phase === 'running' ? (
         <p className="panel-note search-eta" data-testid="search-eta" data-eta-s={runEta === null ? '' : Math.round(runEta)}>
           Whole run: {runEta === null ? 'estimating the time left…' : formatEta(runEta)}

@@ -64,7 +64,7 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 /** Seconds the whole run has left at the rates measured by `now` (performance.now()); null before they are known. */
 export function runEtaS(m: SearchModel, now: number, plan: RunPlan): number | null {
   if (m.stopped) return null;
-  const { cost, score, train } = m.stages;
+  const { cost, score } = m.stages;
   if (!Number.isFinite(cost.start)) return null;
   let left = 0;
 
@@ -74,21 +74,35 @@ export function runEtaS(m: SearchModel, now: number, plan: RunPlan): number | nu
     left += (Math.max(0, plan.samples - m.counts.costed) * elapsed) / m.counts.costed;
   }
 
-  // One worker's seconds per candidate scored (the pool scores `scorers` at once).
-  let scoreS: number | null = null;
   if (plan.workerScore && m.strategy !== 'random') {
     if (!Number.isFinite(score.start)) return null;
-    const elapsed = ((Number.isFinite(score.end) ? score.end : now) - score.start) / 1000;
-    if (m.counts.scored > 0) scoreS = (elapsed * plan.scorers) / m.counts.scored;
     if (!Number.isFinite(score.end)) {
+      const scoreS = scoreSecondsPerCandidate(m, now, plan);
       if (scoreS === null) return null;
       left += (Math.max(0, score.expected - m.counts.scored) * scoreS) / plan.scorers;
     }
   }
 
+  const training = trainingLeftS(m, now, plan);
+  return training === null ? null : left + training;
+}
+
+/** One worker's seconds per candidate scored so far (the pool scores `scorers` at once); null before one is scored. */
+function scoreSecondsPerCandidate(m: SearchModel, now: number, plan: RunPlan): number | null {
+  const { score } = m.stages;
+  if (!plan.workerScore || m.strategy === 'random' || !Number.isFinite(score.start) || m.counts.scored === 0) return null;
+  const elapsed = ((Number.isFinite(score.end) ? score.end : now) - score.start) / 1000;
+  return (elapsed * plan.scorers) / m.counts.scored;
+}
+
+/**
+ * Seconds the trainings left take from `now` (0 when none is left; null before a rate is known): the training part of
+ * the whole run's time left, and what the Trained bar says, so the two never disagree.
+ */
+export function trainingLeftS(m: SearchModel, now: number, plan: RunPlan): number | null {
   const finished = m.counts.trained + m.counts.failed;
-  const toTrain = train.expected - finished;
-  if (toTrain <= 0) return left;
+  const toTrain = m.stages.train.expected - finished;
+  if (toTrain <= 0) return 0;
   // Each training's seconds so far, its fraction done, and its extrapolated length once it is far enough along.
   const running = [...m.inTraining.values()].map((t) => {
     const elapsed = Math.max(0, (now - t.start) / 1000);
@@ -102,6 +116,7 @@ export function runEtaS(m: SearchModel, now: number, plan: RunPlan): number | nu
     return { elapsed, total, left: total === null ? null : total * (1 - t.fraction) };
   });
   const extrapolated = running.flatMap((r) => (r.total !== null ? [r.total] : []));
+  const scoreS = scoreSecondsPerCandidate(m, now, plan);
   const prior = scoreS !== null && plan.forwardScore ? ((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE : null;
   const perCandidate = m.trainSeconds.length ? mean(m.trainSeconds) : extrapolated.length ? mean(extrapolated) : prior;
   if (perCandidate === null) return null;
@@ -113,7 +128,7 @@ export function runEtaS(m: SearchModel, now: number, plan: RunPlan): number | nu
     for (let w = 1; w < freeAt.length; w++) if (freeAt[w] < freeAt[first]) first = w;
     freeAt[first] += perCandidate;
   }
-  return left + Math.max(...freeAt);
+  return Math.max(...freeAt);
 }
 
 /** "about 40 s left", "about 3 min left" (rounded up: an estimate that runs out early reads worse than one that does not). */

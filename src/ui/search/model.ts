@@ -193,7 +193,7 @@ export function trainingDone(m: SearchModel): number {
 export interface StageProgress {
   done: number;
   expected: number;
-  /** seconds left at the measured rate; null when unknown */
+  /** seconds left at the measured rate; null when unknown (always for training: see trainingLeftS) */
   etaS: number | null;
   running: boolean;
 }
@@ -215,7 +215,10 @@ export function stageProgress(m: SearchModel, stage: Stage, now: number, target:
     expected = s.expected;
   }
   let etaS: number | null = null;
-  if (running && done > 0 && expected > done) {
+  // Training's time left is eta.ts's trainingLeftS (the whole run's training part): a plain rate since the stage began
+  // would count the model builds and the trainings' overlap, and disagree with the whole run's.
+  if (stage === 'train') etaS = null;
+  else if (running && done > 0 && expected > done) {
     const rate = done / ((now - s.start) / 1000);
     etaS = rate > 0 ? (expected - done) / rate : null;
   } else if (Number.isFinite(s.end)) etaS = 0;
