@@ -139,7 +139,7 @@ describe('the live Pareto view', () => {
       return [texts(tip, 'dt')[0], texts(tip, 'dd')[0]];
     };
     const base = { ...fixture(), y: 'score' as const, trained: new Uint8Array(5) };
-    expect(await hover({ ...base, rankBy: 'params', ys: Float64Array.from([120500, 250000, 310000, 481234, 581000]) }, 3)).toEqual(['Parameters', '481k']);
+    expect(await hover({ ...base, rankBy: 'params', ys: Float64Array.from([120500, 250000, 310000, 481234, 581000]) }, 3)).toEqual(['Parameters', '481,234']);
     // early_loss is plotted negated (up is better); the tooltip reads the loss itself.
     expect(await hover({ ...base, rankBy: 'early_loss', ys: Float64Array.from([-2.1, -1.9, -1.7, -1.25, -0.9]) }, 3)).toEqual(['Early-training loss', '1.25']);
   });

@@ -23,8 +23,8 @@ export interface CandidateVerdict {
   feasible: boolean;
   /** e.g. "within every budget", "over the area, energy budgets" */
   text: string;
-  /** what the search ranks by and this candidate's value of it (as computed: a lower-is-better proxy not negated), null where never ranked */
-  ranking?: { label: string; value: number } | null;
+  /** what the search ranks by and this candidate's value of it, as written (a lower-is-better proxy not negated); null where never ranked */
+  ranking?: { label: string; value: string } | null;
 }
 
 export interface ArchitectureDetailProps {
@@ -122,7 +122,7 @@ export function ArchitectureDetail({ model, training, live, candidate, headingId
       {candidate ? (
         <p className={candidate.feasible ? 'verdict ok' : 'verdict bad'}>
           {candidate.text}
-          {candidate.ranking ? ` · ${candidate.ranking.label} ${formatCompact(candidate.ranking.value)}` : ''}
+          {candidate.ranking ? ` · ${candidate.ranking.label} ${candidate.ranking.value}` : ''}
         </p>
       ) : null}
       <p className="arch-summary">

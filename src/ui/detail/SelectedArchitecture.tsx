@@ -31,7 +31,7 @@ export function SelectedArchitecture({ selection, onClose }: { selection: Select
   const hardware = useMemo(() => (imported ? imported.settings.hardware : studioHardware(params, hwEdits).config), [imported, params, hwEdits]);
   const training: TrainingView | null = useMemo(() => imported?.trained.find((t) => t.index === selection.index)?.result ?? null, [imported, selection.index]);
   const score = imported?.candidates[selection.index]?.score ?? null;
-  const ranking = imported && score !== null ? { label: RANK_LABELS[imported.settings.rankBy].phrase, value: score } : null;
+  const ranking = imported && score !== null ? { label: RANK_LABELS[imported.settings.rankBy].phrase, value: RANK_LABELS[imported.settings.rankBy].format(score) } : null;
   const m = mask[selection.index];
 
   return (

@@ -136,7 +136,7 @@ export const CandidateTable = memo(function CandidateTable({ model: m, columns, 
           {state}
         </span>
         <span role="cell">{mask[i] === 0 ? (front[i] ? 'ok · front' : 'ok') : 'over'}</span>
-        <span role="cell">{Number.isFinite(m.scores[i]) ? m.scores[i].toFixed(2) : '–'}</span>
+        <span role="cell">{RANK_LABELS[rankBy].format(m.scores[i])}</span>
         <span role="cell" data-testid={t ? 'cand-accuracy' : undefined}>
           {t ? `${(100 * t.result.accuracyQuantized).toFixed(1)} %` : '–'}
         </span>

@@ -150,7 +150,7 @@ function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {
           training={t?.result ?? null}
           weights={t?.result.weights ?? null}
           live={live}
-          candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), ranking: Number.isFinite(score) ? { label: RANK_LABELS[rankBy].phrase, value: score } : null }}
+          candidate={{ index, feasible: mask[index] === 0, text: brokenBudgets(mask[index]), ranking: Number.isFinite(score) ? { label: RANK_LABELS[rankBy].phrase, value: RANK_LABELS[rankBy].format(score) } : null }}
           headingId={headingId}
         />
       </Suspense>
