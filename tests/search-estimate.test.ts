@@ -132,13 +132,16 @@ describe('search estimate', () => {
 
   it('estimates the page’s default search as long as it took on this machine', () => {
     // The page's default search (4,000 samples ranked by the parameter count, the top 3 trained for 2 epochs on 4,000
-    // MNIST images, 2 cores: one scoring worker beside the training worker), measured by the page bench: training
-    // started 6 s after Start, the first two candidates (trained at once) were done at 181.5 s, the third at 325.8 s.
+    // MNIST images, 2 cores: one scoring worker beside the training worker), measured by the page bench twice: training
+    // started 6 s after Start, the first two candidates (trained at once) were done at 181.5 s, the third at 325.8 s;
+    // on a busier machine, 6.4 s, 195.5 s and 393.2 s.
     const e = estimateSearch(withParams({}), 1);
     expect(e.trained).toBe(3);
-    expect(Math.abs(e.seconds / 325.8 - 1)).toBeLessThan(0.25);
-    // Two rounds of training (two at once, then the third): 319.8 s measured.
-    expect(Math.abs(e.trainSeconds / 319.8 - 1)).toBeLessThan(0.2);
+    for (const [total, trainingStarted] of [[325.8, 6], [393.2, 6.4]]) {
+      expect(Math.abs(e.seconds / total - 1), `${total} s`).toBeLessThan(0.25);
+      // Two rounds of training (two at once, then the third).
+      expect(Math.abs(e.trainSeconds / (total - trainingStarted) - 1), `${total} s`).toBeLessThan(0.2);
+    }
   });
 
   it('charges a cost-model ranking the candidates it trains: its best, not its mean', async () => {

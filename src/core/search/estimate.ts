@@ -49,7 +49,8 @@
  *     c64-h128-t8-w8-301203  100, 250 test: 33.6 (17.32)
  *   and on the page (bench `page`, the default search): its three trained
  *   candidates, all c56-h64-t2 (2 epochs of 4 000 images, 3 test passes of
- *   2 000), took 175 s each two at once and 144 s alone. The machine is
+ *   2 000), took 175 s each two at once and 144 s alone (a second run, the
+ *   machine busier: 189 and 198 s; the search 325.8 and 393.2 s). The machine is
  *   shared: each point is the least of its runs in which the process had its
  *   core (CPU time at least 88 % of the wall time; c48-h128-t3 never did).
  *   One constant per work unit no longer fits: the spike-sparse kernels made
