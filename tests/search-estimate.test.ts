@@ -103,6 +103,26 @@ describe('search estimate', () => {
     }
   });
 
+  it('reproduces the training times of the latest calibration document, which it was not fitted to', () => {
+    // docs/calibration/fashion-mnist-20x2000.json: neuronas calibrate in Node (wasm), after the spike-sparse kernels,
+    // each candidate trained for 1 epoch of 2,000 images and tested on 1,000 (train_seconds), C=8…64, T=2…8.
+    const doc = JSON.parse(readFileSync(new URL('../docs/calibration/fashion-mnist-20x2000.json', import.meta.url), 'utf8'));
+    const images = { train: doc.settings.train_samples, test: doc.settings.test_samples };
+    let estimated = 0;
+    let measured = 0;
+    let logRatio = 0;
+    const candidates = doc.candidates.slice(1);
+    for (const c of candidates) {
+      const e = trainMs(networkWork(parseGenome(c.genome)), doc.settings.epochs, images) / 1000;
+      estimated += e;
+      measured += c.train_seconds;
+      logRatio += Math.log(e / c.train_seconds);
+    }
+    expect(candidates.length).toBeGreaterThan(15);
+    expect(Math.abs(estimated / measured - 1)).toBeLessThan(0.25);
+    expect(Math.abs(Math.exp(logRatio / candidates.length) - 1)).toBeLessThan(0.25);
+  });
+
   it('caps training images at what the data set holds beside its test split', () => {
     expect(trainingImages('mnist', 60000)).toEqual({ train: 8000, test: 2000 });
     expect(trainingImages('fashion-mnist', 4000)).toEqual({ train: 4000, test: 10000 });
