@@ -9,7 +9,7 @@ import { EMBEDDED_DATASETS, isEmbeddedDatasetName, type EmbeddedDatasetName } fr
 import type { StudioInputs } from '../inputs.ts';
 import { PARAMS, normalizeParams } from '../params.ts';
 import { searchSettingsFromParams } from '../settings.ts';
-import { imageWork, proxyMs, trainMs } from '../search/estimate.ts';
+import { imageWork, networkWork, proxyMs, trainMs } from '../search/estimate.ts';
 import { proxyKnobsFromParams, spreadPositions } from './plan.ts';
 import { PROXY_NAMES, type ProxyName } from './proxies.ts';
 import { pickCandidates, type CalibrationSettings } from './run.ts';
@@ -133,7 +133,7 @@ export function estimateCalibration(s: CalibrationSettings, picked: ReturnType<t
     if (has('snasnet')) proxy += o.scoreRepeats * proxyMs('snasnet', w, o);
     if (has('snip') || has('grad_norm')) proxy += proxyMs('snip', w, o);
     if (has('early_loss') || has('early_accuracy')) proxy += proxyMs('early_loss', w, o);
-    train.push(trainMs(w, s.epochs, images));
+    train.push(trainMs(networkWork(p.arch), s.epochs, images));
   }
   let training = train.reduce((a, b) => a + b, 0);
   for (const i of spreadPositions(picked.length, s.seedRepeats)) training += train[i];

@@ -29,7 +29,7 @@ import { budgetViolation } from '../feasibility.ts';
 import { candidateJson, scoreJson, settingsJson, timingsJson, trainedJson, type RunData } from '../files/run.ts';
 import { shardLine, type EvaluationJson, type ShardFile, type ShardHeader, type ShardRecord, type ShardSpec, SHARD_FORMAT, SHARD_FORMAT_VERSION } from '../files/shard-file.ts';
 import { STUDIO_VERSION } from '../files/document.ts';
-import { imageWork, rankMs, scoreMs, trainMs, trainingImages, type SearchWork } from './estimate.ts';
+import { imageWork, networkWork, rankMs, scoreMs, trainMs, trainingImages, type SearchWork } from './estimate.ts';
 import { rankedByScorers, runSearch, selectForTraining, trainedRecord, type CandidateRecord, type Evaluators, type SearchEvent, type SearchSettings, SearchCancelled } from './pipeline.ts';
 
 export class ShardingError extends Error {
@@ -272,7 +272,7 @@ export function planTrainShards(run: RunData, trainSamples: number, count: numbe
   if (run.candidates.some((c, i) => c.index !== i)) throw new ShardingError('the run does not hold every candidate of its search');
   const selected = selectForTraining(s as SearchSettings, run.candidates);
   const images = trainingImages(s.dataset ?? '', trainSamples);
-  const owner = dealByCost(selected.map((i) => trainMs(imageWork(parseGenome(run.candidates[i].genome)), s.epochs, images)), count);
+  const owner = dealByCost(selected.map((i) => trainMs(networkWork(parseGenome(run.candidates[i].genome)), s.epochs, images)), count);
   return { selected, owner };
 }
 
