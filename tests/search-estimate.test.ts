@@ -195,9 +195,8 @@ describe('search estimate', () => {
   });
 
   it('counts the synaptic operations the cost model ranks by as the MACs of the training work', () => {
-    const hardware = withParams({}).hardware;
     for (const g of ['c8-h256-t2-w8-021311', 'c56-h64-t2-w8-202030', 'c16-h128-t4-w8-301203']) {
-      expect(networkWork(parseGenome(g)).macs).toBe(costProxies(parseGenome(g), hardware).synops);
+      expect(networkWork(parseGenome(g)).macs).toBe(costProxies(parseGenome(g)).synops);
     }
   });
 
