@@ -105,15 +105,15 @@ class TotalsCoster {
   private readonly recent: { prefix: string; suffix: string; shape: LineShape | null }[] = [];
   private readonly out: CostTotals = createTotals();
 
-  /** One input line's totals as a JSON object text; throws CostInputError naming the field. */
-  line(text: string): string {
-    const t = this.fast(text) ?? this.full(parseJson(text, 'input'));
-    const c = t.totals;
-    // The report's keys and numbers (buildReport), without its details.
-    return `{"mode":"${t.mode}","tiles":${c.tiles},"pes":${c.pes},"crossbars":${c.crossbars},"params":${c.params},"memory_bits":${c.memoryBits},"memory_bytes":${Math.ceil(c.memoryBits / 8)},"area_mm2":${num(c.areaMm2)},"energy_uJ":${num(c.energyUJ)},"latency_ms":${num(c.latencyMs)}}`;
+  /** One input line's totals (valid until the next line); throws CostInputError naming the field. */
+  line(text: string): CostTotals {
+    return this.fast(text) ?? this.full(parseJson(text, 'input'));
   }
 
-  private fast(text: string): { mode: string; totals: CostTotals } | null {
+  /** Whether the last line's hardware is in mode spikesim (else neuronas). */
+  spikesim = false;
+
+  private fast(text: string): CostTotals | null {
     const m = GENOME_VALUE.exec(text);
     if (m === null) return null;
     const genome = m[1];
@@ -134,7 +134,8 @@ class TotalsCoster {
       hw = compileHardware(readEstimateInput({ ...shape.json, architecture: genome }).hardware);
       shape.byTW.set(tw, hw);
     }
-    return { mode: hw.hw.mode, totals: estimateArchitecture(arch, hw, this.out) };
+    this.spikesim = hw.spikesim;
+    return estimateArchitecture(arch, hw, this.out);
   }
 
   /**
@@ -160,13 +161,13 @@ class TotalsCoster {
     return shape;
   }
 
-  private full(json: unknown): { mode: string; totals: CostTotals } {
+  private full(json: unknown): CostTotals {
     const input = readEstimateInput(json);
     const hw = compileHardware(input.hardware);
     // As buildReport: spikesim ignores input rates.
     const rates = hw.spikesim ? undefined : input.inputRates;
-    const totals = input.architecture ? estimateArchitecture(input.architecture, hw, this.out, rates) : estimateTotalsWith(prepareLayers(input.layers), hw, hw.timesteps, hw.weightBits, this.out, rates);
-    return { mode: hw.hw.mode, totals };
+    this.spikesim = hw.spikesim;
+    return input.architecture ? estimateArchitecture(input.architecture, hw, this.out, rates) : estimateTotalsWith(prepareLayers(input.layers), hw, hw.timesteps, hw.weightBits, this.out, rates);
   }
 }
 
@@ -191,11 +192,6 @@ function fastShape(text: string, genome: string, shapeKey: string): LineShape | 
   for (const k in o) if (k !== 'architecture' && k !== 'hardware') return null;
   if (o.architecture !== genome || ('hardware' in o && (typeof o.hardware !== 'object' || o.hardware === null || Array.isArray(o.hardware)))) return null;
   return { json: o, byTW: new Map() };
-}
-
-/** A finite number as JSON.stringify writes it. */
-function num(x: number): string {
-  return Number.isFinite(x) ? String(x) : 'null';
 }
 
 /** Costs one parsed input object; throws CostInputError naming the field. */
@@ -287,24 +283,155 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/**
- * Lines per `io.out` call in `--totals` (about a megabyte of output): one write per batch, not per line. The
- * batch's strings die young once joined; only the joined text of each batch is held until the end.
- */
+/** Lines per `io.out` call in `--totals` (about 50 kB of output): one write per batch, not per line. */
 const TOTALS_BATCH_LINES = 256;
+
+/** Numbers held per line of `--totals` output: spikesim (1) or neuronas (0), then the CostTotals. */
+const HELD_PER_LINE = 9;
+
+/**
+ * The totals of every line so far, as numbers in one typed array (its
+ * memory lies outside the JavaScript heap). Output text is made only once
+ * every line has passed, and each batch of it dies young: holding the text
+ * instead (one string per line, or one per batch) kept megabytes alive
+ * through the young generation's collections, whose copying of them was the
+ * run's largest cost.
+ */
+class HeldTotals {
+  private values = new Float64Array(HELD_PER_LINE * 1024);
+  length = 0;
+
+  push(spikesim: boolean, t: CostTotals): void {
+    let at = this.length * HELD_PER_LINE;
+    if (at === this.values.length) {
+      const grown = new Float64Array(2 * this.values.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    const v = this.values;
+    v[at++] = spikesim ? 1 : 0;
+    v[at++] = t.tiles;
+    v[at++] = t.pes;
+    v[at++] = t.crossbars;
+    v[at++] = t.params;
+    v[at++] = t.memoryBits;
+    v[at++] = t.areaMm2;
+    v[at++] = t.energyUJ;
+    v[at] = t.latencyMs;
+    this.length++;
+  }
+
+  /**
+   * Line i as JSON, the report's keys and numbers (buildReport) without its
+   * details: `{"mode":"neuronas","tiles":19,…,"latency_ms":205.638784}`.
+   */
+  write(i: number, w: AsciiWriter): void {
+    const v = this.values;
+    const at = i * HELD_PER_LINE;
+    const memoryBits = v[at + 5];
+    w.bytes(v[at] === 1 ? TOTALS_HEAD_SPIKESIM : TOTALS_HEAD_NEURONAS);
+    w.integer(v[at + 1]);
+    w.bytes(TOTALS_KEYS[0]);
+    w.integer(v[at + 2]);
+    w.bytes(TOTALS_KEYS[1]);
+    w.integer(v[at + 3]);
+    w.bytes(TOTALS_KEYS[2]);
+    w.integer(v[at + 4]);
+    w.bytes(TOTALS_KEYS[3]);
+    w.integer(memoryBits);
+    w.bytes(TOTALS_KEYS[4]);
+    w.integer(Math.ceil(memoryBits / 8));
+    w.bytes(TOTALS_KEYS[5]);
+    w.finite(v[at + 6]);
+    w.bytes(TOTALS_KEYS[6]);
+    w.finite(v[at + 7]);
+    w.bytes(TOTALS_KEYS[7]);
+    w.finite(v[at + 8]);
+    w.byte(125 /* } */);
+  }
+}
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const TOTALS_HEAD_NEURONAS = ascii('{"mode":"neuronas","tiles":');
+const TOTALS_HEAD_SPIKESIM = ascii('{"mode":"spikesim","tiles":');
+/** What follows tiles, pes, …, energy_uJ in a `--totals` line. */
+const TOTALS_KEYS = [',"pes":', ',"crossbars":', ',"params":', ',"memory_bits":', ',"memory_bytes":', ',"area_mm2":', ',"energy_uJ":', ',"latency_ms":'].map(ascii);
+
+/**
+ * ASCII text built as bytes and taken as one string per batch: a line made
+ * of twenty concatenated pieces is twenty intermediate strings, this is none
+ * (only the decimals of fractional numbers are strings on the way).
+ */
+class AsciiWriter {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private at = 0;
+
+  /** Room for `n` more bytes. */
+  private room(n: number): void {
+    if (this.at + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + n));
+      this.buf.copy(grown, 0, 0, this.at);
+      this.buf = grown;
+    }
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.at++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
+  }
+
+  /** `String(x)` of a number whose text is ASCII (every number's is). */
+  private text(s: string): void {
+    this.room(s.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    this.at = at;
+  }
+
+  /** x as String(x) writes it; whole numbers below 2^53 digit by digit, without a string. */
+  integer(x: number): void {
+    if (!(x >= 0 && x <= Number.MAX_SAFE_INTEGER && Number.isInteger(x))) return this.text(String(x));
+    this.room(16);
+    const buf = this.buf;
+    let digits = 1;
+    for (let p = 10; p <= x; p *= 10) digits++;
+    let at = this.at + digits;
+    this.at = at;
+    do {
+      const q = Math.floor(x / 10);
+      buf[--at] = 48 + (x - 10 * q);
+      x = q;
+    } while (x > 0);
+  }
+
+  /** A finite number as JSON.stringify writes it (String(x)); null otherwise. */
+  finite(x: number): void {
+    this.text(Number.isFinite(x) ? String(x) : 'null');
+  }
+
+  /** The text written since the last take. */
+  take(): string {
+    const s = this.buf.toString('latin1', 0, this.at);
+    this.at = 0;
+    return s;
+  }
+}
 
 /**
  * `--totals` over the input's lines. As `--jsonl`: a bad line exits 2 naming
- * it and nothing is printed, so the output is held until the end, as one
- * joined string per batch of lines. (Holding one string per line made the
- * garbage collector most of the run's time: thousands of small strings
- * outlived the young generation. Holding bytes instead cost a copy into a
- * buffer and one back into a string, a third of a profiled run.)
+ * it and nothing is printed, so the output is held until the end (as
+ * numbers, see HeldTotals).
  */
 function runTotals(text: string, io: CliIO): number {
   const coster = new TotalsCoster();
-  const held: string[] = [];
-  const batch: string[] = [];
+  const held = new HeldTotals();
   let lineNo = 0;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
@@ -314,7 +441,8 @@ function runTotals(text: string, io: CliIO): number {
     start = end + 1;
     if (line === '') continue;
     try {
-      batch.push(coster.line(line));
+      const totals = coster.line(line);
+      held.push(coster.spikesim, totals);
     } catch (e) {
       if (e instanceof CostInputError) {
         io.err(oneLine(`line ${lineNo}: ${e.message}`));
@@ -322,16 +450,16 @@ function runTotals(text: string, io: CliIO): number {
       }
       throw e;
     }
-    if (batch.length === TOTALS_BATCH_LINES) {
-      held.push(batch.join('\n'));
-      batch.length = 0;
-    }
   }
-  if (batch.length) held.push(batch.join('\n'));
   if (held.length === 0) {
     io.err('estimate: the input has no network (--totals expects one JSON object per line)');
     return 2;
   }
-  for (const h of held) io.out(h);
+  const w = new AsciiWriter();
+  for (let i = 0; i < held.length; i++) {
+    held.write(i, w);
+    if ((i + 1) % TOTALS_BATCH_LINES === 0 || i === held.length - 1) io.out(w.take());
+    else w.byte(10 /* \n */);
+  }
   return 0;
 }
