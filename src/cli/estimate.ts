@@ -8,7 +8,7 @@ import { CostInputError } from '../core/cost/errors.ts';
 import { DEFAULT_HARDWARE, DEFAULT_PRESET, HARDWARE_FIELDS, describeRange, type FieldGroup } from '../core/cost/hardware.ts';
 import { buildArchitectureReport, buildReport, type CostReport } from '../core/cost/report.ts';
 import { compileHardware, createTotals, estimateArchitecture, estimateTotalsWith, prepareLayers, type CompiledHardware, type CostTotals } from '../core/cost/estimator.ts';
-import { GenomeError, parseGenome } from '../core/arch/genome.ts';
+import { GenomeError, parseGenomeAt } from '../core/arch/genome.ts';
 import { LAYER_FIELDS } from '../core/cost/validate.ts';
 import { readEstimateInput } from '../core/files/estimate-input.ts';
 
@@ -87,6 +87,8 @@ export function estimateHelp(): string {
  * genome's own T and w (they override the hardware's and must be valid
  * hardware values); so the first line of each such text and (T, w) runs the
  * full check and the rest reuse its compiled hardware, without JSON.parse.
+ * Such a genome must be plain (letters, digits and '-'): then the line is
+ * the same JSON as its shape's first line but for the genome's value.
  * Every other line (layer lists, input_rates, anything odd) takes the full
  * path, so every problem is reported exactly as without --totals.
  */
@@ -96,42 +98,73 @@ interface LineShape {
   byTW: Map<number, CompiledHardware>;
 }
 
+/** A shape met lately, with the text before and after its genome. */
+interface RecentShape {
+  prefix: string;
+  suffix: string;
+  shape: LineShape | null;
+}
+
 const RECENT_SHAPES = 4;
 
 class TotalsCoster {
   /** the line's text without the genome's value → what the rest of such a line holds (null: not a fast line) */
   private readonly shapes = new Map<string, LineShape | null>();
-  /** the shapes last used, with the text around their genome (most recent first) */
-  private readonly recent: { prefix: string; suffix: string; shape: LineShape | null }[] = [];
+  /** the shapes last used (most recent first) */
+  private readonly recent: RecentShape[] = [];
   private readonly out: CostTotals = createTotals();
+  /** Whether the last line's hardware is in mode spikesim (else neuronas). */
+  spikesim = false;
 
-  /** One input line's totals (valid until the next line); throws CostInputError naming the field. */
+  /**
+   * The totals of the line text[from, to) (no blanks around it), valid until
+   * the next line; throws CostInputError naming the field. The usual line
+   * matches a recent shape in place and its genome is read where it stands:
+   * no string is made of it.
+   */
+  lineAt(text: string, from: number, to: number): CostTotals {
+    for (const r of this.recent) {
+      const genomeFrom = from + r.prefix.length;
+      const genomeTo = to - r.suffix.length;
+      if (r.shape === null || genomeTo <= genomeFrom || !text.startsWith(r.prefix, from) || !text.endsWith(r.suffix, to)) continue;
+      if (!plainGenome(text, genomeFrom, genomeTo)) break;
+      const totals = this.genomeTotals(r.shape, text, genomeFrom, genomeTo);
+      if (totals !== null) return totals;
+      break;
+    }
+    return this.line(text.slice(from, to));
+  }
+
+  /** The totals of one line (trimmed); as lineAt. */
   line(text: string): CostTotals {
     return this.fast(text) ?? this.full(parseJson(text, 'input'));
   }
-
-  /** Whether the last line's hardware is in mode spikesim (else neuronas). */
-  spikesim = false;
 
   private fast(text: string): CostTotals | null {
     const m = GENOME_VALUE.exec(text);
     if (m === null) return null;
     const genome = m[1];
+    if (!plainGenome(genome, 0, genome.length)) return null;
     const valueAt = m.index + m[0].length - genome.length - 1;
     const shape = this.shapeOf(text, valueAt, genome.length);
     if (shape === null) return null;
+    return this.genomeTotals(shape, text, valueAt, valueAt + genome.length);
+  }
+
+  /** Totals of the genome text[from, to) on a line of `shape`; null when the genome is bad (the full path names the field). */
+  private genomeTotals(shape: LineShape, text: string, from: number, to: number): CostTotals | null {
     let arch;
     try {
-      arch = parseGenome(genome);
+      arch = parseGenomeAt(text, from, to);
     } catch (e) {
-      if (e instanceof GenomeError) return null; // the full path names the field
+      if (e instanceof GenomeError) return null;
       throw e;
     }
     const tw = arch.timesteps * 1024 + arch.weightBits;
     let hw = shape.byTW.get(tw);
     if (hw === undefined) {
       // Throws as the full path would for this line (the text differs from it only in the genome).
-      hw = compileHardware(readEstimateInput({ ...shape.json, architecture: genome }).hardware);
+      hw = compileHardware(readEstimateInput({ ...shape.json, architecture: text.slice(from, to) }).hardware);
       shape.byTW.set(tw, hw);
     }
     this.spikesim = hw.spikesim;
@@ -139,9 +172,8 @@ class TotalsCoster {
   }
 
   /**
-   * The shape of a line whose genome is text[valueAt, valueAt + length). Most
-   * inputs use one or two shapes: the last few used are matched in place (the
-   * text before and after the genome), so the usual line builds no key string.
+   * The shape of a line whose genome is text[valueAt, valueAt + length): the
+   * recent ones first, then those met before (by the text around the genome).
    */
   private shapeOf(text: string, valueAt: number, length: number): LineShape | null {
     const suffixLength = text.length - valueAt - length;
@@ -173,6 +205,19 @@ class TotalsCoster {
 
 /** The first `"architecture": "…"` of a line whose value has no escapes. */
 const GENOME_VALUE = /"architecture"\s*:\s*"([^"\\]*)"/;
+
+/**
+ * Whether s[from, to) has only a-z, 0-9 and '-' (every genome but the
+ * connection-matrix notation): such a JSON string value means itself, with
+ * no escape, control character or quote, so the fast path may read it in place.
+ */
+function plainGenome(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) return false;
+  }
+  return true;
+}
 
 /**
  * Whether lines that read `text` around their genome take the fast path:
@@ -424,6 +469,11 @@ class AsciiWriter {
   }
 }
 
+/** Tab, line feed, vertical tab, form feed, carriage return, space: what String.prototype.trim removes below 128. */
+function asciiBlank(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32;
+}
+
 /**
  * `--totals` over the input's lines. As `--jsonl`: a bad line exits 2 naming
  * it and nothing is printed, so the output is held until the end (as
@@ -437,11 +487,21 @@ function runTotals(text: string, io: CliIO): number {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     lineNo++;
-    const line = text.slice(start, end).trim();
+    // The line's bounds without ASCII blanks around it; other blanks (no-break space, …) are the general trim's.
+    let from = start;
+    let to = end;
     start = end + 1;
-    if (line === '') continue;
+    while (from < to && asciiBlank(text.charCodeAt(from))) from++;
+    while (to > from && asciiBlank(text.charCodeAt(to - 1))) to--;
+    if (from === to) continue;
     try {
-      const totals = coster.line(line);
+      let totals: CostTotals;
+      if (text.charCodeAt(from) < 128 && text.charCodeAt(to - 1) < 128) totals = coster.lineAt(text, from, to);
+      else {
+        const line = text.slice(from, to).trim();
+        if (line === '') continue;
+        totals = coster.line(line);
+      }
       held.push(coster.spikesim, totals);
     } catch (e) {
       if (e instanceof CostInputError) {
