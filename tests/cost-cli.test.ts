@@ -204,9 +204,10 @@ describe('neuronas estimate', () => {
   });
 
   it('--totals: each line, byte for byte, the headline keys of its --jsonl report, over varied lines', async () => {
+    // 1,000 lines: thousands of fractional numbers, enough that some share a slot of the writer's number texts.
     const hardware = [undefined, { xbar: 128 }, { mode: 'spikesim' }, { mode: 'spikesim', xbar: 256, timesteps: 3 }, { cols_per_adc: 4 }, { weight_bits: 4 }, { cell_bits: 1 }, {}];
     const backward = (cell: string) => `${cell}${cell.slice(3)}${cell.slice(0, 3)}`;
-    const lines = sampleArchitectures(DEFAULT_SEARCH_SPACE, 400, 23).map((a, i) => {
+    const lines = sampleArchitectures(DEFAULT_SEARCH_SPACE, 1000, 23).map((a, i) => {
       const g = formatGenome(a);
       const hw = hardware[i % hardware.length];
       switch (i % 10) {

@@ -458,8 +458,20 @@ class AsciiWriter {
 
   /** A finite number as JSON.stringify writes it (String(x)); null otherwise. */
   finite(x: number): void {
-    this.text(Number.isFinite(x) ? String(x) : 'null');
+    if (!Number.isFinite(x)) return this.text('null');
+    const cache = this.decimals;
+    const slot = cache.slotOf(x);
+    if (slot < 0) return this.text(cache.add(x));
+    const n = cache.chars[slot];
+    this.room(n);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = slot + 1; i <= slot + n; i++) buf[at++] = cache.chars[i];
+    this.at = at;
   }
+
+  /** The text of the fractional numbers written lately (area, energy and latency repeat across networks). */
+  private readonly decimals = new NumberTexts();
 
   /** The text written since the last take. */
   take(): string {
@@ -472,6 +484,51 @@ class AsciiWriter {
 /** Tab, line feed, vertical tab, form feed, carriage return, space: what String.prototype.trim removes below 128. */
 function asciiBlank(c: number): boolean {
   return (c >= 9 && c <= 13) || c === 32;
+}
+
+/** Slots of NumberTexts: 2^NUMBER_TEXT_BITS. */
+const NUMBER_TEXT_BITS = 13;
+const NUMBER_TEXT_SLOTS = 1 << NUMBER_TEXT_BITS;
+/** Bytes per slot: the length, then String(x) (at most 24 characters for any number). */
+const NUMBER_TEXT_STRIDE = 32;
+
+/**
+ * String(x) of numbers met lately, as ASCII bytes: a direct-mapped cache
+ * keyed by the number (a newer number takes an older one's slot). The
+ * shortest round-trip decimal of a double is the costly part of a line's
+ * text (a sixth of a run), and most values recur: on 20,000 sampled networks
+ * 699 distinct areas, 603 latencies, 6,094 energies.
+ */
+class NumberTexts {
+  private readonly keys = new Float64Array(NUMBER_TEXT_SLOTS).fill(NaN);
+  readonly chars = new Uint8Array(NUMBER_TEXT_SLOTS * NUMBER_TEXT_STRIDE);
+  /** x's bits, read as two 32-bit halves for the hash */
+  private readonly bits = new Float64Array(1);
+  private readonly halves = new Int32Array(this.bits.buffer);
+
+  private index(x: number): number {
+    this.bits[0] = x;
+    return Math.imul(this.halves[0] ^ Math.imul(this.halves[1], 0x9e3779b1), 0x85ebca6b) >>> (32 - NUMBER_TEXT_BITS);
+  }
+
+  /** Where x's text is in `chars` (its length byte), or −1 when x is not held. */
+  slotOf(x: number): number {
+    const i = this.index(x);
+    return this.keys[i] === x ? i * NUMBER_TEXT_STRIDE : -1;
+  }
+
+  /** String(x), now held. (0 and −0 share a slot and a text: both are "0".) */
+  add(x: number): string {
+    const s = String(x);
+    if (s.length < NUMBER_TEXT_STRIDE) {
+      const i = this.index(x);
+      this.keys[i] = x;
+      const at = i * NUMBER_TEXT_STRIDE;
+      this.chars[at] = s.length;
+      for (let j = 0; j < s.length; j++) this.chars[at + 1 + j] = s.charCodeAt(j);
+    }
+    return s;
+  }
 }
 
 /**
