@@ -196,6 +196,23 @@ describe('layer list', () => {
     expect(layerList(a).map((l) => `${l.name}:${l.k}`)).toEqual(['stem:3', 'cell1.e03:1', 'down:3', 'cell2.e03:3', 'fc1:1', 'fc2:1']);
   });
 
+  it('walks every forward-only cell as the node-by-node walk of cells with backward edges does, first time and after', () => {
+    // A backward skip edge adds no layer but makes the cell one with backward edges: the walk without the forward cells' table.
+    const cells = enumerateValidCells([0, 1, 2, 3, 4], { requireDirectEdge: false });
+    expect(cells.length).toBeGreaterThan(5000);
+    const list = (forward: number[], backward: readonly number[]) =>
+      layerList({ ...DEFAULT_ARCHITECTURE, cells: [{ forward, backward }, { forward, backward }] })
+        .map((l) => `${l.name} ${l.kind} ${l.cin}>${l.cout} k${l.k} ${l.hin}>${l.hout}`)
+        .join(', ');
+    for (let pass = 0; pass < 2; pass++) {
+      for (const forward of cells) {
+        const expected = list(forward, [1, 0, 0, 0, 0, 0]);
+        expect(list(forward, NO_BACKWARD), forward.join('')).toEqual(expected);
+        expect(list(forward, [0, 0, 0, 0, 0, 0]), forward.join('')).toEqual(expected);
+      }
+    }
+  });
+
   it('includes backward edges after the forward inputs of their target node', () => {
     const a = parseGenome('0303 0030 2002 0200');
     const names = layerList(a).filter((l) => l.name!.startsWith('cell1')).map((l) => l.name);
