@@ -373,25 +373,18 @@ class HeldTotals {
   write(i: number, w: AsciiWriter): void {
     const v = this.values;
     const at = i * HELD_PER_LINE;
-    const memoryBits = v[at + 5];
     w.bytes(v[at] === 1 ? TOTALS_HEAD_SPIKESIM : TOTALS_HEAD_NEURONAS);
-    w.integer(v[at + 1]);
-    w.bytes(TOTALS_KEYS[0]);
-    w.integer(v[at + 2]);
-    w.bytes(TOTALS_KEYS[1]);
-    w.integer(v[at + 3]);
-    w.bytes(TOTALS_KEYS[2]);
-    w.integer(v[at + 4]);
-    w.bytes(TOTALS_KEYS[3]);
-    w.integer(memoryBits);
-    w.bytes(TOTALS_KEYS[4]);
-    w.integer(Math.ceil(memoryBits / 8));
-    w.bytes(TOTALS_KEYS[5]);
-    w.finite(v[at + 6]);
-    w.bytes(TOTALS_KEYS[6]);
-    w.finite(v[at + 7]);
-    w.bytes(TOTALS_KEYS[7]);
-    w.finite(v[at + 8]);
+    // tiles, pes, crossbars, params, memory_bits, each followed by the next key
+    for (let k = 1; k <= 5; k++) {
+      w.integer(v[at + k]);
+      w.bytes(TOTALS_KEYS[k - 1]);
+    }
+    w.integer(Math.ceil(v[at + 5] / 8)); // memory_bytes
+    // area_mm2, energy_uJ, latency_ms
+    for (let k = 6; k <= 8; k++) {
+      w.bytes(TOTALS_KEYS[k - 1]);
+      w.finite(v[at + k]);
+    }
     w.byte(125 /* } */);
   }
 }
