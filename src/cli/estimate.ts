@@ -403,6 +403,8 @@ const TOTALS_KEYS = [',"pes":', ',"crossbars":', ',"params":', ',"memory_bits":'
 class AsciiWriter {
   private buf = Buffer.allocUnsafe(1 << 16);
   private at = 0;
+  /** The text of the fractional numbers written lately (area, energy and latency recur across networks). */
+  private readonly decimals = new NumberTexts();
 
   /** Room for `n` more bytes. */
   private room(n: number): void {
@@ -463,9 +465,6 @@ class AsciiWriter {
     this.at = at;
   }
 
-  /** The text of the fractional numbers written lately (area, energy and latency repeat across networks). */
-  private readonly decimals = new NumberTexts();
-
   /** The text written since the last take. */
   take(): string {
     const s = this.buf.toString('latin1', 0, this.at);
@@ -510,7 +509,7 @@ class NumberTexts {
     return this.keys[i] === x ? i * NUMBER_TEXT_STRIDE : -1;
   }
 
-  /** String(x), now held. (0 and −0 share a slot and a text: both are "0".) */
+  /** String(x), now held. (`===` lets a held 0 serve −0 too: both read "0".) */
   add(x: number): string {
     const s = String(x);
     if (s.length < NUMBER_TEXT_STRIDE) {
