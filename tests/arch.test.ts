@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EDGES, OPS, cellProblem, enumerateValidCells, liveNodes, NO_BACKWARD } from '../src/core/arch/cell.ts';
 import { layerList, stageSizes, type Architecture } from '../src/core/arch/architecture.ts';
-import { DEFAULT_ARCHITECTURE, DEFAULT_GENOME, GenomeError, formatGenome, parseGenome, parseMatrixCell } from '../src/core/arch/genome.ts';
+import { DEFAULT_ARCHITECTURE, DEFAULT_GENOME, GenomeError, formatGenome, parseGenome, parseGenomeAt, parseMatrixCell } from '../src/core/arch/genome.ts';
 import { DEFAULT_SEARCH_SPACE, SearchSpaceError, compileSpace, sampleArchitectures, spaceSize, type SearchSpace } from '../src/core/arch/sampler.ts';
 import { layerWeights } from '../src/core/layers.ts';
 
@@ -91,6 +91,45 @@ describe('genome codec', () => {
   });
 });
 
+describe('genome read in place', () => {
+  /** parseGenome's result, or its error's message. */
+  const outcome = (parse: () => Architecture): unknown => {
+    try {
+      return parse();
+    } catch (e) {
+      return e instanceof GenomeError ? `GenomeError: ${e.message}` : e;
+    }
+  };
+  const space: SearchSpace = { ...DEFAULT_SEARCH_SPACE, ops: [...OPS], sharedCell: false, requireDirectEdge: false, input: { size: 32, channels: 3 }, classes: 100 };
+  const genomes = [
+    ...sampleArchitectures(DEFAULT_SEARCH_SPACE, 100, 3).map(formatGenome),
+    ...sampleArchitectures(space, 100, 4).map(formatGenome),
+    ...sampleArchitectures({ ...DEFAULT_SEARCH_SPACE, cellType: 'backward' }, 100, 5).map(formatGenome),
+    '', ' c16-h128-t4-w8-301203 ', '0303 0030 2002 0200', '0303,0030,2002,0200', '1303 0030 2002 0200', 'c16-h128-t4-w8-n1-301203',
+    'c16--h128-t4-w8-301203', 'c16-h128-t4-w8-301203-', '-', 'c16-h128-t4-w8-301253', 'c16-h128-t4-w8-330000', 'c16-h128-t4-w8-000000000000',
+    'c16-h128-t4-w8-301203000009', 'c16-h128-t4-w8-i32x3-i32x3-301203', 'c16-h128-t4-w8-3012030', 'c16-h128-t4-w8-301203-301203-301203',
+    'w8-t4-h128-c16-301203', 'c16-h128-t4-301203', 'zzz-301203', 'x'.repeat(300), '\u00a0c16-h128-t4-w8-301203',
+  ];
+
+  it('parseGenomeAt(text, from, to) is parseGenome(text.slice(from, to)): the same architecture or the same message', () => {
+    for (const g of genomes) {
+      const alone = outcome(() => parseGenome(g));
+      for (const [before, after] of [['', ''], ['{"architecture":"', '"}'], ['c8-h1-t1-w1-', '-123456'], ['0303 ', ' 0200']]) {
+        const text = before + g + after;
+        expect(outcome(() => parseGenomeAt(text, before.length, before.length + g.length)), JSON.stringify(text)).toEqual(alone);
+      }
+    }
+  });
+
+  it('gives the same frozen cell for the same digits, read alone or in place', () => {
+    const a = parseGenome('c16-h128-t4-w8-301203');
+    const b = parseGenomeAt('[c8-h64-t2-w4-301203]', 1, 20);
+    expect(b.cells[0]).toBe(a.cells[0]);
+    expect(Object.isFrozen(b.cells[0])).toBe(true);
+    expect(b).toEqual({ ...a, channels: 8, hidden: 64, timesteps: 2, weightBits: 4 });
+  });
+});
+
 describe('sampler', () => {
   it('samples only valid cells from the chosen operations', () => {
     const space: SearchSpace = { ...DEFAULT_SEARCH_SPACE, ops: ['zero', 'skip', 'conv3x3'], sharedCell: false };
@@ -155,6 +194,23 @@ describe('layer list', () => {
     // 0→1 conv3x3 (dead end), 0→2 avgpool, 0→3 conv1x1, 2→3 skip
     const a: Architecture = { ...DEFAULT_ARCHITECTURE, cells: [{ forward: [3, 4, 2, 0, 0, 1], backward: NO_BACKWARD }, { forward: [0, 0, 3, 0, 0, 0], backward: NO_BACKWARD }] };
     expect(layerList(a).map((l) => `${l.name}:${l.k}`)).toEqual(['stem:3', 'cell1.e03:1', 'down:3', 'cell2.e03:3', 'fc1:1', 'fc2:1']);
+  });
+
+  it('walks every forward-only cell as the node-by-node walk of cells with backward edges does, first time and after', () => {
+    // A backward skip edge adds no layer but makes the cell one with backward edges: the walk without the forward cells' table.
+    const cells = enumerateValidCells([0, 1, 2, 3, 4], { requireDirectEdge: false });
+    expect(cells.length).toBeGreaterThan(5000);
+    const list = (forward: number[], backward: readonly number[]) =>
+      layerList({ ...DEFAULT_ARCHITECTURE, cells: [{ forward, backward }, { forward, backward }] })
+        .map((l) => `${l.name} ${l.kind} ${l.cin}>${l.cout} k${l.k} ${l.hin}>${l.hout}`)
+        .join(', ');
+    for (let pass = 0; pass < 2; pass++) {
+      for (const forward of cells) {
+        const expected = list(forward, [1, 0, 0, 0, 0, 0]);
+        expect(list(forward, NO_BACKWARD), forward.join('')).toEqual(expected);
+        expect(list(forward, [0, 0, 0, 0, 0, 0]), forward.join('')).toEqual(expected);
+      }
+    }
   });
 
   it('includes backward edges after the forward inputs of their target node', () => {

@@ -7,7 +7,10 @@ import { runEstimate } from '../src/cli/estimate.ts';
 import { HARDWARE_FIELDS } from '../src/core/cost/hardware.ts';
 import { LAYER_FIELDS } from '../src/core/cost/validate.ts';
 import { DEFAULT_SEARCH_SPACE, sampleArchitectures } from '../src/core/arch/sampler.ts';
-import { formatGenome } from '../src/core/arch/genome.ts';
+import { formatGenome, parseGenome } from '../src/core/arch/genome.ts';
+import { layerList } from '../src/core/arch/architecture.ts';
+
+const layerCount = (genome: string): number => layerList(parseGenome(genome)).length;
 
 
 const VGG_SPIKESIM = JSON.stringify({
@@ -197,6 +200,55 @@ describe('neuronas estimate', () => {
       expect(io.stdout).toEqual([]);
       expect(io.stderr, bad).toEqual(jsonl.stderr);
       expect(io.stderr[0]).toMatch(/^line 2: /);
+    }
+  });
+
+  it('--totals: each line, byte for byte, the headline keys of its --jsonl report, over varied lines', async () => {
+    // 1,000 lines: thousands of fractional numbers, enough that some share a slot of the writer's number texts.
+    const hardware = [undefined, { xbar: 128 }, { mode: 'spikesim' }, { mode: 'spikesim', xbar: 256, timesteps: 3 }, { cols_per_adc: 4 }, { weight_bits: 4 }, { cell_bits: 1 }, {}];
+    const backward = (cell: string) => `${cell}${cell.slice(3)}${cell.slice(0, 3)}`;
+    const lines = sampleArchitectures(DEFAULT_SEARCH_SPACE, 1000, 23).map((a, i) => {
+      const g = formatGenome(a);
+      const hw = hardware[i % hardware.length];
+      switch (i % 10) {
+        case 0: return JSON.stringify({ architecture: g });
+        case 1: return ` \t${JSON.stringify({ architecture: g, hardware: hw })}\r`; // blanks around, CRLF
+        case 2: return JSON.stringify({ hardware: hw, architecture: g }); // the genome last
+        case 3: return `{ "architecture" : "${g}" , "hardware" : ${JSON.stringify(hw ?? {})} }`;
+        case 4: return JSON.stringify({ architecture: g.replace(/-(\d{6})/, '-i32x3-n100-$1'), hardware: hw });
+        case 5: return JSON.stringify({ architecture: `${g}-${backward(g.slice(-6))}`, hardware: hw }); // two cells, the second with backward edges
+        case 6: return JSON.stringify({ architecture: ` ${g} ` }); // blanks inside the genome's string
+        case 7: return JSON.stringify({ architecture: g, hardware: hw }).replace('-', '\\u002d'); // an escape in the genome
+        case 8: return JSON.stringify({ architecture: g.replace(/^(c\d+)-(h\d+)-(t\d+)-(w\d+)/, '$4-$3-$2-$1'), hardware: hw }); // dimensions in another order
+        default: return JSON.stringify({ architecture: g, hardware: hw, input_rates: new Array(layerCount(g)).fill(0.25) });
+      }
+    });
+    const text = lines.join('\n');
+    const full = fakeIO(text);
+    expect(await run(['--jsonl', '-'], full)).toBe(0);
+    const io = fakeIO(text);
+    expect(await run(['--totals', '-'], io)).toBe(0);
+    const out = io.stdout.join('\n').split('\n');
+    expect(out).toHaveLength(lines.length);
+    const keys = ['mode', 'tiles', 'pes', 'crossbars', 'params', 'memory_bits', 'memory_bytes', 'area_mm2', 'energy_uJ', 'latency_ms'];
+    for (const [i, s] of full.stdout.entries()) {
+      const report = JSON.parse(s) as Record<string, unknown>;
+      expect(out[i], lines[i]).toBe(JSON.stringify(Object.fromEntries(keys.map((k) => [k, report[k]]))));
+    }
+    expect(new Set(out).size).toBeGreaterThan(lines.length * 0.9);
+  });
+
+  it('--totals: a genome that is not valid JSON text is refused as --jsonl refuses it, after lines of the same shape', async () => {
+    // A raw tab (a control character) inside the genome's string: JSON.parse refuses the line; the fast path must not trim it away.
+    for (const bad of ['{"architecture":"\tc8-h64-t2-w8-301203"}', '{"architecture":"c8-h64-t2-w8-301203\u0001"}']) {
+      const lines = [JSON.stringify({ architecture: 'c8-h64-t2-w8-301203' }), JSON.stringify({ architecture: 'c16-h64-t2-w8-301203' }), bad].join('\n');
+      const jsonl = fakeIO(lines);
+      expect(await run(['--jsonl', '-'], jsonl), bad).toBe(2);
+      const io = fakeIO(lines);
+      expect(await run(['--totals', '-'], io), bad).toBe(2);
+      expect(io.stdout).toEqual([]);
+      expect(io.stderr).toEqual(jsonl.stderr);
+      expect(io.stderr[0]).toMatch(/^line 3: input: malformed JSON/);
     }
   });
 

@@ -8,7 +8,7 @@ import { CostInputError } from '../core/cost/errors.ts';
 import { DEFAULT_HARDWARE, DEFAULT_PRESET, HARDWARE_FIELDS, describeRange, type FieldGroup } from '../core/cost/hardware.ts';
 import { buildArchitectureReport, buildReport, type CostReport } from '../core/cost/report.ts';
 import { compileHardware, createTotals, estimateArchitecture, estimateTotalsWith, prepareLayers, type CompiledHardware, type CostTotals } from '../core/cost/estimator.ts';
-import { GenomeError, parseGenome } from '../core/arch/genome.ts';
+import { GenomeError, parseGenomeAt } from '../core/arch/genome.ts';
 import { LAYER_FIELDS } from '../core/cost/validate.ts';
 import { readEstimateInput } from '../core/files/estimate-input.ts';
 
@@ -87,6 +87,8 @@ export function estimateHelp(): string {
  * genome's own T and w (they override the hardware's and must be valid
  * hardware values); so the first line of each such text and (T, w) runs the
  * full check and the rest reuse its compiled hardware, without JSON.parse.
+ * Such a genome must be plain (letters, digits and '-'): then the line is
+ * the same JSON as its shape's first line but for the genome's value.
  * Every other line (layer lists, input_rates, anything odd) takes the full
  * path, so every problem is reported exactly as without --totals.
  */
@@ -96,51 +98,82 @@ interface LineShape {
   byTW: Map<number, CompiledHardware>;
 }
 
+/** A shape met lately, with the text before and after its genome. */
+interface RecentShape {
+  prefix: string;
+  suffix: string;
+  shape: LineShape | null;
+}
+
 const RECENT_SHAPES = 4;
 
 class TotalsCoster {
   /** the line's text without the genome's value → what the rest of such a line holds (null: not a fast line) */
   private readonly shapes = new Map<string, LineShape | null>();
-  /** the shapes last used, with the text around their genome (most recent first) */
-  private readonly recent: { prefix: string; suffix: string; shape: LineShape | null }[] = [];
+  /** the shapes last used (most recent first) */
+  private readonly recent: RecentShape[] = [];
   private readonly out: CostTotals = createTotals();
+  /** Whether the last line's hardware is in mode spikesim (else neuronas). */
+  spikesim = false;
 
-  /** One input line's totals as a JSON object text; throws CostInputError naming the field. */
-  line(text: string): string {
-    const t = this.fast(text) ?? this.full(parseJson(text, 'input'));
-    const c = t.totals;
-    // The report's keys and numbers (buildReport), without its details.
-    return `{"mode":"${t.mode}","tiles":${c.tiles},"pes":${c.pes},"crossbars":${c.crossbars},"params":${c.params},"memory_bits":${c.memoryBits},"memory_bytes":${Math.ceil(c.memoryBits / 8)},"area_mm2":${num(c.areaMm2)},"energy_uJ":${num(c.energyUJ)},"latency_ms":${num(c.latencyMs)}}`;
+  /**
+   * The totals of the line text[from, to) (no blanks around it), valid until
+   * the next line; throws CostInputError naming the field. The usual line
+   * matches a recent shape in place and its genome is read where it stands:
+   * no string is made of it.
+   */
+  lineAt(text: string, from: number, to: number): CostTotals {
+    for (const r of this.recent) {
+      const genomeFrom = from + r.prefix.length;
+      const genomeTo = to - r.suffix.length;
+      if (r.shape === null || genomeTo <= genomeFrom || !text.startsWith(r.prefix, from) || !text.endsWith(r.suffix, to)) continue;
+      if (!plainGenome(text, genomeFrom, genomeTo)) break;
+      const totals = this.genomeTotals(r.shape, text, genomeFrom, genomeTo);
+      if (totals !== null) return totals;
+      break;
+    }
+    return this.line(text.slice(from, to));
   }
 
-  private fast(text: string): { mode: string; totals: CostTotals } | null {
+  /** The totals of one line (trimmed); as lineAt. */
+  line(text: string): CostTotals {
+    return this.fast(text) ?? this.full(parseJson(text, 'input'));
+  }
+
+  private fast(text: string): CostTotals | null {
     const m = GENOME_VALUE.exec(text);
     if (m === null) return null;
     const genome = m[1];
+    if (!plainGenome(genome, 0, genome.length)) return null;
     const valueAt = m.index + m[0].length - genome.length - 1;
     const shape = this.shapeOf(text, valueAt, genome.length);
     if (shape === null) return null;
+    return this.genomeTotals(shape, text, valueAt, valueAt + genome.length);
+  }
+
+  /** Totals of the genome text[from, to) on a line of `shape`; null when the genome is bad (the full path names the field). */
+  private genomeTotals(shape: LineShape, text: string, from: number, to: number): CostTotals | null {
     let arch;
     try {
-      arch = parseGenome(genome);
+      arch = parseGenomeAt(text, from, to);
     } catch (e) {
-      if (e instanceof GenomeError) return null; // the full path names the field
+      if (e instanceof GenomeError) return null;
       throw e;
     }
     const tw = arch.timesteps * 1024 + arch.weightBits;
     let hw = shape.byTW.get(tw);
     if (hw === undefined) {
       // Throws as the full path would for this line (the text differs from it only in the genome).
-      hw = compileHardware(readEstimateInput({ ...shape.json, architecture: genome }).hardware);
+      hw = compileHardware(readEstimateInput({ ...shape.json, architecture: text.slice(from, to) }).hardware);
       shape.byTW.set(tw, hw);
     }
-    return { mode: hw.hw.mode, totals: estimateArchitecture(arch, hw, this.out) };
+    this.spikesim = hw.spikesim;
+    return estimateArchitecture(arch, hw, this.out);
   }
 
   /**
-   * The shape of a line whose genome is text[valueAt, valueAt + length). Most
-   * inputs use one or two shapes: the last few used are matched in place (the
-   * text before and after the genome), so the usual line builds no key string.
+   * The shape of a line whose genome is text[valueAt, valueAt + length): the
+   * recent ones first, then those met before (by the text around the genome).
    */
   private shapeOf(text: string, valueAt: number, length: number): LineShape | null {
     const suffixLength = text.length - valueAt - length;
@@ -160,18 +193,31 @@ class TotalsCoster {
     return shape;
   }
 
-  private full(json: unknown): { mode: string; totals: CostTotals } {
+  private full(json: unknown): CostTotals {
     const input = readEstimateInput(json);
     const hw = compileHardware(input.hardware);
     // As buildReport: spikesim ignores input rates.
     const rates = hw.spikesim ? undefined : input.inputRates;
-    const totals = input.architecture ? estimateArchitecture(input.architecture, hw, this.out, rates) : estimateTotalsWith(prepareLayers(input.layers), hw, hw.timesteps, hw.weightBits, this.out, rates);
-    return { mode: hw.hw.mode, totals };
+    this.spikesim = hw.spikesim;
+    return input.architecture ? estimateArchitecture(input.architecture, hw, this.out, rates) : estimateTotalsWith(prepareLayers(input.layers), hw, hw.timesteps, hw.weightBits, this.out, rates);
   }
 }
 
 /** The first `"architecture": "…"` of a line whose value has no escapes. */
 const GENOME_VALUE = /"architecture"\s*:\s*"([^"\\]*)"/;
+
+/**
+ * Whether s[from, to) has only a-z, 0-9 and '-' (every genome but the
+ * connection-matrix notation): such a JSON string value means itself, with
+ * no escape, control character or quote, so the fast path may read it in place.
+ */
+function plainGenome(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) return false;
+  }
+  return true;
+}
 
 /**
  * Whether lines that read `text` around their genome take the fast path:
@@ -191,11 +237,6 @@ function fastShape(text: string, genome: string, shapeKey: string): LineShape | 
   for (const k in o) if (k !== 'architecture' && k !== 'hardware') return null;
   if (o.architecture !== genome || ('hardware' in o && (typeof o.hardware !== 'object' || o.hardware === null || Array.isArray(o.hardware)))) return null;
   return { json: o, byTW: new Map() };
-}
-
-/** A finite number as JSON.stringify writes it. */
-function num(x: number): string {
-  return Number.isFinite(x) ? String(x) : 'null';
 }
 
 /** Costs one parsed input object; throws CostInputError naming the field. */
@@ -287,34 +328,230 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/**
- * Lines per `io.out` call in `--totals` (about a megabyte of output): one write per batch, not per line. The
- * batch's strings die young once joined; only the joined text of each batch is held until the end.
- */
+/** Lines per `io.out` call in `--totals` (about 50 kB of output): one write per batch, not per line. */
 const TOTALS_BATCH_LINES = 256;
+
+/** Numbers held per line of `--totals` output: spikesim (1) or neuronas (0), then the CostTotals. */
+const HELD_PER_LINE = 9;
+
+/**
+ * The totals of every line so far, as numbers in one typed array (its
+ * memory lies outside the JavaScript heap). Output text is made only once
+ * every line has passed, and each batch of it dies young: holding the text
+ * instead (one string per line, or one per batch) kept megabytes alive
+ * through the young generation's collections, whose copying of them was the
+ * run's largest cost.
+ */
+class HeldTotals {
+  private values = new Float64Array(HELD_PER_LINE * 1024);
+  length = 0;
+
+  push(spikesim: boolean, t: CostTotals): void {
+    let at = this.length * HELD_PER_LINE;
+    if (at === this.values.length) {
+      const grown = new Float64Array(2 * this.values.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    const v = this.values;
+    v[at++] = spikesim ? 1 : 0;
+    v[at++] = t.tiles;
+    v[at++] = t.pes;
+    v[at++] = t.crossbars;
+    v[at++] = t.params;
+    v[at++] = t.memoryBits;
+    v[at++] = t.areaMm2;
+    v[at++] = t.energyUJ;
+    v[at] = t.latencyMs;
+    this.length++;
+  }
+
+  /**
+   * Line i as JSON, the report's keys and numbers (buildReport) without its
+   * details: `{"mode":"neuronas","tiles":19,…,"latency_ms":205.638784}`.
+   */
+  write(i: number, w: AsciiWriter): void {
+    const v = this.values;
+    const at = i * HELD_PER_LINE;
+    w.bytes(v[at] === 1 ? TOTALS_HEAD_SPIKESIM : TOTALS_HEAD_NEURONAS);
+    // tiles, pes, crossbars, params, memory_bits, each followed by the next key
+    for (let k = 1; k <= 5; k++) {
+      w.integer(v[at + k]);
+      w.bytes(TOTALS_KEYS[k - 1]);
+    }
+    w.integer(Math.ceil(v[at + 5] / 8)); // memory_bytes
+    // area_mm2, energy_uJ, latency_ms
+    for (let k = 6; k <= 8; k++) {
+      w.bytes(TOTALS_KEYS[k - 1]);
+      w.finite(v[at + k]);
+    }
+    w.byte(125 /* } */);
+  }
+}
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const TOTALS_HEAD_NEURONAS = ascii('{"mode":"neuronas","tiles":');
+const TOTALS_HEAD_SPIKESIM = ascii('{"mode":"spikesim","tiles":');
+/** What follows tiles, pes, …, energy_uJ in a `--totals` line. */
+const TOTALS_KEYS = [',"pes":', ',"crossbars":', ',"params":', ',"memory_bits":', ',"memory_bytes":', ',"area_mm2":', ',"energy_uJ":', ',"latency_ms":'].map(ascii);
+
+/**
+ * ASCII text built as bytes and taken as one string per batch: a line made
+ * of twenty concatenated pieces is twenty intermediate strings, this is none
+ * (only the decimals of fractional numbers are strings on the way).
+ */
+class AsciiWriter {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private at = 0;
+  /** The text of the fractional numbers written lately (area, energy and latency recur across networks). */
+  private readonly decimals = new NumberTexts();
+
+  /** Room for `n` more bytes. */
+  private room(n: number): void {
+    if (this.at + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + n));
+      this.buf.copy(grown, 0, 0, this.at);
+      this.buf = grown;
+    }
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.at++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
+  }
+
+  /** `String(x)` of a number whose text is ASCII (every number's is). */
+  private text(s: string): void {
+    this.room(s.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    this.at = at;
+  }
+
+  /** x as String(x) writes it; whole numbers below 2^53 digit by digit, without a string. */
+  integer(x: number): void {
+    if (!(x >= 0 && x <= Number.MAX_SAFE_INTEGER && Number.isInteger(x))) return this.text(String(x));
+    this.room(16);
+    const buf = this.buf;
+    let digits = 1;
+    for (let p = 10; p <= x; p *= 10) digits++;
+    let at = this.at + digits;
+    this.at = at;
+    do {
+      const q = Math.floor(x / 10);
+      buf[--at] = 48 + (x - 10 * q);
+      x = q;
+    } while (x > 0);
+  }
+
+  /** A finite number as JSON.stringify writes it (String(x)); null otherwise. */
+  finite(x: number): void {
+    if (!Number.isFinite(x)) return this.text('null');
+    const cache = this.decimals;
+    const slot = cache.slotOf(x);
+    if (slot < 0) return this.text(cache.add(x));
+    const n = cache.chars[slot];
+    this.room(n);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = slot + 1; i <= slot + n; i++) buf[at++] = cache.chars[i];
+    this.at = at;
+  }
+
+  /** The text written since the last take. */
+  take(): string {
+    const s = this.buf.toString('latin1', 0, this.at);
+    this.at = 0;
+    return s;
+  }
+}
+
+/** Tab, line feed, vertical tab, form feed, carriage return, space: what String.prototype.trim removes below 128. */
+function asciiBlank(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32;
+}
+
+/** Slots of NumberTexts: 2^NUMBER_TEXT_BITS. */
+const NUMBER_TEXT_BITS = 13;
+const NUMBER_TEXT_SLOTS = 1 << NUMBER_TEXT_BITS;
+/** Bytes per slot: the length, then String(x) (at most 24 characters for any number). */
+const NUMBER_TEXT_STRIDE = 32;
+
+/**
+ * String(x) of numbers met lately, as ASCII bytes: a direct-mapped cache
+ * keyed by the number (a newer number takes an older one's slot). The
+ * shortest round-trip decimal of a double is the costly part of a line's
+ * text (a sixth of a run), and most values recur: on 20,000 sampled networks
+ * 699 distinct areas, 603 latencies, 6,094 energies.
+ */
+class NumberTexts {
+  private readonly keys = new Float64Array(NUMBER_TEXT_SLOTS).fill(NaN);
+  readonly chars = new Uint8Array(NUMBER_TEXT_SLOTS * NUMBER_TEXT_STRIDE);
+  /** x's bits, read as two 32-bit halves for the hash */
+  private readonly bits = new Float64Array(1);
+  private readonly halves = new Int32Array(this.bits.buffer);
+
+  private index(x: number): number {
+    this.bits[0] = x;
+    return Math.imul(this.halves[0] ^ Math.imul(this.halves[1], 0x9e3779b1), 0x85ebca6b) >>> (32 - NUMBER_TEXT_BITS);
+  }
+
+  /** Where x's text is in `chars` (its length byte), or −1 when x is not held. */
+  slotOf(x: number): number {
+    const i = this.index(x);
+    return this.keys[i] === x ? i * NUMBER_TEXT_STRIDE : -1;
+  }
+
+  /** String(x), now held. (`===` lets a held 0 serve −0 too: both read "0".) */
+  add(x: number): string {
+    const s = String(x);
+    if (s.length < NUMBER_TEXT_STRIDE) {
+      const i = this.index(x);
+      this.keys[i] = x;
+      const at = i * NUMBER_TEXT_STRIDE;
+      this.chars[at] = s.length;
+      for (let j = 0; j < s.length; j++) this.chars[at + 1 + j] = s.charCodeAt(j);
+    }
+    return s;
+  }
+}
 
 /**
  * `--totals` over the input's lines. As `--jsonl`: a bad line exits 2 naming
- * it and nothing is printed, so the output is held until the end, as one
- * joined string per batch of lines. (Holding one string per line made the
- * garbage collector most of the run's time: thousands of small strings
- * outlived the young generation. Holding bytes instead cost a copy into a
- * buffer and one back into a string, a third of a profiled run.)
+ * it and nothing is printed, so the output is held until the end (as
+ * numbers, see HeldTotals).
  */
 function runTotals(text: string, io: CliIO): number {
   const coster = new TotalsCoster();
-  const held: string[] = [];
-  const batch: string[] = [];
+  const held = new HeldTotals();
   let lineNo = 0;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     lineNo++;
-    const line = text.slice(start, end).trim();
+    // The line's bounds without ASCII blanks around it; other blanks (no-break space, …) are the general trim's.
+    let from = start;
+    let to = end;
     start = end + 1;
-    if (line === '') continue;
+    while (from < to && asciiBlank(text.charCodeAt(from))) from++;
+    while (to > from && asciiBlank(text.charCodeAt(to - 1))) to--;
+    if (from === to) continue;
     try {
-      batch.push(coster.line(line));
+      let totals: CostTotals;
+      if (text.charCodeAt(from) < 128 && text.charCodeAt(to - 1) < 128) totals = coster.lineAt(text, from, to);
+      else {
+        const line = text.slice(from, to).trim();
+        if (line === '') continue;
+        totals = coster.line(line);
+      }
+      held.push(coster.spikesim, totals);
     } catch (e) {
       if (e instanceof CostInputError) {
         io.err(oneLine(`line ${lineNo}: ${e.message}`));
@@ -322,16 +559,16 @@ function runTotals(text: string, io: CliIO): number {
       }
       throw e;
     }
-    if (batch.length === TOTALS_BATCH_LINES) {
-      held.push(batch.join('\n'));
-      batch.length = 0;
-    }
   }
-  if (batch.length) held.push(batch.join('\n'));
   if (held.length === 0) {
     io.err('estimate: the input has no network (--totals expects one JSON object per line)');
     return 2;
   }
-  for (const h of held) io.out(h);
+  const w = new AsciiWriter();
+  for (let i = 0; i < held.length; i++) {
+    held.write(i, w);
+    if ((i + 1) % TOTALS_BATCH_LINES === 0 || i === held.length - 1) io.out(w.take());
+    else w.byte(10 /* \n */);
+  }
   return 0;
 }

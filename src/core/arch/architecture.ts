@@ -14,6 +14,7 @@ import {
   backwardEdgeActive,
   forwardEdgeActive,
   liveNodes,
+  NO_BACKWARD,
   opKernel,
   opHasWeights,
   type Cell,
@@ -82,7 +83,48 @@ export function layerName(site: number, from: number, to: number): string {
   }
 }
 
+/** Forward edges in execution order: by target node, then by index. */
+const FORWARD_ORDER: readonly number[] = Array.from({ length: EDGES }, (_, e) => e).sort((a, b) => EDGE_TO[a] - EDGE_TO[b] || a - b);
+
+/**
+ * For each forward-only cell (its op codes read in base 5: 5⁶ cells), the bit
+ * mask of its forward edges that compute and carry weights; −1 until the cell
+ * is first walked. The walk of such a cell is then a look-up, not a pruning.
+ */
+const forwardWeightEdges = new Int8Array(5 ** EDGES).fill(-1);
+
+/** The cell's op codes read in base 5 when it has no backward edge and only codes 0–4, else −1. */
+function forwardCellIndex(cell: Cell): number {
+  const b = cell.backward;
+  if (b !== NO_BACKWARD) for (let e = 0; e < EDGES; e++) if (b[e] !== 0) return -1;
+  const f = cell.forward;
+  let index = 0;
+  for (let e = 0; e < EDGES; e++) {
+    const code = f[e];
+    if (!(code === 0 || code === 1 || code === 2 || code === 3 || code === 4)) return -1;
+    index = 5 * index + code;
+  }
+  return index;
+}
+
+function weightEdgeMask(cell: Cell): number {
+  const live = liveNodes(cell.forward);
+  let mask = 0;
+  for (let e = 0; e < EDGES; e++) if (forwardEdgeActive(cell, e, live) && opHasWeights(cell.forward[e])) mask |= 1 << e;
+  return mask;
+}
+
 function walkCell(sink: LayerSink, cell: Cell, width: number, size: number, site: number): void {
+  const index = forwardCellIndex(cell);
+  if (index >= 0) {
+    let mask = forwardWeightEdges[index];
+    if (mask < 0) mask = forwardWeightEdges[index] = weightEdgeMask(cell);
+    for (let j = 0; j < EDGES; j++) {
+      const e = FORWARD_ORDER[j];
+      if (mask & (1 << e)) sink('conv', width, width, opKernel(cell.forward[e]), size, size, site, EDGE_FROM[e], EDGE_TO[e]);
+    }
+    return;
+  }
   const live = liveNodes(cell.forward);
   // Execution order: node by node; a node's forward inputs, then its backward (t−1) inputs.
   // Node 0 (the cell input) has no forward inputs but may take backward ones.

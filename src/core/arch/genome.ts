@@ -90,10 +90,13 @@ export function parseMatrixCell(text: string): Cell {
 /**
  * Valid cells by their digits. There are at most 5¹² distinct cell strings but
  * a search meets a few thousand, so caching the checked, frozen cell makes
- * decoding a genome mostly a scan of its characters.
+ * decoding a genome mostly a scan of its characters. Forward-only cells
+ * (six digits 0–4, 5⁶ of them) are found by their digits read in base 5,
+ * without the digits as a string.
  */
 const cellCache = new Map<string, Cell>();
 const CELL_CACHE_LIMIT = 50_000;
+const forwardCells: (Cell | undefined)[] = new Array<Cell | undefined>(5 ** EDGES).fill(undefined);
 
 function cachedCell(digits: string, where: string): Cell {
   let cell = cellCache.get(digits);
@@ -105,13 +108,50 @@ function cachedCell(digits: string, where: string): Cell {
   return cell;
 }
 
-const DIM_NAMES: Readonly<Record<string, [string, number]>> = {
-  c: ['base width C', 4096],
-  h: ['hidden width', 65536],
-  t: ['timesteps', 256],
-  w: ['weight bits', 32],
-  n: ['classes', 100000],
-};
+/** The cell written in s[from, to), a run of 6 or 12 decimal digits. */
+function cellAt(s: string, from: number, to: number, where: string): Cell {
+  if (to - from === EDGES) {
+    let base5 = 0;
+    for (let i = from; i < to; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d > 4) return cachedCell(s.slice(from, to), where); // throws: not an operation code
+      base5 = 5 * base5 + d;
+    }
+    const known = forwardCells[base5];
+    if (known !== undefined) return known;
+    return (forwardCells[base5] = cachedCell(s.slice(from, to), where));
+  }
+  return cachedCell(s.slice(from, to), where);
+}
+
+/** Genome dimensions in the order of `dimensionValues`: letter, name, largest value. */
+const DIMENSIONS: readonly (readonly [string, string, number])[] = [
+  ['c', 'base width C', 4096],
+  ['h', 'hidden width', 65536],
+  ['t', 'timesteps', 256],
+  ['w', 'weight bits', 32],
+  ['n', 'classes', 100000],
+];
+const DIM_C = 0;
+const DIM_H = 1;
+const DIM_T = 2;
+const DIM_W = 3;
+const DIM_N = 4;
+
+/** Index in DIMENSIONS of a dimension's letter (char code), or −1. */
+function dimensionIndex(letter: number): number {
+  switch (letter) {
+    case 99: return DIM_C; // c
+    case 104: return DIM_H; // h
+    case 116: return DIM_T; // t
+    case 119: return DIM_W; // w
+    case 110: return DIM_N; // n
+    default: return -1;
+  }
+}
+
+/** The dimensions being read by `parseGenomeParts` (−1: not given); one buffer, as parsing does not nest. */
+const dimensionValues = new Int32Array(DIMENSIONS.length);
 
 /** Whole number written in s[from, to), or −1 when it is not only digits (or too long to be a dimension). */
 function digitsValue(s: string, from: number, to: number): number {
@@ -125,69 +165,100 @@ function digitsValue(s: string, from: number, to: number): number {
   return v;
 }
 
+/** Whether s may be SNASNet's connection matrix (4 digits, then a separator): only then is its pattern tried. */
+function mayBeMatrix(s: string, from: number, to: number): boolean {
+  if (to - from < 19 || s.charCodeAt(from + 4) === 45 /* '-' */) return false;
+  for (let i = from; i < from + 4; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return false;
+  return true;
+}
+
 /** Parses a genome (or a SNASNet connection matrix). Throws GenomeError with a message naming the bad part. */
 export function parseGenome(text: string): Architecture {
   if (typeof text !== 'string') throw new GenomeError('a genome must be a string');
   const s = text.trim();
   if (s.length === 0) throw new GenomeError('the genome is empty');
   if (s.length > 256) throw new GenomeError(`the genome is ${s.length} characters long; a genome is at most 256`);
-  if (s.length >= 19 && s.charCodeAt(4) !== 45 /* '-' */ && /^[0-9]{4}([\s,;|]+[0-9]{4}){3}$/.test(s)) {
+  if (mayBeMatrix(s, 0, s.length) && /^[0-9]{4}([\s,;|]+[0-9]{4}){3}$/.test(s)) {
     const cell = parseMatrixCell(s);
     return { ...DEFAULT_ARCHITECTURE, cells: [cell, cell] };
   }
-  // One pass over '-'-separated tokens: dimensions first (c, h, t, w, i, n; each once), then one or two cells.
+  return parseGenomeParts(s, 0, s.length);
+}
+
+/**
+ * `parseGenome(text.slice(from, to))` without taking the slice: for a genome
+ * read in place from a larger text (the lines of `neuronas estimate
+ * --totals`). Anything but the plain form (surrounding blanks, a connection
+ * matrix, a length out of range) goes through parseGenome itself.
+ */
+export function parseGenomeAt(text: string, from: number, to: number): Architecture {
+  const first = text.charCodeAt(from);
+  const last = text.charCodeAt(to - 1);
+  if (to <= from || to - from > 256 || !(first > 32 && first < 127 && last > 32 && last < 127) || mayBeMatrix(text, from, to)) return parseGenome(text.slice(from, to));
+  return parseGenomeParts(text, from, to);
+}
+
+/**
+ * The '-'-separated parts of the genome s[start, end) (trimmed, not empty,
+ * not a connection matrix): dimensions first (c, h, t, w, i, n; each once),
+ * then one or two cells. Parts become strings only for messages and the
+ * rare input part.
+ */
+function parseGenomeParts(s: string, start: number, end: number): Architecture {
   let cell1: Cell | null = null;
   let cell2: Cell | null = null;
-  const dims: Record<string, number> = { c: -1, h: -1, t: -1, w: -1, n: -1 };
+  const dims = dimensionValues;
+  dims.fill(-1);
   let input = MNIST_INPUT;
   let seenInput = false;
-  for (let from = 0; from <= s.length; ) {
-    let to = s.indexOf('-', from);
-    if (to < 0) to = s.length;
+  for (let from = start; from <= end; ) {
+    let to = from;
+    while (to < end && s.charCodeAt(to) !== 45 /* '-' */) to++;
     const first = s.charCodeAt(from);
     if (first >= 48 && first <= 57) {
       const len = to - from;
-      const token = s.slice(from, to);
-      if ((len !== EDGES && len !== 2 * EDGES) || digitsValue(token, 0, Math.min(len, 9)) < 0 || (len > 9 && digitsValue(token, 9, len) < 0)) {
-        throw new GenomeError(`genome part '${token}': a cell is 6 digits (12 with backward edges)`);
+      if ((len !== EDGES && len !== 2 * EDGES) || digitsValue(s, from, from + Math.min(len, 9)) < 0 || (len > 9 && digitsValue(s, from + 9, to) < 0)) {
+        throw new GenomeError(`genome part '${s.slice(from, to)}': a cell is 6 digits (12 with backward edges)`);
       }
       if (cell2 !== null) throw new GenomeError('a genome has at most two cells');
-      if (cell1 === null) cell1 = cachedCell(token, 'cell 1');
-      else cell2 = cachedCell(token, 'cell 2');
+      if (cell1 === null) cell1 = cellAt(s, from, to, 'cell 1');
+      else cell2 = cellAt(s, from, to, 'cell 2');
     } else {
-      const token = s.slice(from, to);
-      if (cell1 !== null) throw new GenomeError(`genome part '${token}': dimensions come before the cells`);
-      const key = token[0];
-      if (key === undefined) throw new GenomeError(`genome part '${token}' is empty`);
-      if (key === 'i') {
+      if (cell1 !== null) throw new GenomeError(`genome part '${s.slice(from, to)}': dimensions come before the cells`);
+      if (from === to) throw new GenomeError(`genome part '' is empty`);
+      if (first === 105 /* i */) {
+        const token = s.slice(from, to);
         if (seenInput) throw new GenomeError(`genome part '${token}' is repeated`);
         seenInput = true;
         const m = /^i([0-9]+)x([0-9]+)$/.exec(token);
         if (!m) throw new GenomeError(`genome part '${token}': input is written i<size>x<channels>, like i32x3`);
         input = { size: Number(m[1]), channels: Number(m[2]) };
       } else {
-        const dim = DIM_NAMES[key];
-        if (dim === undefined) throw new GenomeError(`genome part '${token}': unknown field '${key}' (known: c, h, t, w, i, n, then the cells)`);
-        if (dims[key] !== -1) throw new GenomeError(`genome part '${token}' is repeated`);
+        const d = dimensionIndex(first);
+        if (d < 0) throw new GenomeError(`genome part '${s.slice(from, to)}': unknown field '${s[from]}' (known: c, h, t, w, i, n, then the cells)`);
+        const [, name, largest] = DIMENSIONS[d];
+        if (dims[d] !== -1) throw new GenomeError(`genome part '${s.slice(from, to)}' is repeated`);
         const v = digitsValue(s, from + 1, to);
-        if (v < 0) throw new GenomeError(`genome field '${token}': ${dim[0]} must be a whole number`);
-        if (v < 1 || v > dim[1]) throw new GenomeError(`genome field '${token}': ${dim[0]} must be between 1 and ${dim[1]}`);
-        dims[key] = v;
+        if (v < 0) throw new GenomeError(`genome field '${s.slice(from, to)}': ${name} must be a whole number`);
+        if (v < 1 || v > largest) throw new GenomeError(`genome field '${s.slice(from, to)}': ${name} must be between 1 and ${largest}`);
+        dims[d] = v;
       }
     }
     from = to + 1;
   }
-  const missing = ['c', 'h', 't', 'w'].filter((k) => dims[k] === -1);
-  if (missing.length) throw new GenomeError(`the genome lacks ${missing.join(', ')} (a genome looks like c16-h128-t4-w8-301203)`);
+  if (dims[DIM_C] < 0 || dims[DIM_H] < 0 || dims[DIM_T] < 0 || dims[DIM_W] < 0) {
+    const missing = DIMENSIONS.slice(DIM_C, DIM_W + 1).filter((_, i) => dims[i] === -1).map(([letter]) => letter);
+    throw new GenomeError(`the genome lacks ${missing.join(', ')} (a genome looks like c16-h128-t4-w8-301203)`);
+  }
   if (cell1 === null) throw new GenomeError('the genome has no cell (6 digits, like 301203)');
   const arch: Architecture = {
     cells: [cell1, cell2 ?? cell1],
-    channels: dims.c,
-    hidden: dims.h,
-    timesteps: dims.t,
-    weightBits: dims.w,
+    channels: dims[DIM_C],
+    hidden: dims[DIM_H],
+    timesteps: dims[DIM_T],
+    weightBits: dims[DIM_W],
     input,
-    classes: dims.n === -1 ? 10 : dims.n,
+    classes: dims[DIM_N] === -1 ? 10 : dims[DIM_N],
   };
   if (input !== MNIST_INPUT || arch.classes < 2) {
     const problem = architectureProblem(arch);
