@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { architectureDocument } from '../src/core/files/architecture.ts';
 import { formatCompact } from '../src/core/metrics.ts';
+import { RANK_LABELS } from '../src/ui/search/rank-labels.ts';
 import { makeSearchRun, makeSearchRunJson } from './search-run.ts';
 
 test('a trained candidate of an imported search shows its training and measured energy', async ({ page }, info) => {
@@ -34,5 +35,7 @@ test('a trained candidate of an imported search shows its training and measured 
   expect(measured.cost.energy_uJ).toBeLessThan(worstCase.cost.energy_uJ);
   await expect(drawer.getByTestId('detail-kpis')).toContainText(`Energy / inference${formatCompact(measured.cost.energy_uJ)} µJ`);
   await expect(drawer).toContainText('with the measured spike rates');
-  await expect(drawer).toContainText(/score \d+\.\d\d/);
+  // The verdict names what the search ranked by, with this candidate's value as the table writes it.
+  const ranking = RANK_LABELS[run.settings.rankBy];
+  await expect(drawer.locator('.verdict')).toHaveText(`within every budget · ${ranking.phrase} ${ranking.format(run.candidates[trained.index].score!)}`);
 });

@@ -125,6 +125,9 @@ describe('search host', () => {
     expect(ranked.summary.completed).toBe(true);
     expect(ranked.scores.size).toBeGreaterThan(5);
     expect(ranked.updates.some((u) => u.type === 'pool')).toBe(false);
+    // Nothing goes to a search that is over: its page has let go of the channel (on the page a send there crashed the
+    // costing worker once the workers came up).
+    const sentByTheEnd = ranked.batches.length;
     const trainedRun = search(host, { settings: { ...SETTINGS, rankBy: 'params', topK: 1 }, trainSamples: 100, scoreBatch: 8, have: 0 });
     let trainedYet = false;
     void trainedRun.then(() => (trainedYet = true));
@@ -136,6 +139,8 @@ describe('search host', () => {
     const kinds = trained.updates.map((u) => u.type);
     expect(kinds.indexOf('pool')).toBeGreaterThan(kinds.indexOf('scored'));
     expect(kinds.filter((k) => k === 'trained')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 2 * SEARCH_BATCH_MS));
+    expect(ranked.batches.length).toBe(sentByTheEnd);
   });
 
   it('drops a queued candidate once a budget move rules it out, before it is scored', async () => {

@@ -193,7 +193,9 @@ export class SearchHost {
     // Scoring is over before training starts: the scorers train too, one candidate each at once beside the trainer.
     const trainers = [...new Set([pool.trainer, ...pool.scorers])];
     const ready = untilAborted(pool.ready, signal).then((info) => {
-      batcher.push({ type: 'pool', ...info, scorers: pool.scorers.length, trainers: trainers.length });
+      // Only to a search still running: one that ran no network can be over before its workers are up, and its page
+      // has let go of the channel its batches went through (a batch sent there throws in this worker).
+      if (this.running === running) batcher.push({ type: 'pool', ...info, scorers: pool.scorers.length, trainers: trainers.length });
     });
     // Its failure is the search's when a network runs (awaited below), nobody's when none does.
     ready.catch(() => {});
