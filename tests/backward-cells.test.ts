@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { layerList } from '../src/core/arch/architecture.ts';
-import { EDGES, OP_CODE, enumerateValidCells } from '../src/core/arch/cell.ts';
+import { EDGES, EDGE_FROM, EDGE_TO, OP_CODE, enumerateValidCells } from '../src/core/arch/cell.ts';
 import { formatGenome, parseGenome } from '../src/core/arch/genome.ts';
 import { DEFAULT_SEARCH_SPACE, compileSpace, sampleArchitectures, spaceSize } from '../src/core/arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../src/core/cost/estimator.ts';
@@ -20,16 +20,36 @@ const BACKWARD = { ...DEFAULT_SEARCH_SPACE, cellType: 'backward' as const };
 
 describe('backward cells', () => {
   it('count every forward cell with each of its empty pairs free to carry a backward op or nothing', () => {
-    // Independent of the sampler's enumeration: a valid backward cell is a valid forward cell plus, on each pair
-    // the forward cell leaves empty, nothing or one of the non-zero ops backward.
-    for (const requireDirectEdge of [true, false]) {
-      const codes = DEFAULT_SEARCH_SPACE.ops.map((op) => OP_CODE[op]);
-      const nonZero = codes.filter((c) => c !== 0).length;
-      const expected = enumerateValidCells(codes, { requireDirectEdge }).reduce((sum, f) => sum + (1 + nonZero) ** f.filter((c) => c === 0).length, 0);
+    // Independent of the sampler's enumeration. With the direct edge 0→3, a valid backward cell is a valid forward
+    // cell plus, on each pair the forward cell leaves empty, nothing or one of the non-zero ops backward.
+    const codes = DEFAULT_SEARCH_SPACE.ops.map((op) => OP_CODE[op]);
+    const nonZero = codes.filter((c) => c !== 0).length;
+    const withDirectEdge = enumerateValidCells(codes, { requireDirectEdge: true }).reduce((sum, f) => sum + (1 + nonZero) ** f.filter((c) => c === 0).length, 0);
+    // Without it, node 3 may be reached from node 0 only through a backward edge (SNASNet prunes on the combined
+    // graph): count the pair patterns (none, forward, backward) whose edges lead from 0 to 3, times the op choices.
+    let withoutDirectEdge = 0;
+    for (let n = 0; n < 3 ** EDGES; n++) {
+      const kinds = Array.from({ length: EDGES }, (_, e) => Math.floor(n / 3 ** e) % 3);
+      const next = (node: number) => kinds.flatMap((k, e) => (k === 1 && EDGE_FROM[e] === node ? [EDGE_TO[e]] : k === 2 && EDGE_TO[e] === node ? [EDGE_FROM[e]] : []));
+      const seen = new Set([0]);
+      const todo = [0];
+      while (todo.length) {
+        for (const m of next(todo.pop()!)) {
+          if (!seen.has(m)) {
+            seen.add(m);
+            todo.push(m);
+          }
+        }
+      }
+      if (seen.has(3)) withoutDirectEdge += nonZero ** kinds.filter((k) => k !== 0).length;
+    }
+    for (const [requireDirectEdge, expected] of [[true, withDirectEdge], [false, withoutDirectEdge]] as const) {
       const c = compileSpace({ ...BACKWARD, requireDirectEdge });
       expect(c.cellCount).toBe(expected);
       expect(spaceSize(c)).toBe(expected * c.channels.length * c.hidden.length * c.timesteps.length * c.weightBits.length);
     }
+    // Counted on forward edges alone (before backward cells were pruned as SNASNet prunes) it was 74 577.
+    expect(withoutDirectEdge).toBe(76_305);
     // NeuroNAS's ops with the direct edge: 50 421 backward cells, against 3 072 forward ones.
     expect(compileSpace(BACKWARD).cellCount).toBe(50_421);
     expect(compileSpace(DEFAULT_SEARCH_SPACE).cellCount).toBe(compileSpace(DEFAULT_SEARCH_SPACE).cells.length);

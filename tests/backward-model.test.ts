@@ -30,10 +30,10 @@ function copyVariables(from: SpikingModel, to: SpikingModel, fill: number): void
 }
 
 /** Each collected LIF's spikes split into its T timesteps. */
-function spikesByStep(m: SpikingModel, x: tf.Tensor4D): Map<string, number[][]> {
+function spikesByStep(m: SpikingModel, x: tf.Tensor4D, batchStatistics = false): Map<string, number[][]> {
   const out = new Map<string, number[][]>();
   tf.tidy(() => {
-    const r = m.forward(x, { training: false, collectSpikes: true });
+    const r = m.forward(x, { training: batchStatistics, freezeStats: true, collectSpikes: true });
     for (const s of r.spikes!) out.set(s.name, (tf.split(s.spikes!, m.arch.timesteps, 0) as tf.Tensor[]).map((t) => Array.from(t.dataSync())));
   });
   return out;
@@ -116,5 +116,47 @@ describe('backward cells in the model', () => {
     const again = await scoreArchitecture(parseGenome(BACKWARD), batch, { seed: 1 });
     expect(again.score).toBe(bwd.score);
     batch.dispose();
+  });
+
+  it('run a node live only through a backward edge (SNASNet prunes on the combined graph): v_n = 0 + s_n, with gradients', () => {
+    // Node 2 has no forward input: it is reached from node 0 through node 3 at t − 1 (b32) and feeds node 0's state
+    // (b20). Its x_2 is zero, so at t = 0 it reads zeros (no spikes), later b32(v3 of the step before).
+    const m = buildModel(parseGenome('c4-h16-t3-w8-202000020023'), { seed: 4 });
+    expect(m.layers.map((l) => l.name).filter((n) => n!.startsWith('cell1.'))).toEqual(['cell1.b20', 'cell1.b32', 'cell1.e03']);
+    const x = input(6);
+    // Batch statistics (a fresh model's running ones leave every LIF silent), not updated.
+    const spikes = spikesByStep(m, x, true);
+    expect(spikes.get('cell1.lif3')!.some((step) => step.some((v) => v === 1))).toBe(true);
+    expect([...spikes.keys()].filter((n) => n.startsWith('cell1.'))).toEqual(['cell1.lif0', 'cell1.lif2', 'cell1.lif3']);
+    const node2 = spikes.get('cell1.lif2')!;
+    expect(node2[0].every((v) => v === 0)).toBe(true);
+    expect(node2.slice(1).some((step) => step.some((v) => v === 1))).toBe(true);
+    const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5], 'int32'), 10));
+    const grads = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, m.forward(x, { training: true }).logits) as tf.Scalar, [...m.weights.values()]);
+      return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, Math.sqrt(tf.sum(tf.square(g)).dataSync()[0])]));
+    });
+    for (const layer of ['cell1.b20', 'cell1.b32', 'cell2.b20', 'cell2.b32']) {
+      const g = grads[m.weights.get(layer)!.name];
+      expect(Number.isFinite(g) && g > 0, `${layer}: ${g}`).toBe(true);
+    }
+    tf.dispose([x, labels]);
+    m.dispose();
+  });
+
+  it('run a cell whose output hears its input only a timestep later (0→2, 2 at t − 1 → 1, 1→3)', () => {
+    const m = buildModel(parseGenome('c4-h16-t3-w8-030030000300'), { seed: 2 });
+    const x = input(8);
+    tf.tidy(() => {
+      const r = m.forward(x, { training: true });
+      expect(r.logits.shape).toEqual([6, 10]);
+      expect(Array.from(r.logits.dataSync()).every(Number.isFinite)).toBe(true);
+    });
+    // Node 1 reads zeros at t = 0 (no state yet), then b21 of node 2 from the step before.
+    const spikes = spikesByStep(m, x, true);
+    expect(spikes.get('cell1.lif1')!.slice(1).some((step) => step.some((v) => v === 1))).toBe(true);
+    expect(spikes.get('cell1.lif1')![0].every((v) => v === 0)).toBe(true);
+    x.dispose();
+    m.dispose();
   });
 });

@@ -3,6 +3,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MEASURED_CALIBRATIONS, measuredRanking } from '../src/core/calibration/measured.ts';
 import { RANK_PROXIES } from '../src/core/search/pipeline.ts';
+import { liveNodes } from '../src/core/arch/cell.ts';
+import { parseGenome } from '../src/core/arch/genome.ts';
+import { forwardOnlyLive } from './forward-only-live.ts';
+import { compileHardware, createTotals, estimateArchitecture } from '../src/core/cost/estimator.ts';
+import { costingSettings } from '../src/core/files/run.ts';
+import { defaultInputs } from '../src/core/inputs.ts';
 
 interface Correlation {
   proxy: string;
@@ -33,5 +39,23 @@ describe('the measured rankings', () => {
     expect(measuredRanking('fashion-mnist', 'params', 'backward')).toBeNull();
     expect(measuredRanking('mnist', 'params')?.tau).toBe(0.55);
     expect(measuredRanking('mnist', 'params', 'backward')?.tau).toBe(0.58);
+  });
+
+  it('warn that the backward-cell calibration was measured before backward cells were pruned as SNASNet prunes them', () => {
+    // The document's candidates were pruned on forward edges alone; those with other live nodes now are other networks,
+    // and where a new live node carries conv edges the cost model now counts other weights than the document's costs.
+    const c = MEASURED_CALIBRATIONS.find((m) => m.cellType === 'backward')!;
+    const doc = JSON.parse(readFileSync(new URL(`../${c.file}`, import.meta.url), 'utf8'));
+    const hw = compileHardware(costingSettings(defaultInputs()).hardware);
+    const candidates = doc.candidates as { genome: string; costs: { params: number } }[];
+    const otherNetwork = candidates.filter((d) => parseGenome(d.genome).cells.some((cell) => liveNodes(cell) !== forwardOnlyLive(cell.forward)));
+    const otherWeights = candidates.filter((d) => estimateArchitecture(parseGenome(d.genome), hw, createTotals()).params !== d.costs.params);
+    expect([otherNetwork.length, otherWeights.length]).toEqual([5, 4]);
+    expect(otherWeights.every((d) => otherNetwork.includes(d))).toBe(true);
+    expect(measuredRanking('mnist', 'params', 'backward')?.caveat).toContain(
+      `${otherNetwork.length} of its ${candidates.length} candidates were partly different networks from what their genomes build now (${otherWeights.length} of them with other weights)`,
+    );
+    expect(measuredRanking('mnist', 'params', 'backward')?.caveat).toContain('2026-12-05');
+    expect(measuredRanking('mnist', 'params')?.caveat).toBeUndefined();
   });
 });

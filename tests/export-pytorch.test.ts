@@ -76,6 +76,10 @@ const CASES: Case[] = [
   // backward skip; they run one timestep at a time on both sides.
   { genome: 'c4-h16-t3-w8-303302020020', neuron: 'spikingjelly', encoding: 'direct' },
   { genome: 'c4-h16-t4-w8-301203302000-313303000210', neuron: 'snntorch', encoding: 'rate' },
+  // Nodes live only through backward edges (SNASNet prunes on the combined graph): in cell 1 node 2 is reached from
+  // node 0 through node 3 at t−1 (b32) and feeds node 0's state (b20); in cell 2 node 3 hears node 0 only through
+  // 0→2, 2 (t−1) → 1, 1→3. Such a node has no forward input and reads v = 0 + its state.
+  { genome: 'c4-h16-t3-w8-202000020023-030030000300', neuron: 'spikingjelly', encoding: 'direct' },
 ];
 
 const BATCH = 8;

@@ -22,7 +22,9 @@
  *   backward cell:   SNASNet's temporal cell (snn-search.md): node i reads
  *                    v_i = x_i + s_i, where the state s_i is the sum of the
  *                    backward edges j→i applied to v_j at t − 1 (s_3 = 0,
- *                    every s = 0 at t = 0). Its output at t depends on its
+ *                    every s = 0 at t = 0). A live node without a live forward
+ *                    input (live on the combined graph, through a backward
+ *                    edge) has x_i = 0, so v_i = s_i. The cell output at t depends on its
  *                    output at t − 1, so it runs one timestep at a time: each
  *                    node's LIF is a stepper (lifStepper) whose membrane and
  *                    gradient carry across t, and each batch norm sees one
@@ -179,7 +181,7 @@ interface CellEdge {
 
 /** Walks one cell's forward edges in the layer list's execution order. */
 function cellEdges(cell: Cell, prefix: string): CellEdge[] {
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   const out: CellEdge[] = [];
   for (let node = 1; node < 4; node++) {
     for (let e = 0; e < EDGES; e++) {
@@ -192,7 +194,7 @@ function cellEdges(cell: Cell, prefix: string): CellEdge[] {
 
 /** One cell's active backward edges: from node `from` at t − 1 (its EDGE_TO end) into node `to`. */
 function backwardCellEdges(cell: Cell, prefix: string): CellEdge[] {
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   const out: CellEdge[] = [];
   for (let e = 0; e < EDGES; e++) {
     if (!backwardEdgeActive(cell, e, live)) continue;
@@ -374,6 +376,7 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         const cell = arch.cells[ci];
         const forwardEdges = cellEdges(cell, prefix);
         const backwardEdges = backwardCellEdges(cell, prefix);
+        const live = liveNodes(cell);
         const [, H, W, C] = input.shape;
         const steppers = new Map(lifNodes(cell).map((n) => [n, lifStepper(lif, [B, H, W, C])]));
         const nodeSpikes = new Map<number, tf.Tensor[]>([...steppers.keys()].map((n) => [n, []]));
@@ -411,6 +414,9 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
           for (let node = 1; node < 4; node++) {
             const parts = forwardEdges.filter((ed) => ed.to === node).map(apply);
             if (parts.length > 0) v[node] = withState(parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D), node);
+            // A live node fed only by backward edges: its x_n is the zero op's output, as in SNASNet, so it reads
+            // v_n = 0 + s_n (zeros at t = 0, before any state).
+            else if (live & (1 << node)) v[node] = state[node] ?? (tf.zerosLike(inputs[t]) as tf.Tensor4D);
           }
           if (!v[3]) throw new ModelError(`${prefix}: the output node is not reachable`);
           outputs.push(v[3]);

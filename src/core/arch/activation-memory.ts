@@ -117,7 +117,7 @@ function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding): number
     [h2, wide],
   ];
   arch.cells.forEach((cell, k) => {
-    const live = liveNodes(cell.forward);
+    const live = liveNodes(cell);
     const incoming = [0, 0, 0, 0];
     for (let e = 0; e < EDGES; e++) {
       if (!forwardEdgeActive(cell, e, live)) continue;

@@ -108,7 +108,7 @@ function forwardCellIndex(cell: Cell): number {
 }
 
 function weightEdgeMask(cell: Cell): number {
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   let mask = 0;
   for (let e = 0; e < EDGES; e++) if (forwardEdgeActive(cell, e, live) && opHasWeights(cell.forward[e])) mask |= 1 << e;
   return mask;
@@ -125,7 +125,7 @@ function walkCell(sink: LayerSink, cell: Cell, width: number, size: number, site
     }
     return;
   }
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   // Execution order: node by node; a node's forward inputs, then its backward (t−1) inputs.
   // Node 0 (the cell input) has no forward inputs but may take backward ones.
   for (let node = 0; node < 4; node++) {

@@ -42,23 +42,52 @@ export function opKernel(code: number): number {
   return code === 3 ? 3 : 1;
 }
 
+/** Scratch for liveNodes: per node, the bit mask of the nodes it has an edge into / from (no allocation per call). */
+const successors = new Uint8Array(NODES);
+const predecessors = new Uint8Array(NODES);
+
 /**
- * Bit mask of the nodes that lie on a path from node 0 to node 3 through
- * non-zero forward edges (bit n set = node n is live). 0 when node 3 is not
- * reachable, which makes the cell invalid.
+ * Bit mask of the live nodes (bit n set = node n is live), pruned as SNASNet
+ * prunes (model_snn.py `find_best_neuroncell`): on the COMBINED connection
+ * graph, where a forward edge i→j and a backward edge j→i (node j at t−1 into
+ * node i) are both edges, a node is live when it is reached from node 0 and
+ * reaches node 3. A backward edge lets a node reached from 0 only through a
+ * later node (b32: 0→3 at t−1, then 3→2) feed that node's future: its
+ * recurrence is part of the network. 0 when node 3 is not reachable from node
+ * 0, which makes the cell invalid. For a forward-only cell this is the set of
+ * nodes on a forward path 0→3, as before backward edges existed.
  */
-export function liveNodes(forward: readonly number[]): number {
-  let fromInput = 1; // node 0 reaches itself
+export function liveNodes(cell: Cell): number {
+  const f = cell.forward;
+  const b = cell.backward;
+  successors.fill(0);
+  predecessors.fill(0);
   for (let e = 0; e < EDGES; e++) {
-    // Edges are ordered by source then target, so one pass in order suffices.
-    if (forward[e] !== 0 && fromInput & (1 << EDGE_FROM[e])) fromInput |= 1 << EDGE_TO[e];
+    const lo = EDGE_FROM[e];
+    const hi = EDGE_TO[e];
+    if (f[e] !== 0) {
+      successors[lo] |= 1 << hi;
+      predecessors[hi] |= 1 << lo;
+    }
+    if (b[e] !== 0) {
+      successors[hi] |= 1 << lo;
+      predecessors[lo] |= 1 << hi;
+    }
   }
-  let toOutput = 1 << 3;
-  for (let e = EDGES - 1; e >= 0; e--) {
-    if (forward[e] !== 0 && toOutput & (1 << EDGE_TO[e])) toOutput |= 1 << EDGE_FROM[e];
+  const fromInput = closure(successors, 1); // node 0 reaches itself
+  if (!(fromInput & (1 << 3))) return 0;
+  return fromInput & closure(predecessors, 1 << 3);
+}
+
+/** The nodes reachable from `start` along `next` (a fixpoint: at most NODES − 1 rounds on 4 nodes). */
+function closure(next: Uint8Array, start: number): number {
+  let reached = start;
+  for (;;) {
+    let grown = reached;
+    for (let n = 0; n < NODES; n++) if (reached & (1 << n)) grown |= next[n];
+    if (grown === reached) return reached;
+    reached = grown;
   }
-  const live = fromInput & toOutput;
-  return live & (1 << 3) ? live : 0;
 }
 
 export interface CellRules {
@@ -71,7 +100,8 @@ export function cellProblem(cell: Cell, rules: CellRules): string | null {
   if (cell.forward.length !== EDGES || cell.backward.length !== EDGES) return 'a cell has exactly 6 forward and 6 backward edges';
   for (const code of cell.forward) if (!(code >= 0 && code < OPS.length && Number.isInteger(code))) return `unknown operation code ${code}`;
   for (const code of cell.backward) if (!(code >= 0 && code < OPS.length && Number.isInteger(code))) return `unknown operation code ${code}`;
-  if (liveNodes(cell.forward) === 0) return 'node 3 (the cell output) is not reachable from node 0 (the cell input)';
+  // On the combined graph, as SNASNet: a path may pass through a backward edge (a timestep later).
+  if (liveNodes(cell) === 0) return 'node 3 (the cell output) is not reachable from node 0 (the cell input)';
   if (rules.requireDirectEdge && cell.forward[edgeIndex(0, 3)] === 0) return 'the direct edge 0→3 is zero';
   return null;
 }

@@ -11,21 +11,21 @@ export interface CellEdge {
   from: number;
   to: number;
   op: Op;
-  /** false when one end is pruned (not on a path from node 0 to node 3): the edge never computes */
+  /** false when one end is pruned (not on a path from node 0 to node 3, backward edges included): the edge never computes */
   active: boolean;
 }
 
 export interface CellDescription {
   /** the genome's digits of this cell */
   digits: string;
-  /** nodes on a path from the cell input (0) to its output (3); the others are pruned */
+  /** nodes on a path from the cell input (0) to its output (3) through forward or backward edges (SNASNet's pruning); the others are pruned */
   liveNodes: number[];
   /** every edge that carries an operation other than zero */
   edges: CellEdge[];
 }
 
 export function describeCell(cell: Cell): CellDescription {
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   const edges: CellEdge[] = [];
   for (let e = 0; e < EDGES; e++) {
     if (cell.forward[e] !== 0) edges.push({ direction: 'forward', from: EDGE_FROM[e], to: EDGE_TO[e], op: OPS[cell.forward[e]], active: forwardEdgeActive(cell, e, live) });

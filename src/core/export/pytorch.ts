@@ -198,7 +198,7 @@ interface ActiveEdge {
 
 /** The cell's computing forward edges, node by node in the layer list's order (as src/tf/model.ts walks them). */
 function forwardEdges(cell: Cell): ActiveEdge[] {
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   const out: ActiveEdge[] = [];
   for (let node = 1; node < 4; node++) {
     for (let e = 0; e < EDGES; e++) if (EDGE_TO[e] === node && forwardEdgeActive(cell, e, live)) out.push({ from: EDGE_FROM[e], to: node, code: cell.forward[e] });
@@ -211,7 +211,7 @@ function forwardEdges(cell: Cell): ActiveEdge[] {
  * walks them; named like their layer-list entries, `bIJ` from I into J.
  */
 function backwardEdges(cell: Cell): ActiveEdge[] {
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   const out: ActiveEdge[] = [];
   for (let e = 0; e < EDGES; e++) if (backwardEdgeActive(cell, e, live)) out.push({ from: EDGE_TO[e], to: EDGE_FROM[e], code: cell.backward[e] });
   return out;
@@ -263,9 +263,10 @@ function cellModules(cell: Cell): string[] {
 }
 
 function prunedDoc(cell: Cell): string | null {
-  const live = liveNodes(cell.forward);
+  const live = liveNodes(cell);
   const pruned = [1, 2].filter((n) => !(live & (1 << n)));
-  return pruned.length ? `Node${pruned.length > 1 ? 's' : ''} ${pruned.join(', ')} ${pruned.length > 1 ? 'are' : 'is'} not on a path from node 0 to node 3: pruned, as in SNASNet.` : null;
+  const graph = cell.backward.some((c) => c !== 0) ? ' (backward edges included)' : '';
+  return pruned.length ? `Node${pruned.length > 1 ? 's' : ''} ${pruned.join(', ')} ${pruned.length > 1 ? 'are' : 'is'} not on a path from node 0 to node 3${graph}: pruned, as in SNASNet.` : null;
 }
 
 function forwardCellClass(cell: Cell): string[] {
@@ -309,6 +310,7 @@ function forwardCellClass(cell: Cell): string[] {
 function temporalCellClass(cell: Cell): string[] {
   const fwd = forwardEdges(cell);
   const bwd = backwardEdges(cell);
+  const live = liveNodes(cell);
   const withState = new Set(bwd.map((ed) => ed.to));
   const lifs = [...new Set([...fwd, ...bwd].filter((ed) => opHasWeights(ed.code)).map((ed) => ed.from))].sort();
   const body: string[] = [];
@@ -333,7 +335,12 @@ function temporalCellClass(cell: Cell): string[] {
       if (opHasWeights(ed.code)) spikesOf(ed.from, ind);
       terms.push(edgeTerm(ed, `v${ed.from}`, `e${ed.from}${ed.to}`));
     }
-    if (!terms.length) continue;
+    if (!terms.length) {
+      // A live node fed only by backward edges (live on the combined graph, as SNASNet prunes): x_n is the zero
+      // op's output, so it reads v_n = 0 + s_n, zeros before the first state.
+      if (live & (1 << node)) body.push(`${ind}v${node} = torch.zeros_like(x_t) if state${node} is None else state${node}`);
+      continue;
+    }
     if (withState.has(node)) {
       body.push(`${ind}x${node} = ${terms.join(' + ')}`);
       nodeValue(node, `x${node}`, ind);
@@ -381,6 +388,7 @@ function stageDoc(arch: Architecture): string[] {
         .filter((e) => e.to === node)
         .map((e) => (e.code === 1 ? `x${e.from}` : e.code === 4 ? `avgpool3x3(x${e.from})` : `${OPS[e.code]}(LIF(x${e.from}))`));
       if (terms.length) lines.push(`           x${node} = ${terms.join(' + ')}`);
+      else if (liveNodes(cell) & (1 << node)) lines.push(`           x${node} = 0 (no forward input: node ${node} reads only its backward edges' state)`);
     }
     if (backwardEdges(cell).length) lines.push(`           backward edges (added to the target node at the next timestep): ${backwardEdgeDoc(cell)}`);
     return lines;
