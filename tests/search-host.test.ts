@@ -111,38 +111,6 @@ describe('search host', () => {
     expect(engine.costedSet(SETTINGS)?.count).toBe(24);
   });
 
-  it('costs and ranks by the cost model without waiting for the workers, which it needs only to score or train', async () => {
-    // A pool whose workers are still starting: a search ranked by the parameter count that trains nothing finishes
-    // with every candidate ranked; one that trains waits for them, then trains.
-    let start!: () => void;
-    const started = new Promise<void>((r) => (start = r));
-    const slowPool = (): SearchPool => {
-      const pool = nodePool();
-      return { ...pool, ready: started.then(() => pool.ready) };
-    };
-    const host = new SearchHost(new CostingEngine(), slowPool, hooks);
-    const ranked = await search(host, { settings: { ...SETTINGS, rankBy: 'params', topK: 0 }, trainSamples: 100, scoreBatch: 8, have: 0 });
-    expect(ranked.summary.completed).toBe(true);
-    expect(ranked.scores.size).toBeGreaterThan(5);
-    expect(ranked.updates.some((u) => u.type === 'pool')).toBe(false);
-    // Nothing goes to a search that is over: its page has let go of the channel (on the page a send there crashed the
-    // costing worker once the workers came up).
-    const sentByTheEnd = ranked.batches.length;
-    const trainedRun = search(host, { settings: { ...SETTINGS, rankBy: 'params', topK: 1 }, trainSamples: 100, scoreBatch: 8, have: 0 });
-    let trainedYet = false;
-    void trainedRun.then(() => (trainedYet = true));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(trainedYet).toBe(false);
-    start();
-    const trained = await trainedRun;
-    expect(trained.summary.completed).toBe(true);
-    const kinds = trained.updates.map((u) => u.type);
-    expect(kinds.indexOf('pool')).toBeGreaterThan(kinds.indexOf('scored'));
-    expect(kinds.filter((k) => k === 'trained')).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 2 * SEARCH_BATCH_MS));
-    expect(ranked.batches.length).toBe(sentByTheEnd);
-  });
-
   it('drops a queued candidate once a budget move rules it out, before it is scored', async () => {
     const engine = new CostingEngine();
     const settings = { ...SETTINGS, samples: 40, budgets: noBudgets() };

@@ -18,7 +18,7 @@ import { parseGenome } from '../core/arch/genome.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../core/cost/estimator.ts';
 import { METRICS, allocateColumns, type Columns } from '../core/metrics.ts';
-import { runSearch, SearchCancelled, type CandidateRecord, type Evaluators, type SearchEvent, type SearchTimings } from '../core/search/pipeline.ts';
+import { runSearch, SearchCancelled, type CandidateRecord, type SearchEvent, type SearchTimings } from '../core/search/pipeline.ts';
 import { ColumnSource } from '../core/search/sources.ts';
 import type { Budgets } from '../core/settings.ts';
 import { SEARCH_BATCH_MS, type SearchBatch, type SearchPoolInfo, type SearchRequest, type SearchSummary, type SearchUpdate } from '../protocol/search.ts';
@@ -186,31 +186,22 @@ export class SearchHost {
     const s = req.settings;
     const { signal } = running.abort;
     const batcher = running.batcher;
-    // The workers start now, beside the costing, and the search does not wait for them: costing, and ranking by the
-    // cost model, need none of them; scoring and training wait for them when they begin. (Waiting here put the workers'
-    // start, tfjs and the backend probe in each, of seconds, before the first ranked candidate.)
-    const pool = this.ensurePool();
-    // Scoring is over before training starts: the scorers train too, one candidate each at once beside the trainer.
-    const trainers = [...new Set([pool.trainer, ...pool.scorers])];
-    const ready = untilAborted(pool.ready, signal).then((info) => {
-      // Only to a search still running: one that ran no network can be over before its workers are up, and its page
-      // has let go of the channel its batches went through (a batch sent there throws in this worker).
-      if (this.running === running) batcher.push({ type: 'pool', ...info, scorers: pool.scorers.length, trainers: trainers.length });
-    });
-    // Its failure is the search's when a network runs (awaited below), nobody's when none does.
-    ready.catch(() => {});
     const set = await this.engine.costSet(s, this.hooks);
     // A newer costing job superseded this one's: the page's inputs have moved on.
     if (set === null || signal.aborted) throw new SearchCancelled();
     for (let from = Math.max(0, req.have); from < set.count; from += ROWS_PER_UPDATE) batcher.push(rowsUpdate(set, from, Math.min(set.count, from + ROWS_PER_UPDATE)));
     batcher.flush();
 
+    const pool = this.ensurePool();
+    const info = await untilAborted(pool.ready, signal);
+    // Scoring is over before training starts: the scorers train too, one candidate each at once beside the trainer.
+    const trainers = [...new Set([pool.trainer, ...pool.scorers])];
+    batcher.push({ type: 'pool', ...info, scorers: pool.scorers.length, trainers: trainers.length });
     if (s.dataset === 'cifar10') {
       if (!this.upload) throw new Error('CIFAR-10 searches need the batch files: none were provided');
-      await ready;
       await pool.provideDataset(this.upload, signal);
     }
-    const onPool = trainingEvaluators(pool.scorers, trainers, {
+    const evaluators = trainingEvaluators(pool.scorers, trainers, {
       dataset: s.dataset as DatasetName,
       seed: s.seed,
       scoreBatch: req.scoreBatch,
@@ -219,17 +210,6 @@ export class SearchHost {
       trainSamples: req.trainSamples,
       keepWeights: true,
     });
-    const evaluators: Evaluators = {
-      async score(genomes, sig, onScore, wanted) {
-        await ready;
-        return onPool.score(genomes, sig, onScore, wanted);
-      },
-      async train(genome, epochs, sig, onProgress) {
-        await ready;
-        return onPool.train(genome, epochs, sig, onProgress);
-      },
-      trainers: onPool.trainers,
-    };
     const hw = compileHardware(s.hardware);
     const rejects = s.strategy === 'neuronas' || s.strategy === 'evolution';
     const emit = (e: SearchEvent): void => {

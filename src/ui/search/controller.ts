@@ -345,8 +345,6 @@ export function startSearchController(
     const onBatch = (batch: SearchBatch): void => {
       if (!live()) return;
       const now = performance.now();
-      // Running from its first update: the costing does not wait for the workers (their 'pool' update comes when ready).
-      if (searchStore.getState().phase === 'starting') searchStore.setState({ phase: 'running' });
       for (const u of batch.updates) {
         if (u.type === 'candidates') {
           mine.results = writeRows(mine.results, u, u.sampled);
