@@ -23,6 +23,15 @@ afterAll(async () => {
 });
 
 describe('neuronas search --shard, merge', () => {
+  it('evaluates a shard on wasm unless told, so shards run at once merge: auto’s probe could choose differently in each', () => {
+    const shard = parseSearchArgs(['--shard', '0/3', '--out', '/tmp/x']);
+    const whole = parseSearchArgs(['--json']);
+    const told = parseSearchArgs(['--shard', '0/3', '--out', '/tmp/x', '--backend', 'auto']);
+    expect(shard !== 'help' && shard.backend).toBe('wasm');
+    expect(whole !== 'help' && whole.backend).toBe('auto');
+    expect(told !== 'help' && told.backend).toBe('auto');
+  });
+
   it('refuses what cannot be a shard in one line', () => {
     const problem = (argv: string[], env: Record<string, string> = {}) => {
       try {

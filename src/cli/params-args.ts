@@ -79,7 +79,7 @@ export function tableHelp(groups: readonly ParamDef['group'][]): string[] {
 
 /** The help of the search-space and hardware knobs, the same for every command that samples the space. */
 export function spaceAndHardwareHelp(): string[] {
-  return ['search space:', ...tableHelp(['space']), '', 'hardware:', ...tableHelp(['hardware']), '', 'other:', '  --backend NAME     auto | wasm | cpu (default auto)'];
+  return ['search space:', ...tableHelp(['space']), '', 'hardware:', ...tableHelp(['hardware']), '', 'other:', '  --backend NAME     auto | wasm | cpu (default auto; wasm with --shard, so shards run at once are evaluated alike)'];
 }
 
 /**

@@ -101,7 +101,9 @@ export function parseSearchArgs(argv: string[], env: Record<string, string | und
   const workersText = extra.get('workers') as string | undefined;
   const workers = workersText === undefined ? defaultWorkers() : parseWorkers(workersText);
   if (workers === null) throw new UsageError(`--workers: expected a whole number from 1 to ${MAX_WORKERS}, got '${workersText}'`);
-  const backend = (extra.get('backend') as string | undefined) ?? 'auto';
+  // A shard takes wasm unless told: its files merge only with shards evaluated alike, and `auto`'s timing probe, run
+  // in every shard's process at once, could choose differently under their load (it did: cpu in one of three).
+  const backend = (extra.get('backend') as string | undefined) ?? (extra.has('shard') ? 'wasm' : 'auto');
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend: '${backend}' is not one of ${BACKENDS.join(', ')}`);
   const cifar = extra.get('cifar') as string | undefined;
   const cifarFiles = cifar ? cifar.split(',').filter((f) => f !== '') : [];
