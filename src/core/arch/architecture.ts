@@ -154,6 +154,33 @@ export function walkLayers(a: Architecture, sink: LayerSink): void {
   sink('fc', a.hidden, a.classes, 1, 1, 1, SITE_FC2, 0, 0);
 }
 
+/** Sums over an architecture's weight layers for one image and one timestep (whole numbers far below 2⁵³: exact in any order). */
+export interface LayerSums {
+  /** weights, Σ k²·Cin·Cout */
+  params: number;
+  /** multiply-accumulates (synaptic operations at input rate 1), Σ k²·Cin·Cout·Hout² */
+  macs: number;
+  /** neurons the layers feed, Σ Cout·Hout² */
+  neurons: number;
+}
+
+const sums: LayerSums = { params: 0, macs: 0, neurons: 0 };
+const addToSums: LayerSink = (_kind, cin, cout, k, _hin, hout) => {
+  const weights = k * k * cin * cout;
+  sums.params += weights;
+  sums.macs += weights * hout * hout;
+  sums.neurons += cout * hout * hout;
+};
+
+/** The sums of `a`'s weight layers in one walk (no layer objects): what the cost-model proxies and the time estimate read. */
+export function layerSums(a: Architecture): LayerSums {
+  sums.params = 0;
+  sums.macs = 0;
+  sums.neurons = 0;
+  walkLayers(a, addToSums);
+  return { ...sums };
+}
+
 export function layerList(a: Architecture): Layer[] {
   const out: Layer[] = [];
   walkLayers(a, (kind, cin, cout, k, hin, hout, site, from, to) => void out.push({ kind, cin, cout, k, hin, hout, name: layerName(site, from, to) }));

@@ -8,7 +8,7 @@
  * and image choice) and reads only images of the data set's training part
  * (core/calibration/plan.ts `proxyImagePlan`), never its test split.
  */
-import { walkLayers, type Architecture, type LayerSink } from '../arch/architecture.ts';
+import { layerSums, type Architecture } from '../arch/architecture.ts';
 
 export const PROXY_NAMES = ['snasnet', 'params', 'synops', 'early_loss', 'early_accuracy', 'snip', 'grad_norm'] as const;
 export type ProxyName = (typeof PROXY_NAMES)[number];
@@ -79,25 +79,15 @@ export const PROXIES: Readonly<Record<ProxyName, ProxyDef>> = Object.freeze({
   },
 });
 
-let paramsSum = 0;
-let sopsPerStep = 0;
-const addLayer: LayerSink = (_kind, cin, cout, k, _hin, hout) => {
-  const weights = k * k * cin * cout;
-  paramsSum += weights;
-  sopsPerStep += weights * hout * hout;
-};
-
 /**
  * The proxies computed from the cost model alone: the cost report's parameters and its synaptic operations with every
  * input firing (rate 1, as the report charges without measured rates), T · Σ k²·Cin·Cout·Hout² over its layers. One
  * walk over the layers, no report: a search ranked by synops computes this for every candidate. Neither depends on
- * the hardware. (Whole numbers far below 2⁵³: the same in any order of summation.)
+ * the hardware.
  */
 export function costProxies(arch: Architecture): { params: number; synops: number } {
-  paramsSum = 0;
-  sopsPerStep = 0;
-  walkLayers(arch, addLayer);
-  return { params: paramsSum, synops: arch.timesteps * sopsPerStep };
+  const s = layerSums(arch);
+  return { params: s.params, synops: arch.timesteps * s.macs };
 }
 
 /** A proxy value turned so that larger always predicts better (NaN stays NaN). */

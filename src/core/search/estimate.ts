@@ -96,7 +96,7 @@
  * the side of asking.
  */
 import type { Architecture } from '../arch/architecture.ts';
-import { layerList } from '../arch/architecture.ts';
+import { layerSums } from '../arch/architecture.ts';
 import { CandidateStream, spaceSize } from '../arch/sampler.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../cost/estimator.ts';
 import { EMBEDDED_DATASETS, UPLOADED_TEST_MAX, isEmbeddedDatasetName } from '../data/datasets.ts';
@@ -146,13 +146,8 @@ export interface NetworkWork {
 }
 
 export function networkWork(a: Architecture): NetworkWork {
-  let macs = 0;
-  let neurons = 0;
-  for (const l of layerList(a)) {
-    macs += l.k * l.k * l.cin * l.cout * l.hout * l.hout;
-    neurons += l.cout * l.hout * l.hout;
-  }
-  return { macs: macs * a.timesteps, neurons: neurons * a.timesteps };
+  const s = layerSums(a);
+  return { macs: s.macs * a.timesteps, neurons: s.neurons * a.timesteps };
 }
 
 /** Work units of scoring (MACs plus weighted neuron updates) of one image through the candidate, over all its timesteps. */
