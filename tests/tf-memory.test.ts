@@ -18,6 +18,7 @@ import { loadDatasetNode } from '../src/cli/data-node.ts';
 import { makeBatch } from '../src/core/data/batches.ts';
 import type { Dataset } from '../src/core/data/format.ts';
 import { WasmHeapFullError } from '../src/tf/wasm-heap.ts';
+import { REFERENCE_NET_LIF, type LifConfig } from '../src/core/snn/lif.ts';
 import { useBackend, wasmAllocationPeak } from './tf-helpers.ts';
 import { largestDefaultCandidate } from './largest-candidate.ts';
 
@@ -35,24 +36,28 @@ describe('memory of a pass on wasm', () => {
     mnist = await loadDatasetNode('mnist');
   });
 
-  const cases: [string, Architecture, Encoding][] = [
+  const cases: [string, Architecture, Encoding, LifConfig?][] = [
     ['the largest candidate of the default space', largestDefaultCandidate(), 'direct'],
     ['a wide, long candidate whose cell is a skip', parseGenome('c64-h256-t8-w8-001000'), 'direct'],
     ['avg-pool edges', parseGenome('c8-h64-t5-w8-402241'), 'direct'],
     ['one timestep', parseGenome('c8-h32-t1-w8-301203'), 'direct'],
     ['rate encoding', DEFAULT_ARCHITECTURE, 'rate'],
+    ['a backward cell (SNASNet)', parseGenome('c16-h128-t4-w8-303302020020'), 'direct'],
+    ['a wide, long backward cell with conv3×3 recurrences', parseGenome('c64-h256-t8-w8-303300030033'), 'direct'],
+    ['a node fed only by a backward edge', parseGenome('c8-h64-t5-w8-202000020023'), 'direct'],
+    ['a backward cell of snnTorch neurons', parseGenome('c16-h128-t4-w8-303302020020'), 'direct', REFERENCE_NET_LIF],
   ];
-  for (const [what, arch, encoding] of cases) {
+  for (const [what, arch, encoding, lif] of cases) {
     it(`the count bounds the bytes wasm allocates, within 1.5×: ${what}`, async () => {
       const B = 2;
-      const model = buildModel(arch, { seed: 1, encoding });
+      const model = buildModel(arch, { seed: 1, encoding, lif });
       const opt = makeOptimizer('adam');
       const { x, labels } = batchOf(mnist, [0, 1]);
       // A first step creates Adam's moments, which live between passes, not in one.
       tf.dispose(Object.values(trainStep(model, opt, x, labels, 1e-3)));
       const evalPeak = await wasmAllocationPeak(() => tf.tidy(() => model.forward(x, { training: false }).logits.dataSync()));
       const trainPeak = await wasmAllocationPeak(() => tf.dispose(Object.values(trainStep(model, opt, x, labels, 1e-3))));
-      const m = activationMemory(arch, encoding);
+      const m = activationMemory(arch, encoding, lif);
       const evalEstimate = B * m.evalPerImage;
       const trainEstimate = B * m.trainPerImage + m.trainFixed;
       expect(evalEstimate).toBeGreaterThanOrEqual(evalPeak);

@@ -243,7 +243,7 @@ const MIB = 1024 * 1024;
 
 /** Images per training pass for `model` with batches of `batchSize`: the batch, or the micro-batch that fits `budget`. */
 export function trainingMicroBatch(model: SpikingModel, batchSize: number, budget: number = PASS_MEMORY_BUDGET): number {
-  const m = activationMemory(model.arch, model.encoding);
+  const m = activationMemory(model.arch, model.encoding, model.lif);
   const n = batchForMemory(m.trainPerImage, batchSize, budget, m.trainFixed);
   if (n === 0) {
     throw new MemoryBudgetError(`one training image needs ${Math.round((m.trainPerImage + m.trainFixed) / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`);
@@ -256,7 +256,7 @@ export const DEFAULT_EVAL_BATCH = 250;
 
 /** Images per evaluation pass for `model`: `wanted` (default DEFAULT_EVAL_BATCH) or fewer, to fit `budget`. */
 export function evaluationBatch(model: SpikingModel, wanted: number = DEFAULT_EVAL_BATCH, budget: number = PASS_MEMORY_BUDGET): number {
-  const m = activationMemory(model.arch, model.encoding);
+  const m = activationMemory(model.arch, model.encoding, model.lif);
   const n = batchForMemory(m.evalPerImage, wanted, budget);
   if (n === 0) {
     throw new MemoryBudgetError(`one test image needs ${Math.round(m.evalPerImage / MIB)} MiB of tensors, more than the ${Math.round(budget / MIB)} MiB a pass may use (fewer channels, timesteps or hidden units fit)`);

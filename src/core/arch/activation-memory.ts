@@ -28,6 +28,15 @@
  *                           BN at 2C before the 2×2 pool, the pooled map
  *   head                    BN and LIF at 2C (2 maps), the pooled map, fc1's
  *                           output and its LIF's spikes (T·hidden each)
+ *   a backward cell         runs one timestep at a time (src/tf/model.ts
+ *                           runTemporalCell), its LIFs as steppers of
+ *                           ordinary tfjs ops (src/tf/lif.ts lifStepper), each
+ *                           op's output kept: per LIF node `stepLifMaps` maps
+ *                           and the concatenated spikes; per conv edge
+ *                           (forward or backward) conv and BN; per avg-pool
+ *                           edge one map; per node summing two or more edges
+ *                           of a kind, or adding its state, one map; the
+ *                           input's split and the output's concatenation
  *   transient               one more map of the largest size (the membrane
  *                           of a LIF or the scaled copy of an eval batch norm,
  *                           freed when its op ends) at the peak
@@ -41,11 +50,15 @@
  * tfjs-backend-wasm actually allocates (every malloc of a tensor buffer,
  * peak over the pass) for candidates across the search space: the estimate
  * is never below the measurement and at most 1.5× it (measured over 23
- * candidates: 1.05–1.20× for evaluation, 1.12–1.45× for training).
+ * candidates: 1.05–1.20× for evaluation, 1.12–1.45× for training). Backward
+ * cells were counted as forward ones until their timestep loop was: 2.6–2.7×
+ * below the measurement (a C = 64, T = 8 backward candidate's training
+ * micro-batch could outgrow the heap); now 1.15–1.16× and 1.32–1.47×.
  */
-import { EDGES, EDGE_TO, OP_CODE, forwardEdgeActive, liveNodes } from './cell.ts';
+import { EDGES, EDGE_FROM, EDGE_TO, OP_CODE, backwardEdgeActive, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from './cell.ts';
 import { layerList, stageSizes, type Architecture } from './architecture.ts';
 import { layerWeights } from '../layers.ts';
+import { DEFAULT_LIF, type LifConfig } from '../snn/lif.ts';
 
 export type InputEncoding = 'direct' | 'rate';
 
@@ -76,8 +89,65 @@ export const TRAIN_FACTOR = 2.25;
  */
 export const PASS_MEMORY_BUDGET = 1024 * 1024 * 1024;
 
+/**
+ * Maps one timestep of a stepped LIF (src/tf/lif.ts lifStepper) leaves on the
+ * tape, counted from its ops: the charge, the spike, the detached reset's
+ * spike and the reset membrane. A spike is `step(p − θ)` (snnTorch) or
+ * `1 − step(θ − p)` (SpikingJelly): 2 or 3 ops. The default neuron: 11.
+ */
+export function stepLifMaps(cfg: LifConfig): number {
+  if (cfg.model === 'snntorch') return 2 + 4 + 2; // mem_reset, the update (mul, add, mul, sub or sub, mul, mul, add), the spike
+  const fire = 3;
+  const rel = cfg.vReset === 0 ? 0 : 1;
+  const charge = cfg.decayInput || cfg.vReset !== 0 ? 3 : 2;
+  const detached = cfg.detachReset ? fire : 0;
+  const reset = cfg.reset === 'hard' ? (cfg.vReset === 0 ? 2 : 4) : 2;
+  return rel + charge + fire + detached + reset;
+}
+
+/** A cell with a live backward edge runs one timestep at a time (src/tf/model.ts `isTemporal`). */
+function isTemporalCell(cell: Cell): boolean {
+  const live = liveNodes(cell);
+  for (let e = 0; e < EDGES; e++) if (backwardEdgeActive(cell, e, live)) return true;
+  return false;
+}
+
+/** Floats per image a backward cell's timestep loop holds (see the file comment), `map` a whole map of its stage. */
+function temporalCellFloats(cell: Cell, map: number, stepMap: number, lif: LifConfig): number {
+  const live = liveNodes(cell);
+  const forwardIn = [0, 0, 0, 0];
+  const backwardIn = [0, 0, 0, 0];
+  const lifNodes = new Set<number>();
+  let floats = 2 * map; // the input split into timesteps, the output's concatenation
+  const edge = (code: number, from: number): void => {
+    if (opHasWeights(code)) {
+      floats += 2 * map;
+      lifNodes.add(from);
+    } else if (code === OP_CODE.avgpool3x3) floats += map;
+  };
+  for (let e = 0; e < EDGES; e++) {
+    if (forwardEdgeActive(cell, e, live)) {
+      forwardIn[EDGE_TO[e]]++;
+      edge(cell.forward[e], EDGE_FROM[e]);
+    }
+    if (backwardEdgeActive(cell, e, live)) {
+      backwardIn[EDGE_FROM[e]]++;
+      edge(cell.backward[e], EDGE_TO[e]);
+    }
+  }
+  // Each stepper's first membrane (one timestep), its maps per step, and its spikes concatenated.
+  floats += lifNodes.size * (stepMap + (stepLifMaps(lif) + 1) * map);
+  for (let n = 0; n < 4; n++) {
+    if (forwardIn[n] >= 2) floats += map;
+    if (backwardIn[n] >= 2) floats += map;
+    // Its state added to its input; a node fed only by backward edges reads zeros at t = 0 and then its state.
+    if (backwardIn[n] > 0) floats += n === 0 || forwardIn[n] > 0 ? map : stepMap;
+  }
+  return floats;
+}
+
 /** Floats one image holds at the peak of an evaluation forward pass (see the file comment). */
-function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding): number {
+function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding, lif: LifConfig): number {
   const T = arch.timesteps;
   const [h1, h2] = stageSizes(arch.input);
   const wide = 2 * arch.channels;
@@ -89,6 +159,7 @@ function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding): number
     return size;
   };
   const lifNodes = new Set<string>();
+  const temporal = arch.cells.map(isTemporalCell);
   for (const l of layerList(arch)) {
     const name = l.name ?? '';
     if (name === 'stem') {
@@ -102,6 +173,8 @@ function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding): number
     } else if (name === 'fc2') {
       floats += l.cin + l.cout;
     } else if (l.kind === 'conv') {
+      // A backward cell's edges are counted with its timestep loop below.
+      if (temporal[Number(name.charAt(4)) - 1]) continue;
       // A cell edge `cellK.eIJ`: conv + BN; node I's LIF once per cell.
       floats += 2 * map(l.hin, l.cout);
       const node = name.slice(0, name.indexOf('.')) + '.' + name.charAt(name.length - 2);
@@ -117,6 +190,11 @@ function evalFloatsPerImage(arch: Architecture, encoding: InputEncoding): number
     [h2, wide],
   ];
   arch.cells.forEach((cell, k) => {
+    const [h, c] = sizes[k];
+    if (temporal[k]) {
+      floats += temporalCellFloats(cell, map(h, c), h * h * c, lif);
+      return;
+    }
     const live = liveNodes(cell);
     const incoming = [0, 0, 0, 0];
     for (let e = 0; e < EDGES; e++) {
@@ -140,9 +218,9 @@ function parameterCount(arch: Architecture): number {
   return n + 2 * arch.channels + 2 * 2 * arch.channels;
 }
 
-/** The memory `arch`'s passes need per image (see the file comment). */
-export function activationMemory(arch: Architecture, encoding: InputEncoding = 'direct'): ActivationMemory {
-  const evalPerImage = FLOAT_BYTES * evalFloatsPerImage(arch, encoding);
+/** The memory `arch`'s passes need per image (see the file comment), its LIFs `lif` (a backward cell steps them as ordinary ops). */
+export function activationMemory(arch: Architecture, encoding: InputEncoding = 'direct', lif: LifConfig = DEFAULT_LIF): ActivationMemory {
+  const evalPerImage = FLOAT_BYTES * evalFloatsPerImage(arch, encoding, lif);
   return {
     evalPerImage,
     trainPerImage: Math.ceil(TRAIN_FACTOR * evalPerImage),
