@@ -9,7 +9,7 @@ import { createContext, memo, useCallback, useContext, useMemo, useState } from 
 import { PlotFrame, useFrame } from '../plot/PlotFrame.tsx';
 import { CanvasLayer, usePlacedPoints } from '../plot/CanvasLayer.tsx';
 import { nearestPoint } from '../plot/draw.ts';
-import { PROXIES } from '../../core/calibration/proxies.ts';
+import { PROXIES, oriented } from '../../core/calibration/proxies.ts';
 import { METRIC_INFO, axisSpec, axisTitle, formatCompactAt, formatPercentAt, formatMetric, type AxisSpec } from '../../core/metrics.ts';
 import type { ParetoData } from './pareto-data.ts';
 import { RANK_LABELS } from './rank-labels.ts';
@@ -83,7 +83,7 @@ export const ParetoView = memo(function ParetoView({ data, version, genomes, col
             <div>
               <dt>{data.y === 'accuracy' ? 'Accuracy (quantized)' : RANK_LABELS[data.rankBy].phrase}</dt>
               {/* The ranking's own value: the plot negates a lower-is-better proxy (up is better), the tooltip does not. */}
-              <dd>{data.y === 'accuracy' ? `${(100 * data.ys[h.k]).toFixed(1)} %` : RANK_LABELS[data.rankBy].format(PROXIES[data.rankBy].direction === 'lower' ? -data.ys[h.k] : data.ys[h.k])}</dd>
+              <dd>{data.y === 'accuracy' ? `${(100 * data.ys[h.k]).toFixed(1)} %` : RANK_LABELS[data.rankBy].format(oriented(PROXIES[data.rankBy], data.ys[h.k]) /* the plotted value turned back: its own inverse */)}</dd>
             </div>
             <div>
               <dt>{METRIC_INFO[data.x].label}</dt>
