@@ -10,6 +10,7 @@ import { useBackend } from './tf-helpers.ts';
 import { loadDatasetNode } from '../src/cli/data-node.ts';
 import { proxyImagePlan, type ProxyImageOptions } from '../src/core/calibration/plan.ts';
 import { parseGenome } from '../src/core/arch/genome.ts';
+import type { Architecture } from '../src/core/arch/architecture.ts';
 import { makeBatch } from '../src/core/data/batches.ts';
 import type { Dataset } from '../src/core/data/format.ts';
 import { scoreArchitecture, scoreBatch } from '../src/tf/score.ts';
@@ -48,36 +49,60 @@ describe('SNASNet score proxy', () => {
   });
 });
 
+/**
+ * SNIP Σ|w·g| and the gradient norm Σ‖g‖ by their definition, computed here on their own: seeded weights, fc1
+ * scaled on the batch, one gradient of the mean loss; the layer weights tfjs gives no gradient (the loss does not
+ * depend on them) are listed apart and add nothing.
+ */
+function gradientProxiesByDefinition(arch: Architecture): { snip: number; norm: number; noGradient: string[] } {
+  const model = buildModel(arch, { seed: IMAGES.seed });
+  const b = makeBatch(ds, ctx.plan.gradientBatch);
+  const x = tf.tensor4d(b.x, b.shape);
+  const labels = tf.tensor1d(b.labels, 'int32');
+  calibrateOn(model, x, 16);
+  const vars = [...model.weights.values()];
+  const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 10), model.forward(x, { training: true, freezeStats: true }).logits) as tf.Scalar, vars);
+  let snip = 0;
+  let norm = 0;
+  for (const v of vars.filter((v) => grads[v.name])) {
+    const w = v.dataSync();
+    const g = grads[v.name].dataSync();
+    let sq = 0;
+    for (let i = 0; i < w.length; i++) {
+      snip += Math.abs(w[i] * g[i]);
+      sq += g[i] * g[i];
+    }
+    norm += Math.sqrt(sq);
+  }
+  const noGradient = vars.filter((v) => !grads[v.name]).map((v) => v.name.split('/')[1]);
+  tf.dispose([value, x, labels, ...Object.values(grads)]);
+  model.dispose();
+  return { snip, norm, noGradient };
+}
+
 describe('gradient proxies', () => {
   it('are SNIP Σ|w·g| and Σ‖g‖ over the layer weights at the trainer\'s initialisation', () => {
     const r = gradientProxies(ARCH, ctx);
-    // The definition, computed here on its own: seeded weights, fc1 scaled on the batch, one gradient of the mean loss.
-    const model = buildModel(ARCH, { seed: IMAGES.seed });
-    const b = makeBatch(ds, ctx.plan.gradientBatch);
-    const x = tf.tensor4d(b.x, b.shape);
-    const labels = tf.tensor1d(b.labels, 'int32');
-    calibrateOn(model, x, 16);
-    const vars = [...model.weights.values()];
-    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 10), model.forward(x, { training: true, freezeStats: true }).logits) as tf.Scalar, vars);
-    let snip = 0;
-    let norm = 0;
-    for (const v of vars) {
-      const w = v.dataSync();
-      const g = grads[v.name].dataSync();
-      let sq = 0;
-      for (let i = 0; i < w.length; i++) {
-        snip += Math.abs(w[i] * g[i]);
-        sq += g[i] * g[i];
-      }
-      norm += Math.sqrt(sq);
-    }
-    tf.dispose([value, x, labels, ...Object.values(grads)]);
-    model.dispose();
+    const d = gradientProxiesByDefinition(ARCH);
+    expect(d.noGradient).toEqual([]);
     expect(r.snip).toBeGreaterThan(0);
-    expect(r.snip).toBeCloseTo(snip, 4);
-    expect(r.grad_norm).toBeCloseTo(norm, 4);
+    expect(r.snip).toBeCloseTo(d.snip, 4);
+    expect(r.grad_norm).toBeCloseTo(d.norm, 4);
     // Another seed is another network.
     expect(gradientProxies(ARCH, { ...ctx, seed: 4 }).snip).not.toBeCloseTo(r.snip, 4);
+  });
+
+  it('count a backward-cell weight the loss does not depend on as a zero gradient', () => {
+    // Calibration candidate c8-h256-t2-w8-033000300230: with T = 2, e02, b21 and b31 reach the output only from the
+    // third timestep on; tfjs gives them no gradient (PyTorch: None). ∂L/∂w is 0 for them: they add nothing.
+    const arch = parseGenome('c8-h256-t2-w8-033000300230');
+    const r = gradientProxies(arch, ctx);
+    const d = gradientProxiesByDefinition(arch);
+    expect(d.noGradient).toEqual(['cell1.b21', 'cell1.b31', 'cell1.e02', 'cell2.b21', 'cell2.b31', 'cell2.e02']);
+    expect(r.snip).toBeGreaterThan(0);
+    // float32 sums over every weight (fc1 alone has 256 outputs), in another order: equal to within 5e-5 of the value.
+    expect(Math.abs(r.snip / d.snip - 1)).toBeLessThan(5e-5);
+    expect(Math.abs(r.grad_norm / d.norm - 1)).toBeLessThan(5e-5);
   });
 });
 
@@ -106,6 +131,10 @@ describe('all proxies of a candidate', () => {
     const all = await measureNetworkProxies(ARCH, ctx, ['snasnet', 'early_loss', 'early_accuracy']);
     expect(Number.isFinite(all.values.snasnet)).toBe(true);
     expect(all.values.early_accuracy).toBeGreaterThan(0.5);
+    // A backward cell whose weights partly reach the output after the last timestep (see above): every proxy measured.
+    const backward = await measureNetworkProxies(parseGenome('c8-h256-t2-w8-033000300230'), ctx, ['snip', 'grad_norm', 'early_loss', 'early_accuracy']);
+    expect(backward.errors).toEqual({});
+    expect(backward.values.early_accuracy).toBeGreaterThan(0.3);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

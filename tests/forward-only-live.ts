@@ -1,7 +1,8 @@
 /**
  * Test helper: the live nodes as the studio pruned cells before 2026-12-05, on forward edges alone (nodes on a
  * path 0→3 through non-zero forward edges; 0 when node 3 is not reached). Forward-only cells must still be pruned
- * so; backward cells were pruned so when docs/calibration/mnist-backward.json was measured.
+ * so (the forward calibrations in docs/calibration/ were measured on networks pruned so); backward cells were pruned
+ * so until then.
  */
 import { EDGES, EDGE_FROM, EDGE_TO } from '../src/core/arch/cell.ts';
 

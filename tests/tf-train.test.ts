@@ -6,8 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../src/core/data/format.ts';
-import { DEFAULT_ARCHITECTURE } from '../src/core/arch/genome.ts';
+import { DEFAULT_ARCHITECTURE, parseGenome } from '../src/core/arch/genome.ts';
 import type { Architecture } from '../src/core/arch/architecture.ts';
+import { activationMemory } from '../src/core/arch/activation-memory.ts';
 import { buildModel } from '../src/tf/model.ts';
 import { cosineLr, makeOptimizer } from '../src/tf/optim.ts';
 import { trainModel, trainStep, type BatchProgress } from '../src/tf/train.ts';
@@ -152,6 +153,35 @@ describe('training', () => {
     expect(r.epochs.length).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     m.dispose();
+  });
+
+  it('trains a backward cell whose weights reach the output only after the last timestep, leaving those weights as PyTorch leaves them', async () => {
+    // Every node is live (SNASNet's pruning on the combined graph), but e02 feeds node 2, node 2 feeds node 1 one
+    // timestep later (b21), node 1 feeds node 0 one later again (b10), and only node 0 reaches node 3: e02, b21 and
+    // b31 touch the output from the third timestep on. With T = 2 the loss does not depend on them: tfjs gives them
+    // no gradient, and PyTorch leaves their .grad None, which its optimizers skip (weight decay included).
+    const ds = toyDataset(96, 17);
+    const run = async (timesteps: number, microBatch?: number) => {
+      const arch = { ...parseGenome('c4-h16-t2-w8-033000300230'), timesteps, classes: 2 };
+      const m = buildModel(arch, { seed: 5 });
+      const start = new Map([...m.weights].map(([name, w]) => [name, w.dataSync().slice()]));
+      // A memory budget of `microBatch` training images splits each batch of 16 into passes of that many.
+      const mem = activationMemory(arch, m.encoding);
+      const memoryBudget = microBatch ? mem.trainFixed + microBatch * mem.trainPerImage : undefined;
+      const r = await trainModel(m, { dataset: ds, train: range(0, 64), test: range(64, 96) }, { epochs: 1, batchSize: 16, seed: 1, weightDecay: 1e-2, memoryBudget, progressLossEvery: 0 });
+      expect(r.microBatch).toBe(microBatch ?? 16);
+      const moved = [...m.weights].filter(([name, w]) => w.dataSync().some((v, i) => v !== start.get(name)![i])).map(([name]) => name);
+      m.dispose();
+      return { r, moved };
+    };
+    const two = await run(2);
+    expect(Number.isFinite(two.r.epochs[0].loss)).toBe(true);
+    expect(Number.isFinite(two.r.testAccuracy)).toBe(true);
+    expect(two.moved).toEqual(['stem', 'cell1.b10', 'cell1.e03', 'down', 'cell2.b10', 'cell2.e03', 'fc1', 'fc2']);
+    // In micro-batches the same weights move.
+    expect((await run(2, 8)).moved).toEqual(two.moved);
+    // A third timestep lets all of them reach the output.
+    expect((await run(3)).moved).toEqual(['stem', 'cell1.b10', 'cell1.b21', 'cell1.b31', 'cell1.e02', 'cell1.e03', 'down', 'cell2.b10', 'cell2.b21', 'cell2.b31', 'cell2.e02', 'cell2.e03', 'fc1', 'fc2']);
   });
 
   it('quantization-aware fine-tuning runs on the fake-quantized weights', async () => {

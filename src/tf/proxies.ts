@@ -108,7 +108,9 @@ export function gradientProxies(arch: Architecture, ctx: ProxyContext): { snip: 
           return tf.losses.softmaxCrossEntropy(tf.oneHot(ls, arch.classes), out.logits) as tf.Scalar;
         }, vars);
         value.dispose();
-        return vars.map((v) => tf.mul(grads[v.name], n / B));
+        // A backward cell's weight that reaches the output only after the last timestep has no gradient in tfjs
+        // (None in PyTorch): the loss does not depend on it, ∂L/∂w = 0, and it adds nothing to either sum.
+        return vars.map((v) => (grads[v.name] ? tf.mul(grads[v.name], n / B) : tf.zerosLike(v)));
       });
       const prev: tf.Tensor[] | null = sums;
       sums = prev ? grads.map((g, i) => tf.add(prev[i], g)) : grads;

@@ -172,8 +172,15 @@ export interface TrainStepResult {
   lifRates: tf.Tensor1D;
 }
 
-/** Forward (training mode), loss and gradients of one pass; every returned tensor is kept, for the caller to dispose. */
-function passGradients(model: SpikingModel, vars: tf.Variable[], x: tf.Tensor4D, labels: tf.Tensor1D, opts: { encodingSeed?: number; qatBits?: number }): TrainStepResult & { grads: tf.Tensor[] } {
+/**
+ * Forward (training mode), loss and gradients of one pass; every returned tensor is kept, for the caller to dispose.
+ * `vars` comes back as the variables the loss depends on, `grads` theirs in the same order. A backward cell's weight
+ * can reach the output only after the last timestep (with T = 2, a forward edge into a node whose value returns to
+ * node 0 through two backward edges): tfjs gives it no gradient, PyTorch (SNASNet) leaves its .grad None and its
+ * optimizers skip it, weight decay included, so the step leaves it as it is. Which variables these are follows from
+ * the network alone, so every micro-batch of a step returns the same ones.
+ */
+function passGradients(model: SpikingModel, vars: tf.Variable[], x: tf.Tensor4D, labels: tf.Tensor1D, opts: { encodingSeed?: number; qatBits?: number }): TrainStepResult & { vars: tf.Variable[]; grads: tf.Tensor[] } {
   let kept: Omit<TrainStepResult, 'loss'> | null = null;
   const weightTransform = opts.qatBits ? (w: tf.Tensor) => fakeQuantize(w, opts.qatBits!) : undefined;
   const { value, grads } = tf.variableGrads(() => {
@@ -184,7 +191,8 @@ function passGradients(model: SpikingModel, vars: tf.Variable[], x: tf.Tensor4D,
     kept = { correct: tf.keep(correct), inputRates: tf.keep(out.inputRates), lifRates: tf.keep(out.lifRates) };
     return loss;
   }, vars);
-  return { loss: value, ...kept!, grads: vars.map((v) => grads[v.name]) };
+  const connected = vars.filter((v) => grads[v.name]);
+  return { loss: value, ...kept!, vars: connected, grads: connected.map((v) => grads[v.name]) };
 }
 
 /**
@@ -203,13 +211,14 @@ export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, l
   const B = x.shape[0];
   const micro = Math.max(1, Math.min(B, Math.floor(opts.microBatch ?? B)));
   if (micro >= B) {
-    const { grads, ...r } = passGradients(model, vars, x, labels, opts);
-    opt.step(vars, grads, lr);
+    const { vars: connected, grads, ...r } = passGradients(model, vars, x, labels, opts);
+    opt.step(connected, grads, lr);
     tf.dispose(grads);
     return r;
   }
   // Running sums over the micro-batches: loss, correct, input rates, LIF rates, then one gradient per variable.
   let sums: tf.Tensor[] | null = null;
+  let connected: tf.Variable[] = [];
   for (let start = 0, part = 0; start < B; start += micro, part++) {
     const n = Math.min(micro, B - start);
     const share = n / B;
@@ -217,6 +226,7 @@ export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, l
     const ls = tf.slice(labels, [start], [n]);
     // Part 0 draws what a whole-batch step would (rate encoding); later parts draw afresh.
     const r = passGradients(model, vars, xs, ls, { ...opts, encodingSeed: (opts.encodingSeed ?? 0) + part * 7919 });
+    connected = r.vars;
     const parts = [r.loss, r.correct, r.inputRates, r.lifRates, ...r.grads];
     const prev: tf.Tensor[] | null = sums;
     // Means (loss, rates, gradients of the mean loss) count by the micro-batch's share of the batch; `correct` is a count.
@@ -229,7 +239,7 @@ export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, l
     tf.dispose([xs, ls, ...parts, ...(prev ?? [])]);
   }
   const [loss, correct, inputRates, lifRates, ...grads] = sums!;
-  opt.step(vars, grads, lr);
+  opt.step(connected, grads, lr);
   tf.dispose(grads);
   return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, inputRates: inputRates as tf.Tensor1D, lifRates: lifRates as tf.Tensor1D };
 }

@@ -23,17 +23,7 @@ export interface MeasuredRanking {
   cellType: 'forward' | 'backward';
   /** the document it comes from */
   file: string;
-  /** what a reader must know before trusting the figure (a calibration measured before a change to what it measured) */
-  caveat?: string;
 }
-
-/**
- * docs/calibration/mnist-backward.json was measured before backward cells were pruned as SNASNet prunes them (on
- * the combined connection graph, 2026-12-05): 5 of its 16 trained candidates are different networks now (nodes it
- * dropped are live; 4 of them gain weights), and its pool was costed and stratified with the old pruning.
- */
-const BACKWARD_PRUNING_CAVEAT =
-  'measured before backward cells were pruned as SNASNet prunes them (fixed 2026-12-05): 5 of its 16 candidates were partly different networks from what their genomes build now (4 of them with other weights)';
 
 interface MeasuredCalibration {
   dataset: string;
@@ -42,7 +32,6 @@ interface MeasuredCalibration {
   epochs: number;
   trainSamples: number;
   file: string;
-  caveat?: string;
   /** proxy → [τ, interval low, interval high, n] */
   tau: Readonly<Record<RankProxy, readonly [number, number, number, number]>>;
 }
@@ -57,10 +46,10 @@ export const MEASURED_CALIBRATIONS: readonly MeasuredCalibration[] = Object.free
     },
   },
   {
-    dataset: 'mnist', cellType: 'backward', candidates: 16, epochs: 1, trainSamples: 1000, file: 'docs/calibration/mnist-backward.json', caveat: BACKWARD_PRUNING_CAVEAT,
+    dataset: 'mnist', cellType: 'backward', candidates: 16, epochs: 1, trainSamples: 1000, file: 'docs/calibration/mnist-backward.json',
     tau: {
-      params: [0.58, 0.3, 0.81, 16], synops: [0.57, 0.25, 0.83, 16], snasnet: [0.1, -0.24, 0.44, 15], early_loss: [0.62, 0.29, 0.86, 16],
-      early_accuracy: [0.81, 0.57, 0.98, 16], snip: [0.68, 0.46, 0.87, 16], grad_norm: [0.57, 0.28, 0.8, 16],
+      params: [0.75, 0.54, 0.91, 16], synops: [0.5, 0.16, 0.77, 16], snasnet: [0.07, -0.34, 0.45, 16], early_loss: [0.77, 0.55, 0.93, 16],
+      early_accuracy: [0.82, 0.64, 0.96, 16], snip: [0.8, 0.57, 0.95, 16], grad_norm: [0.7, 0.46, 0.89, 16],
     },
   },
   {
@@ -77,5 +66,5 @@ export function measuredRanking(dataset: string, proxy: RankProxy, cellType: 'fo
   const c = MEASURED_CALIBRATIONS.find((m) => m.dataset === dataset && m.cellType === cellType);
   if (!c) return null;
   const [tau, low, high, n] = c.tau[proxy];
-  return { tau, interval: [low, high], n, candidates: c.candidates, epochs: c.epochs, trainSamples: c.trainSamples, cellType, file: c.file, ...(c.caveat ? { caveat: c.caveat } : {}) };
+  return { tau, interval: [low, high], n, candidates: c.candidates, epochs: c.epochs, trainSamples: c.trainSamples, cellType, file: c.file };
 }

@@ -77,9 +77,8 @@
  *   docs/calibration/fashion-mnist-20x2000.json (1 epoch of 2 000, 1 000
  *   test) are estimated at 0.83 of their summed time, 0.98 in the geometric
  *   mean. Not modelled: backward cells (cellType backward), whose trainings
- *   in docs/calibration/mnist-backward.json took 0.9–9.4 times the estimate
- *   (measured before backward cells were pruned as SNASNet prunes them,
- *   2026-12-05: 5 of its 16 candidates were partly different networks).
+ *   in docs/calibration/mnist-backward.json (the 15 after the first) took
+ *   0.43–2.2 times the estimate, 1.27 times its sum.
  * - the other network-running ranking proxies, from the per-candidate
  *   times of docs/calibration/{mnist,fashion-mnist}.json (`proxy_ms`, wasm in
  *   Node on this machine, 15 candidates each after the first, 30 to 209

@@ -43,7 +43,6 @@ function RankEvidence() {
     <p className="rank-evidence" data-testid="rank-evidence" data-measured="yes" data-rank-by={rankBy} data-tau={m.tau}>
       Ranking by {label} ({direction}). On {name}{m.cellType === 'backward' ? ' with backward cells' : ''} it ranked 8-bit accuracy with Kendall τ = {fmtTau(m.tau)} [{fmtTau(m.interval[0])}, {fmtTau(m.interval[1])}] (95 % interval;{' '}
       {m.n} candidates, {m.epochs} epoch on {formatCount(m.trainSamples)} images){chance ? ': no better than chance on this evidence' : ''}.
-      {m.caveat ? <span data-testid="rank-evidence-caveat"> Caution: {m.caveat}.</span> : null}
     </p>
   );
 }
