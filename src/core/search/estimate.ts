@@ -24,12 +24,23 @@
  * The constants were fitted to timings measured on this project's machine
  * (2 cores, headless Chromium, the wasm backend in the page's workers, one
  * scoring worker), from the built studio with seeded searches:
- * - scoring, 11 candidates each after the first, score batch 64 unless said:
- *   C=8 T=2: 222 ms a candidate; C=8 T=8: 490; C=32 T=4: 1 688;
- *   C=64 T=8: 7 514; C=32 T=4 batch 256: 5 397; C=8 T=2 batch 256: 498.
- *   Least squares gave 124 ms fixed, 0.0728 ns a MAC, 19.8 ns a neuron
- *   update (so a neuron update weighs as 272 MACs); the fit is within 20 %
- *   of every point. (Measured before the spike-sparse kernels; not refitted.)
+ * - scoring, refitted after the spike-sparse kernels and the bit-packed
+ *   score kernel: `neuronas score --architecture G1,… --backend wasm
+ *   --workers 1` (warm ms a candidate, each genome's second time in the
+ *   process: a network's first pass also grows the wasm heap to its peak,
+ *   paid once per worker), 16 genomes of the default space (C = 8 … 64,
+ *   T = 2 … 8) at score batch 64 and 4 of them at 256: 42 ms (c8-h64-t2)
+ *   to 1 648 ms (c64-h128-t7) at 64. With neurons weighed as below, least
+ *   squares on the relative error gave 26.4 ms fixed and 0.01382 ns a work
+ *   unit an image: within 0.70–1.30× of every point but one (c40-h256-t8,
+ *   0.52×). Checked on the page (the built studio in headless Chromium,
+ *   its one scorer on 2 cores): a 300-sample search ranked by the score
+ *   scored 112 candidates in 14.2 s (Start to done 18.2 s, the first score
+ *   at 4.0 s); this fit sums them to 14.5 s. The fit of before the sparse
+ *   kernels (124 ms + 0.0728 ns, from the page) summed them to 74.5 s.
+ *   A neuron update weighs as 272 MACs (the old fit's ratio; a free fit
+ *   gives 700, no better within the points' spread), which the gradient
+ *   and early-training proxies' fits below also use.
  * - training one candidate, refitted after the spike-sparse kernels
  *   (src/tf/spike-kernels.ts, sparse-choice.ts): `neuronas train --json
  *   --backend wasm` (one thread, in Node, batch 32) for one epoch on MNIST
@@ -109,8 +120,8 @@ import { proxyKnobsFromParams, type ProxyKnobs } from '../calibration/plan.ts';
 
 /** One neuron update costs as much as this many multiply-accumulates (fitted, see above). */
 export const NEURON_MACS = 272;
-const SCORE_FIXED_MS = 124;
-const SCORE_NS_PER_WORK = 0.0728;
+const SCORE_FIXED_MS = 26.4;
+const SCORE_NS_PER_WORK = 0.01382;
 /** Training one candidate, per candidate (model build, first batches, evaluation warm-up) and per image (fitted, see above). */
 const TRAIN_FIXED_MS = 3400;
 const TRAIN_NS_PER_MAC = 0.074;
