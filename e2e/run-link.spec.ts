@@ -28,8 +28,8 @@ test('a long run=1 link shows the question with its estimate and starts nothing 
   await expect(ask).toBeVisible();
   await expect(ask).toBeFocused();
   await expect(ask).toHaveAccessibleName(/^This link starts a search that would take about \d+(\.\d)? (minutes|hours) on this computer\.$/);
-  // (scoring about 1,560 candidates on one scorer, about 3.5 minutes, and the 3 trainings: tests/search-estimate.test.ts)
-  expect(Number(await ask.getAttribute('data-seconds'))).toBeGreaterThan(5 * 60);
+  // (scoring about 1,560 candidates on both workers, nearly 2 minutes, and the 3 trainings: tests/search-estimate.test.ts)
+  expect(Number(await ask.getAttribute('data-seconds'))).toBeGreaterThan(4 * 60);
   await expect(ask).toContainText(/scoring about [\d,]+ candidates by SNASNet score \(about \d+ minutes\) and training 3 for 2 epochs each/);
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
   // Nothing has started: no search, no training worker, while the address keeps run=1 (a reload asks again).

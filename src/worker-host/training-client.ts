@@ -58,6 +58,11 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
     return this.bridge.call('backend initialisation', (remote) => remote.init(request), { signal, setsState: true });
   }
 
+  /** From now on a fresh worker (a respawn) is initialised with `backend` itself, not by probing again. */
+  keepBackend(backend: InitResult['backend']): void {
+    if (this.lastInit) this.lastInit = { ...this.lastInit, backend };
+  }
+
   /** The data set this client's workers hold beside the embedded ones (the last one provided). */
   get upload(): DatasetUpload | null {
     return this.lastUpload;

@@ -26,7 +26,7 @@ import type { DatasetUpload } from '../protocol/training.ts';
 import { trainingEvaluators, type TrainingEndpoint } from '../worker-host/training-evaluators.ts';
 import type { CostedSet, CostingEngine, EngineHooks } from './costing-engine.ts';
 
-/** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests); once scoring is over, the scorers train too. */
+/** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests); all of them score, then all of them train. */
 export interface SearchPool {
   scorers: readonly TrainingEndpoint[];
   trainer: TrainingEndpoint;
@@ -194,14 +194,16 @@ export class SearchHost {
 
     const pool = this.ensurePool();
     const info = await untilAborted(pool.ready, signal);
-    // Scoring is over before training starts: the scorers train too, one candidate each at once beside the trainer.
-    const trainers = [...new Set([pool.trainer, ...pool.scorers])];
-    batcher.push({ type: 'pool', ...info, scorers: pool.scorers.length, trainers: trainers.length });
+    // Every strategy scores all it scores before it trains anything (core/search/pipeline.ts), so no worker waits: the
+    // trainer scores beside the scorers (on 2 cores, twice the scoring of the one scorer alone), and once scoring is
+    // over the scorers train beside it, one candidate each at once.
+    const workers = [...new Set([...pool.scorers, pool.trainer])];
+    batcher.push({ type: 'pool', ...info, scorers: workers.length, trainers: workers.length });
     if (s.dataset === 'cifar10') {
       if (!this.upload) throw new Error('CIFAR-10 searches need the batch files: none were provided');
       await pool.provideDataset(this.upload, signal);
     }
-    const evaluators = trainingEvaluators(pool.scorers, trainers, {
+    const evaluators = trainingEvaluators(workers, workers, {
       dataset: s.dataset as DatasetName,
       seed: s.seed,
       scoreBatch: req.scoreBatch,

@@ -34,10 +34,12 @@
  *   squares on the relative error gave 26.4 ms fixed and 0.01382 ns a work
  *   unit an image: within 0.70–1.30× of every point but one (c40-h256-t8,
  *   0.52×). Checked on the page (the built studio in headless Chromium,
- *   its one scorer on 2 cores): a 300-sample search ranked by the score
- *   scored 112 candidates in 14.2 s (Start to done 18.2 s, the first score
- *   at 4.0 s); this fit sums them to 14.5 s. The fit of before the sparse
- *   kernels (124 ms + 0.0728 ns, from the page) summed them to 74.5 s.
+ *   2 cores): a 300-sample search ranked by the score scored 112
+ *   candidates in 14.2 s on its one scoring worker (Start to done 18.2 s,
+ *   the first score at 4.0 s); this fit sums them to 14.5 s. The fit of
+ *   before the sparse kernels (124 ms + 0.0728 ns, from the page) summed
+ *   them to 74.5 s. With the training worker scoring too: 8.9–9.2 s of
+ *   scoring, 12.7–13.0 s Start to done (estimated 7.8 s and 10.8 s).
  *   A neuron update weighs as 272 MACs (the old fit's ratio; a free fit
  *   gives 700, no better within the points' spread), which the gradient
  *   and early-training proxies' fits below also use.
@@ -253,8 +255,9 @@ export function poolSize(cores: number | undefined): number {
 }
 
 /**
- * The estimated length of a search on a page with `scorers` scoring workers. Its top-k train as many at once as
- * the pool has workers (the training worker and, once scoring is over, the scorers): in rounds of that many.
+ * The estimated length of a search on a page with `scorers` scoring workers beside its training worker. The whole
+ * pool scores (the training worker too: nothing trains before scoring is over), then its top-k train as many at once
+ * as the pool has workers: in rounds of that many.
  *
  * Which candidates train: ranked by a cost-model proxy (params, synops), the search's top-k are known before it
  * starts, and they are its largest feasible networks, not its mean one (the default search's top 3 are C=56 T=2
@@ -304,8 +307,10 @@ export function estimateSearch(work: SearchWork, scorers: number): SearchEstimat
   const images = trainingImages(work.dataset, work.trainSamples);
   // A cost-model proxy is computed with the costs: 0 ms, no scorer spends time on it.
   const perCandidate = rankMs(scoredWork, work);
-  const scoring = (scored * perCandidate) / Math.max(1, scorers);
-  const trainers = Math.max(1, scorers) + 1;
+  // The whole pool scores (the training worker too: nothing trains before scoring is over), then the whole pool trains.
+  const workers = Math.max(1, scorers) + 1;
+  const scoring = (scored * perCandidate) / workers;
+  const trainers = workers;
   const perTrained = trained ? trainMs(trainedWork, work.epochs, images) : 0;
   const training = Math.ceil(trained / trainers) * perTrained;
   return {
