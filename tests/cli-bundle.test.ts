@@ -75,6 +75,16 @@ describe('the command line bundle', () => {
     expect(neuronas('estimate', '--help')).toBe(help.replace('usage: neuronas estimate', 'usage (edited): neuronas estimate'));
   });
 
+  it('runs the sources through tsx when the bundle cannot be written', () => {
+    rmSync(join(copy, 'node_modules/.cache'), { recursive: true, force: true });
+    writeFileSync(join(copy, 'node_modules/.cache'), 'not a folder');
+    try {
+      expect(neuronas('estimate', '--help')).toContain('usage (edited): neuronas estimate');
+    } finally {
+      rmSync(join(copy, 'node_modules/.cache'));
+    }
+  });
+
   it("reflects an edit of a module only the pool's thread loads", () => {
     const before = threadEntry();
     expect(before).toMatch(/^file:.*\/thread\.js$/);

@@ -209,6 +209,18 @@ export async function cliBundleEntry(entry, { cacheDir = defaultCacheDir(ROOT) }
   }
 }
 
-// `node src/cli/cli-bundle.mjs`: build now (npm's postinstall), so the first command starts fast too. Never fails
-// the install: without a bundle the command line runs through tsx.
+/**
+ * Runs `entry` of the bundle; when no bundle can be made, `source` (the entry's TypeScript, a file URL) through tsx's
+ * loader registered in this thread, as before the bundle.
+ */
+export async function runCliEntry(entry, source) {
+  const bundle = await cliBundleEntry(entry);
+  if (bundle) return import(bundle.href);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(source.href);
+}
+
+// `node src/cli/cli-bundle.mjs`: build now (an image's or a cluster job's set-up), so the first command starts fast too.
+// Never fails: without a bundle the command line runs through tsx.
 if (process.argv[1] && resolve(process.argv[1]) === SELF) await cliBundleEntry('main');
