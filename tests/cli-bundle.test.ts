@@ -4,10 +4,10 @@
  * lazily loaded module and for the pool's thread entry. Real processes, real esbuild builds.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -93,5 +93,15 @@ describe('the command line bundle', () => {
     const after = threadEntry();
     expect(after).not.toBe(before);
     expect(bundleText(after)).toContain('the WebAssembly heap-edited');
+  });
+
+  it('a moved checkout rebuilds: the bundle holds its absolute paths', () => {
+    const before = currentKey();
+    const moved = `${copy}-moved`;
+    renameSync(copy, moved);
+    copy = moved;
+    expect(neuronas('--help')).toContain('usage (edited): neuronas <command>');
+    expect(currentKey()).not.toBe(before);
+    expect(bundleText(threadEntry())).toContain(JSON.stringify(pathToFileURL(join(moved, 'src/tf/backend-node.ts')).href));
   });
 });

@@ -60,6 +60,8 @@ function buildSalt(root, esbuildVersion) {
 
 /** True when every file the recorded build read still has the content it had. */
 function upToDate(root, manifest) {
+  // A moved checkout rebuilds: the bundle holds absolute paths (each source's URL, the packages' root).
+  if (manifest.root !== root) return false;
   try {
     for (const [file, digest] of manifest.inputs) if (hash(readFileSync(join(root, file))) !== digest) return false;
     return manifest.self === hash(readFileSync(SELF)) && CONFIG_FILES.every((f, i) => manifest.config[i] === hash(readFileSync(join(root, f))));
@@ -170,7 +172,7 @@ async function build(root, cacheDir) {
     // Another process put the same build in place first: use it.
     rmSync(scratch, { recursive: true, force: true });
   }
-  const manifest = { key, self: hash(readFileSync(SELF)), config: CONFIG_FILES.map((f) => hash(readFileSync(join(root, f)))), inputs: sorted };
+  const manifest = { key, root, self: hash(readFileSync(SELF)), config: CONFIG_FILES.map((f) => hash(readFileSync(join(root, f)))), inputs: sorted };
   const tmp = join(cacheDir, `.current-${process.pid}-${Math.random().toString(36).slice(2)}`);
   writeFileSync(tmp, JSON.stringify(manifest));
   renameSync(tmp, join(cacheDir, 'current.json'));
