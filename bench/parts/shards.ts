@@ -6,7 +6,7 @@
  *                            shard and as 2 shards run at once (two `neuronas
  *                            search --shard I/2` processes on the two cores):
  *                            wall time of each, from spawning the processes to
- *                            the last one's exit (Node, tsx and tfjs start-up
+ *                            the last one's exit (Node, the CLI bundle's and tfjs's start-up
  *                            included), and their ratio;
  *   merge                    `neuronas merge` of those shards (ms in process,
  *                            and the command's wall time);

@@ -39,8 +39,8 @@ export async function openThreadPool(workers: number, backend: BackendPreference
     for (const c of clients) c.dispose();
   };
   try {
-    // Every thread starts at once, as the page's pool does: a thread's start (Node, tsx's loader, the modules, tfjs)
-    // is most of a second of CPU, which the threads spent one after another when the others waited for the first's
+    // Every thread starts at once, as the page's pool does: a thread's start (Node, the CLI's bundle, tfjs, the wasm
+    // backend) is about half a second of CPU, which the threads spent one after another when the others waited for the first's
     // choice. Then every other thread takes the first's backend by name (also what a respawned thread replays).
     const [first] = await Promise.all(clients.map((c) => c.init({ backend })));
     await Promise.all(clients.slice(1).map((c) => c.init({ backend: first.backend })));
