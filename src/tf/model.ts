@@ -49,7 +49,7 @@
  *   fc2    fc1's LIF
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { EDGES, EDGE_FROM, EDGE_TO, backwardEdgeActive, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from '../core/arch/cell.ts';
+import { EDGES, EDGE_FROM, EDGE_TO, backwardEdgeActive, forwardEdgeActive, isTemporalCell, liveNodes, opHasWeights, type Cell } from '../core/arch/cell.ts';
 import { layerList, stageSizes, type Architecture } from '../core/arch/architecture.ts';
 import type { Layer } from '../core/layers.ts';
 import { DEFAULT_LIF, type LifConfig } from '../core/snn/lif.ts';
@@ -201,10 +201,6 @@ function backwardCellEdges(cell: Cell, prefix: string): CellEdge[] {
     out.push({ e, from: EDGE_TO[e], to: EDGE_FROM[e], code: cell.backward[e], name: `${prefix}.b${EDGE_TO[e]}${EDGE_FROM[e]}` });
   }
   return out;
-}
-
-function isTemporal(cell: Cell): boolean {
-  return backwardCellEdges(cell, '').length > 0;
 }
 
 /** The nodes whose LIF some weighted edge reads, ascending. */
@@ -433,7 +429,7 @@ export function buildModel(arch: Architecture, opts: BuildOptions = {}): Spiking
         for (const ed of [...forwardEdges, ...backwardEdges]) if (opHasWeights(ed.code)) inRate[layerIndex.get(ed.name)!] = lifRate.get(`${prefix}.lif${ed.from}`)!;
         return T === 1 ? outputs[0] : (tf.concat(outputs, 0) as tf.Tensor4D);
       };
-      const cellAt = (ci: number, input: tf.Tensor4D) => (isTemporal(arch.cells[ci]) ? runTemporalCell(ci, input) : runCell(ci, input));
+      const cellAt = (ci: number, input: tf.Tensor4D) => (isTemporalCell(arch.cells[ci]) ? runTemporalCell(ci, input) : runCell(ci, input));
 
       const cell1 = h;
       h = stage(() => cellAt(0, cell1));

@@ -55,7 +55,7 @@
  * below the measurement (a C = 64, T = 8 backward candidate's training
  * micro-batch could outgrow the heap); now 1.15–1.16× and 1.32–1.47×.
  */
-import { EDGES, EDGE_FROM, EDGE_TO, OP_CODE, backwardEdgeActive, forwardEdgeActive, liveNodes, opHasWeights, type Cell } from './cell.ts';
+import { EDGES, EDGE_FROM, EDGE_TO, OP_CODE, backwardEdgeActive, forwardEdgeActive, isTemporalCell, liveNodes, opHasWeights, type Cell } from './cell.ts';
 import { layerList, stageSizes, type Architecture } from './architecture.ts';
 import { layerWeights } from '../layers.ts';
 import { DEFAULT_LIF, type LifConfig } from '../snn/lif.ts';
@@ -103,13 +103,6 @@ export function stepLifMaps(cfg: LifConfig): number {
   const detached = cfg.detachReset ? fire : 0;
   const reset = cfg.reset === 'hard' ? (cfg.vReset === 0 ? 2 : 4) : 2;
   return rel + charge + fire + detached + reset;
-}
-
-/** A cell with a live backward edge runs one timestep at a time (src/tf/model.ts `isTemporal`). */
-function isTemporalCell(cell: Cell): boolean {
-  const live = liveNodes(cell);
-  for (let e = 0; e < EDGES; e++) if (backwardEdgeActive(cell, e, live)) return true;
-  return false;
 }
 
 /** Floats per image a backward cell's timestep loop holds (see the file comment), `map` a whole map of its stage. */

@@ -114,6 +114,13 @@ export function backwardEdgeActive(cell: Cell, e: number, live: number): boolean
   return cell.backward[e] !== 0 && (live & (1 << EDGE_FROM[e])) !== 0 && (live & (1 << EDGE_TO[e])) !== 0;
 }
 
+/** A cell with a live backward edge: its output at t depends on its state from t − 1, so it runs one timestep at a time. */
+export function isTemporalCell(cell: Cell): boolean {
+  const live = liveNodes(cell);
+  for (let e = 0; e < EDGES; e++) if (backwardEdgeActive(cell, e, live)) return true;
+  return false;
+}
+
 /**
  * Every forward-only cell whose ops come from `allowed` and that obeys the
  * rules, as op-code tuples. At most 5⁶ = 15 625 cells, so enumerating once lets
