@@ -13,6 +13,13 @@
  *   training.default_architecture  the studio's default genome (c16-h128-t4)
  *                        trained on MNIST at batch 32 on wasm: samples/s with the
  *                        spike kernels (auto) and without (dense)
+ *   training.default_search_first_ranked  the candidate the page's default
+ *                        search trains first (its largest feasible network):
+ *                        samples/s, and the floors it sets for that search
+ *                        (training passes over every core, nothing else)
+ *   training.wasm_simd_peak  the 128-bit wasm SIMD multiply+add ceiling of
+ *                        this core, measured (bench/parts/simd-peak.ts), and
+ *                        the reference network's fraction of it
  *   training.cpu_node    tfjs-backend-cpu (plain JS), fewer steps
  *   training.wasm_chromium (and wasm_threaded_chromium, webgl_chromium,
  *                        auto_chromium) the same network in a Chromium Web
@@ -34,7 +41,12 @@ import { makeOptimizer } from '../../src/tf/optim.ts';
 import { conv2d } from '../../src/tf/conv.ts';
 import { avgPool2, dense } from '../../src/tf/ops.ts';
 import { setSparsePolicy } from '../../src/tf/sparse-choice.ts';
-import { DEFAULT_ARCHITECTURE, formatGenome } from '../../src/core/arch/genome.ts';
+import { DEFAULT_ARCHITECTURE, formatGenome, parseGenome } from '../../src/core/arch/genome.ts';
+import type { Architecture } from '../../src/core/arch/architecture.ts';
+import { PARAMS } from '../../src/core/params.ts';
+import { wasmSimdPeakGflops } from './simd-peak.ts';
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { makeBatch } from '../../src/core/data/batches.ts';
 import { loadDatasetNode } from '../../src/cli/data-node.ts';
 import { buildModel } from '../../src/tf/model.ts';
@@ -169,14 +181,15 @@ async function forms(steps: number): Promise<Record<string, unknown>> {
 }
 
 /** The default genome trained on MNIST (batch 32, Adam) for `steps` timed steps after 2 untimed ones. */
-async function defaultArchitecture(steps: number): Promise<Record<string, unknown>> {
+/** Samples/s of `arch` trained on MNIST at batch 32 on wasm, for each spike-kernel policy given. */
+async function trainingSpeed(arch: Architecture, steps: number, policies: readonly ('auto' | 'never')[]): Promise<Record<'auto' | 'never', number>> {
   await initNodeBackend('wasm');
   const ds = await loadDatasetNode('mnist');
   const B = 32;
   const batches = Array.from({ length: steps + 2 }, (_, i) => makeBatch(ds, Array.from({ length: B }, (_, k) => (i * B + k) % ds.count)));
   const run = (policy: 'auto' | 'never'): number => {
     setSparsePolicy(policy);
-    const model = buildModel(DEFAULT_ARCHITECTURE, { seed: 0 });
+    const model = buildModel(arch, { seed: 0 });
     const opt = makeOptimizer('adam');
     const step = (i: number) => {
       const x = tf.tensor4d(batches[i].x, batches[i].shape);
@@ -197,9 +210,45 @@ async function defaultArchitecture(steps: number): Promise<Record<string, unknow
       setSparsePolicy('auto');
     }
   };
-  const auto = run('auto');
-  const dense = run('never');
-  return { genome: formatGenome(DEFAULT_ARCHITECTURE), backend: 'wasm', batch: B, steps, samples_per_s: round(auto), samples_per_s_dense: round(dense), speedup: round(auto / dense, 2) };
+  const out = { auto: NaN, never: NaN };
+  for (const p of policies) out[p] = run(p);
+  return out;
+}
+
+async function defaultArchitecture(steps: number): Promise<Record<string, unknown>> {
+  const { auto, never: dense } = await trainingSpeed(DEFAULT_ARCHITECTURE, steps, ['auto', 'never']);
+  return { genome: formatGenome(DEFAULT_ARCHITECTURE), backend: 'wasm', batch: 32, steps, samples_per_s: round(auto), samples_per_s_dense: round(dense), speedup: round(auto / dense, 2) };
+}
+
+/**
+ * The page's default search trains its first-ranked candidates (the parameter count ranks them, so they are the
+ * largest networks under the budgets): that candidate's training speed on one thread, and what it implies. The
+ * candidate is read from `neuronas search --top-k 0` with every other setting at its default (the same seeded
+ * sample the page draws).
+ */
+async function defaultSearchFirstRanked(steps: number): Promise<Record<string, unknown>> {
+  const bin = new URL('../../bin/neuronas.mjs', import.meta.url).pathname;
+  const doc = JSON.parse(execFileSync(process.execPath, [bin, 'search', '--top-k', '0', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 })) as {
+    candidates: { index: number; genome: string; feasible: boolean; score: number | null }[];
+  };
+  const ranked = doc.candidates.filter((c) => c.feasible && c.score !== null).sort((a, b) => b.score! - a.score! || a.index - b.index);
+  const genome = ranked[0].genome;
+  const { auto } = await trainingSpeed(parseGenome(genome), steps, ['auto']);
+  const k = PARAMS.topK.default;
+  const passes = PARAMS.epochs.default * PARAMS.trainSamples.default;
+  const cores = availableParallelism();
+  return {
+    genome,
+    backend: 'wasm',
+    batch: 32,
+    steps,
+    samples_per_s: round(auto),
+    // Training alone (no test evaluation, no start-up), every core busy all the time, each of the k candidates as
+    // fast as the first: what no schedule of the default search can beat with these kernels on this machine.
+    default_search_training_floor_s: round((k * passes) / (auto * cores)),
+    first_trained_floor_s: round(passes / (auto * cores)),
+    note: `top ${k} by ${PARAMS.rankBy.default}, ${PARAMS.epochs.default} epochs of ${PARAMS.trainSamples.default} images; floors = training passes / (samples_per_s × ${cores} cores), the first one as if one candidate could use every core`,
+  };
 }
 
 export async function benchTraining(): Promise<Record<string, unknown>> {
@@ -212,6 +261,13 @@ export async function benchTraining(): Promise<Record<string, unknown>> {
     setSparsePolicy('auto');
   }
   out.default_architecture = await defaultArchitecture(8);
+  out.default_search_first_ranked = await defaultSearchFirstRanked(6);
+  const peak = await wasmSimdPeakGflops();
+  out.wasm_simd_peak = {
+    gflops: round(peak),
+    reference_net_fraction: round(((out.wasm_node as { samples_per_s: number }).samples_per_s * REFERENCE_FLOPS_PER_SAMPLE) / (peak * 1e9), 3),
+    note: 'register-only f32x4 multiply+add loop (bench/parts/simd-peak.ts): the most a 128-bit wasm SIMD kernel without FMA can do on this core; reference_net_fraction counts the dense FLOPs as fraction_of_fp32_ceiling does (the event-driven convs do fewer)',
+  };
   out.cpu_node = await node('cpu', 3, 1, 1);
   out.forms = await forms(5);
   // The same network in a Chromium Web Worker (bench/parts/training-browser.ts): wasm_chromium and friends.
