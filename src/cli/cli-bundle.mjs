@@ -15,9 +15,18 @@
  *
  * Never stale: the bundle is keyed on the content of every file esbuild read
  * to make it (hashed as esbuild was given it, in onLoad), plus package.json,
- * tsconfig.json, this file, esbuild's version and the checkout's path. Every
- * start re-hashes those files (about a hundred small files, a few ms) and
- * rebuilds on any difference, so an edited source runs at once, as with tsx.
+ * tsconfig.json, this file, esbuild's version and the checkout's path, and
+ * rebuilt on any difference, so an edited source runs at once, as with tsx.
+ * A start does not re-hash those files (about a hundred: 6 ms, and 3 more to
+ * load node:crypto, against 1 ms to stat them): the manifest holds each file's
+ * stat (size, mtime, ctime, inode) taken before it was read, and only a file
+ * whose stat differs, or that changed too shortly before its stat was taken
+ * for a timestamp to tell a later edit apart (RACY_MS), is hashed and
+ * compared. Any write changes a file's ctime, which nothing but the clock
+ * sets, so an edit that keeps the size and restores the mtime (cp -p,
+ * rsync -t) is still seen. When the hashes show only the stats changed (a
+ * touch, a checkout that rewrote the same bytes), the manifest takes the new
+ * stats and the next start is quick again.
  * Builds go to a fresh folder renamed into place, so processes starting at
  * once (shards, a pool's threads) never see a half-written bundle; a folder
  * is never rewritten once in place, so a running process's lazily loaded
@@ -27,10 +36,9 @@
  * checkout, a syntax error), `cliBundleEntry` returns null and the caller runs
  * the sources through tsx as before, which then reports any syntax error.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,29 +53,86 @@ const CONFIG_FILES = ['package.json', 'tsconfig.json'];
 /** Builds not used for this long are removed when another is made (a week: a long run's respawned thread still finds its own). */
 const PRUNE_AFTER_MS = 7 * 24 * 3600 * 1000;
 
-const hash = (bytes) => createHash('sha256').update(bytes).digest('hex');
+/**
+ * A file changed this shortly before its stat was taken may change again with the same timestamps (the kernel's file
+ * clock is coarse; some file systems keep seconds): it is hashed at each start until a later stat is taken clear of it.
+ */
+const RACY_MS = 2000;
+
+// node:crypto is loaded only when something is hashed (a build, a changed stat): loading it is most of a quick start's check.
+const require = createRequire(import.meta.url);
+const hash = (bytes) => require('node:crypto').createHash('sha256').update(bytes).digest('hex');
+
+/** What the check compares of a file without reading it. Any write changes ctime; mtime and size can be put back. */
+function stampOf(path) {
+  const s = statSync(path, { bigint: true });
+  return `${s.size} ${s.mtimeNs} ${s.ctimeNs} ${s.ino}`;
+}
+
+/**
+ * The stamp to record for a file stated at `statedAt` (ms): its stamp, or '' (hash it at each start) when it changed
+ * so shortly before that a later edit might keep the stamp.
+ */
+function keptStamp(stamp, statedAt) {
+  const [, mtimeNs, ctimeNs] = stamp.split(' ');
+  const changedMs = Number((BigInt(mtimeNs) > BigInt(ctimeNs) ? BigInt(mtimeNs) : BigInt(ctimeNs)) / 1_000_000n);
+  return changedMs >= statedAt - RACY_MS ? '' : stamp;
+}
 
 function defaultCacheDir(root) {
   return join(root, 'node_modules', '.cache', 'neuronas-cli');
 }
 
-/** What the build depends on besides the sources: this file, esbuild's version, the config files, the checkout's path. */
-function buildSalt(root, esbuildVersion) {
-  const parts = [`root ${root}`, `esbuild ${esbuildVersion}`, `self ${hash(readFileSync(SELF))}`];
-  for (const f of CONFIG_FILES) parts.push(`${f} ${hash(readFileSync(join(root, f)))}`);
+/**
+ * What the build depends on besides the sources: this file, esbuild's version, the config files, the checkout's path.
+ * Records the digest and stamp of this file and the config files in `digests` and `stamps`.
+ */
+function buildSalt(root, esbuildVersion, digests, stamps) {
+  const parts = [`root ${root}`, `esbuild ${esbuildVersion}`];
+  for (const [i, file] of selfAndConfig(root).entries()) {
+    const path = join(root, file);
+    stamps.set(file, stampOf(path));
+    digests.set(file, hash(readFileSync(path)));
+    parts.push(`${i === 0 ? 'self' : file} ${digests.get(file)}`);
+  }
   return parts.join('\n');
 }
 
-/** True when every file the recorded build read still has the content it had. */
-function upToDate(root, manifest) {
+/** The files a build depends on besides its sources, relative to the root: this file and the config files. */
+const selfAndConfig = (root) => [relative(root, SELF), ...CONFIG_FILES];
+
+/**
+ * True when every file the recorded build depends on still has the content it had: by its stamp when that is
+ * unchanged and was taken clear of the file's last change, else by its hash (see the file's comment). When only
+ * stamps changed, the manifest is rewritten with the new ones.
+ */
+function upToDate(root, cacheDir, manifest) {
   // A moved checkout rebuilds: the bundle holds absolute paths (each source's URL, the packages' root).
-  if (manifest.root !== root) return false;
+  if (manifest.root !== root || !Array.isArray(manifest.files)) return false;
   try {
-    for (const [file, digest] of manifest.inputs) if (hash(readFileSync(join(root, file))) !== digest) return false;
-    return manifest.self === hash(readFileSync(SELF)) && CONFIG_FILES.every((f, i) => manifest.config[i] === hash(readFileSync(join(root, f))));
+    const statedAt = Date.now(); // before the stats: a change after it is seen by the next start
+    const stamps = [];
+    let restamped = false;
+    for (const [file, digest, stamp] of manifest.files) {
+      const path = join(root, file);
+      const now = stampOf(path);
+      if (now !== stamp) {
+        if (hash(readFileSync(path)) !== digest) return false;
+        restamped = true;
+      }
+      stamps.push(now);
+    }
+    if (restamped) writeManifest(cacheDir, { ...manifest, files: manifest.files.map(([file, digest], i) => [file, digest, keptStamp(stamps[i], statedAt)]) });
+    return true;
   } catch {
     return false; // a file gone: rebuild (and let the build report it)
   }
+}
+
+function writeManifest(cacheDir, manifest) {
+  const tmp = join(cacheDir, `.current-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(tmp, JSON.stringify(manifest));
+  renameSync(tmp, join(cacheDir, 'current.json'));
 }
 
 function readManifest(cacheDir) {
@@ -83,39 +148,50 @@ function readManifest(cacheDir) {
  * - The project's own files are read here, hashed (the bundle's key), and each one's `import.meta.url` becomes its own
  *   file's URL, so paths made from it (the data folder, the thread entry, the wasm files' package) are those of the
  *   sources, not of the bundle's folder.
- * - A package that Node would load as CommonJS is loaded with `require` (see the file's comment); an ES package and
- *   `node:` modules stay imports, resolved by Node at run time from the checkout's node_modules.
+ * - A package that Node would load as CommonJS is loaded with `require` (see the file's comment); an ES package the
+ *   project's own files import is bundled from the file Node would load (valibot: only the functions used, not 200 kB
+ *   parsed at each start), and is then one of the files the key depends on; `node:` modules, and what a bundled package
+ *   imports, stay imports, resolved by Node at run time from the checkout's node_modules.
  */
-function sourcesPlugin(root, inputs) {
+function sourcesPlugin(root, inputs, stamps) {
   const rootRequire = createRequire(join(root, 'package.json'));
-  const isCommonJs = new Map();
-  /** Whether Node's ESM loader would load `spec` as CommonJS, and `require` resolves it to the same file. */
-  const commonJs = (spec) => {
-    if (!isCommonJs.has(spec)) {
-      let cjs = false;
+  const resolved = new Map();
+  /**
+   * How Node's ESM loader would load `spec`: { file, cjs } (cjs when it is CommonJS and `require` resolves it to the
+   * same file), or null when it cannot be resolved here (left to Node at run time, which reports it as today).
+   */
+  const resolveSpec = (spec) => {
+    if (!resolved.has(spec)) {
+      let found = null;
       try {
         // Resolved from this file, i.e. from the checkout's node_modules, as the bundle's imports are.
         const file = fileURLToPath(import.meta.resolve(spec));
-        if (file.endsWith('.cjs') || (file.endsWith('.js') && nearestPackageType(file) !== 'module')) cjs = rootRequire.resolve(spec) === file;
+        const cjs = (file.endsWith('.cjs') || (file.endsWith('.js') && nearestPackageType(file) !== 'module')) && rootRequire.resolve(spec) === file;
+        found = { file, cjs };
       } catch {
-        cjs = false; // unresolvable here: leave it to Node at run time (it reports it as today)
+        found = null;
       }
-      isCommonJs.set(spec, cjs);
+      resolved.set(spec, found);
     }
-    return isCommonJs.get(spec);
+    return resolved.get(spec);
   };
   return {
     name: 'neuronas-cli-sources',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.path.startsWith('node:') || !commonJs(args.path)) return { path: args.path, external: true };
-        return { path: args.path, namespace: 'cjs-require' };
+        const found = args.path.startsWith('node:') ? null : resolveSpec(args.path);
+        if (found?.cjs) return { path: args.path, namespace: 'cjs-require' };
+        const ownFile = !relative(root, args.importer).split(sep).includes('node_modules');
+        if (found && ownFile && /\.m?js$/.test(found.file)) return { path: found.file };
+        return { path: args.path, external: true };
       });
       // __neuronasRequire: the banner's `require`, made for the checkout's root (see build).
       build.onLoad({ filter: /.*/, namespace: 'cjs-require' }, (args) => ({ contents: `module.exports = __neuronasRequire(${JSON.stringify(args.path)});`, loader: 'js' }));
       build.onLoad({ filter: /\.(ts|mts|mjs|js|json)$/, namespace: 'file' }, (args) => {
+        const file = relative(root, args.path);
+        stamps.set(file, stampOf(args.path)); // before reading: an edit after it changes the stamp
         const bytes = readFileSync(args.path);
-        inputs.set(relative(root, args.path), hash(bytes));
+        inputs.set(file, hash(bytes));
         const ext = args.path.slice(args.path.lastIndexOf('.') + 1);
         if (ext === 'json') return { contents: bytes, loader: 'json' };
         const text = bytes.toString('utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
@@ -138,8 +214,11 @@ function nearestPackageType(file) {
 
 async function build(root, cacheDir) {
   const esbuild = await import('esbuild');
+  const statedAt = Date.now(); // before any stat (see upToDate)
+  const stamps = new Map();
+  const settings = new Map();
+  const salt = buildSalt(root, esbuild.version, settings, stamps);
   const inputs = new Map();
-  const salt = buildSalt(root, esbuild.version);
   mkdirSync(cacheDir, { recursive: true });
   const scratch = join(cacheDir, `.build-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
@@ -154,7 +233,7 @@ async function build(root, cacheDir) {
       outdir: scratch,
       // The CommonJS packages' `require`, resolving from the checkout's root wherever the bundle lies.
       banner: { js: `import { createRequire as __neuronasCreateRequire } from 'node:module';\nconst __neuronasRequire = __neuronasCreateRequire(${JSON.stringify(pathToFileURL(join(root, 'package.json')).href)});` },
-      plugins: [sourcesPlugin(root, inputs)],
+      plugins: [sourcesPlugin(root, inputs, stamps)],
       logLevel: 'silent',
     });
   } catch (e) {
@@ -172,10 +251,10 @@ async function build(root, cacheDir) {
     // Another process put the same build in place first: use it.
     rmSync(scratch, { recursive: true, force: true });
   }
-  const manifest = { key, root, self: hash(readFileSync(SELF)), config: CONFIG_FILES.map((f) => hash(readFileSync(join(root, f)))), inputs: sorted };
-  const tmp = join(cacheDir, `.current-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(tmp, JSON.stringify(manifest));
-  renameSync(tmp, join(cacheDir, 'current.json'));
+  // Every file the key depends on, with its digest and the stamp taken before it was read.
+  const files = [...new Map([...settings, ...inputs])].map(([file, digest]) => [file, digest, keptStamp(stamps.get(file), statedAt)]);
+  const manifest = { key, root, files };
+  writeManifest(cacheDir, manifest);
   prune(cacheDir, key);
   return manifest;
 }
@@ -201,7 +280,7 @@ export async function cliBundleEntry(entry, { cacheDir = defaultCacheDir(ROOT) }
   const root = ROOT;
   try {
     let manifest = readManifest(cacheDir);
-    if (!manifest || !upToDate(root, manifest)) manifest = await build(root, cacheDir);
+    if (!manifest || !upToDate(root, cacheDir, manifest)) manifest = await build(root, cacheDir);
     const dir = join(cacheDir, manifest.key);
     const now = new Date();
     utimesSync(dir, now, now); // last used: pruning spares it
