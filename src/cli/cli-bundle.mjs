@@ -1,9 +1,9 @@
 /**
  * The command line as a prebuilt bundle, rebuilt whenever a source it holds
  * has changed: a fresh `neuronas` process (bin/neuronas.mjs) and each thread
- * of its pool (training-thread.mjs) load one or two JavaScript files instead
- * of registering tsx's loader and compiling a hundred TypeScript modules
- * through it.
+ * of its pool (training-thread.mjs) load one or two JavaScript files (main.js
+ * and the command's own command-<name>.js; thread.js) instead of registering
+ * tsx's loader and compiling a hundred TypeScript modules through it.
  *
  * Why (measured on the 2-core machine, Node 20): tsx's `register()` starts a
  * loader thread (≈ 150 ms) and every module then waits on it; and an ES module
@@ -38,13 +38,13 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SELF = fileURLToPath(import.meta.url);
 
-/** The bundle's entries: the command (main.ts) and a thread of its pool (training-thread.ts). */
+/** The bundle's entries: the command line (main.ts; each command it loads on use is an entry too) and a thread of its pool (training-thread.ts). */
 export const CLI_BUNDLE_ENTRIES = { main: 'src/cli/main.ts', thread: 'src/cli/training-thread.ts' };
 
 /** Files outside the import graph that change what esbuild makes of it. */
@@ -201,6 +201,27 @@ function sourcesPlugin(root, inputs, stamps) {
   };
 }
 
+/**
+ * esbuild plugin: each command `main` loads on use (its dynamic imports of the project's modules) becomes an output
+ * file of its own, `command-<module>.js`, holding all it runs, rather than chunks shared between the commands: a
+ * command then loads two files, not the seven to ten modules of a split build (each module costs Node's ES loader
+ * about a millisecond to resolve, read and link). Collects the commands' sources in `commands` (path → output name).
+ */
+function commandsPlugin(main, commands) {
+  return {
+    name: 'neuronas-cli-commands',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind !== 'dynamic-import' || args.importer !== main) return undefined;
+        const file = resolve(args.resolveDir, args.path);
+        const name = `command-${basename(file).replace(/\.[^.]*$/, '')}`;
+        commands.set(file, name);
+        return { path: `./${name}.js`, external: true };
+      });
+    },
+  };
+}
+
 function nearestPackageType(file) {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     try {
@@ -221,21 +242,27 @@ async function build(root, cacheDir) {
   const inputs = new Map();
   mkdirSync(cacheDir, { recursive: true });
   const scratch = join(cacheDir, `.build-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const options = {
+    absWorkingDir: root,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'esnext', // nothing lowered: the same code tsx runs
+    outdir: scratch,
+    // The CommonJS packages' `require`, resolving from the checkout's root wherever the bundle lies.
+    banner: { js: `import { createRequire as __neuronasCreateRequire } from 'node:module';\nconst __neuronasRequire = __neuronasCreateRequire(${JSON.stringify(pathToFileURL(join(root, 'package.json')).href)});` },
+    logLevel: 'silent',
+  };
   try {
+    // The entries, then each command main.ts loads on use, every one a single file (see commandsPlugin).
+    const commands = new Map();
+    const main = join(root, CLI_BUNDLE_ENTRIES.main);
     await esbuild.build({
-      absWorkingDir: root,
+      ...options,
       entryPoints: Object.fromEntries(Object.entries(CLI_BUNDLE_ENTRIES).map(([name, file]) => [name, join(root, file)])),
-      bundle: true,
-      splitting: true, // main and thread share chunks; each command's modules stay a chunk loaded on use
-      format: 'esm',
-      platform: 'node',
-      target: 'esnext', // nothing lowered: the same code tsx runs
-      outdir: scratch,
-      // The CommonJS packages' `require`, resolving from the checkout's root wherever the bundle lies.
-      banner: { js: `import { createRequire as __neuronasCreateRequire } from 'node:module';\nconst __neuronasRequire = __neuronasCreateRequire(${JSON.stringify(pathToFileURL(join(root, 'package.json')).href)});` },
-      plugins: [sourcesPlugin(root, inputs, stamps)],
-      logLevel: 'silent',
+      plugins: [commandsPlugin(main, commands), sourcesPlugin(root, inputs, stamps)],
     });
+    await esbuild.build({ ...options, entryPoints: Object.fromEntries([...commands].map(([file, name]) => [name, file])), plugins: [sourcesPlugin(root, inputs, stamps)] });
   } catch (e) {
     rmSync(scratch, { recursive: true, force: true });
     throw e;
