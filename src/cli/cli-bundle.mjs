@@ -206,6 +206,8 @@ function sourcesPlugin(root, inputs, stamps) {
  * file of its own, `command-<module>.js`, holding all it runs, rather than chunks shared between the commands: a
  * command then loads two files, not the seven to ten modules of a split build (each module costs Node's ES loader
  * about a millisecond to resolve, read and link). Collects the commands' sources in `commands` (path → output name).
+ * Each such file holds its own copy of the modules it shares with main.js or with another command: main.ts imports
+ * nothing that keeps state (a process runs one command, so no module runs twice).
  */
 function commandsPlugin(main, commands) {
   return {
