@@ -2,7 +2,8 @@
  * The command line's prebuilt bundle (src/cli/cli-bundle.mjs) never runs stale code: in a copy of the checkout, a
  * source edited after the bundle was built shows in the very next run, for the command's entry, for a command's
  * lazily loaded module and for the pool's thread entry; a start compares the files' stats and hashes only a changed
- * one, and still sees an edit that kept the size and the mtime. Real processes, real esbuild builds.
+ * one, and still sees an edit that kept the size and the mtime; its files run with the code cache a first run made.
+ * Real processes, real esbuild builds.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -59,7 +60,7 @@ afterAll(() => {
 describe('the command line bundle', () => {
   it('is built on first use and runs the command (not the tsx fallback)', () => {
     expect(neuronas('--help')).toContain('usage: neuronas <command>');
-    expect(existsSync(join(cacheDir(), currentKey(), 'main.js'))).toBe(true);
+    expect(existsSync(join(cacheDir(), currentKey(), 'main.cjs'))).toBe(true);
   });
 
   it('reflects an edit of the entry module in the next run', () => {
@@ -91,7 +92,7 @@ describe('the command line bundle', () => {
 
   it("reflects an edit of a module only the pool's thread loads", () => {
     const before = threadEntry();
-    expect(before).toMatch(/^file:.*\/thread\.js$/);
+    expect(before).toMatch(/^file:.*\/thread\.cjs$/);
     expect(bundleText(before)).not.toContain('heap-edited');
     edit('src/tf/wasm-heap.ts', 'out of memory: the WebAssembly heap', 'out of memory: the WebAssembly heap-edited');
     const after = threadEntry();
@@ -120,7 +121,7 @@ describe('the command line bundle', () => {
     };
     expect(refused(neuronas)).toMatch(/^2 line 1: .*xbar/);
     expect(refused(neuronas)).toBe(refused(tsx));
-    expect(bundleText(pathToFileURL(join(cacheDir(), currentKey(), 'main.js')).href)).not.toMatch(/from ["']valibot["']/);
+    expect(bundleText(pathToFileURL(join(cacheDir(), currentKey(), 'main.cjs')).href)).not.toMatch(/(from |require\()["']valibot["']/);
   });
 
   it('a start with nothing changed hashes nothing; a touched file is hashed (the build kept) until its new stat is clear of the racy window; an edit that keeps size and mtime is seen', async () => {
@@ -159,6 +160,23 @@ describe('the command line bundle', () => {
     expect(edited).toBe(help.replace('bits stored per cell c', 'BITS stored per cell c'));
     expect(currentKey()).not.toBe(quiet.key);
   }, 60_000);
+
+  it("runs with V8's code cache made by the first run: kept while V8 takes it, remade when it refuses it", () => {
+    const file = join(copy, 'nets.jsonl');
+    writeFileSync(file, ['{"architecture":"c16-h128-t4-w8-301203"}', '{"architecture":"c8-h64-t2-w8-322001","hardware":{"xbar":128}}'].join('\n'));
+    const first = neuronas('estimate', '--totals', file);
+    const dir = join(cacheDir(), currentKey());
+    const caches = ['main.cjs.v8cache', 'command-estimate.cjs.v8cache'].map((f) => join(dir, f));
+    const stamp = (f: string) => `${statSync(f).ino} ${statSync(f).mtimeMs}`;
+    const made = caches.map(stamp); // throws when missing
+    expect(neuronas('estimate', '--totals', file)).toBe(first);
+    expect(caches.map(stamp)).toEqual(made); // taken, not remade
+    writeFileSync(caches[1], 'not a code cache');
+    expect(neuronas('estimate', '--totals', file)).toBe(first);
+    expect(stamp(caches[1])).not.toBe(made[1]);
+    expect(statSync(caches[1]).size).toBeGreaterThan(1000); // remade
+    expect(neuronas('estimate', '--totals', file)).toBe(first);
+  });
 
   it('a moved checkout rebuilds: the bundle holds its absolute paths', () => {
     const before = currentKey();

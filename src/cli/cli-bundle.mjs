@@ -40,6 +40,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -179,13 +180,14 @@ function sourcesPlugin(root, inputs, stamps) {
     name: 'neuronas-cli-sources',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        const found = args.path.startsWith('node:') ? null : resolveSpec(args.path);
+        if (args.path.startsWith('node:')) return { path: args.path, namespace: 'cjs-require' };
+        const found = resolveSpec(args.path);
         if (found?.cjs) return { path: args.path, namespace: 'cjs-require' };
         const ownFile = !relative(root, args.importer).split(sep).includes('node_modules');
         if (found && ownFile && /\.m?js$/.test(found.file)) return { path: found.file };
         return { path: args.path, external: true };
       });
-      // __neuronasRequire: the banner's `require`, made for the checkout's root (see build).
+      // __neuronasRequire: a `require` made for the checkout's root, given to each file of the bundle (runBundleFile).
       build.onLoad({ filter: /.*/, namespace: 'cjs-require' }, (args) => ({ contents: `module.exports = __neuronasRequire(${JSON.stringify(args.path)});`, loader: 'js' }));
       build.onLoad({ filter: /\.(ts|mts|mjs|js|json)$/, namespace: 'file' }, (args) => {
         const file = relative(root, args.path);
@@ -203,7 +205,7 @@ function sourcesPlugin(root, inputs, stamps) {
 
 /**
  * esbuild plugin: each command `main` loads on use (its dynamic imports of the project's modules) becomes an output
- * file of its own, `command-<module>.js`, holding all it runs, rather than chunks shared between the commands: a
+ * file of its own, `command-<module>.cjs`, holding all it runs, rather than chunks shared between the commands: a
  * command then loads two files, not the seven to ten modules of a split build (each module costs Node's ES loader
  * about a millisecond to resolve, read and link). Collects the commands' sources in `commands` (path → output name).
  * Each such file holds its own copy of the modules it shares with main.js or with another command: main.ts imports
@@ -218,8 +220,10 @@ function commandsPlugin(main, commands) {
         const file = resolve(args.resolveDir, args.path);
         const name = `command-${basename(file).replace(/\.[^.]*$/, '')}`;
         commands.set(file, name);
-        return { path: `./${name}.js`, external: true };
+        return { path: name, namespace: 'neuronas-command' };
       });
+      // __neuronasLoad: runs another file of the bundle (runBundleFile) and returns its exports.
+      build.onLoad({ filter: /.*/, namespace: 'neuronas-command' }, (args) => ({ contents: `module.exports = __neuronasLoad(${JSON.stringify(`${args.path}.cjs`)});`, loader: 'js' }));
     },
   };
 }
@@ -247,12 +251,11 @@ async function build(root, cacheDir) {
   const options = {
     absWorkingDir: root,
     bundle: true,
-    format: 'esm',
+    format: 'cjs', // run by runBundleFile, with V8's code cache
+    outExtension: { '.js': '.cjs' },
     platform: 'node',
     target: 'esnext', // nothing lowered: the same code tsx runs
     outdir: scratch,
-    // The CommonJS packages' `require`, resolving from the checkout's root wherever the bundle lies.
-    banner: { js: `import { createRequire as __neuronasCreateRequire } from 'node:module';\nconst __neuronasRequire = __neuronasCreateRequire(${JSON.stringify(pathToFileURL(join(root, 'package.json')).href)});` },
     logLevel: 'silent',
   };
   try {
@@ -313,9 +316,51 @@ export async function cliBundleEntry(entry, { cacheDir = defaultCacheDir(ROOT) }
     const dir = join(cacheDir, manifest.key);
     const now = new Date();
     utimesSync(dir, now, now); // last used: pruning spares it
-    return pathToFileURL(join(dir, `${entry}.js`));
+    return pathToFileURL(join(dir, `${entry}.cjs`));
   } catch {
     return null;
+  }
+}
+
+/** The bundle's files' `require` (CommonJS packages and Node's modules), resolving from the checkout's root. */
+let rootRequire = null;
+
+/**
+ * Runs a file of the bundle (CommonJS, as esbuild wrote it) and returns its exports, compiled with V8's code cache
+ * kept beside it (`<file>.v8cache`): the functions a run compiled, so that the next process neither parses nor
+ * compiles them again. The cache is made when a process that had none (or had it refused: another Node, other V8
+ * flags) exits, and only used for the very file it was made from: V8 checks its own version and flags, and a bundle
+ * file never changes once in place (see the file's comment). Writing it may fail (a read-only cache): then the next
+ * process compiles as this one did.
+ */
+function runBundleFile(file) {
+  rootRequire ??= createRequire(join(ROOT, 'package.json'));
+  const source = readFileSync(file, 'utf8');
+  const cacheFile = `${file}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // One line of wrapper: the file's line numbers stay those of its stack traces.
+  const wrapped = `(function (exports, module, __neuronasRequire, __neuronasLoad) {'use strict';${source}\n})`;
+  // import() is left only for a package that could not be resolved at build time: Node's own loader then runs it
+  // (with its "experimental" warning), as it would in an ES module.
+  const script = new vm.Script(wrapped, { filename: file, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCodeCache(script, cacheFile));
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, module, rootRequire, (name) => runBundleFile(join(dirname(file), name)));
+  return module.exports;
+}
+
+function writeCodeCache(script, cacheFile) {
+  const tmp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cacheFile);
+  } catch {
+    rmSync(tmp, { force: true }); // no cache: the next process compiles
   }
 }
 
@@ -325,7 +370,7 @@ export async function cliBundleEntry(entry, { cacheDir = defaultCacheDir(ROOT) }
  */
 export async function runCliEntry(entry, source) {
   const bundle = await cliBundleEntry(entry);
-  if (bundle) return import(bundle.href);
+  if (bundle) return runBundleFile(fileURLToPath(bundle));
   const { register } = await import('tsx/esm/api');
   register();
   return import(source.href);
