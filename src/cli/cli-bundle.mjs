@@ -1,8 +1,9 @@
 /**
  * The command line as a prebuilt bundle, rebuilt whenever a source it holds
  * has changed: a fresh `neuronas` process (bin/neuronas.mjs) and each thread
- * of its pool (training-thread.mjs) load one or two JavaScript files (main.js
- * and the command's own command-<name>.js; thread.js) instead of registering
+ * of its pool (training-thread.mjs) run one or two CommonJS files (main.cjs
+ * and the command's own command-<name>.cjs; thread.cjs), with the V8 code
+ * cache a first run left beside them (runBundleFile), instead of registering
  * tsx's loader and compiling a hundred TypeScript modules through it.
  *
  * Why (measured on the 2-core machine, Node 20): tsx's `register()` starts a
@@ -10,8 +11,8 @@
  * importing a CommonJS package (tfjs's Node builds, several MB each) makes
  * Node read each file twice, scan it for ESM syntax and run its export lexer
  * over it: 680 ms of CPU for tfjs against 205 ms through `require`. The bundle
- * therefore loads every CommonJS package with `require` (cjsRequirePlugin), and
- * ES packages (valibot, comlink, …) with `import`, as before.
+ * therefore loads every CommonJS package, and Node's own modules, with
+ * `require` (sourcesPlugin), and holds the ES packages the sources import.
  *
  * Never stale: the bundle is keyed on the content of every file esbuild read
  * to make it (hashed as esbuild was given it, in onLoad), plus package.json,
@@ -29,8 +30,8 @@
  * stats and the next start is quick again.
  * Builds go to a fresh folder renamed into place, so processes starting at
  * once (shards, a pool's threads) never see a half-written bundle; a folder
- * is never rewritten once in place, so a running process's lazily loaded
- * chunks stay those of its own build.
+ * is never rewritten once in place (only its code caches are added), so a
+ * running process's lazily loaded command file stays that of its own build.
  *
  * When the bundle cannot be built or written (esbuild missing, a read-only
  * checkout, a syntax error), `cliBundleEntry` returns null and the caller runs
