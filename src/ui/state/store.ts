@@ -10,7 +10,7 @@ import { defaultParams, normalizeParams, type ParamKey, type ParamValues } from 
 import { DEFAULT_AXES, canonicalInputs, type Axes, type HardwareEdits, type StudioInputs } from '../../core/inputs.ts';
 import type { RunData } from '../../core/files/run.ts';
 import { BUDGETS, budgetsFromParams, type Budgets } from '../../core/settings.ts';
-import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
+import { computeFeasibility, emptyCounts, sameCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
 import { allocateColumns, type Columns, type Metric } from '../../core/metrics.ts';
 import type { HardwareKey } from '../../core/cost/hardware.ts';
 import type { CostingTimings } from '../../protocol/costing.ts';
@@ -108,7 +108,8 @@ function feasibilityOf(results: Results, budgets: Budgets, previous: Feasibility
   const need = Math.max(results.count, 1);
   const mask = previous && previous.mask.length >= need ? previous.mask : new Uint8Array(Math.max(need, results.target));
   const counts = computeFeasibility(results.columns, results.count, budgets, mask, emptyCounts());
-  return { mask, counts, version: (previous?.version ?? 0) + 1 };
+  // The mask's contents may have changed (version); the counts keep their identity while their values do not.
+  return { mask, counts: previous && sameCounts(previous.counts, counts) ? previous.counts : counts, version: (previous?.version ?? 0) + 1 };
 }
 
 /** Orders a paired range after one end moved: the other end follows. */
