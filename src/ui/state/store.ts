@@ -187,7 +187,9 @@ export function createStudioStore(initial: ParamValues = defaultParams()) {
 
     setResults(results) {
       const s = get();
-      set({ results, feasibility: feasibilityOf(results, s.budgets, s.feasibility), selected: stillSelected(s.selected, results) });
+      // The same rows under the same budgets (a search taking the shown results over): the same feasibility.
+      const sameRows = results.columns === s.results.columns && results.count === s.results.count && results.version === s.results.version;
+      set({ results, feasibility: sameRows ? s.feasibility : feasibilityOf(results, s.budgets, s.feasibility), selected: stillSelected(s.selected, results) });
     },
 
     showImported(inputs, results) {
