@@ -62,13 +62,14 @@ test('a small search runs to completion, and a budget move re-judges it without 
   // The requirement is no task over 50 ms. The gate is the tasks' CPU time, not their wall time, which other
   // processes' load (and the search's own workers, on two cores) stretch without bound: a 13 ms-CPU task took 127 ms
   // of wall time with two CPU hogs running. What the measure relies on, and its own test (an injected 120 ms task is
-  // caught): e2e/main-thread-measure.spec.ts. Measured on the 2-core machine: the page's heaviest tasks during a
-  // search (the Start click, the results' first layout and paint) use 11-26 ms of CPU (once 41); before the fix that
-  // brought this in, every search had 2-6 tasks of over 30 ms of CPU (recharts re-rendering the Pareto frame).
-  // At most two over 30 ms, not one: the page's two heaviest tasks here (the Start click's render, the results' first
-  // layout and paint) use about 20 ms each, and in fresh-clone CI runs both read over 30 (30.4-38.1 ms) in 2 of 4 runs
-  // (the kernel's count is exact to a 4 ms tick at each end of a task). None may pass 50 ms, the requirement.
-  expect(mainThreadTaskProblems(tasks, { maxCpuMs: 50, heavyCpuMs: 30, heavyAllowed: 2 })).toEqual([]);
+  // caught): e2e/main-thread-measure.spec.ts. Before the fix that brought this in, every search had 2-6 tasks of over
+  // 30 ms of CPU (recharts re-rendering the Pareto frame). Then the heaviest two were the Start click's render and the
+  // results' first layout and paint, about 20 ms each, both over 30 in some loaded CI runs (30.4-38.1), and the gate
+  // allowed two. Now the click re-renders only what Start changes, the panels are layout- and paint-contained, and
+  // the results appear over three frames: the busiest task of a search used 10-15 ms of CPU in 10 runs on the 2-core
+  // machine, 5 of them with a CPU hog on one core. At most one over 30 ms (the kernel's count is exact to a 4 ms tick
+  // at each end of a task); none may pass 50 ms, the requirement.
+  expect(mainThreadTaskProblems(tasks, { maxCpuMs: 50, heavyCpuMs: 30, heavyAllowed: 1 })).toEqual([]);
   const s = await search(page);
   console.log('search:', JSON.stringify({ wallS, counts: s.counts, feasible: s.feasible, acc: s.trainedAccuracy }));
   test.info().annotations.push({ type: 'search-wall-s', description: wallS.toFixed(1) });

@@ -78,6 +78,31 @@ describe('studio store', () => {
     expect(store.getState().feasibility.counts.feasible).toBe(3);
   });
 
+  it('keeps the feasibility of the same rows, and the counts object while re-judged results count the same (what shows them does not re-render)', () => {
+    const store = createStudioStore({ ...defaultParams(), maxParams: 400000 });
+    const columns = allocateColumns(3);
+    columns.params.set([1e5, 5e5, 1e6]);
+    const results = { jobId: 1, columns, genomes: ['a', 'b', 'c'], count: 3, target: 3, complete: true, version: 1, origin: COSTING_ORIGIN, key: '' };
+    store.getState().setResults(results);
+    const first = store.getState().feasibility;
+    // The same rows taken over by a search: the same feasibility (mask, version, counts), nothing re-judged.
+    store.getState().setResults({ ...results, origin: { kind: 'search' } });
+    expect(store.getState().feasibility).toBe(first);
+    // The rows again under a new version (their figures may have changed in place): re-judged, the same counts kept.
+    store.getState().setResults({ ...results, version: 2, origin: { kind: 'search' } });
+    expect(store.getState().feasibility.version).toBe(first.version + 1);
+    expect(store.getState().feasibility.counts).toBe(first.counts);
+    // A budget that admits one more: new counts.
+    store.getState().setParam('maxParams', 600000);
+    expect(store.getState().feasibility.counts).not.toBe(first.counts);
+    expect(store.getState().feasibility.counts.feasible).toBe(2);
+    // Back: the counts say what the first said, in the object kept since the last change.
+    const second = store.getState().feasibility.counts;
+    store.getState().setParam('maxParams', 400000);
+    expect(store.getState().feasibility.counts).not.toBe(second);
+    expect(store.getState().feasibility.counts).toEqual(first.counts);
+  });
+
   it('moves the other end of a range that would cross, and swaps axes instead of duplicating one', () => {
     const store = createStudioStore();
     store.getState().setParam('channelsMax', 4);

@@ -68,6 +68,13 @@ export function computeFeasibility(columns: Columns, n: number, budgets: Budgets
   return out;
 }
 
+/** Whether two counts say the same (a store keeps the old object then, so what shows the counts does not re-render). */
+export function sameCounts(a: FeasibilityCounts, b: FeasibilityCounts): boolean {
+  if (a.total !== b.total || a.feasible !== b.feasible) return false;
+  for (let i = 0; i < BUDGETS.length; i++) if (a.over[i] !== b.over[i] || a.only[i] !== b.only[i]) return false;
+  return true;
+}
+
 /** How far one candidate's costs are over the budgets: Σ (value / budget − 1) over the broken ones; 0 when feasible. */
 export function budgetViolation(costs: Readonly<Record<(typeof BUDGETS)[number]['metric'], number>>, budgets: Budgets): number {
   let v = 0;

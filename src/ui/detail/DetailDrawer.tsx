@@ -2,8 +2,12 @@
  * A side drawer for the architecture detail: a modal dialog that takes focus
  * when it opens (its heading), keeps Tab inside, closes on Escape, the close
  * button or a click outside, and gives focus back to what had it before.
+ * Rendered into the document's body: the panels that open it are layout- and
+ * paint-contained (app.css), which would make them its containing block and
+ * clip it.
  */
 import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import './detail.css';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -64,7 +68,7 @@ export function DetailDrawer({ labelledBy, onClose, children }: { labelledBy: st
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  return (
+  return createPortal(
     <div className="drawer-layer">
       <div className="drawer-backdrop" onClick={() => onCloseRef.current()} aria-hidden="true" />
       <div ref={panelRef} className="drawer" role="dialog" aria-modal="true" aria-labelledby={labelledBy} tabIndex={-1} data-testid="detail-drawer">
@@ -73,6 +77,7 @@ export function DetailDrawer({ labelledBy, onClose, children }: { labelledBy: st
         </button>
         <div className="drawer-body">{children}</div>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

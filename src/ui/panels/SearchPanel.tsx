@@ -93,10 +93,6 @@ function ProxyKnobs() {
 
 export function SearchPanel() {
   const dataset = useStudio((s) => s.params.dataset);
-  const ctl = useSearchController();
-  const phase = useSearch((s) => s.phase);
-  const resumable = useSearch((s) => s.loaded === 'stored' && s.phase === 'stopped');
-  const busy = phase === 'running' || phase === 'starting';
   return (
     <section className="panel" aria-labelledby="search-title">
       <h2 id="search-title">Search</h2>
@@ -114,22 +110,36 @@ export function SearchPanel() {
         </Fragment>
       ))}
       <p className="panel-note">Samples and seed are under Search space → Sampling; the budgets below apply.</p>
-      <div className="search-buttons">
-        <button type="button" className={resumable ? undefined : 'primary'} data-testid="search-start" onClick={() => ctl.start()}>
-          {busy ? 'Restart search' : 'Start search'}
-        </button>
-        <button type="button" data-testid="search-stop" disabled={!busy} onClick={() => ctl.stop()}>
-          Stop
-        </button>
-        {resumable ? (
-          <button type="button" className="primary" data-testid="search-resume" title="Continue this kept run: what it scored and trained is not done again" onClick={() => ctl.resume()}>
-            Resume
-          </button>
-        ) : null}
-      </div>
+      <SearchButtons />
       <SearchProgress />
       <BackendBadge />
     </section>
+  );
+}
+
+/**
+ * Start, Stop and Resume: the only part of the panel that follows the search's phase, so pressing Start re-renders
+ * these buttons and the progress below, not the panel's knobs.
+ */
+function SearchButtons() {
+  const ctl = useSearchController();
+  const phase = useSearch((s) => s.phase);
+  const resumable = useSearch((s) => s.loaded === 'stored' && s.phase === 'stopped');
+  const busy = phase === 'running' || phase === 'starting';
+  return (
+    <div className="search-buttons">
+      <button type="button" className={resumable ? undefined : 'primary'} data-testid="search-start" onClick={() => ctl.start()}>
+        {busy ? 'Restart search' : 'Start search'}
+      </button>
+      <button type="button" data-testid="search-stop" disabled={!busy} onClick={() => ctl.stop()}>
+        Stop
+      </button>
+      {resumable ? (
+        <button type="button" className="primary" data-testid="search-resume" title="Continue this kept run: what it scored and trained is not done again" onClick={() => ctl.resume()}>
+          Resume
+        </button>
+      ) : null}
+    </div>
   );
 }
 

@@ -4,7 +4,7 @@
  * Export writes it) or delete; the storage this site uses of its quota; and
  * the banner that says a full quota stopped the keeping of a run.
  */
-import { createContext, useContext, useEffect, useId, useMemo, useState } from 'react';
+import { createContext, useContext, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import { formatCount } from '../../core/metrics.ts';
 import type { StoredRunHeader } from '../../core/runs/header.ts';
 import { useSearch } from '../search/controller.ts';
@@ -153,10 +153,11 @@ function RunRow({ header, problem, writing }: { header: StoredRunHeader; problem
 
 export function RunsPanel() {
   const actions = useRunList();
-  const entries = useRuns((s) => s.entries);
+  // At deferred priority: the list is far down the page, and a search's start adds a row to it in the Start click's task.
+  const entries = useDeferredValue(useRuns((s) => s.entries));
   const estimate = useRuns((s) => s.estimate);
-  const currentId = useRuns((s) => s.currentId);
-  const phase = useSearch((s) => s.phase);
+  const currentId = useDeferredValue(useRuns((s) => s.currentId));
+  const phase = useDeferredValue(useSearch((s) => s.phase));
   const searching = phase === 'starting' || phase === 'running';
   const runNames = useMemo(() => new Map(entries.map((e) => [e.header.id, e.header.name])), [entries]);
   useEffect(() => {

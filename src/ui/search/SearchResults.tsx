@@ -4,7 +4,7 @@
  * chosen candidate (with its training once trained), wired to the stores.
  */
 import { Explainer } from '../explain/Explainer.tsx';
-import { Suspense, lazy, useCallback, useDeferredValue, useId, useMemo, useState } from 'react';
+import { Suspense, lazy, startTransition, useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import { AXIS_METRICS, METRIC_INFO, type Metric } from '../../core/metrics.ts';
 import { studioHardware } from '../state/hardware.ts';
 import { useStudio } from '../state/store.ts';
@@ -68,6 +68,7 @@ export function SearchResults() {
   const overlay = useMemo(() => (pinned ? paretoOverlay(pinned, x, y, rankBy, budgets) : null), [pinned, x, y, rankBy, budgets]);
   const xId = useId();
   const yId = useId();
+  const stage = useStagedFrames(model !== null, 2);
   if (!model || !data) return null;
   return (
     <section className="panel" aria-labelledby="pareto-title" data-testid="search-results" data-feasible={counts.feasible} data-count={model.count}>
@@ -108,12 +109,43 @@ export function SearchResults() {
         view below plots any two costs.
       </p>
       {pinned ? <PinnedLegend series={overlay ? [overlay] : []} note={overlay ? undefined : pinnedMissing(y, pinned.run.rankBy !== rankBy)} /> : null}
-      <RunComparison />
-      <h3>Candidates</h3>
-      <CandidateTable rankBy={rankBy} model={model} columns={results.columns} genomes={results.genomes} version={version} mask={mask} maskVersion={feasibility.version} front={front} onSelect={onSelect} />
+      {stage >= 1 ? <RunComparison /> : null}
+      {stage >= 2 ? (
+        <>
+          <h3>Candidates</h3>
+          <CandidateTable rankBy={rankBy} model={model} columns={results.columns} genomes={results.genomes} version={version} mask={mask} maskVersion={feasibility.version} front={front} onSelect={onSelect} />
+        </>
+      ) : null}
       {selected !== null && selected < model.count ? <SearchDetail index={selected} onClose={() => select(null)} /> : null}
     </section>
   );
+}
+
+/**
+ * How many of `stages` later parts to show: none when `shown` becomes true, then one more after each frame drawn. The
+ * section's first frames (the Pareto view, then the run comparison, then the table) are laid out and painted one by
+ * one, not all in one frame: profiled on Start, the section's one first frame used 15-20 ms of the main thread's
+ * CPU, most of it layout (about 450 new layout objects, 250 of them the table's, 100 the comparison's).
+ */
+function useStagedFrames(shown: boolean, stages: number): number {
+  const [stage, setStage] = useState(0);
+  useEffect(() => {
+    if (!shown) {
+      setStage(0);
+      return;
+    }
+    if (stage >= stages) return;
+    let timer = 0;
+    // A frame callback runs before that frame's layout; a task queued from it runs after the frame.
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => startTransition(() => setStage((s) => Math.min(stages, s + 1))));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [shown, stage, stages]);
+  return shown ? stage : 0;
 }
 
 function SearchDetail({ index, onClose }: { index: number; onClose(): void }) {

@@ -155,7 +155,8 @@ function clockTimings(m: SearchModel, wallMs: number, now: number): SearchTiming
 /** The results the search starts from: the rows of its sampled set the page holds (none when they are another set's). */
 function startingResults(r: Results, key: string, samples: number, origin: ResultsOrigin): Results {
   const have = r.key === key ? Math.min(r.count, r.target) : 0;
-  if (have > 0) return { ...r, count: have, complete: have >= r.target, origin, version: r.version + 1 };
+  // The same rows keep their version: nothing drawn from them (the cost scatter, the feasibility mask) is redone.
+  if (have > 0) return { ...r, count: have, complete: have >= r.target, origin, version: have === r.count ? r.version : r.version + 1 };
   return { jobId: 0, columns: allocateColumns(samples), genomes: new Array<string>(samples), count: 0, target: samples, complete: false, version: r.version + 1, origin, key };
 }
 

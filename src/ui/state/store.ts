@@ -10,7 +10,7 @@ import { defaultParams, normalizeParams, type ParamKey, type ParamValues } from 
 import { DEFAULT_AXES, canonicalInputs, type Axes, type HardwareEdits, type StudioInputs } from '../../core/inputs.ts';
 import type { RunData } from '../../core/files/run.ts';
 import { BUDGETS, budgetsFromParams, type Budgets } from '../../core/settings.ts';
-import { computeFeasibility, emptyCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
+import { computeFeasibility, emptyCounts, sameCounts, type FeasibilityCounts } from '../../core/feasibility.ts';
 import { allocateColumns, type Columns, type Metric } from '../../core/metrics.ts';
 import type { HardwareKey } from '../../core/cost/hardware.ts';
 import type { CostingTimings } from '../../protocol/costing.ts';
@@ -108,7 +108,8 @@ function feasibilityOf(results: Results, budgets: Budgets, previous: Feasibility
   const need = Math.max(results.count, 1);
   const mask = previous && previous.mask.length >= need ? previous.mask : new Uint8Array(Math.max(need, results.target));
   const counts = computeFeasibility(results.columns, results.count, budgets, mask, emptyCounts());
-  return { mask, counts, version: (previous?.version ?? 0) + 1 };
+  // The mask's contents may have changed (version); the counts keep their identity while their values do not.
+  return { mask, counts: previous && sameCounts(previous.counts, counts) ? previous.counts : counts, version: (previous?.version ?? 0) + 1 };
 }
 
 /** Orders a paired range after one end moved: the other end follows. */
@@ -186,7 +187,9 @@ export function createStudioStore(initial: ParamValues = defaultParams()) {
 
     setResults(results) {
       const s = get();
-      set({ results, feasibility: feasibilityOf(results, s.budgets, s.feasibility), selected: stillSelected(s.selected, results) });
+      // The same rows under the same budgets (a search taking the shown results over): the same feasibility.
+      const sameRows = results.columns === s.results.columns && results.count === s.results.count && results.version === s.results.version;
+      set({ results, feasibility: sameRows ? s.feasibility : feasibilityOf(results, s.budgets, s.feasibility), selected: stillSelected(s.selected, results) });
     },
 
     showImported(inputs, results) {
