@@ -123,13 +123,23 @@ describe('a step in two shards', () => {
       const before = tf.memory().numTensors;
       await expect(trainModel(model, { dataset: mnist, train, test }, { epochs: 1, batchSize: 32, peer, skipEval: true })).rejects.toThrow(/other worker of this training stopped: its worker crashed/);
       expect(tf.memory().numTensors).toBe(before);
-      // And one cancelled while it waits stops at once.
+      // And one cancelled while it waits for a shard that never comes stops at once, as a cancel between batches does.
       const c2 = new MessageChannel();
       const a2 = new AbortController();
-      const waiting = trainModel(model, { dataset: mnist, train, test }, { epochs: 1, batchSize: 32, peer: portShardPeer(c2.port1, 0, a2.signal), skipEval: true });
+      const waiting = trainModel(model, { dataset: mnist, train, test }, { epochs: 1, batchSize: 32, peer: portShardPeer(c2.port1, 0, a2.signal), skipEval: true, signal: a2.signal });
       setTimeout(() => a2.abort(), 50);
-      await expect(waiting).rejects.toBeInstanceOf(PeerStoppedError);
+      const r = await waiting;
+      expect(r.cancelled).toBe(true);
+      expect(r.steps).toBe(0);
+      expect(tf.memory().numTensors).toBe(before);
       c2.port2.close();
+      // Without the job's signal (the peer's own), the wait ends in the peer's error.
+      const c3 = new MessageChannel();
+      const a3 = new AbortController();
+      const orphan = trainModel(model, { dataset: mnist, train, test }, { epochs: 1, batchSize: 32, peer: portShardPeer(c3.port1, 0, a3.signal), skipEval: true });
+      setTimeout(() => a3.abort(), 50);
+      await expect(orphan).rejects.toBeInstanceOf(PeerStoppedError);
+      c3.port2.close();
     } finally {
       peer.close('test over');
       model.dispose();

@@ -567,6 +567,11 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
         let r: TrainStepResult;
         try {
           r = await trainStepInShards(model, opt, x, labels, lr, { encodingSeed: seed * 100003 + step, qatBits: opts.qatBits, microBatch, shards, peer: opts.peer });
+        } catch (e) {
+          // Cancelled while waiting for the other worker's shard: a cancel, like one between batches.
+          if (!opts.signal?.aborted) throw e;
+          result.cancelled = true;
+          break;
         } finally {
           tf.dispose([x, labels]);
         }
