@@ -40,6 +40,17 @@ export interface EvaluatorOptions {
   keepWeights?: boolean;
   /** the shortest time between two points of a training's live curve (default LIVE_READING_MS) */
   readingMs?: number;
+  /**
+   * train a candidate on two endpoints where two are free (default true). On the CPU backends each worker has a core
+   * and two halves of a step take about half the time; on a GPU backend both workers would share one device and add
+   * a read-back a step, so there each trains its own candidate (the results are the same either way).
+   */
+  pairs?: boolean;
+}
+
+/** Whether a candidate trains on two workers on `backend` (see EvaluatorOptions.pairs). */
+export function pairsTrainingOn(backend: string): boolean {
+  return backend === 'wasm' || backend === 'cpu';
 }
 
 /**
@@ -173,7 +184,7 @@ class EndpointLender {
 
 /**
  * The pipeline's evaluators: scoring shares a queue over `scorers`; training runs on `trainers`. A candidate trains
- * on two of them when two are free (each computes one shard of every step, src/tf/train.ts STEP_SHARDS: about twice
+ * on two of them when two are free (unless `opts.pairs` is false) (each computes one shard of every step, src/tf/train.ts STEP_SHARDS: about twice
  * as fast, and the same network to the last bit as on one), so as many candidates train at once as there are pairs,
  * plus one on its own when the count is odd. Its seed is the search's, so its result does not depend on which
  * endpoints it got. A search trains only once scoring is over, so the same workers may be in both.
@@ -182,8 +193,9 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
   if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
   if (trainers.length === 0) throw new RangeError('training needs at least one endpoint');
   const lender = new EndpointLender(trainers);
+  const pairs = opts.pairs ?? true;
   return {
-    trainers: trainingSlots(trainers.length),
+    trainers: pairs ? trainingSlots(trainers.length) : trainers.length,
     score(genomes, signal, onScore, wanted) {
       return scoreOnPool(scorers, scoreRequest(opts), genomes, signal, (i, item) => onScore(i, item?.score ?? NaN), {
         ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
@@ -193,7 +205,7 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
 
     async train(genome, epochs, signal, onProgress): Promise<PipelineResult> {
       const first = await lender.take();
-      const second = lender.takeIfFree();
+      const second = pairs ? lender.takeIfFree() : null;
       try {
         return await trainOn(second ? [first, second] : [first], genome, epochs, signal, onProgress);
       } finally {
