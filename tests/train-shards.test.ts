@@ -40,14 +40,14 @@ async function alone(genome: string, opts: Partial<TrainOptions>): Promise<{ mod
   return { model, result };
 }
 
-async function paired(genome: string, opts: Partial<TrainOptions>): Promise<{ model: SpikingModel; result: TrainResult; other: SpikingModel }> {
+async function paired(genome: string, opts: Partial<TrainOptions>): Promise<{ model: SpikingModel; result: TrainResult; other: SpikingModel; otherResult: TrainResult }> {
   const channel = new MessageChannel();
   const aborts = [new AbortController(), new AbortController()];
   const peers = [portShardPeer(channel.port1, 0, aborts[0].signal), portShardPeer(channel.port2, 1, aborts[1].signal)];
   const models = [0, 1].map(() => buildModel(parseGenome(genome), { seed: 3 }));
   try {
-    const [result] = await Promise.all(models.map((model, k) => trainModel(model, { dataset: mnist, train, test }, { epochs: 1, batchSize: 32, seed: 5, ...opts, peer: peers[k], ...(k === 1 ? { skipEval: true } : {}) })));
-    return { model: models[0], result, other: models[1] };
+    const [result, otherResult] = await Promise.all(models.map((model, k) => trainModel(model, { dataset: mnist, train, test }, { epochs: 1, batchSize: 32, seed: 5, ...opts, peer: peers[k] })));
+    return { model: models[0], result, other: models[1], otherResult };
   } finally {
     peers.forEach((p) => p.close('done'));
   }
@@ -78,8 +78,13 @@ describe('a step in two shards', () => {
         expectSameBits(state(one.model), state(two.other));
         expect(two.result.epochs[0].loss).toBe(one.result.epochs[0].loss);
         expect(two.result.epochs[0].trainAccuracy).toBe(one.result.epochs[0].trainAccuracy);
+        // The test images evaluated half on each side: the same accuracy and rates on both, as on one.
         expect(two.result.testAccuracy).toBe(one.result.testAccuracy);
+        expect(two.otherResult.testAccuracy).toBe(one.result.testAccuracy);
         expect(two.result.lifRates).toEqual(one.result.lifRates);
+        expect(two.otherResult.lifRates).toEqual(one.result.lifRates);
+        expect(two.result.inputRates).toEqual(one.result.inputRates);
+        expect(one.result.testAccuracy).toBeGreaterThan(0);
         expect(one.result.epochs[0].loss).toBeGreaterThan(0);
         expect(one.result.steps).toBe(4);
       } finally {

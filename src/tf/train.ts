@@ -463,36 +463,71 @@ export interface EvalProgress {
  * statistics), in passes sized by `evaluationBatch`; one read at the end.
  * Between passes it reports progress, yields to the event loop (so an abort
  * message can arrive) and stops when the signal is aborted.
+ *
+ * Like a training step, the images are evaluated as two halves whose sums are
+ * added (stepShards): one worker evaluates both, or with `peer` this side its
+ * half and the other worker the other, and both get the same figures.
  */
-export async function evaluateDetailed(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions = {}): Promise<EvalResult> {
+export async function evaluateDetailed(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions & { peer?: ShardPeer } = {}): Promise<EvalResult> {
   const bs = evaluationBatch(model, opts.batchSize, opts.memoryBudget);
-  let correct: tf.Tensor | null = null;
-  let inSum: tf.Tensor | null = null;
-  let lifSum: tf.Tensor | null = null;
-  for (let i = 0, k = 0; i < indices.length; i += bs, k++) {
-    if (opts.signal?.aborted) {
-      tf.dispose([correct, inSum, lifSum].filter((t): t is tf.Tensor => t !== null));
-      return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+  const halves = stepShards(indices.length);
+  const peer = halves.length === 2 ? opts.peer : undefined;
+  // Passes are numbered across both halves: a pass's rate-encoding draw depends on its number.
+  const firstPass = halves.map((_, k) => halves.slice(0, k).reduce((a, [from, to]) => a + Math.ceil((to - from) / bs), 0));
+  const local = halves.map((h, k) => (peer && peer.shard !== k ? null : h));
+  const total = local.reduce((a, h) => a + (h ? h[1] - h[0] : 0), 0);
+  const sums: (tf.Tensor[] | null)[] = halves.map(() => null);
+  const disposeAll = () => tf.dispose(sums.flatMap((t) => t ?? []));
+  let done = 0;
+  for (let k = 0; k < halves.length; k++) {
+    const range = local[k];
+    if (!range) continue;
+    let correct: tf.Tensor | null = null;
+    let inSum: tf.Tensor | null = null;
+    let lifSum: tf.Tensor | null = null;
+    for (let i = range[0], pass = firstPass[k]; i < range[1]; i += bs, pass++) {
+      if (opts.signal?.aborted) {
+        tf.dispose([correct, inSum, lifSum].filter((t): t is tf.Tensor => t !== null));
+        disposeAll();
+        return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+      }
+      const idx = Array.prototype.slice.call(indices, i, Math.min(i + bs, range[1])) as number[];
+      const b = makeBatch(data, idx, opts.norm ?? UNIT);
+      const [c, ir, lr] = tf.tidy(() => {
+        const x = tf.tensor4d(b.x, b.shape);
+        const labels = tf.tensor1d(b.labels, 'int32');
+        const out = model.forward(x, { training: false, encodingSeed: (opts.seed ?? 0) * 7919 + pass, weightTransform: opts.weightTransform });
+        return [tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), labels), 'float32')), tf.mul(out.inputRates, idx.length), tf.mul(out.lifRates, idx.length)];
+      });
+      correct = accumulate(correct, c);
+      inSum = accumulate(inSum, ir);
+      lifSum = accumulate(lifSum, lr);
+      tf.dispose([c, ir, lr]);
+      done += idx.length;
+      opts.onBatch?.({ images: done, total });
+      await yieldToLoop();
     }
-    const idx = Array.prototype.slice.call(indices, i, Math.min(i + bs, indices.length)) as number[];
-    const b = makeBatch(data, idx, opts.norm ?? UNIT);
-    const [c, ir, lr] = tf.tidy(() => {
-      const x = tf.tensor4d(b.x, b.shape);
-      const labels = tf.tensor1d(b.labels, 'int32');
-      const out = model.forward(x, { training: false, encodingSeed: (opts.seed ?? 0) * 7919 + k, weightTransform: opts.weightTransform });
-      return [tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), labels), 'float32')), tf.mul(out.inputRates, idx.length), tf.mul(out.lifRates, idx.length)];
-    });
-    correct = accumulate(correct, c);
-    inSum = accumulate(inSum, ir);
-    lifSum = accumulate(lifSum, lr);
-    tf.dispose([c, ir, lr]);
-    opts.onBatch?.({ images: i + idx.length, total: indices.length });
-    await yieldToLoop();
+    if (correct) sums[k] = [correct, inSum!, lifSum!];
   }
+  if (peer) {
+    const mine = sums[peer.shard];
+    let theirs: ShardPayload;
+    try {
+      theirs = await peer.exchange(packShard({ parts: mine!, stats: [] }, new Map()));
+    } catch (e) {
+      disposeAll();
+      if (opts.signal?.aborted) return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+      throw e;
+    }
+    sums[1 - peer.shard] = unpackShard(theirs, mine!, []).parts;
+  }
+  const present = sums.filter((t): t is tf.Tensor[] => t !== null);
   const names = model.layers.map((l, i) => l.name ?? `layer${i}`);
-  if (!correct) return { accuracy: NaN, cancelled: false, inputRates: [], lifRates: [] };
-  const [cv, iv, lv] = await Promise.all([correct.data(), inSum!.data(), lifSum!.data()]);
-  tf.dispose([correct, inSum!, lifSum!]);
+  if (!present.length) return { accuracy: NaN, cancelled: false, inputRates: [], lifRates: [] };
+  const [correct, inSum, lifSum] = present.length === 1 ? present[0] : tf.tidy(() => present[0].map((t, i) => tf.add(t, present[1][i])));
+  const [cv, iv, lv] = await Promise.all([correct.data(), inSum.data(), lifSum.data()]);
+  tf.dispose([correct, inSum, lifSum]);
+  disposeAll();
   const n = indices.length;
   return { accuracy: cv[0] / n, cancelled: false, inputRates: named(names, iv, n), lifRates: named(model.lifNames, lv, n) };
 }
@@ -614,7 +649,7 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
       let testAccuracy = NaN;
       if (!opts.skipEval && !partial) {
         const onEval = opts.onEvalBatch;
-        const ev = await evaluateDetailed(model, data.dataset, data.test, { batchSize: evalBatch, memoryBudget: opts.memoryBudget, norm, seed, signal: opts.signal, onBatch: onEval && ((p) => onEval({ ...p, epoch })) });
+        const ev = await evaluateDetailed(model, data.dataset, data.test, { batchSize: evalBatch, memoryBudget: opts.memoryBudget, norm, seed, signal: opts.signal, onBatch: onEval && ((p) => onEval({ ...p, epoch })), ...(opts.peer ? { peer: opts.peer } : {}) });
         testAccuracy = ev.accuracy;
         if (ev.cancelled) partial = result.cancelled = true;
       }

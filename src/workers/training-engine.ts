@@ -194,12 +194,13 @@ export class TrainingEngine {
       const model = buildModel(arch, { seed: request.seed, ...(request.encoding ? { encoding: request.encoding } : {}) });
       const jobId = request.jobId;
       const peer = request.peer ? portShardPeer(request.peer.port, request.peer.shard, signal) : null;
-      // Shard 1 of a two-worker training only helps with the steps: shard 0's worker evaluates and reports.
+      // Shard 1 of a two-worker training computes half of every step and evaluation; shard 0's worker reports and
+      // returns the result.
       const helper = request.peer?.shard === 1;
       const report = helper ? () => {} : (p: TrainProgress) => send(onProgress, p);
       let ended = 'failed';
       try {
-        const common = { batchSize: request.batchSize ?? 32, optimizer: request.optimizer ?? 'adam', signal, progressLossEvery: request.lossEvery ?? 10, ...(request.progressEveryMs !== undefined ? { progressEveryMs: request.progressEveryMs } : {}), ...(peer ? { peer } : {}), ...(helper ? { skipEval: true } : {}) } as const;
+        const common = { batchSize: request.batchSize ?? 32, optimizer: request.optimizer ?? 'adam', signal, progressLossEvery: request.lossEvery ?? 10, ...(request.progressEveryMs !== undefined ? { progressEveryMs: request.progressEveryMs } : {}), ...(peer ? { peer } : {}) } as const;
         const result = await trainModel(model, data, {
           ...common,
           epochs: request.epochs,
@@ -231,11 +232,11 @@ export class TrainingEngine {
         let spikeRates = result.inputRates;
         let lifRates = result.lifRates;
         let quantScales: Record<string, number> = {};
-        if (!cancelled && !helper) {
+        if (!cancelled) {
           const quant = quantizeModelWeights(model, weightBits);
           quantScales = Object.fromEntries(quant.scales);
           try {
-            const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed, signal, onBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'quantized', ...p }) });
+            const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed, signal, onBatch: (p) => report({ kind: 'eval', jobId, phase: 'quantized', ...p }), ...(peer ? { peer } : {}) });
             if (q.cancelled) cancelled = true;
             else {
               testAccuracyQuantized = q.accuracy;
