@@ -10,7 +10,7 @@ import { parseGenome } from '../src/core/arch/genome.ts';
 import { defaultInputs } from '../src/core/inputs.ts';
 import { decodeInputs } from '../src/core/url.ts';
 import { readFileSync } from 'node:fs';
-import { LONG_SEARCH_S, PAIR_STEP_SPEEDUP, describeDuration, estimateSearch, imageWork, networkWork, rankMs, scoreMs, searchWorkFromInputs, trainMs, trainingImages, type NetworkWork, type SearchWork } from '../src/core/search/estimate.ts';
+import { LONG_SEARCH_S, PAIR_TRAINING_SPEEDUP, describeDuration, estimateSearch, imageWork, networkWork, rankMs, scoreMs, searchWorkFromInputs, trainMs, trainingImages, type NetworkWork, type SearchWork } from '../src/core/search/estimate.ts';
 import { runSearch, selectForTraining, type Evaluators } from '../src/core/search/pipeline.ts';
 import { costProxies } from '../src/core/calibration/proxies.ts';
 
@@ -56,12 +56,12 @@ describe('search estimate', () => {
     expect(more({ topK: 4 }).trainSeconds).toBeCloseTo((4 / 3) * e.trainSeconds, 6);
     expect(more({ topK: 6 }).trainSeconds).toBeCloseTo(2 * e.trainSeconds, 6);
     expect(estimateSearch({ ...base, topK: 4 }, 2).trainSeconds).toBeCloseTo((2 / 3) * e.trainSeconds, 6);
-    // A candidate's steps on two workers run PAIR_STEP_SPEEDUP times as fast as on one (its evaluations do not).
+    // A candidate on two workers trains PAIR_TRAINING_SPEEDUP times as fast as on one, but for its fixed start.
     const alone = trainMs(e.trainedWork, base.epochs, trainingImages(base.dataset, base.trainSamples));
-    const paired = trainMs(e.trainedWork, base.epochs, trainingImages(base.dataset, base.trainSamples), PAIR_STEP_SPEEDUP);
+    const paired = trainMs(e.trainedWork, base.epochs, trainingImages(base.dataset, base.trainSamples), PAIR_TRAINING_SPEEDUP);
     expect(e.trainMsPerCandidate).toBe(paired);
     expect(paired).toBeLessThan(alone / 1.5);
-    expect(paired).toBeGreaterThan(alone / PAIR_STEP_SPEEDUP);
+    expect(paired).toBeGreaterThan(alone / PAIR_TRAINING_SPEEDUP);
     expect(more({ topK: 0 })).toMatchObject({ trained: 0, trainSeconds: 0 });
     expect(more({ strategy: 'random' })).toMatchObject({ scored: 0, scoreSeconds: 0 });
     // SNASNet's method scores every sample, NeuroNAS only those within the budgets.
@@ -196,10 +196,10 @@ describe('search estimate', () => {
       const feasible = mean(run.candidates.filter((c) => c.feasible).map((c) => networkWork(parseGenome(c.genome))));
       const images = trainingImages(work.dataset, work.trainSamples);
       // One scoring worker and the training worker: each candidate trains on both.
-      const actual = trainMs(mean(chosen), work.epochs, images, PAIR_STEP_SPEEDUP);
+      const actual = trainMs(mean(chosen), work.epochs, images, PAIR_TRAINING_SPEEDUP);
       const e = estimateSearch(work, 1);
       // The trained candidates are far larger than the mean feasible one, and the estimate says so.
-      expect(actual, rankBy).toBeGreaterThan(1.8 * trainMs(feasible, work.epochs, images, PAIR_STEP_SPEEDUP));
+      expect(actual, rankBy).toBeGreaterThan(1.8 * trainMs(feasible, work.epochs, images, PAIR_TRAINING_SPEEDUP));
       expect(Math.abs(e.trainMsPerCandidate / actual - 1), rankBy).toBeLessThan(0.25);
       // Ranked by the SNASNet score, which candidates win is not known before they run: the mean stands for them.
       const bySnasnet = estimateSearch({ ...work, rankBy: 'snasnet' }, 1);

@@ -14,8 +14,8 @@
  *
  *   scoring   scored · (SCORE_FIXED_MS + batch · SCORE_NS · work) / scorers
  *   training  ⌈trained / trainingSlots(workers)⌉ · (TRAIN_FIXED_MS
- *               + epochs · images · (TRAIN_NS_PER_MAC · macs + TRAIN_NS_PER_NEURON · neurons) / PAIR_STEP_SPEEDUP
- *               + (epochs + 1) · test images · (EVAL_NS_PER_MAC · macs + EVAL_NS_PER_NEURON · neurons))
+ *               + (epochs · images · (TRAIN_NS_PER_MAC · macs + TRAIN_NS_PER_NEURON · neurons)
+ *                  + (epochs + 1) · test images · (EVAL_NS_PER_MAC · macs + EVAL_NS_PER_NEURON · neurons)) / PAIR_TRAINING_SPEEDUP)
  *
  * (the test split is evaluated after every epoch and once more quantized).
  * Costing itself is left out: thousands of candidates cost well under a
@@ -139,12 +139,13 @@ const EARLY_EVAL_NS_PER_WORK = 1.15 * 0.092;
 /** Starting the workers and their backend before anything is scored (measured 2.2–5 s). */
 const START_MS = 3000;
 /**
- * How much faster a candidate's training steps run on two workers, each computing half of every step, than on one:
- * two workers each stepping half a batch of the default search's first candidate (c56-h64-t2-w8-202030, 16 images)
- * take 373-380 ms a step side by side, one worker the whole batch of 32 665-749 ms (Node, wasm, this machine); the
- * exchange of the halves adds a few ms a step.
+ * How much faster a candidate trains on two workers, each computing half of every step and of every test evaluation,
+ * than on one: the page's default search (the built studio, headless Chromium, 2 cores) trained its three
+ * c56-h64-t2 candidates in about 106 s each this way, where one worker took about 174 s (Start to done 320 s, was
+ * 373). Two workers each stepping half a batch lose to the exchange of the halves, to waiting for the slower side and
+ * to sharing the memory bandwidth: 1.8-1.9 in Node side by side without the exchange.
  */
-export const PAIR_STEP_SPEEDUP = 1.8;
+export const PAIR_TRAINING_SPEEDUP = 1.6;
 /** Candidates of the search's own stream the estimate looks at. */
 export const ESTIMATE_PROBE = 200;
 /**
@@ -208,13 +209,12 @@ export function rankMs(work: number, w: Pick<SearchWork, 'rankBy' | 'scoreBatch'
 
 /**
  * Milliseconds to train a candidate doing `work` an image for `epochs` on `images`, testing after each epoch and once
- * quantized; its steps `stepSpeedup` times as fast as one worker's (PAIR_STEP_SPEEDUP on two workers: only the steps
- * are shared, one of the two evaluates).
+ * quantized; its steps and evaluations `speedup` times as fast as one worker's (PAIR_TRAINING_SPEEDUP on two workers).
  */
-export function trainMs(work: NetworkWork, epochs: number, images: { train: number; test: number }, stepSpeedup = 1): number {
+export function trainMs(work: NetworkWork, epochs: number, images: { train: number; test: number }, speedup = 1): number {
   const trainNs = TRAIN_NS_PER_MAC * work.macs + TRAIN_NS_PER_NEURON * work.neurons;
   const evalNs = EVAL_NS_PER_MAC * work.macs + EVAL_NS_PER_NEURON * work.neurons;
-  return TRAIN_FIXED_MS + ((epochs * images.train * trainNs) / stepSpeedup + (epochs + 1) * images.test * evalNs) * 1e-6;
+  return TRAIN_FIXED_MS + ((epochs * images.train * trainNs + (epochs + 1) * images.test * evalNs) * 1e-6) / speedup;
 }
 
 /** Training and test images a trained candidate sees on `dataset` with `trainSamples` asked for. */
@@ -322,7 +322,7 @@ export function estimateSearch(work: SearchWork, scorers: number): SearchEstimat
   // trains, two workers to a candidate (an odd worker's candidate, alone, is counted as fast as a pair's).
   const workers = Math.max(1, scorers) + 1;
   const scoring = (scored * perCandidate) / workers;
-  const perTrained = trained ? trainMs(trainedWork, work.epochs, images, workers >= 2 ? PAIR_STEP_SPEEDUP : 1) : 0;
+  const perTrained = trained ? trainMs(trainedWork, work.epochs, images, workers >= 2 ? PAIR_TRAINING_SPEEDUP : 1) : 0;
   const training = Math.ceil(trained / trainingSlots(workers)) * perTrained;
   return {
     seconds: (START_MS + scoring + training) / 1000,

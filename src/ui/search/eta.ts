@@ -22,7 +22,7 @@
  * measured yet) go out.
  */
 import type { SearchModel } from './model.ts';
-import { PAIR_STEP_SPEEDUP } from '../../core/search/estimate.ts';
+import { PAIR_TRAINING_SPEEDUP } from '../../core/search/estimate.ts';
 
 export interface RunPlan {
   /** candidates the search costs */
@@ -118,9 +118,8 @@ export function trainingLeftS(m: SearchModel, now: number, plan: RunPlan): numbe
   });
   const extrapolated = running.flatMap((r) => (r.total !== null ? [r.total] : []));
   const scoreS = scoreSecondsPerCandidate(m, now, plan);
-  // Measured on one worker; where fewer train at once than there are workers, a candidate trains on two (its steps
-  // shared, its evaluations not).
-  const prior = scoreS !== null && plan.forwardScore ? (((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE) / (plan.trainers < plan.scorers ? PAIR_STEP_SPEEDUP : 1) : null;
+  // Measured on one worker; where fewer train at once than there are workers, a candidate trains on two.
+  const prior = scoreS !== null && plan.forwardScore ? (((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE) / (plan.trainers < plan.scorers ? PAIR_TRAINING_SPEEDUP : 1) : null;
   const perCandidate = m.trainSeconds.length ? mean(m.trainSeconds) : extrapolated.length ? mean(extrapolated) : prior;
   if (perCandidate === null) return null;
   // When each training worker is free: those training, once their candidate ends; the rest, now.
