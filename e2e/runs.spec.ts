@@ -120,7 +120,7 @@ test('a reload mid-search shows what had arrived and offers Resume; the resumed 
   await page.goto(`/${SMALL}`);
   await expect(page.getByTestId('job-status')).toHaveAttribute('data-phase', 'done');
   await page.getByTestId('search-start').click();
-  // Reload while the top 2 train (they train at once, one per worker): every score is kept, nothing trained yet.
+  // Reload while the top 2 train (in turn, each on both workers): every score is kept, nothing trained yet.
   await expect
     .poll(
       async () => {

@@ -214,13 +214,21 @@ describe('training the top-k on every core at once', () => {
     return out;
   }
 
-  it('trains the same results in the same order on 2 worker threads at once as on 1, both in training together', async () => {
+  it('trains the same results in the same order on 2 worker threads as on 1, each candidate on both threads', async () => {
     const pool = await openThreadPool(2, 'wasm');
     try {
+      // The shard each training call on each thread was given (undefined: the whole step), per candidate.
+      const calls: (0 | 1 | undefined)[][] = [[], []];
+      const watched: TrainingEndpoint[] = pool.clients.map((c, w) => ({
+        score: (req, onItem, signal) => c.score(req, onItem, signal),
+        train: (req, onProgress, signal) => (calls[w].push(req.peer?.shard), c.train(req, onProgress, signal)),
+      }));
       const oneEvents: SearchEvent[] = [];
-      const one = await runSearch(settings, trainingEvaluators(pool.clients, [pool.clients[0]], options), (e) => oneEvents.push(e));
+      const one = await runSearch(settings, trainingEvaluators(pool.clients, [watched[0]], options), (e) => oneEvents.push(e));
       const twoEvents: SearchEvent[] = [];
-      const two = await runSearch(settings, trainingEvaluators(pool.clients, pool.clients, options), (e) => twoEvents.push(e));
+      const two = await runSearch(settings, trainingEvaluators(pool.clients, watched, options), (e) => twoEvents.push(e));
+      // Thread 0 alone took both candidates whole; then each candidate on thread 0 as shard 0 and thread 1 as shard 1.
+      const peers = [[calls[0][0], calls[0][1]], [calls[0][2], calls[1][0]], [calls[0][3], calls[1][1]]];
       expect(one.trained).toHaveLength(2);
       // The same candidates in the selection order, with the same accuracies, spike rates and epochs, to the bit.
       const selected = oneEvents.find((e) => e.type === 'selected');
@@ -235,16 +243,22 @@ describe('training the top-k on every core at once', () => {
       // The same live curves, point for point.
       expect(curves(twoEvents)).toEqual(curves(oneEvents));
       expect(curves(oneEvents).get(one.trained[1].index)?.length).toBeGreaterThanOrEqual(4);
-      // One at a time on one trainer; on two, both were in training before either was trained.
+      // One at a time either way: on two threads each candidate's steps are split between them (shard 0 on one, shard 1
+      // on the other), and the results above are the one thread's to the bit.
       const inTrainingBeforeFirstTrained = (events: readonly SearchEvent[]) => new Set(events.slice(0, events.findIndex((e) => e.type === 'trained')).flatMap((e) => (e.type === 'training' ? [e.index] : []))).size;
       expect(inTrainingBeforeFirstTrained(oneEvents)).toBe(1);
-      expect(inTrainingBeforeFirstTrained(twoEvents)).toBe(2);
+      expect(inTrainingBeforeFirstTrained(twoEvents)).toBe(1);
+      expect(peers).toEqual([
+        [undefined, undefined],
+        [0, 1],
+        [0, 1],
+      ]);
     } finally {
       pool.dispose();
     }
   }, 180_000);
 
-  it('a stop mid-training cancels every training running, and the run keeps nothing half-trained', async () => {
+  it('a stop mid-training cancels the training on both its threads, and the run keeps nothing half-trained', async () => {
     const pool = await openThreadPool(2, 'wasm');
     try {
       // Each endpoint's training calls, as they end: 'completed', or the error they ended with.
@@ -263,15 +277,15 @@ describe('training the top-k on every core at once', () => {
       const ac = new AbortController();
       const inTraining = new Set<number>();
       const events: SearchEvent[] = [];
-      // Long trainings (2 epochs of 2,000 images): stopped once both have trained a few batches.
+      // Long trainings (2 epochs of 2,000 images), each on both threads: stopped once the first has trained a few batches.
       const stopped = await runSearch({ ...settings, epochs: 2 }, trainingEvaluators(pool.clients, watched, { ...options, trainSamples: 2000 }), (e) => {
         events.push(e);
         if (e.type === 'training' && e.progress.batch >= 2) inTraining.add(e.index);
-        if (inTraining.size === 2 && !ac.signal.aborted) ac.abort();
+        if (inTraining.size === 1 && !ac.signal.aborted) ac.abort();
       }, ac.signal).catch((e: unknown) => e);
       expect(stopped).toBeInstanceOf(SearchCancelled);
-      expect(inTraining.size).toBe(2);
-      // Both trainings ended, each on its own thread, cancelled: none ran on to its end.
+      expect(inTraining.size).toBe(1);
+      // Both halves of the training ended, one on each thread, cancelled: neither ran on to its end.
       expect(ends).toEqual([['AbortError'], ['AbortError']]);
       expect(events.some((e) => e.type === 'trained' || e.type === 'train-failed')).toBe(false);
       const partial = (stopped as SearchCancelled).partial!;

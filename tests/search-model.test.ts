@@ -5,6 +5,7 @@ import type { SearchUpdate } from '../src/protocol/search.ts';
 import { applyUpdate, bestIndex, createModel, ROW, setRows, settleAfterStop, stageProgress, type SearchModel } from '../src/ui/search/model.ts';
 import { front2d, paretoData } from '../src/ui/search/pareto-data.ts';
 import { formatEta, runEtaS, trainingLeftS, TRAIN_PER_SCORE_IMAGE, type RunPlan } from '../src/ui/search/eta.ts';
+import { PAIR_TRAINING_SPEEDUP } from '../src/core/search/estimate.ts';
 
 const costs = (p: number) => ({ params: p, memoryBits: p * 8, areaMm2: p / 1000, latencyMs: 1, energyUJ: 2, tiles: 1, crossbars: 4 });
 
@@ -199,8 +200,9 @@ describe('the whole run’s ETA', () => {
   it('adds scoring left at its rate and training at the prior from scoring’s time per image', () => {
     // 20 scored in 1 s on 2 workers: 0.1 s per candidate per worker, 40 left → 2 s.
     const m = scoring(20);
-    // Training prior: 0.1 s per 50 images scored → 2 × 1000 images × 0.1 / 50 × factor per candidate.
-    const perCandidate = ((0.1 * 2 * 1000) / 50) * TRAIN_PER_SCORE_IMAGE;
+    // Training prior: 0.1 s per 50 images scored → 2 × 1000 images × 0.1 / 50 × factor per candidate on one worker;
+    // the two workers train each candidate together, PAIR_TRAINING_SPEEDUP times as fast.
+    const perCandidate = (((0.1 * 2 * 1000) / 50) * TRAIN_PER_SCORE_IMAGE) / PAIR_TRAINING_SPEEDUP;
     expect(runEtaS(m, 2000, plan)).toBeCloseTo(2 + 3 * perCandidate, 6);
     // A cost-model ranking is no measure of a network's passes: training's time waits for training.
     expect(runEtaS(m, 2000, { ...plan, workerScore: false })).toBeNull();

@@ -119,10 +119,12 @@ describe('training engine: training', () => {
     const r = await e.train({ ...request, jobId: 11 }, (p) => {
       if (p.kind === 'eval') evals.push(`${p.phase}:${p.images}/${p.total}`);
     });
-    // 600 test images in passes of 250 (this small network's passes are not memory-bound), after the epoch and quantized.
+    // 600 test images in passes of 250 (this small network's passes are not memory-bound), after the epoch and quantized;
+    // training passes of 16, the two shards of each batch of 32 (src/tf/train.ts STEP_SHARDS).
     expect(r.evalBatch).toBe(250);
-    expect(r.microBatch).toBe(32);
-    expect(evals).toEqual(['train:250/600', 'train:500/600', 'train:600/600', 'quantized:250/600', 'quantized:500/600', 'quantized:600/600']);
+    expect(r.microBatch).toBe(16);
+    // Evaluated as two halves of 300 (src/tf/train.ts evaluateDetailed), each in passes of at most 250.
+    expect(evals).toEqual(['train:250/600', 'train:300/600', 'train:550/600', 'train:600/600', 'quantized:250/600', 'quantized:300/600', 'quantized:550/600', 'quantized:600/600']);
     expect(r.completed).toBe(true);
 
     // Cancelled during the epoch's evaluation: no epoch is reported.

@@ -4,7 +4,7 @@
  */
 import type { Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
-import { trainingEvaluators, type EvaluatorOptions } from '../worker-host/training-evaluators.ts';
+import { trainingEvaluators, trainingSlots, type EvaluatorOptions } from '../worker-host/training-evaluators.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 import { readNamedFiles } from './data-node.ts';
@@ -66,7 +66,7 @@ export function deferredEvaluators(open: () => Promise<LocalEvaluators>, workers
   return {
     score: async (genomes, signal, onScore, wanted) => (await engine()).score(genomes, signal, onScore, wanted),
     train: async (genome, epochs, signal, onProgress) => (await engine()).train(genome, epochs, signal, onProgress),
-    trainers: workers,
+    trainers: trainingSlots(workers),
     get backend() {
       return ready?.backend ?? 'none';
     },

@@ -43,8 +43,9 @@ export interface SearchPoolInfo {
   reason: string;
   softwareGpu: boolean;
   renderer?: string;
+  /** workers scoring (the scorers and the trainer; all of them train once scoring is over) */
   scorers: number;
-  /** trainings at once: the trainer and, once scoring is over, the scorers */
+  /** candidates training at once: one per pair of those workers (a candidate trains on two), one more when odd */
   trainers: number;
 }
 

@@ -135,6 +135,12 @@ export interface TrainRequest {
   keepWeights?: boolean;
   /** also read it (and the accuracy) whenever this many ms have passed since the last reading: a live curve's pace */
   progressEveryMs?: number;
+  /**
+   * Two-worker training: this worker computes shard `shard` of every step and exchanges it with the worker holding
+   * the other end of `port` (transferred with the request), which was sent the same request with the other shard.
+   * Both train the same network; shard 0's worker evaluates and reports, shard 1's returns after the last step.
+   */
+  peer?: { shard: 0 | 1; port: MessagePort };
 }
 
 export type TrainPhase = 'train' | 'qat';

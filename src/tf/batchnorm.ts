@@ -115,18 +115,67 @@ export function batchNorm<T extends tf.Tensor>(x: T, p: BatchNormParams, trainin
     });
   }
   if (opts.updateRunning !== false) {
-    const m = Math.max(opts.momentum ?? BN_MOMENTUM, 1 / (p.updates + 1));
-    pendingStats = (mean, variance, count) => {
-      p.updates++;
-      const unbiased = count > 1 ? count / (count - 1) : 1;
-      p.runningMean.assign(tf.add(tf.mul(p.runningMean, 1 - m), tf.mul(mean, m)));
-      p.runningVar.assign(tf.add(tf.mul(p.runningVar, 1 - m), tf.mul(variance, m * unbiased)));
-    };
+    const momentum = opts.momentum ?? BN_MOMENTUM;
+    const into = deferred;
+    pendingStats = into
+      ? (mean, variance, count) => into.push({ params: p, momentum, count, mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)) })
+      : (mean, variance, count) => updateRunningStats(p, momentum, mean, variance, count);
   }
   try {
     return trainOp(eps)(x, p.gamma, p.beta) as T;
   } finally {
     pendingStats = null;
+  }
+}
+
+/** Moves `p`'s running statistics towards one batch's (see the file comment: the k-th update uses max(momentum, 1/k)). */
+function updateRunningStats(p: BatchNormParams, momentum: number, mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+  const m = Math.max(momentum, 1 / (p.updates + 1));
+  p.updates++;
+  const unbiased = count > 1 ? count / (count - 1) : 1;
+  tf.tidy(() => {
+    p.runningMean.assign(tf.add(tf.mul(p.runningMean, 1 - m), tf.mul(mean, m)));
+    p.runningVar.assign(tf.add(tf.mul(p.runningVar, 1 - m), tf.mul(variance, m * unbiased)));
+  });
+}
+
+/**
+ * A running-statistics update a training pass asked for, held back (`deferRunningStats`): its batch's mean and
+ * variance (kept tensors, disposed by `applyRunningStats`) and element count per channel.
+ */
+export interface RunningStatsUpdate {
+  params: BatchNormParams;
+  momentum: number;
+  count: number;
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+}
+
+let deferred: RunningStatsUpdate[] | null = null;
+
+/**
+ * Runs `fn` with every batch norm's running-statistics update held back and returned in the order they were asked
+ * for, instead of applied. A step computed in shards, some on another worker (src/tf/train.ts), applies them all in
+ * shard order afterwards, so the running statistics come out the same wherever each shard ran. Training-mode outputs
+ * use the batch statistics, so holding the updates back changes nothing else.
+ */
+export function deferRunningStats<T>(fn: () => T): { result: T; updates: RunningStatsUpdate[] } {
+  const outer = deferred;
+  const updates: RunningStatsUpdate[] = [];
+  deferred = updates;
+  try {
+    return { result: fn(), updates };
+  } finally {
+    deferred = outer;
+  }
+}
+
+/** Applies held-back updates in order (each parameter's in the order its passes ran) and disposes their tensors. */
+export function applyRunningStats(updates: readonly RunningStatsUpdate[]): void {
+  for (const u of updates) {
+    updateRunningStats(u.params, u.momentum, u.mean, u.variance, u.count);
+    u.mean.dispose();
+    u.variance.dispose();
   }
 }
 

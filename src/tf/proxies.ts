@@ -156,12 +156,17 @@ export async function heldOutLossAndAccuracy(model: SpikingModel, ds: Dataset, i
  * Trains a fresh network (the same seed) for the plan's early steps with the
  * trainer's defaults (Adam, its default learning rate, held constant: the
  * network is judged early in a run, not at the end of a short one), then
- * measures loss and accuracy on the held-out training images.
+ * measures loss and accuracy on the held-out training images. Each step is
+ * one shard (the whole batch where it fits the memory budget), as when these
+ * proxies were calibrated (docs/calibration/): the training a search gives
+ * its best candidates computes each step in two (src/tf/train.ts
+ * STEP_SHARDS), which moves the figures by float rounding and ghost batch
+ * norm.
  */
 export async function earlyTrainingProxies(arch: Architecture, ctx: ProxyContext): Promise<{ early_loss: number; early_accuracy: number }> {
   const model = buildModel(arch, { seed: ctx.seed });
   try {
-    await trainModel(model, { dataset: ctx.dataset, train: ctx.plan.earlyTrain, test: [] }, { epochs: 1, batchSize: ctx.earlyBatch, seed: ctx.seed, schedule: 'constant', skipEval: true, progressLossEvery: 0, memoryBudget: ctx.memoryBudget });
+    await trainModel(model, { dataset: ctx.dataset, train: ctx.plan.earlyTrain, test: [] }, { epochs: 1, batchSize: ctx.earlyBatch, seed: ctx.seed, schedule: 'constant', skipEval: true, progressLossEvery: 0, memoryBudget: ctx.memoryBudget, stepShards: 1 });
     const r = await heldOutLossAndAccuracy(model, ctx.dataset, ctx.plan.earlyHeldOut, ctx.memoryBudget);
     return { early_loss: r.loss, early_accuracy: r.accuracy };
   } finally {

@@ -26,6 +26,11 @@
  * once per micro-batch, as "ghost" batch norm does). A candidate of which
  * not even one image fits is refused with a MemoryBudgetError before any
  * work.
+ *
+ * Shards: every step computes its batch as two halves (STEP_SHARDS), each in
+ * passes as above, and sums them, whether one worker computes both or two
+ * workers one each (`ShardPeer`): both train the same network to the last
+ * bit, so a search may give a candidate one worker or two.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { activationMemory, batchForMemory, PASS_MEMORY_BUDGET } from '../core/arch/activation-memory.ts';
@@ -34,6 +39,7 @@ import type { Dataset } from '../core/data/format.ts';
 import type { SpikingModel } from './model.ts';
 import { cosineLr, makeOptimizer, type Optimizer, type OptimizerName } from './optim.ts';
 import { fakeQuantize } from './quantize.ts';
+import { applyRunningStats, deferRunningStats, type BatchNormParams, type RunningStatsUpdate } from './batchnorm.ts';
 
 export interface TrainData {
   dataset: Dataset;
@@ -83,6 +89,13 @@ export interface TrainOptions {
   onEpoch?: (e: EpochStats) => void;
   /** checked between batches and between evaluation passes */
   signal?: AbortSignal;
+  /**
+   * Shards each step's batch is computed in (default STEP_SHARDS; 1: the whole batch in one pass where it fits, as
+   * the early-training proxies are calibrated). See `trainStepInShards`.
+   */
+  stepShards?: 1 | 2;
+  /** the other worker computing the other shard of every step (two-worker training; needs stepShards 2) */
+  peer?: ShardPeer;
 }
 
 export interface BatchProgress {
@@ -207,41 +220,181 @@ function passGradients(model: SpikingModel, vars: tf.Variable[], x: tf.Tensor4D,
  * The returned loss and rates are the batch's, weighted the same way.
  */
 export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, labels: tf.Tensor1D, lr: number, opts: { encodingSeed?: number; qatBits?: number; microBatch?: number } = {}): TrainStepResult {
-  const vars = model.trainable as tf.Variable[];
   const B = x.shape[0];
   const micro = Math.max(1, Math.min(B, Math.floor(opts.microBatch ?? B)));
-  if (micro >= B) {
-    const { vars: connected, grads, ...r } = passGradients(model, vars, x, labels, opts);
-    opt.step(connected, grads, lr);
-    tf.dispose(grads);
-    return r;
-  }
-  // Running sums over the micro-batches: loss, correct, input rates, LIF rates, then one gradient per variable.
-  let sums: tf.Tensor[] | null = null;
+  const { sums, connected } = shardSums(model, model.trainable as tf.Variable[], x, labels, [0, B], B, micro, 0, opts);
+  applyRunningStats(sums.stats);
+  const [loss, correct, inputRates, lifRates, ...grads] = sums.parts;
+  opt.step(connected, grads, lr);
+  tf.dispose(grads);
+  return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, inputRates: inputRates as tf.Tensor1D, lifRates: lifRates as tf.Tensor1D };
+}
+
+/**
+ * A training step's batch is computed in two shards, the first ceil(B/2) images and the rest, each in passes of at
+ * most the micro-batch, and its gradient is shard 0's plus shard 1's. Always so, on one worker or two: then a
+ * network trained on two workers, each computing one shard of every step and exchanging it (`ShardPeer`), is the
+ * network one worker trains, to the last bit (float addition of two terms is commutative; everything else each side
+ * computes from the same inputs). The batch norms normalise each pass with its own statistics (ghost batch norm over
+ * half-batches, as micro-batching already did) and their running statistics take the passes' updates in pass order.
+ */
+export const STEP_SHARDS = 2;
+
+/** Image ranges [from, to) of the shards of a batch of `B` images (one shard when `shards` is 1 or B is 1). */
+export function stepShards(B: number, shards: 1 | 2 = STEP_SHARDS): [number, number][] {
+  if (shards === 1 || B < 2) return [[0, B]];
+  const half = Math.ceil(B / 2);
+  return [
+    [0, half],
+    [half, B],
+  ];
+}
+
+/** One shard of a step, flattened for the other worker: `parts` the sums (`ShardSums.parts` in order), `stats` the running-statistics updates. */
+export interface ShardPayload {
+  parts: Float32Array<ArrayBuffer>;
+  /** per update: batch-norm index (model.batchNorms order), count, momentum, then mean and variance (C each) */
+  stats: Float64Array<ArrayBuffer>;
+}
+
+/**
+ * The other half of two-worker training: this side computes shard `shard` of every step, `exchange` sends it and
+ * resolves with the other side's shard of the same step (rejecting when the other side stopped or the job was
+ * cancelled).
+ */
+export interface ShardPeer {
+  readonly shard: 0 | 1;
+  exchange(mine: ShardPayload): Promise<ShardPayload>;
+}
+
+/** A shard's contribution to a step: loss·share, correct (a count), input and LIF rates·share, then each gradient·share; kept tensors. */
+interface ShardSums {
+  parts: tf.Tensor[];
+  stats: RunningStatsUpdate[];
+}
+
+/** Passes of at most `micro` images over [from, to): their weighted sums, in pass order, and their held-back BN updates. */
+function shardSums(model: SpikingModel, vars: tf.Variable[], x: tf.Tensor4D, labels: tf.Tensor1D, range: [number, number], B: number, micro: number, firstPass: number, opts: { encodingSeed?: number; qatBits?: number }): { sums: ShardSums; connected: tf.Variable[] } {
+  let parts: tf.Tensor[] | null = null;
   let connected: tf.Variable[] = [];
-  for (let start = 0, part = 0; start < B; start += micro, part++) {
-    const n = Math.min(micro, B - start);
+  const stats: RunningStatsUpdate[] = [];
+  for (let start = range[0], pass = firstPass; start < range[1]; start += micro, pass++) {
+    const n = Math.min(micro, range[1] - start);
     const share = n / B;
-    const xs = tf.slice(x, [start, 0, 0, 0], [n, -1, -1, -1]);
-    const ls = tf.slice(labels, [start], [n]);
-    // Part 0 draws what a whole-batch step would (rate encoding); later parts draw afresh.
-    const r = passGradients(model, vars, xs, ls, { ...opts, encodingSeed: (opts.encodingSeed ?? 0) + part * 7919 });
+    const whole = n === B;
+    const xs = whole ? x : tf.slice(x, [start, 0, 0, 0], [n, -1, -1, -1]);
+    const ls = whole ? labels : tf.slice(labels, [start], [n]);
+    // Pass 0 draws what a whole-batch step would (rate encoding); later passes draw afresh.
+    const { result: r, updates } = deferRunningStats(() => passGradients(model, vars, xs, ls, { ...opts, encodingSeed: (opts.encodingSeed ?? 0) + pass * 7919 }));
+    stats.push(...updates);
     connected = r.vars;
-    const parts = [r.loss, r.correct, r.inputRates, r.lifRates, ...r.grads];
-    const prev: tf.Tensor[] | null = sums;
-    // Means (loss, rates, gradients of the mean loss) count by the micro-batch's share of the batch; `correct` is a count.
-    sums = tf.tidy(() =>
-      parts.map((t, i): tf.Tensor => {
+    const passParts = [r.loss, r.correct, r.inputRates, r.lifRates, ...r.grads];
+    if (whole) {
+      parts = passParts;
+      break;
+    }
+    const prev: tf.Tensor[] | null = parts;
+    // Means (loss, rates, gradients of the mean loss) count by the pass's share of the batch; `correct` is a count.
+    parts = tf.tidy(() =>
+      passParts.map((t, i): tf.Tensor => {
         const weighted = i === 1 ? t : tf.mul(t, share);
         return prev ? tf.add(prev[i], weighted) : i === 1 ? tf.clone(t) : weighted;
       }),
     );
-    tf.dispose([xs, ls, ...parts, ...(prev ?? [])]);
+    tf.dispose([xs, ls, ...passParts, ...(prev ?? [])]);
   }
-  const [loss, correct, inputRates, lifRates, ...grads] = sums!;
-  opt.step(connected, grads, lr);
-  tf.dispose(grads);
-  return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, inputRates: inputRates as tf.Tensor1D, lifRates: lifRates as tf.Tensor1D };
+  return { sums: { parts: parts!, stats }, connected };
+}
+
+function packShard(sums: ShardSums, bnIndex: ReadonlyMap<BatchNormParams, number>): ShardPayload {
+  const values = sums.parts.map((t) => t.dataSync() as Float32Array);
+  const parts = new Float32Array(values.reduce((a, v) => a + v.length, 0));
+  let at = 0;
+  for (const v of values) {
+    parts.set(v, at);
+    at += v.length;
+  }
+  const stats = new Float64Array(sums.stats.reduce((a, u) => a + 3 + 2 * u.mean.size, 0));
+  at = 0;
+  for (const u of sums.stats) {
+    stats[at++] = bnIndex.get(u.params)!;
+    stats[at++] = u.count;
+    stats[at++] = u.momentum;
+    stats.set(u.mean.dataSync(), at);
+    at += u.mean.size;
+    stats.set(u.variance.dataSync(), at);
+    at += u.variance.size;
+  }
+  return { parts, stats };
+}
+
+/** The other side's shard as tensors shaped like this side's `like` parts (the same network, so the same shapes). */
+function unpackShard(payload: ShardPayload, like: readonly tf.Tensor[], bns: readonly BatchNormParams[]): ShardSums {
+  let at = 0;
+  const parts = like.map((t) => {
+    const v = payload.parts.subarray(at, at + t.size);
+    at += t.size;
+    return tf.tensor(v, t.shape);
+  });
+  if (at !== payload.parts.length) throw new Error(`the other worker's shard holds ${payload.parts.length} values, this side expects ${at}`);
+  const stats: RunningStatsUpdate[] = [];
+  for (let i = 0; i < payload.stats.length; ) {
+    const params = bns[payload.stats[i]];
+    const count = payload.stats[i + 1];
+    const momentum = payload.stats[i + 2];
+    const c = params.gamma.size;
+    stats.push({ params, count, momentum, mean: tf.tensor1d(Float32Array.from(payload.stats.subarray(i + 3, i + 3 + c))), variance: tf.tensor1d(Float32Array.from(payload.stats.subarray(i + 3 + c, i + 3 + 2 * c))) });
+    i += 3 + 2 * c;
+  }
+  return { parts, stats };
+}
+
+/**
+ * One optimisation step computed in shards (STEP_SHARDS; see there): both on this worker, or with `peer` this side's
+ * shard here and the other's on the peer's worker, exchanged before the update. Either way the update, the running
+ * statistics and the returned figures are the same. Returns kept scalars the caller disposes.
+ */
+export async function trainStepInShards(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, labels: tf.Tensor1D, lr: number, opts: { encodingSeed?: number; qatBits?: number; microBatch?: number; shards?: 1 | 2; peer?: ShardPeer } = {}): Promise<TrainStepResult> {
+  const vars = model.trainable as tf.Variable[];
+  const B = x.shape[0];
+  const ranges = stepShards(B, opts.peer ? 2 : (opts.shards ?? STEP_SHARDS));
+  // A one-image batch has one shard: both sides compute it (the same numbers), with nothing to exchange.
+  const peer = ranges.length === 2 ? opts.peer : undefined;
+  const micro = Math.max(1, Math.min(B, Math.floor(opts.microBatch ?? B)));
+  // Passes are numbered across the whole batch (shard 0's, then shard 1's): a pass's rate-encoding draw depends on its number.
+  const firstPass = ranges.map((_, k) => ranges.slice(0, k).reduce((a, [from, to]) => a + Math.ceil((to - from) / micro), 0));
+  const sums: (ShardSums | null)[] = ranges.map(() => null);
+  let connected: tf.Variable[] = vars;
+  try {
+    for (let k = 0; k < ranges.length; k++) {
+      if (peer && peer.shard !== k) continue;
+      const r = shardSums(model, vars, x, labels, ranges[k], B, micro, firstPass[k], opts);
+      sums[k] = r.sums;
+      connected = r.connected;
+    }
+    if (peer) {
+      const bns = [...model.batchNorms.values()];
+      const mine = sums[peer.shard]!;
+      const theirs = await peer.exchange(packShard(mine, new Map(bns.map((b, i) => [b, i]))));
+      sums[1 - peer.shard] = unpackShard(theirs, mine.parts, bns);
+    }
+    const present = sums.filter((t): t is ShardSums => t !== null);
+    const total = present.length === 1 ? present[0].parts.map((t) => tf.clone(t)) : tf.tidy(() => present[0].parts.map((t, i) => tf.add(t, present[1].parts[i])));
+    for (const s of present) {
+      applyRunningStats(s.stats);
+      s.stats = [];
+    }
+    const [loss, correct, inputRates, lifRates, ...grads] = total;
+    opt.step(connected, grads, lr);
+    tf.dispose(grads);
+    return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, inputRates: inputRates as tf.Tensor1D, lifRates: lifRates as tf.Tensor1D };
+  } finally {
+    for (const s of sums) {
+      if (!s) continue;
+      tf.dispose(s.parts);
+      tf.dispose(s.stats.flatMap((u) => [u.mean, u.variance]));
+    }
+  }
 }
 
 /** The error of a candidate whose pass does not fit the memory budget even with one image (the message does not name it: the caller does). */
@@ -310,36 +463,71 @@ export interface EvalProgress {
  * statistics), in passes sized by `evaluationBatch`; one read at the end.
  * Between passes it reports progress, yields to the event loop (so an abort
  * message can arrive) and stops when the signal is aborted.
+ *
+ * Like a training step, the images are evaluated as two halves whose sums are
+ * added (stepShards): one worker evaluates both, or with `peer` this side its
+ * half and the other worker the other, and both get the same figures.
  */
-export async function evaluateDetailed(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions = {}): Promise<EvalResult> {
+export async function evaluateDetailed(model: SpikingModel, data: Dataset, indices: ArrayLike<number>, opts: EvalOptions & { peer?: ShardPeer } = {}): Promise<EvalResult> {
   const bs = evaluationBatch(model, opts.batchSize, opts.memoryBudget);
-  let correct: tf.Tensor | null = null;
-  let inSum: tf.Tensor | null = null;
-  let lifSum: tf.Tensor | null = null;
-  for (let i = 0, k = 0; i < indices.length; i += bs, k++) {
-    if (opts.signal?.aborted) {
-      tf.dispose([correct, inSum, lifSum].filter((t): t is tf.Tensor => t !== null));
-      return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+  const halves = stepShards(indices.length);
+  const peer = halves.length === 2 ? opts.peer : undefined;
+  // Passes are numbered across both halves: a pass's rate-encoding draw depends on its number.
+  const firstPass = halves.map((_, k) => halves.slice(0, k).reduce((a, [from, to]) => a + Math.ceil((to - from) / bs), 0));
+  const local = halves.map((h, k) => (peer && peer.shard !== k ? null : h));
+  const total = local.reduce((a, h) => a + (h ? h[1] - h[0] : 0), 0);
+  const sums: (tf.Tensor[] | null)[] = halves.map(() => null);
+  const disposeAll = () => tf.dispose(sums.flatMap((t) => t ?? []));
+  let done = 0;
+  for (let k = 0; k < halves.length; k++) {
+    const range = local[k];
+    if (!range) continue;
+    let correct: tf.Tensor | null = null;
+    let inSum: tf.Tensor | null = null;
+    let lifSum: tf.Tensor | null = null;
+    for (let i = range[0], pass = firstPass[k]; i < range[1]; i += bs, pass++) {
+      if (opts.signal?.aborted) {
+        tf.dispose([correct, inSum, lifSum].filter((t): t is tf.Tensor => t !== null));
+        disposeAll();
+        return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+      }
+      const idx = Array.prototype.slice.call(indices, i, Math.min(i + bs, range[1])) as number[];
+      const b = makeBatch(data, idx, opts.norm ?? UNIT);
+      const [c, ir, lr] = tf.tidy(() => {
+        const x = tf.tensor4d(b.x, b.shape);
+        const labels = tf.tensor1d(b.labels, 'int32');
+        const out = model.forward(x, { training: false, encodingSeed: (opts.seed ?? 0) * 7919 + pass, weightTransform: opts.weightTransform });
+        return [tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), labels), 'float32')), tf.mul(out.inputRates, idx.length), tf.mul(out.lifRates, idx.length)];
+      });
+      correct = accumulate(correct, c);
+      inSum = accumulate(inSum, ir);
+      lifSum = accumulate(lifSum, lr);
+      tf.dispose([c, ir, lr]);
+      done += idx.length;
+      opts.onBatch?.({ images: done, total });
+      await yieldToLoop();
     }
-    const idx = Array.prototype.slice.call(indices, i, Math.min(i + bs, indices.length)) as number[];
-    const b = makeBatch(data, idx, opts.norm ?? UNIT);
-    const [c, ir, lr] = tf.tidy(() => {
-      const x = tf.tensor4d(b.x, b.shape);
-      const labels = tf.tensor1d(b.labels, 'int32');
-      const out = model.forward(x, { training: false, encodingSeed: (opts.seed ?? 0) * 7919 + k, weightTransform: opts.weightTransform });
-      return [tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), labels), 'float32')), tf.mul(out.inputRates, idx.length), tf.mul(out.lifRates, idx.length)];
-    });
-    correct = accumulate(correct, c);
-    inSum = accumulate(inSum, ir);
-    lifSum = accumulate(lifSum, lr);
-    tf.dispose([c, ir, lr]);
-    opts.onBatch?.({ images: i + idx.length, total: indices.length });
-    await yieldToLoop();
+    if (correct) sums[k] = [correct, inSum!, lifSum!];
   }
+  if (peer) {
+    const mine = sums[peer.shard];
+    let theirs: ShardPayload;
+    try {
+      theirs = await peer.exchange(packShard({ parts: mine!, stats: [] }, new Map()));
+    } catch (e) {
+      disposeAll();
+      if (opts.signal?.aborted) return { accuracy: NaN, cancelled: true, inputRates: [], lifRates: [] };
+      throw e;
+    }
+    sums[1 - peer.shard] = unpackShard(theirs, mine!, []).parts;
+  }
+  const present = sums.filter((t): t is tf.Tensor[] => t !== null);
   const names = model.layers.map((l, i) => l.name ?? `layer${i}`);
-  if (!correct) return { accuracy: NaN, cancelled: false, inputRates: [], lifRates: [] };
-  const [cv, iv, lv] = await Promise.all([correct.data(), inSum!.data(), lifSum!.data()]);
-  tf.dispose([correct, inSum!, lifSum!]);
+  if (!present.length) return { accuracy: NaN, cancelled: false, inputRates: [], lifRates: [] };
+  const [correct, inSum, lifSum] = present.length === 1 ? present[0] : tf.tidy(() => present[0].map((t, i) => tf.add(t, present[1][i])));
+  const [cv, iv, lv] = await Promise.all([correct.data(), inSum.data(), lifSum.data()]);
+  tf.dispose([correct, inSum, lifSum]);
+  disposeAll();
   const n = indices.length;
   return { accuracy: cv[0] / n, cancelled: false, inputRates: named(names, iv, n), lifRates: named(model.lifNames, lv, n) };
 }
@@ -378,8 +566,10 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
   // Both throw a MemoryBudgetError for a candidate too large to run at all, before any work.
   const microBatch = trainingMicroBatch(model, bs, opts.memoryBudget);
   const evalBatch = evaluationBatch(model, opts.evalBatchSize, opts.memoryBudget);
+  const shards = opts.peer ? 2 : (opts.stepShards ?? STEP_SHARDS);
+  const [first] = stepShards(bs, shards);
   const opt = makeOptimizer(optimizer, { momentum: opts.momentum, weightDecay: opts.weightDecay });
-  const result: TrainResult = { epochs: [], microBatch, evalBatch, testAccuracy: NaN, inputRates: [], lifRates: [], samplesPerS: 0, steps: 0, cancelled: false };
+  const result: TrainResult = { epochs: [], microBatch: Math.min(microBatch, first[1] - first[0]), evalBatch, testAccuracy: NaN, inputRates: [], lifRates: [], samplesPerS: 0, steps: 0, cancelled: false };
   let trainSeconds = 0;
   let trainSamples = 0;
   let step = 0;
@@ -409,8 +599,17 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
         const x = tf.tensor4d(b.x, b.shape);
         const labels = tf.tensor1d(b.labels, 'int32');
         if (step === 0 && opts.calibrate !== false) calibrateOn(model, x, microBatch);
-        const r = trainStep(model, opt, x, labels, lr, { encodingSeed: seed * 100003 + step, qatBits: opts.qatBits, microBatch });
-        tf.dispose([x, labels]);
+        let r: TrainStepResult;
+        try {
+          r = await trainStepInShards(model, opt, x, labels, lr, { encodingSeed: seed * 100003 + step, qatBits: opts.qatBits, microBatch, shards, peer: opts.peer });
+        } catch (e) {
+          // Cancelled while waiting for the other worker's shard: a cancel, like one between batches.
+          if (!opts.signal?.aborted) throw e;
+          result.cancelled = true;
+          break;
+        } finally {
+          tf.dispose([x, labels]);
+        }
         const n = b.labels.length;
         const weighted = tf.mul(r.loss, n);
         lossSum = accumulate(lossSum, weighted);
@@ -450,7 +649,7 @@ export async function trainModel(model: SpikingModel, data: TrainData, opts: Tra
       let testAccuracy = NaN;
       if (!opts.skipEval && !partial) {
         const onEval = opts.onEvalBatch;
-        const ev = await evaluateDetailed(model, data.dataset, data.test, { batchSize: evalBatch, memoryBudget: opts.memoryBudget, norm, seed, signal: opts.signal, onBatch: onEval && ((p) => onEval({ ...p, epoch })) });
+        const ev = await evaluateDetailed(model, data.dataset, data.test, { batchSize: evalBatch, memoryBudget: opts.memoryBudget, norm, seed, signal: opts.signal, onBatch: onEval && ((p) => onEval({ ...p, epoch })), ...(opts.peer ? { peer: opts.peer } : {}) });
         testAccuracy = ev.accuracy;
         if (ev.cancelled) partial = result.cancelled = true;
       }

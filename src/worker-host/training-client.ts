@@ -111,7 +111,9 @@ export class TrainingClient extends WorkerClient<TrainingApi> {
     const cb = Comlink.proxy((p: TrainProgress) => {
       if (!signal?.aborted && p.jobId === jobId) onProgress(p);
     });
-    return this.bridge.call('training job', (remote) => remote.train({ ...request, jobId }, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
+    // A two-worker training's port moves to the worker with the request (a port cannot be copied).
+    const message = request.peer ? Comlink.transfer({ ...request, jobId }, [request.peer.port]) : { ...request, jobId };
+    return this.bridge.call('training job', (remote) => remote.train(message, cb), { signal, cancel: (remote) => remote.cancel(jobId) });
   }
 
   /** A calibration's network-running proxies of one candidate (cannot be cancelled midway: an abort replaces the worker after the grace period). */

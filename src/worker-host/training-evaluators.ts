@@ -12,11 +12,13 @@
  * A training cut off by a crashed worker is started again once; one that
  * fails for any other reason (the candidate's own error) is not.
  */
-import { rankedByScorers, type Evaluators, type RankProxy, type TrainProgress as PipelineProgress, type TrainResult as PipelineResult } from '../core/search/pipeline.ts';
+import { rankedByScorers, trainingSlots, type Evaluators, type RankProxy, type TrainProgress as PipelineProgress, type TrainResult as PipelineResult } from '../core/search/pipeline.ts';
 import type { ProxyKnobs } from '../core/calibration/plan.ts';
 import type { NetworkProxyName } from '../tf/proxies.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
+
+export { trainingSlots };
 
 export interface TrainingEndpoint {
   score(request: Omit<ScoreRequest, 'jobId'>, onItem: (item: ScoreItem) => void, signal?: AbortSignal): Promise<ScoreResult>;
@@ -38,6 +40,17 @@ export interface EvaluatorOptions {
   keepWeights?: boolean;
   /** the shortest time between two points of a training's live curve (default LIVE_READING_MS) */
   readingMs?: number;
+  /**
+   * train a candidate on two endpoints where two are free (default true). On the CPU backends each worker has a core
+   * and two halves of a step take about half the time; on a GPU backend both workers would share one device and add
+   * a read-back a step, so there each trains its own candidate (the results are the same either way).
+   */
+  pairs?: boolean;
+}
+
+/** Whether a candidate trains on two workers on `backend` (see EvaluatorOptions.pairs). */
+export function pairsTrainingOn(backend: string): boolean {
+  return backend === 'wasm' || backend === 'cpu';
 }
 
 /**
@@ -146,8 +159,8 @@ export function scoreRequest(opts: EvaluatorOptions): Omit<ScoreRequest, 'jobId'
 }
 
 /**
- * Lends training endpoints out one training at a time: `take` resolves with a free one (waiting, in call order,
- * while all are busy), `give` hands it back.
+ * Lends training endpoints out: `take` resolves with a free one (waiting, in call order, while all are busy),
+ * `takeIfFree` only with one free right now, `give` hands one back.
  */
 class EndpointLender {
   private readonly free: TrainingEndpoint[];
@@ -159,6 +172,9 @@ class EndpointLender {
     const e = this.free.shift();
     return e ? Promise.resolve(e) : new Promise((resolve) => this.waiting.push(resolve));
   }
+  takeIfFree(): TrainingEndpoint | null {
+    return this.free.shift() ?? null;
+  }
   give(e: TrainingEndpoint): void {
     const next = this.waiting.shift();
     if (next) next(e);
@@ -167,16 +183,19 @@ class EndpointLender {
 }
 
 /**
- * The pipeline's evaluators: scoring shares a queue over `scorers`; training runs on `trainers`, as many at once as
- * there are (the pipeline's `trainers`), each training on whichever is free (its seed is the search's, so its
- * result does not depend on which). A search trains only once scoring is over, so the same workers may be in both.
+ * The pipeline's evaluators: scoring shares a queue over `scorers`; training runs on `trainers`. A candidate trains
+ * on two of them when two are free (unless `opts.pairs` is false) (each computes one shard of every step, src/tf/train.ts STEP_SHARDS: about twice
+ * as fast, and the same network to the last bit as on one), so as many candidates train at once as there are pairs,
+ * plus one on its own when the count is odd. Its seed is the search's, so its result does not depend on which
+ * endpoints it got. A search trains only once scoring is over, so the same workers may be in both.
  */
 export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainers: readonly TrainingEndpoint[], opts: EvaluatorOptions): Evaluators {
   if (scorers.length === 0) throw new RangeError('the scoring pool needs at least one endpoint');
   if (trainers.length === 0) throw new RangeError('training needs at least one endpoint');
   const lender = new EndpointLender(trainers);
+  const pairs = opts.pairs ?? true;
   return {
-    trainers: trainers.length,
+    trainers: pairs ? trainingSlots(trainers.length) : trainers.length,
     score(genomes, signal, onScore, wanted) {
       return scoreOnPool(scorers, scoreRequest(opts), genomes, signal, (i, item) => onScore(i, item?.score ?? NaN), {
         ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
@@ -185,31 +204,30 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
     },
 
     async train(genome, epochs, signal, onProgress): Promise<PipelineResult> {
-      const trainer = await lender.take();
+      const first = await lender.take();
+      const second = pairs ? lender.takeIfFree() : null;
       try {
-        return await trainOn(trainer, genome, epochs, signal, onProgress);
+        return await trainOn(second ? [first, second] : [first], genome, epochs, signal, onProgress);
       } finally {
-        lender.give(trainer);
+        lender.give(first);
+        if (second) lender.give(second);
       }
     },
   };
 
-  async function trainOn(trainer: TrainingEndpoint, genome: string, epochs: number, signal: AbortSignal, onProgress: (p: PipelineProgress) => void): Promise<PipelineResult> {
+  async function trainOn(endpoints: readonly TrainingEndpoint[], genome: string, epochs: number, signal: AbortSignal, onProgress: (p: PipelineProgress) => void): Promise<PipelineResult> {
     let lastLoss = NaN;
     // Progress comes on its own channel and can arrive after the result (Node's threads): none counts after it.
     let ended = false;
-    const attempt = () =>
-      trainer.train(
-        { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, progressEveryMs: opts.readingMs ?? LIVE_READING_MS, ...(opts.keepWeights ? { keepWeights: true } : {}) },
-        (p) => {
-          if (ended || p.kind !== 'batch' || p.phase !== 'train') return;
-          if (p.loss !== undefined) lastLoss = p.loss;
-          const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
-          if (p.recent) progress.reading = { at: p.epoch + (p.batch + 1) / p.batches, loss: p.recent.loss, accuracy: p.recent.accuracy };
-          onProgress(progress);
-        },
-        signal,
-      );
+    const request: Omit<TrainRequest, 'jobId'> = { genome, dataset: opts.dataset, epochs, trainSamples: opts.trainSamples, seed: opts.seed, progressEveryMs: opts.readingMs ?? LIVE_READING_MS, ...(opts.keepWeights ? { keepWeights: true } : {}) };
+    const report = (p: TrainProgress) => {
+      if (ended || p.kind !== 'batch' || p.phase !== 'train') return;
+      if (p.loss !== undefined) lastLoss = p.loss;
+      const progress: PipelineProgress = { epoch: p.epoch, epochs, batch: p.batch, batches: p.batches, loss: lastLoss };
+      if (p.recent) progress.reading = { at: p.epoch + (p.batch + 1) / p.batches, loss: p.recent.loss, accuracy: p.recent.accuracy };
+      onProgress(progress);
+    };
+    const attempt = () => (endpoints.length === 2 ? trainPair(endpoints[0], endpoints[1], request, report, signal) : endpoints[0].train(request, report, signal));
     let r: TrainResult;
     try {
       r = await attempt();
@@ -230,5 +248,28 @@ export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainer
       samplesPerSecond: r.samplesPerS,
       ...(r.weights ? { weights: r.weights } : {}),
     };
+  }
+}
+
+/**
+ * One training on two endpoints joined by a fresh MessageChannel: shard 0's side reports and returns the result,
+ * shard 1's only computes. When either call ends without a result (a crash, an error) the other is cancelled, as it
+ * would wait for the missing shard; the first failure is what the call rejects with (a crash before an abort, so the
+ * caller retries a crash).
+ */
+async function trainPair(a: TrainingEndpoint, b: TrainingEndpoint, request: Omit<TrainRequest, 'jobId'>, report: (p: TrainProgress) => void, signal: AbortSignal): Promise<TrainResult> {
+  const channel = new MessageChannel();
+  const both = new AbortController();
+  const stop = () => both.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    const { keepWeights, progressEveryMs, ...helperRequest } = request;
+    const calls = [a.train({ ...request, peer: { shard: 0, port: channel.port1 } }, report, both.signal), b.train({ ...helperRequest, peer: { shard: 1, port: channel.port2 } }, () => {}, both.signal)];
+    const settled = await Promise.allSettled(calls.map((c) => c.catch((e: unknown) => (stop(), Promise.reject(e)))));
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    if (failures.length) throw failures.find(isWorkerCrash) ?? failures.find((e) => !(e instanceof Error && e.name === 'AbortError')) ?? failures[0];
+    return (settled[0] as PromiseFulfilledResult<TrainResult>).value;
+  } finally {
+    signal.removeEventListener('abort', stop);
   }
 }

@@ -23,7 +23,7 @@ import { ColumnSource } from '../core/search/sources.ts';
 import type { Budgets } from '../core/settings.ts';
 import { SEARCH_BATCH_MS, type SearchBatch, type SearchPoolInfo, type SearchRequest, type SearchSummary, type SearchUpdate } from '../protocol/search.ts';
 import type { DatasetUpload } from '../protocol/training.ts';
-import { trainingEvaluators, type TrainingEndpoint } from '../worker-host/training-evaluators.ts';
+import { pairsTrainingOn, trainingEvaluators, trainingSlots, type TrainingEndpoint } from '../worker-host/training-evaluators.ts';
 import type { CostedSet, CostingEngine, EngineHooks } from './costing-engine.ts';
 
 /** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests); all of them score, then all of them train. */
@@ -196,9 +196,10 @@ export class SearchHost {
     const info = await untilAborted(pool.ready, signal);
     // Every strategy scores all it scores before it trains anything (core/search/pipeline.ts), so no worker waits: the
     // trainer scores beside the scorers (on 2 cores, twice the scoring of the one scorer alone), and once scoring is
-    // over the scorers train beside it, one candidate each at once.
+    // over they all train: a candidate on two of them at once (worker-host/training-evaluators.ts).
     const workers = [...new Set([...pool.scorers, pool.trainer])];
-    batcher.push({ type: 'pool', ...info, scorers: workers.length, trainers: workers.length });
+    const pairs = pairsTrainingOn(info.backend);
+    batcher.push({ type: 'pool', ...info, scorers: workers.length, trainers: pairs ? trainingSlots(workers.length) : workers.length });
     if (s.dataset === 'cifar10') {
       if (!this.upload) throw new Error('CIFAR-10 searches need the batch files: none were provided');
       await pool.provideDataset(this.upload, signal);
@@ -211,6 +212,7 @@ export class SearchHost {
       ...(req.proxyKnobs ? { proxyKnobs: req.proxyKnobs } : {}),
       trainSamples: req.trainSamples,
       keepWeights: true,
+      pairs,
     });
     const hw = compileHardware(s.hardware);
     const rejects = s.strategy === 'neuronas' || s.strategy === 'evolution';

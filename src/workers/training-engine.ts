@@ -28,6 +28,7 @@ import { measureNetworkProxies, type ProxyContext } from '../tf/proxies.ts';
 import { proxyImagePlan, proxyKnobsFromParams, searchProxyImages, type ProxyImagePlan, type ProxyKnobs } from '../core/calibration/plan.ts';
 import { defaultParams } from '../core/params.ts';
 import { MAX_RASTER_IMAGES } from '../protocol/training.ts';
+import { portShardPeer } from './shard-peer.ts';
 import type { ProxiesRequest, ProxiesResult, DatasetUpload, DatasetSummary, ReferenceBenchReport, ReferenceBenchRequest, EpochSummary, InitRequest, InitResult, ScoreItem, ScoreRequest, ScoreResult, SpikeRasterRequest, SpikeRasterResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
 export interface EngineEnv {
@@ -192,16 +193,22 @@ export class TrainingEngine {
       const data = { dataset: ds, train: split.train, test: split.test };
       const model = buildModel(arch, { seed: request.seed, ...(request.encoding ? { encoding: request.encoding } : {}) });
       const jobId = request.jobId;
+      const peer = request.peer ? portShardPeer(request.peer.port, request.peer.shard, signal) : null;
+      // Shard 1 of a two-worker training computes half of every step and evaluation; shard 0's worker reports and
+      // returns the result.
+      const helper = request.peer?.shard === 1;
+      const report = helper ? () => {} : (p: TrainProgress) => send(onProgress, p);
+      let ended = 'failed';
       try {
-        const common = { batchSize: request.batchSize ?? 32, optimizer: request.optimizer ?? 'adam', signal, progressLossEvery: request.lossEvery ?? 10, ...(request.progressEveryMs !== undefined ? { progressEveryMs: request.progressEveryMs } : {}) } as const;
+        const common = { batchSize: request.batchSize ?? 32, optimizer: request.optimizer ?? 'adam', signal, progressLossEvery: request.lossEvery ?? 10, ...(request.progressEveryMs !== undefined ? { progressEveryMs: request.progressEveryMs } : {}), ...(peer ? { peer } : {}) } as const;
         const result = await trainModel(model, data, {
           ...common,
           epochs: request.epochs,
           ...(request.lr !== undefined ? { lr: request.lr } : {}),
           seed: request.seed,
-          onBatch: (p) => send(onProgress, { kind: 'batch', jobId, phase: 'train', ...p }),
-          onEvalBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'train', ...p }),
-          onEpoch: (e) => send(onProgress, { kind: 'epoch', jobId, phase: 'train', ...summary(e), lifRates: e.lifRates }),
+          onBatch: (p) => report({ kind: 'batch', jobId, phase: 'train', ...p }),
+          onEvalBatch: (p) => report({ kind: 'eval', jobId, phase: 'train', ...p }),
+          onEpoch: (e) => report({ kind: 'epoch', jobId, phase: 'train', ...summary(e), lifRates: e.lifRates }),
         });
         let qat: EpochStats[] = [];
         let cancelled = result.cancelled;
@@ -214,9 +221,9 @@ export class TrainingEngine {
             seed: request.seed + 1,
             qatBits: weightBits,
             calibrate: false,
-            onBatch: (p) => send(onProgress, { kind: 'batch', jobId, phase: 'qat', ...p }),
-            onEvalBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'qat', ...p }),
-            onEpoch: (e) => send(onProgress, { kind: 'epoch', jobId, phase: 'qat', ...summary(e), lifRates: e.lifRates }),
+            onBatch: (p) => report({ kind: 'batch', jobId, phase: 'qat', ...p }),
+            onEvalBatch: (p) => report({ kind: 'eval', jobId, phase: 'qat', ...p }),
+            onEpoch: (e) => report({ kind: 'epoch', jobId, phase: 'qat', ...summary(e), lifRates: e.lifRates }),
           });
           qat = q.epochs;
           cancelled = q.cancelled;
@@ -229,7 +236,7 @@ export class TrainingEngine {
           const quant = quantizeModelWeights(model, weightBits);
           quantScales = Object.fromEntries(quant.scales);
           try {
-            const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed, signal, onBatch: (p) => send(onProgress, { kind: 'eval', jobId, phase: 'quantized', ...p }) });
+            const q = await evaluateDetailed(model, ds, split.test, { seed: request.seed, signal, onBatch: (p) => report({ kind: 'eval', jobId, phase: 'quantized', ...p }), ...(peer ? { peer } : {}) });
             if (q.cancelled) cancelled = true;
             else {
               testAccuracyQuantized = q.accuracy;
@@ -241,8 +248,9 @@ export class TrainingEngine {
           }
         }
         // The float weights (quantization restored), read before the model is disposed.
+        ended = cancelled ? 'cancelled' : 'done';
         const weights =
-          request.keepWeights && !cancelled
+          request.keepWeights && !cancelled && !helper
             ? encodeWeightsFile(arch, readModelWeights(model), {
                 genome: formatGenome(arch),
                 lif: DEFAULT_LIF,
@@ -274,7 +282,11 @@ export class TrainingEngine {
           seconds: (this.env.now() - t0) / 1000,
           ...(weights ? { weights } : {}),
         };
+      } catch (e) {
+        ended = `failed: ${e instanceof Error ? e.message : String(e)}`;
+        throw e;
       } finally {
+        peer?.close(ended);
         model.dispose();
       }
     } finally {

@@ -13,9 +13,9 @@
  * stand for them); then
  *
  *   scoring   scored · (SCORE_FIXED_MS + batch · SCORE_NS · work) / scorers
- *   training  ⌈trained / trainers⌉ · (TRAIN_FIXED_MS
- *               + epochs · images · (TRAIN_NS_PER_MAC · macs + TRAIN_NS_PER_NEURON · neurons)
- *               + (epochs + 1) · test images · (EVAL_NS_PER_MAC · macs + EVAL_NS_PER_NEURON · neurons))
+ *   training  ⌈trained / trainingSlots(workers)⌉ · (TRAIN_FIXED_MS
+ *               + (epochs · images · (TRAIN_NS_PER_MAC · macs + TRAIN_NS_PER_NEURON · neurons)
+ *                  + (epochs + 1) · test images · (EVAL_NS_PER_MAC · macs + EVAL_NS_PER_NEURON · neurons)) / PAIR_TRAINING_SPEEDUP)
  *
  * (the test split is evaluated after every epoch and once more quantized).
  * Costing itself is left out: thousands of candidates cost well under a
@@ -116,7 +116,7 @@ import type { StudioInputs } from '../inputs.ts';
 import { normalizeParams } from '../params.ts';
 import { budgetViolation } from '../feasibility.ts';
 import { searchSettingsFromParams } from '../settings.ts';
-import { rankedByScorers, type SearchSettings } from './pipeline.ts';
+import { rankedByScorers, trainingSlots, type SearchSettings } from './pipeline.ts';
 import { PROXIES, oriented, type ProxyName } from '../calibration/proxies.ts';
 import { proxyKnobsFromParams, type ProxyKnobs } from '../calibration/plan.ts';
 
@@ -138,6 +138,14 @@ const EARLY_TRAIN_NS_PER_WORK = 1.15 * 0.12;
 const EARLY_EVAL_NS_PER_WORK = 1.15 * 0.092;
 /** Starting the workers and their backend before anything is scored (measured 2.2–5 s). */
 const START_MS = 3000;
+/**
+ * How much faster a candidate trains on two workers, each computing half of every step and of every test evaluation,
+ * than on one: the page's default search (the built studio, headless Chromium, 2 cores) trained its three
+ * c56-h64-t2 candidates in about 106 s each this way, where one worker took about 174 s (Start to done 320 s, was
+ * 373). Two workers each stepping half a batch lose to the exchange of the halves, to waiting for the slower side and
+ * to sharing the memory bandwidth: 1.8-1.9 in Node side by side without the exchange.
+ */
+export const PAIR_TRAINING_SPEEDUP = 1.6;
 /** Candidates of the search's own stream the estimate looks at. */
 export const ESTIMATE_PROBE = 200;
 /**
@@ -199,11 +207,14 @@ export function rankMs(work: number, w: Pick<SearchWork, 'rankBy' | 'scoreBatch'
   return proxyMs(w.rankBy, work, { scoreBatch: w.scoreBatch, ...w.proxyKnobs });
 }
 
-/** Milliseconds to train a candidate doing `work` an image for `epochs` on `images`, testing after each epoch and once quantized. */
-export function trainMs(work: NetworkWork, epochs: number, images: { train: number; test: number }): number {
+/**
+ * Milliseconds to train a candidate doing `work` an image for `epochs` on `images`, testing after each epoch and once
+ * quantized; its steps and evaluations `speedup` times as fast as one worker's (PAIR_TRAINING_SPEEDUP on two workers).
+ */
+export function trainMs(work: NetworkWork, epochs: number, images: { train: number; test: number }, speedup = 1): number {
   const trainNs = TRAIN_NS_PER_MAC * work.macs + TRAIN_NS_PER_NEURON * work.neurons;
   const evalNs = EVAL_NS_PER_MAC * work.macs + EVAL_NS_PER_NEURON * work.neurons;
-  return TRAIN_FIXED_MS + (epochs * images.train * trainNs + (epochs + 1) * images.test * evalNs) * 1e-6;
+  return TRAIN_FIXED_MS + ((epochs * images.train * trainNs + (epochs + 1) * images.test * evalNs) * 1e-6) / speedup;
 }
 
 /** Training and test images a trained candidate sees on `dataset` with `trainSamples` asked for. */
@@ -256,8 +267,8 @@ export function poolSize(cores: number | undefined): number {
 
 /**
  * The estimated length of a search on a page with `scorers` scoring workers beside its training worker. The whole
- * pool scores (the training worker too: nothing trains before scoring is over), then its top-k train as many at once
- * as the pool has workers: in rounds of that many.
+ * pool scores (the training worker too: nothing trains before scoring is over), then its top-k train two workers to
+ * a candidate: in rounds of trainingSlots(workers).
  *
  * Which candidates train: ranked by a cost-model proxy (params, synops), the search's top-k are known before it
  * starts, and they are its largest feasible networks, not its mean one (the default search's top 3 are C=56 T=2
@@ -307,12 +318,12 @@ export function estimateSearch(work: SearchWork, scorers: number): SearchEstimat
   const images = trainingImages(work.dataset, work.trainSamples);
   // A cost-model proxy is computed with the costs: 0 ms, no scorer spends time on it.
   const perCandidate = rankMs(scoredWork, work);
-  // The whole pool scores (the training worker too: nothing trains before scoring is over), then the whole pool trains.
+  // The whole pool scores (the training worker too: nothing trains before scoring is over), then the whole pool
+  // trains, two workers to a candidate (an odd worker's candidate, alone, is counted as fast as a pair's).
   const workers = Math.max(1, scorers) + 1;
   const scoring = (scored * perCandidate) / workers;
-  const trainers = workers;
-  const perTrained = trained ? trainMs(trainedWork, work.epochs, images) : 0;
-  const training = Math.ceil(trained / trainers) * perTrained;
+  const perTrained = trained ? trainMs(trainedWork, work.epochs, images, workers >= 2 ? PAIR_TRAINING_SPEEDUP : 1) : 0;
+  const training = Math.ceil(trained / trainingSlots(workers)) * perTrained;
   return {
     seconds: (START_MS + scoring + training) / 1000,
     scoreSeconds: scoring / 1000,

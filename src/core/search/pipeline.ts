@@ -143,10 +143,20 @@ export interface Evaluators {
   score(genomes: readonly string[], signal: AbortSignal, onScore: (i: number, score: number) => void, wanted?: (i: number) => boolean): Promise<void>;
   train(genome: string, epochs: number, signal: AbortSignal, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
   /**
-   * How many `train` calls may run at once (default 1): one per training endpoint. A training is seeded by its
-   * candidate alone, so its result does not depend on which endpoint ran it, nor on what ran beside it.
+   * How many `train` calls may run at once (default 1): one per training endpoint, or per pair of them where a
+   * candidate trains on two. A training is seeded by its candidate alone, so its result does not depend on which
+   * endpoints ran it, nor on what ran beside it.
    */
   trainers?: number;
+}
+
+/**
+ * How many candidates `workers` training workers train at once: a candidate trains on two workers where two are free
+ * (each computes half of every step: src/tf/train.ts STEP_SHARDS), so one per pair, and one more on its own when the
+ * count is odd.
+ */
+export function trainingSlots(workers: number): number {
+  return Math.max(1, Math.ceil(workers / 2));
 }
 
 export interface SearchOptions {

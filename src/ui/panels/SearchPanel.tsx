@@ -306,7 +306,7 @@ export function BackendBadge() {
   return (
     <div className="backend-badge" data-testid="backend-badge" data-backend={b.backend} title={b.renderer ?? undefined}>
       <div>
-        <span className="badge">{b.backend}</span> trains and scores ({scorers} scoring worker{scorers === 1 ? '' : 's'} + 1 training worker; the top candidates train {trainers} at once)
+        <span className="badge">{b.backend}</span> trains and scores ({scorers === 1 ? '1 worker scores, then trains the top candidates one at a time' : `${scorers} workers score, then train the top candidates ${trainers === 1 ? 'one at a time' : `${trainers} at once`}${trainers === scorers ? '' : scorers === 2 ? ', both workers on each' : ', two workers to a candidate'}`})
       </div>
       <div className="help">{b.reason}</div>
       {b.softwareGpu ? (

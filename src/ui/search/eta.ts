@@ -22,6 +22,7 @@
  * measured yet) go out.
  */
 import type { SearchModel } from './model.ts';
+import { PAIR_TRAINING_SPEEDUP } from '../../core/search/estimate.ts';
 
 export interface RunPlan {
   /** candidates the search costs */
@@ -33,7 +34,7 @@ export interface RunPlan {
   scoreBatch: number;
   /** workers scoring at once */
   scorers: number;
-  /** trainings at once (the training workers: once scoring is over, the scorers train too) */
+  /** trainings at once (core/search/pipeline.ts trainingSlots: two workers to a candidate, once scoring is over) */
   trainers: number;
   /** the ranking is computed by the scorers (a network-running proxy; a cost-model one costs next to nothing) */
   workerScore: boolean;
@@ -117,7 +118,8 @@ export function trainingLeftS(m: SearchModel, now: number, plan: RunPlan): numbe
   });
   const extrapolated = running.flatMap((r) => (r.total !== null ? [r.total] : []));
   const scoreS = scoreSecondsPerCandidate(m, now, plan);
-  const prior = scoreS !== null && plan.forwardScore ? ((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE : null;
+  // Measured on one worker; where fewer train at once than there are workers, a candidate trains on two.
+  const prior = scoreS !== null && plan.forwardScore ? (((scoreS * plan.epochs * plan.trainSamples) / plan.scoreBatch) * TRAIN_PER_SCORE_IMAGE) / (plan.trainers < plan.scorers ? PAIR_TRAINING_SPEEDUP : 1) : null;
   const perCandidate = m.trainSeconds.length ? mean(m.trainSeconds) : extrapolated.length ? mean(extrapolated) : prior;
   if (perCandidate === null) return null;
   // When each training worker is free: those training, once their candidate ends; the rest, now.
