@@ -53,6 +53,25 @@ async function paired(genome: string, opts: Partial<TrainOptions>): Promise<{ mo
   }
 }
 
+/**
+ * Trains `genome` on one side and on two, checks both sides' weights and running statistics and the epoch's loss
+ * against the one side's to the bit, then `check`s the rest; disposes the three networks.
+ */
+async function bothWays(genome: string, opts: Partial<TrainOptions>, check: (one: Awaited<ReturnType<typeof alone>>, two: Awaited<ReturnType<typeof paired>>) => void): Promise<void> {
+  const one = await alone(genome, opts);
+  const two = await paired(genome, opts);
+  try {
+    expectSameBits(state(one.model), state(two.model));
+    expectSameBits(state(one.model), state(two.other));
+    expect(two.result.epochs[0].loss).toBe(one.result.epochs[0].loss);
+    check(one, two);
+  } finally {
+    one.model.dispose();
+    two.model.dispose();
+    two.other.dispose();
+  }
+}
+
 describe('a step in two shards', () => {
   it('splits a batch into its first ceil(B/2) images and the rest (one shard for one image or when asked)', () => {
     expect(stepShards(32)).toEqual([
@@ -71,12 +90,7 @@ describe('a step in two shards', () => {
   // step one timestep at a time, and one batch norm runs once per timestep).
   for (const genome of ['c8-h64-t2-w8-301203', 'c8-h64-t3-w8-013020000300']) {
     it(`two sides train ${genome} to the same bits as one (weights, running statistics, loss, rates, accuracy)`, async () => {
-      const one = await alone(genome, {});
-      const two = await paired(genome, {});
-      try {
-        expectSameBits(state(one.model), state(two.model));
-        expectSameBits(state(one.model), state(two.other));
-        expect(two.result.epochs[0].loss).toBe(one.result.epochs[0].loss);
+      await bothWays(genome, {}, (one, two) => {
         expect(two.result.epochs[0].trainAccuracy).toBe(one.result.epochs[0].trainAccuracy);
         // The test images evaluated half on each side: the same accuracy and rates on both, as on one.
         expect(two.result.testAccuracy).toBe(one.result.testAccuracy);
@@ -87,11 +101,7 @@ describe('a step in two shards', () => {
         expect(one.result.testAccuracy).toBeGreaterThan(0);
         expect(one.result.epochs[0].loss).toBeGreaterThan(0);
         expect(one.result.steps).toBe(4);
-      } finally {
-        one.model.dispose();
-        two.model.dispose();
-        two.other.dispose();
-      }
+      });
     }, 120_000);
   }
 
@@ -103,18 +113,7 @@ describe('a step in two shards', () => {
     const m = activationMemory(probe.arch, probe.encoding, probe.lif);
     probe.dispose();
     const memoryBudget = m.trainFixed + 5.5 * m.trainPerImage;
-    const one = await alone(genome, { memoryBudget, skipEval: true });
-    const two = await paired(genome, { memoryBudget, skipEval: true });
-    try {
-      expect(one.result.microBatch).toBe(5);
-      expectSameBits(state(one.model), state(two.model));
-      expectSameBits(state(one.model), state(two.other));
-      expect(two.result.epochs[0].loss).toBe(one.result.epochs[0].loss);
-    } finally {
-      one.model.dispose();
-      two.model.dispose();
-      two.other.dispose();
-    }
+    await bothWays(genome, { memoryBudget, skipEval: true }, (one) => expect(one.result.microBatch).toBe(5));
   }, 120_000);
 
   it('a side whose peer stops gets a clear error instead of waiting for ever', async () => {

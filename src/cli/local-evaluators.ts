@@ -2,9 +2,9 @@
  * The search's scorer and trainer in Node: with one worker, one tfjs engine in this process, scoring and training in
  * turn; with more, a pool of worker threads (thread-pool.ts) scoring at once, then training the top-k as many at once.
  */
-import type { Evaluators } from '../core/search/pipeline.ts';
+import { trainingSlots, type Evaluators } from '../core/search/pipeline.ts';
 import type { BackendPreference } from '../tf/backend.ts';
-import { trainingEvaluators, trainingSlots, type EvaluatorOptions } from '../worker-host/training-evaluators.ts';
+import { trainingEvaluators, type EvaluatorOptions } from '../worker-host/training-evaluators.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { DatasetError } from '../core/data/format.ts';
 import { readNamedFiles } from './data-node.ts';

@@ -221,7 +221,7 @@ function passGradients(model: SpikingModel, vars: tf.Variable[], x: tf.Tensor4D,
  */
 export function trainStep(model: SpikingModel, opt: Optimizer, x: tf.Tensor4D, labels: tf.Tensor1D, lr: number, opts: { encodingSeed?: number; qatBits?: number; microBatch?: number } = {}): TrainStepResult {
   const B = x.shape[0];
-  const micro = Math.max(1, Math.min(B, Math.floor(opts.microBatch ?? B)));
+  const micro = passSize(B, opts.microBatch);
   const { sums, connected } = shardSums(model, model.trainable as tf.Variable[], x, labels, [0, B], B, micro, 0, opts);
   applyRunningStats(sums.stats);
   const [loss, correct, inputRates, lifRates, ...grads] = sums.parts;
@@ -248,6 +248,24 @@ export function stepShards(B: number, shards: 1 | 2 = STEP_SHARDS): [number, num
     [0, half],
     [half, B],
   ];
+}
+
+/** Images per pass of a batch of `B` asked to run in passes of at most `microBatch` (default: the whole batch). */
+function passSize(B: number, microBatch: number | undefined): number {
+  return Math.max(1, Math.min(B, Math.floor(microBatch ?? B)));
+}
+
+/**
+ * The number of each shard's first pass when `ranges` run in passes of at most `size` images: passes are numbered
+ * across the whole batch (shard 0's, then shard 1's), as a pass's rate-encoding draw depends on its number.
+ */
+function firstPasses(ranges: readonly [number, number][], size: number): number[] {
+  return ranges.map((_, k) => ranges.slice(0, k).reduce((a, [from, to]) => a + Math.ceil((to - from) / size), 0));
+}
+
+/** The halves' sums added in shard order (new tensors, kept by the caller's scope; one half is cloned). */
+function addHalves(halves: readonly (readonly tf.Tensor[])[]): tf.Tensor[] {
+  return tf.tidy(() => (halves.length === 1 ? halves[0].map((t) => tf.clone(t)) : halves[0].map((t, i) => tf.add(t, halves[1][i]))));
 }
 
 /** One shard of a step, flattened for the other worker: `parts` the sums (`ShardSums.parts` in order), `stats` the running-statistics updates. */
@@ -360,9 +378,8 @@ export async function trainStepInShards(model: SpikingModel, opt: Optimizer, x: 
   const ranges = stepShards(B, opts.peer ? 2 : (opts.shards ?? STEP_SHARDS));
   // A one-image batch has one shard: both sides compute it (the same numbers), with nothing to exchange.
   const peer = ranges.length === 2 ? opts.peer : undefined;
-  const micro = Math.max(1, Math.min(B, Math.floor(opts.microBatch ?? B)));
-  // Passes are numbered across the whole batch (shard 0's, then shard 1's): a pass's rate-encoding draw depends on its number.
-  const firstPass = ranges.map((_, k) => ranges.slice(0, k).reduce((a, [from, to]) => a + Math.ceil((to - from) / micro), 0));
+  const micro = passSize(B, opts.microBatch);
+  const firstPass = firstPasses(ranges, micro);
   const sums: (ShardSums | null)[] = ranges.map(() => null);
   let connected: tf.Variable[] = vars;
   try {
@@ -379,7 +396,7 @@ export async function trainStepInShards(model: SpikingModel, opt: Optimizer, x: 
       sums[1 - peer.shard] = unpackShard(theirs, mine.parts, bns);
     }
     const present = sums.filter((t): t is ShardSums => t !== null);
-    const total = present.length === 1 ? present[0].parts.map((t) => tf.clone(t)) : tf.tidy(() => present[0].parts.map((t, i) => tf.add(t, present[1].parts[i])));
+    const total = addHalves(present.map((p) => p.parts));
     for (const s of present) {
       applyRunningStats(s.stats);
       s.stats = [];
@@ -472,8 +489,7 @@ export async function evaluateDetailed(model: SpikingModel, data: Dataset, indic
   const bs = evaluationBatch(model, opts.batchSize, opts.memoryBudget);
   const halves = stepShards(indices.length);
   const peer = halves.length === 2 ? opts.peer : undefined;
-  // Passes are numbered across both halves: a pass's rate-encoding draw depends on its number.
-  const firstPass = halves.map((_, k) => halves.slice(0, k).reduce((a, [from, to]) => a + Math.ceil((to - from) / bs), 0));
+  const firstPass = firstPasses(halves, bs);
   const local = halves.map((h, k) => (peer && peer.shard !== k ? null : h));
   const total = local.reduce((a, h) => a + (h ? h[1] - h[0] : 0), 0);
   const sums: (tf.Tensor[] | null)[] = halves.map(() => null);
@@ -524,7 +540,7 @@ export async function evaluateDetailed(model: SpikingModel, data: Dataset, indic
   const present = sums.filter((t): t is tf.Tensor[] => t !== null);
   const names = model.layers.map((l, i) => l.name ?? `layer${i}`);
   if (!present.length) return { accuracy: NaN, cancelled: false, inputRates: [], lifRates: [] };
-  const [correct, inSum, lifSum] = present.length === 1 ? present[0] : tf.tidy(() => present[0].map((t, i) => tf.add(t, present[1][i])));
+  const [correct, inSum, lifSum] = addHalves(present);
   const [cv, iv, lv] = await Promise.all([correct.data(), inSum.data(), lifSum.data()]);
   tf.dispose([correct, inSum, lifSum]);
   disposeAll();

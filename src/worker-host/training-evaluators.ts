@@ -18,8 +18,6 @@ import type { NetworkProxyName } from '../tf/proxies.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import type { ScoreItem, ScoreRequest, ScoreResult, TrainProgress, TrainRequest, TrainResult } from '../protocol/training.ts';
 
-export { trainingSlots };
-
 export interface TrainingEndpoint {
   score(request: Omit<ScoreRequest, 'jobId'>, onItem: (item: ScoreItem) => void, signal?: AbortSignal): Promise<ScoreResult>;
   train(request: Omit<TrainRequest, 'jobId'>, onProgress: (p: TrainProgress) => void, signal?: AbortSignal): Promise<TrainResult>;
@@ -183,10 +181,10 @@ class EndpointLender {
 }
 
 /**
- * The pipeline's evaluators: scoring shares a queue over `scorers`; training runs on `trainers`. A candidate trains
- * on two of them when two are free (unless `opts.pairs` is false) (each computes one shard of every step, src/tf/train.ts STEP_SHARDS: about twice
- * as fast, and the same network to the last bit as on one), so as many candidates train at once as there are pairs,
- * plus one on its own when the count is odd. Its seed is the search's, so its result does not depend on which
+ * The pipeline's evaluators: scoring shares a queue over `scorers`; training runs on `trainers`. Unless `opts.pairs`
+ * is false, a candidate trains on two of them when two are free (each computes one shard of every step,
+ * src/tf/train.ts STEP_SHARDS: about 1.6 times as fast, and the same network to the last bit as on one), so as many
+ * candidates train at once as there are pairs, plus one on its own when the count is odd. Its seed is the search's, so its result does not depend on which
  * endpoints it got. A search trains only once scoring is over, so the same workers may be in both.
  */
 export function trainingEvaluators(scorers: readonly TrainingEndpoint[], trainers: readonly TrainingEndpoint[], opts: EvaluatorOptions): Evaluators {

@@ -18,12 +18,12 @@ import { parseGenome } from '../core/arch/genome.ts';
 import type { DatasetName } from '../core/data/datasets.ts';
 import { compileHardware, createTotals, estimateArchitecture } from '../core/cost/estimator.ts';
 import { METRICS, allocateColumns, type Columns } from '../core/metrics.ts';
-import { runSearch, SearchCancelled, type CandidateRecord, type SearchEvent, type SearchTimings } from '../core/search/pipeline.ts';
+import { runSearch, SearchCancelled, trainingSlots, type CandidateRecord, type SearchEvent, type SearchTimings } from '../core/search/pipeline.ts';
 import { ColumnSource } from '../core/search/sources.ts';
 import type { Budgets } from '../core/settings.ts';
 import { SEARCH_BATCH_MS, type SearchBatch, type SearchPoolInfo, type SearchRequest, type SearchSummary, type SearchUpdate } from '../protocol/search.ts';
 import type { DatasetUpload } from '../protocol/training.ts';
-import { pairsTrainingOn, trainingEvaluators, trainingSlots, type TrainingEndpoint } from '../worker-host/training-evaluators.ts';
+import { pairsTrainingOn, trainingEvaluators, type TrainingEndpoint } from '../worker-host/training-evaluators.ts';
 import type { CostedSet, CostingEngine, EngineHooks } from './costing-engine.ts';
 
 /** The scorers and the trainer a search drives (training workers in the browser; in-process engines in tests); all of them score, then all of them train. */
